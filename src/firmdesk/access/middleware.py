@@ -1,0 +1,34 @@
+from django.contrib.auth.views import redirect_to_login
+from django.http import Http404
+
+from firmdesk.orgs.models import Organization
+
+from .scope import resolve_scope
+
+
+class ScopeMiddleware:
+    """Resolve the Scope for every view that takes ``firm_slug``.
+
+    Anonymous visitors go to the login page; a signed-in user with no access to
+    the firm, or a firm that does not exist, gets the same 404.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.scope = None
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        slug = view_kwargs.get("firm_slug")
+        if slug is None:
+            return None
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        firm = Organization.objects.filter(slug=slug, kind="firm").first()
+        scope = resolve_scope(request.user, firm) if firm else None
+        if scope is None:
+            raise Http404("No such firm.")
+        request.scope = scope
+        return None

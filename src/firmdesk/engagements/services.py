@@ -1,0 +1,228 @@
+"""Writes for engagements. Each runs in one transaction with its audit event."""
+
+import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from firmdesk.audit.services import audit_record
+from firmdesk.common.errors import ServiceError
+from firmdesk.orgs.models import PROVIDER_STAFF_ROLES, Membership, StaffProfile
+
+from .models import (
+    Assignment,
+    ConfidentialityAgreement,
+    Engagement,
+    MatterGrant,
+    nda_text,
+    nda_text_hash,
+)
+
+
+def _require_firm_admin(scope):
+    if not scope.is_firm_admin:
+        raise ServiceError("Only a firm admin can change engagements.")
+
+
+def engagement_create(*, scope, **fields) -> Engagement:
+    _require_firm_admin(scope)
+    engagement = Engagement(firm=scope.firm, **fields)
+    engagement.full_clean()
+    with transaction.atomic():
+        engagement.save()
+        audit_record(
+            org=scope.firm,
+            actor=scope.user,
+            action="engagement.created",
+            obj=engagement,
+            summary=f"Engaged {engagement.provider} for {', '.join(engagement.functions)}",
+        )
+    return engagement
+
+
+def engagement_update(*, scope, engagement: Engagement, **fields) -> Engagement:
+    _require_firm_admin(scope)
+    if engagement.status == Engagement.Status.ENDED:
+        raise ServiceError("This engagement has ended and can no longer be changed.")
+    for name, value in fields.items():
+        setattr(engagement, name, value)
+    engagement.full_clean()
+    with transaction.atomic():
+        engagement.save()
+        audit_record(
+            org=scope.firm,
+            actor=scope.user,
+            action="engagement.updated",
+            obj=engagement,
+            summary=f"Changed {', '.join(sorted(fields))}",
+        )
+    return engagement
+
+
+def engagement_end(*, scope, engagement: Engagement, reason: str) -> Engagement:
+    """End at once: every assignment's access stops with this commit."""
+    _require_firm_admin(scope)
+    if engagement.status == Engagement.Status.ENDED:
+        raise ServiceError("This engagement has already ended.")
+    if not reason.strip():
+        raise ServiceError("Say why the engagement ends.", field="reason")
+    now = timezone.now()
+    with transaction.atomic():
+        engagement.status = Engagement.Status.ENDED
+        engagement.ended_at = now
+        engagement.ended_reason = reason.strip()
+        engagement.end_date = timezone.localdate(now, timezone=scope.firm.tz)
+        engagement.save(update_fields=["status", "ended_at", "ended_reason", "end_date"])
+        audit_record(
+            org=scope.firm,
+            actor=scope.user,
+            action="engagement.ended",
+            obj=engagement,
+            summary=f"Ended: {engagement.ended_reason}",
+        )
+    return engagement
+
+
+def assignment_create(
+    *, scope, engagement: Engagement, user, functions: list[str]
+) -> Assignment:
+    _require_firm_admin(scope)
+    if engagement.status == Engagement.Status.ENDED:
+        raise ServiceError("Staff cannot be assigned to an engagement that has ended.")
+    membership = Membership.objects.filter(
+        user=user, organization=engagement.provider, is_active=True
+    ).first()
+    if membership is None or not set(membership.roles) & PROVIDER_STAFF_ROLES:
+        raise ServiceError(
+            f"{user} is not on {engagement.provider}'s staff.", field="user"
+        )
+    profile = StaffProfile.objects.filter(user=user).first()
+    if profile is not None and not profile.is_active:
+        raise ServiceError(f"{user} has left {engagement.provider}.", field="user")
+    assignment = Assignment.unscoped.filter(engagement=engagement, user=user).first()
+    with transaction.atomic():
+        if assignment is None:
+            assignment = Assignment(
+                firm=scope.firm, engagement=engagement, user=user, functions=functions
+            )
+        else:
+            assignment.functions = functions
+            assignment.end_date = None
+        assignment.full_clean()
+        assignment.save()
+        audit_record(
+            org=scope.firm,
+            actor=scope.user,
+            action="assignment.saved",
+            obj=assignment,
+            summary=f"Assigned {user} to {', '.join(functions)}",
+        )
+    return assignment
+
+
+def assignment_end(*, scope, assignment: Assignment) -> Assignment:
+    _require_firm_admin(scope)
+    with transaction.atomic():
+        assignment.end_date = timezone.localdate(timezone=scope.firm.tz) - datetime.timedelta(
+            days=1
+        )
+        assignment.save(update_fields=["end_date"])
+        audit_record(
+            org=scope.firm,
+            actor=scope.user,
+            action="assignment.ended",
+            obj=assignment,
+            summary=f"Removed {assignment.user} from the engagement",
+        )
+    return assignment
+
+
+def nda_sign(
+    *,
+    scope,
+    engagement: Engagement,
+    signer,
+    signed_name: str,
+    expires_on: datetime.date | None = None,
+    text: str | None = None,
+) -> ConfidentialityAgreement:
+    """Record a signature on the standard confidentiality text.
+
+    The firm admin records it (a signed paper or e-signature copy on file);
+    the text's hash is kept so the wording signed can be proved later.
+    """
+    _require_firm_admin(scope)
+    if not Assignment.unscoped.filter(engagement=engagement, user=signer).exists():
+        raise ServiceError(
+            f"Assign {signer} to the engagement before recording their agreement.",
+            field="signer",
+        )
+    if not signed_name.strip():
+        raise ServiceError("Type the name as it was signed.", field="signed_name")
+    today = timezone.localdate(timezone=scope.firm.tz)
+    if expires_on is not None and expires_on < today:
+        raise ServiceError("The expiry date is in the past.", field="expires_on")
+    text = text or nda_text()
+    with transaction.atomic():
+        agreement = ConfidentialityAgreement.objects.for_firm(scope.firm).create(
+            firm=scope.firm,
+            engagement=engagement,
+            signer=signer,
+            signed_at=timezone.now(),
+            expires_on=expires_on,
+            text_sha256=nda_text_hash(text),
+            signed_name=signed_name.strip(),
+            recorded_by=scope.user,
+        )
+        audit_record(
+            org=scope.firm,
+            actor=scope.user,
+            action="nda.signed",
+            obj=agreement,
+            summary=f"Confidentiality agreement signed by {signer}",
+            detail={"text_sha256": agreement.text_sha256},
+        )
+    return agreement
+
+
+def matter_grant(*, scope, engagement: Engagement, matter, user=None) -> MatterGrant:
+    _require_firm_admin(scope)
+    if matter.firm_id != scope.firm.pk or engagement.firm_id != scope.firm.pk:
+        raise ServiceError("That matter belongs to another firm.")
+    with transaction.atomic():
+        grant = (
+            MatterGrant.objects.for_firm(scope.firm)
+            .filter(engagement=engagement, matter=matter, user=user)
+            .first()
+        )
+        if grant is None:
+            grant = MatterGrant.objects.for_firm(scope.firm).create(
+                firm=scope.firm,
+                engagement=engagement,
+                matter=matter,
+                user=user,
+                granted_by=scope.user,
+            )
+        audit_record(
+            org=scope.firm,
+            actor=scope.user,
+            action="matter.granted",
+            obj=grant,
+            matter=matter,
+            summary=f"Opened {matter.number} to {user or 'the whole team'}",
+        )
+    return grant
+
+
+def matter_grant_revoke(*, scope, grant: MatterGrant) -> None:
+    _require_firm_admin(scope)
+    with transaction.atomic():
+        audit_record(
+            org=scope.firm,
+            actor=scope.user,
+            action="matter.grant_revoked",
+            obj=grant,
+            matter=grant.matter,
+            summary=f"Closed {grant.matter.number} to {grant.user or 'the whole team'}",
+        )
+        grant.delete()
