@@ -44,7 +44,7 @@ class Matter(TenantModel):
 
     @staticmethod
     def scope_filter(scope) -> Q:
-        return scope.matter_q("pk")
+        return scope.matter_q()
 
 
 class MatterScreen(TenantModel):
