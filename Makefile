@@ -23,8 +23,8 @@ node_modules/.package-lock.json: package.json
 
 $(VENDOR)/.stamp: node_modules/.package-lock.json
 	mkdir -p $(VENDOR)/bootstrap
-	cp node_modules/bootstrap/dist/css/bootstrap.min.css $(VENDOR)/bootstrap/
-	cp node_modules/bootstrap/dist/js/bootstrap.bundle.min.js $(VENDOR)/bootstrap/
+	cp node_modules/bootstrap/dist/css/bootstrap.min.css* $(VENDOR)/bootstrap/
+	cp node_modules/bootstrap/dist/js/bootstrap.bundle.min.js* $(VENDOR)/bootstrap/
 	touch $@
 
 static: deps $(VENDOR)/.stamp

@@ -33,26 +33,34 @@ def provider(db):
 
 @pytest.fixture
 def firm_admin(firm):
-    return f.member(firm, ["firm_admin", "attorney"], email="admin@hale.test",
-                    full_name="Grace Hale")
+    return f.member(
+        firm,
+        ["firm_admin", "attorney"],
+        email="admin@hale.test",
+        full_name="Grace Hale",
+    )
 
 
 @pytest.fixture
 def attorney(firm):
-    return f.member(firm, ["attorney"], email="attorney@hale.test",
-                    full_name="Owen Ortiz")
+    return f.member(
+        firm, ["attorney"], email="attorney@hale.test", full_name="Owen Ortiz"
+    )
 
 
 @pytest.fixture
 def firm_staff(firm):
-    return f.member(firm, ["firm_staff"], email="staff@hale.test",
-                    full_name="Ida Lane")
+    return f.member(firm, ["firm_staff"], email="staff@hale.test", full_name="Ida Lane")
 
 
 @pytest.fixture
 def matter(firm, attorney):
-    return f.MatterFactory(firm=firm, number="M-2026-001", title="Lopez v. Acme",
-                           responsible_attorney=attorney)
+    return f.MatterFactory(
+        firm=firm,
+        number="M-2026-001",
+        title="Lopez v. Acme",
+        responsible_attorney=attorney,
+    )
 
 
 @pytest.fixture
@@ -73,8 +81,12 @@ def other_engagement(other_firm, provider):
 @pytest.fixture
 def assistant(provider, engagement, matter, other_engagement, other_matter):
     """Assigned to both firms, NDA signed for both, granted the matter in each."""
-    user = f.member(provider, ["assistant"], email="assistant@northstar.test",
-                    full_name="Priya Nair")
+    user = f.member(
+        provider,
+        ["assistant"],
+        email="assistant@northstar.test",
+        full_name="Priya Nair",
+    )
     f.assign(engagement, user)
     f.grant(engagement, matter, user)
     f.assign(other_engagement, user)
@@ -85,20 +97,29 @@ def assistant(provider, engagement, matter, other_engagement, other_matter):
 @pytest.fixture
 def outsider(other_firm):
     """Charlie: a member of another firm only."""
-    return f.member(other_firm, ["firm_admin", "attorney"], email="charlie@brandt.test",
-                    full_name="Charlie Brandt")
+    return f.member(
+        other_firm,
+        ["firm_admin", "attorney"],
+        email="charlie@brandt.test",
+        full_name="Charlie Brandt",
+    )
 
 
 @pytest.fixture
 def unassigned_assistant(provider, engagement):
-    return f.member(provider, ["assistant"], email="unassigned@northstar.test",
-                    full_name="Uma Reyes")
+    return f.member(
+        provider,
+        ["assistant"],
+        email="unassigned@northstar.test",
+        full_name="Uma Reyes",
+    )
 
 
 @pytest.fixture
 def no_nda_assistant(provider, engagement, matter):
-    user = f.member(provider, ["assistant"], email="nonda@northstar.test",
-                    full_name="Nils Okafor")
+    user = f.member(
+        provider, ["assistant"], email="nonda@northstar.test", full_name="Nils Okafor"
+    )
     f.assign(engagement, user, sign_nda=False)
     f.grant(engagement, matter, user)
     return user
@@ -109,10 +130,12 @@ def ended_engagement_assistant(firm, db):
     other_provider = f.OrganizationFactory(
         kind=Organization.Kind.PROVIDER, name="Bygone Assist", slug="bygone"
     )
-    eng = f.engagement(firm, other_provider, status="ended",
-                       end_date=datetime.date(2024, 12, 31))
-    user = f.member(other_provider, ["assistant"], email="ended@bygone.test",
-                    full_name="Eli Marsh")
+    eng = f.engagement(
+        firm, other_provider, status="ended", end_date=datetime.date(2024, 12, 31)
+    )
+    user = f.member(
+        other_provider, ["assistant"], email="ended@bygone.test", full_name="Eli Marsh"
+    )
     f.assign(eng, user)
     f.grant(eng, f.MatterFactory(firm=firm), user)
     return user
@@ -121,27 +144,40 @@ def ended_engagement_assistant(firm, db):
 @pytest.fixture
 def ungranted_assistant(provider, engagement):
     """Assigned and signed, but no matter opened to them."""
-    user = f.member(provider, ["assistant"], email="ungranted@northstar.test",
-                    full_name="Gus Ferreira")
+    user = f.member(
+        provider,
+        ["assistant"],
+        email="ungranted@northstar.test",
+        full_name="Gus Ferreira",
+    )
     f.assign(engagement, user)
     return user
 
 
 @pytest.fixture
 def absent_assistant(provider, engagement, matter):
-    user = f.member(provider, ["assistant"], email="absent@northstar.test",
-                    full_name="Ava Lindqvist")
+    user = f.member(
+        provider,
+        ["assistant"],
+        email="absent@northstar.test",
+        full_name="Ava Lindqvist",
+    )
     f.assign(engagement, user)
     f.grant(engagement, matter, user)
-    Absence.objects.create(user=user, kind="leave", start=datetime.date(2000, 1, 1),
-                           end=datetime.date(2999, 12, 31))
+    Absence.objects.create(
+        user=user,
+        kind="leave",
+        start=datetime.date(2000, 1, 1),
+        end=datetime.date(2999, 12, 31),
+    )
     return user
 
 
 @pytest.fixture
 def departed_assistant(provider, engagement, matter):
-    user = f.member(provider, ["assistant"], email="left@northstar.test",
-                    full_name="Leo Park")
+    user = f.member(
+        provider, ["assistant"], email="left@northstar.test", full_name="Leo Park"
+    )
     f.assign(engagement, user)
     f.grant(engagement, matter, user)
     StaffProfile.objects.filter(user=user).update(status="left")
@@ -150,8 +186,12 @@ def departed_assistant(provider, engagement, matter):
 
 @pytest.fixture
 def provider_admin(provider):
-    return f.member(provider, ["provider_admin"], email="padmin@northstar.test",
-                    full_name="Rosa Quint")
+    return f.member(
+        provider,
+        ["provider_admin"],
+        email="padmin@northstar.test",
+        full_name="Rosa Quint",
+    )
 
 
 def pytest_configure(config):

@@ -88,7 +88,10 @@ def engagement(firm, provider, *, status=Engagement.Status.ACTIVE, **fields):
 
 def assign(eng, user, *, functions=("scheduling", "documents"), sign_nda=True):
     Assignment.unscoped.create(
-        firm=eng.firm, engagement=eng, user=user, functions=list(functions),
+        firm=eng.firm,
+        engagement=eng,
+        user=user,
+        functions=list(functions),
         start_date=datetime.date(2020, 1, 1),
     )
     if sign_nda:

@@ -9,7 +9,9 @@ from firmdesk.work.models import Task
 from tests import factories as f
 
 
-def test_firm_member_sees_every_matter_of_the_firm_only(firm, attorney, matter, other_matter):
+def test_firm_member_sees_every_matter_of_the_firm_only(
+    firm, attorney, matter, other_matter
+):
     scope = resolve_scope(attorney, firm)
     assert list(Matter.objects.in_scope(scope)) == [matter]
 
@@ -25,20 +27,34 @@ def test_assistant_sees_only_granted_matters(firm, engagement, assistant, matter
     assert matter in visible and hidden not in visible
 
 
-def test_whole_team_grant_and_all_matters(firm, engagement, ungranted_assistant, matter):
-    assert not Matter.objects.in_scope(resolve_scope(ungranted_assistant, firm)).exists()
+def test_whole_team_grant_and_all_matters(
+    firm, engagement, ungranted_assistant, matter
+):
+    assert not Matter.objects.in_scope(
+        resolve_scope(ungranted_assistant, firm)
+    ).exists()
     f.grant(engagement, matter)
-    assert Matter.objects.in_scope(resolve_scope(ungranted_assistant, firm)).count() == 1
+    assert (
+        Matter.objects.in_scope(resolve_scope(ungranted_assistant, firm)).count() == 1
+    )
     engagement.all_matters = True
     engagement.save()
     f.MatterFactory(firm=firm)
-    assert Matter.objects.in_scope(resolve_scope(ungranted_assistant, firm)).count() == 2
+    assert (
+        Matter.objects.in_scope(resolve_scope(ungranted_assistant, firm)).count() == 2
+    )
 
 
 @pytest.mark.parametrize(
     "who",
-    ["unassigned_assistant", "no_nda_assistant", "ended_engagement_assistant",
-     "absent_assistant", "departed_assistant", "provider_admin"],
+    [
+        "unassigned_assistant",
+        "no_nda_assistant",
+        "ended_engagement_assistant",
+        "absent_assistant",
+        "departed_assistant",
+        "provider_admin",
+    ],
 )
 def test_provider_staff_without_every_condition_have_no_scope(request, firm, who):
     user = request.getfixturevalue(who)
@@ -72,7 +88,9 @@ def test_ethical_screen_walls_off_a_firm_member(firm, attorney, matter):
     assert not Matter.objects.in_scope(resolve_scope(attorney, firm)).exists()
 
 
-def test_task_only_access_shows_the_task_but_not_its_matter(firm, ungranted_assistant, matter):
+def test_task_only_access_shows_the_task_but_not_its_matter(
+    firm, ungranted_assistant, matter
+):
     mine = f.task(firm, matter=matter, assignee=ungranted_assistant)
     f.task(firm, matter=matter, title="Someone else's")
     scope = resolve_scope(ungranted_assistant, firm)

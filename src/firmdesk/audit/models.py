@@ -36,6 +36,9 @@ class AuditChainHead(models.Model):
     seq = models.PositiveBigIntegerField(default=0)
     last_hash = models.CharField(max_length=64, default="")
 
+    def __str__(self):
+        return f"{self.org} at event {self.seq}"
+
 
 class AuditEvent(models.Model):
     org = models.ForeignKey(

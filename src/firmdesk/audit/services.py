@@ -89,6 +89,10 @@ def audit_verify(*, org) -> VerifyResult:
             f"The newest {head.seq - expected_seq + 1} event(s) after event "
             f"{expected_seq - 1} are missing (deleted)."
         )
-    if head is not None and head.last_hash != prev_hash and head.seq == expected_seq - 1:
+    if (
+        head is not None
+        and head.last_hash != prev_hash
+        and head.seq == expected_seq - 1
+    ):
         problems.append("The newest event does not match the chain head.")
     return VerifyResult(checked=checked, problems=problems)

@@ -56,7 +56,9 @@ class Engagement(TenantModel):
         "orgs.Organization", on_delete=models.PROTECT, related_name="engagements_served"
     )
     name = models.CharField(max_length=200)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PROPOSED)
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.PROPOSED
+    )
     functions = models.JSONField(default=list, help_text="Functions in scope.")
     base_functions = models.JSONField(
         default=list,
@@ -86,29 +88,45 @@ class Engagement(TenantModel):
         max_length=10, choices=Pricing.choices, default=Pricing.HOURLY
     )
     price = models.DecimalField(
-        max_digits=10, decimal_places=2, default=Decimal("0.00"),
+        max_digits=10,
+        decimal_places=2,
+        default=Decimal("0.00"),
         help_text="Per hour, per task or per month, by the pricing model.",
     )
     currency = models.CharField(max_length=3, default="USD")
     inhouse_hourly_cost = models.DecimalField(
-        max_digits=10, decimal_places=2, default=Decimal("0.00"),
+        max_digits=10,
+        decimal_places=2,
+        default=Decimal("0.00"),
         help_text="What an hour of the same work costs the firm in-house.",
     )
     firm_primary_contact = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     firm_backup_contact = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     provider_primary_contact = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     provider_backup_contact = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     dispute_process = models.TextField(
         blank=True, help_text="How either side raises a problem and who decides."
@@ -186,11 +204,16 @@ class Assignment(TenantModel):
             raise ValidationError({"functions": "Choose at least one function."})
         if outside:
             raise ValidationError(
-                {"functions": "Only functions in the engagement's scope can be assigned."}
+                {
+                    "functions": "Only functions in the engagement's scope "
+                    "can be assigned."
+                }
             )
 
     def is_current(self, today: datetime.date) -> bool:
-        return self.start_date <= today and (self.end_date is None or today <= self.end_date)
+        return self.start_date <= today and (
+            self.end_date is None or today <= self.end_date
+        )
 
 
 class ConfidentialityAgreement(TenantModel):

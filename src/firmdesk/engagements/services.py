@@ -35,7 +35,9 @@ def engagement_create(*, scope, **fields) -> Engagement:
             actor=scope.user,
             action="engagement.created",
             obj=engagement,
-            summary=f"Engaged {engagement.provider} for {', '.join(engagement.functions)}",
+            summary=(
+                f"Engaged {engagement.provider} for {', '.join(engagement.functions)}"
+            ),
         )
     return engagement
 
@@ -72,7 +74,9 @@ def engagement_end(*, scope, engagement: Engagement, reason: str) -> Engagement:
         engagement.ended_at = now
         engagement.ended_reason = reason.strip()
         engagement.end_date = timezone.localdate(now, timezone=scope.firm.tz)
-        engagement.save(update_fields=["status", "ended_at", "ended_reason", "end_date"])
+        engagement.save(
+            update_fields=["status", "ended_at", "ended_reason", "end_date"]
+        )
         audit_record(
             org=scope.firm,
             actor=scope.user,
@@ -123,9 +127,9 @@ def assignment_create(
 def assignment_end(*, scope, assignment: Assignment) -> Assignment:
     _require_firm_admin(scope)
     with transaction.atomic():
-        assignment.end_date = timezone.localdate(timezone=scope.firm.tz) - datetime.timedelta(
-            days=1
-        )
+        assignment.end_date = timezone.localdate(
+            timezone=scope.firm.tz
+        ) - datetime.timedelta(days=1)
         assignment.save(update_fields=["end_date"])
         audit_record(
             org=scope.firm,

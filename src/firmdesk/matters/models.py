@@ -17,7 +17,9 @@ class Matter(TenantModel):
     number = models.CharField(max_length=40)
     title = models.CharField(max_length=200)
     practice_area = models.CharField(max_length=80, blank=True)
-    status = models.CharField(max_length=20, choices=Status.choices, default=Status.OPEN)
+    status = models.CharField(
+        max_length=20, choices=Status.choices, default=Status.OPEN
+    )
     responsible_attorney = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -35,7 +37,9 @@ class Matter(TenantModel):
     class Meta:
         ordering = ["-created_at"]
         constraints = [
-            models.UniqueConstraint(fields=["firm", "number"], name="matter_number_per_firm")
+            models.UniqueConstraint(
+                fields=["firm", "number"], name="matter_number_per_firm"
+            )
         ]
         indexes = [models.Index(fields=["firm", "status"])]
 
@@ -58,5 +62,7 @@ class MatterScreen(TenantModel):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["matter", "user"], name="one_screen_per_user")
+            models.UniqueConstraint(
+                fields=["matter", "user"], name="one_screen_per_user"
+            )
         ]

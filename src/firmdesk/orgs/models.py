@@ -4,7 +4,11 @@ import zoneinfo
 from functools import cached_property
 
 import holidays as holidays_lib
-from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.contrib.auth.models import (
+    AbstractBaseUser,
+    BaseUserManager,
+    PermissionsMixin,
+)
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
@@ -81,7 +85,9 @@ class Organization(models.Model):
     )
     working_hours = models.JSONField(default=default_working_hours, blank=True)
     closure_days = models.JSONField(
-        default=list, blank=True, help_text="Extra days the office is closed (ISO dates)."
+        default=list,
+        blank=True,
+        help_text="Extra days the office is closed (ISO dates).",
     )
     require_client_consent = models.BooleanField(
         default=False,
@@ -214,7 +220,9 @@ class StaffProfile(models.Model):
         CLEAR = "clear", "Clear"
         FLAGGED = "flagged", "Flagged"
 
-    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="staff_profile")
+    user = models.OneToOneField(
+        User, on_delete=models.CASCADE, related_name="staff_profile"
+    )
     organization = models.ForeignKey(
         Organization, on_delete=models.CASCADE, related_name="staff_profiles"
     )
@@ -230,7 +238,9 @@ class StaffProfile(models.Model):
         max_length=10, choices=CheckResult.choices, default=CheckResult.PENDING
     )
     prior_employers = models.JSONField(default=list, blank=True)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.ACTIVE
+    )
     left_on = models.DateField(null=True, blank=True)
 
     def __str__(self):
@@ -292,4 +302,6 @@ class Absence(models.Model):
 
     def clean(self):
         if self.start and self.end and self.end < self.start:
-            raise ValidationError({"end": "The last day must be on or after the first day."})
+            raise ValidationError(
+                {"end": "The last day must be on or after the first day."}
+            )

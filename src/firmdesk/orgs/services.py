@@ -20,10 +20,14 @@ def absence_record(
 ) -> Absence:
     """Record leave or a sick day. Provider staff lose access to client data
     for the days they are away (docs/roles-and-access.md)."""
-    if not Membership.objects.filter(user=user, organization=org, is_active=True).exists():
+    if not Membership.objects.filter(
+        user=user, organization=org, is_active=True
+    ).exists():
         raise ServiceError(f"{user} is not a member of {org}.")
     if end < start:
-        raise ServiceError("The last day must be on or after the first day.", field="end")
+        raise ServiceError(
+            "The last day must be on or after the first day.", field="end"
+        )
     with transaction.atomic():
         absence = Absence.objects.create(
             user=user, kind=kind, start=start, end=end, note=note, recorded_by=actor

@@ -1,2 +1,37 @@
+from django.utils import timezone
+
+from firmdesk.access.scope import firms_for_user
+
+
 def shell(request):
-    return {}
+    """What the layout needs: the firm switcher and the areas the role may open."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    scope = getattr(request, "scope", None)
+    firms = _cached_firms(request)
+    return {
+        "scope": scope,
+        "switcher_firms": firms,
+        "provider_admin_of": _provider_admin_orgs(request),
+        "viewer_tz": user.tz,
+        "now": timezone.now(),
+    }
+
+
+def _cached_firms(request):
+    if not hasattr(request, "_switcher_firms"):
+        request._switcher_firms = [s.firm for s in firms_for_user(request.user)]
+    return request._switcher_firms
+
+
+def _provider_admin_orgs(request):
+    from firmdesk.orgs.models import Membership
+
+    return [
+        m.organization
+        for m in Membership.objects.filter(
+            user=request.user, is_active=True, organization__kind="provider"
+        ).select_related("organization")
+        if "provider_admin" in m.roles
+    ]

@@ -1,6 +1,43 @@
+from django.shortcuts import redirect
+from django.urls import reverse
+
+from firmdesk.orgs.models import PROVIDER_ROLES, Membership
+
+EXEMPT_PREFIXES = ("/static/", "/login/", "/logout/", "/account/two-factor/")
+
+
+def two_factor_required(user) -> bool:
+    """Provider staff always; firm users where their firm requires it."""
+    for membership in Membership.objects.filter(
+        user=user, is_active=True
+    ).select_related("organization"):
+        org = membership.organization
+        if not org.is_firm and set(membership.roles) & PROVIDER_ROLES:
+            return True
+        if org.is_firm and org.require_two_factor:
+            return True
+    return False
+
+
 class TwoFactorMiddleware:
+    """Send a signed-in user who must use two-factor, and has not yet this
+    session, to set it up or enter a code before anything else."""
+
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
+        user = request.user
+        if (
+            user.is_authenticated
+            and not request.path.startswith(EXEMPT_PREFIXES)
+            and not user.is_verified()
+            and request.session.get("two_factor_required", None) is not False
+        ):
+            required = request.session.get("two_factor_required")
+            if required is None:
+                required = two_factor_required(user)
+                request.session["two_factor_required"] = required
+            if required:
+                return redirect(f"{reverse('two_factor')}?next={request.path}")
         return self.get_response(request)

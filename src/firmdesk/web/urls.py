@@ -1,1 +1,84 @@
-urlpatterns = []
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from django.views.generic import RedirectView
+
+from . import views
+
+firm_patterns = [
+    path("", views.firm_today, name="firm_today"),
+    path("matters/", views.matter_list, name="matter_list"),
+    path("matters/<uuid:matter_id>/", views.matter_detail, name="matter_detail"),
+    path("tasks/", views.task_list, name="task_list"),
+    path("tasks/<uuid:task_id>/", views.task_detail, name="task_detail"),
+    path("engagements/", views.engagement_list, name="engagement_list"),
+    path("engagements/new/", views.engagement_new, name="engagement_new"),
+    path(
+        "engagements/<uuid:engagement_id>/",
+        views.engagement_detail,
+        name="engagement_detail",
+    ),
+    path(
+        "engagements/<uuid:engagement_id>/edit/",
+        views.engagement_edit,
+        name="engagement_edit",
+    ),
+    path(
+        "engagements/<uuid:engagement_id>/assign/",
+        views.engagement_assign,
+        name="engagement_assign",
+    ),
+    path(
+        "engagements/<uuid:engagement_id>/assignments/<uuid:assignment_id>/end/",
+        views.assignment_end,
+        name="assignment_end",
+    ),
+    path(
+        "engagements/<uuid:engagement_id>/nda/",
+        views.engagement_nda,
+        name="engagement_nda",
+    ),
+    path(
+        "engagements/<uuid:engagement_id>/grants/",
+        views.engagement_grant,
+        name="engagement_grant",
+    ),
+    path(
+        "engagements/<uuid:engagement_id>/grants/<uuid:grant_id>/revoke/",
+        views.grant_revoke,
+        name="grant_revoke",
+    ),
+    path(
+        "engagements/<uuid:engagement_id>/end/",
+        views.engagement_end,
+        name="engagement_end",
+    ),
+    path("people/", views.people, name="people"),
+    path(
+        "people/<uuid:user_id>/absences/", views.person_absences, name="person_absences"
+    ),
+    path("audit/", views.audit_log, name="audit_log"),
+]
+
+provider_patterns = [
+    path("staff/", views.provider_staff, name="provider_staff"),
+    path(
+        "staff/<uuid:user_id>/absences/",
+        views.provider_staff_absences,
+        name="provider_staff_absences",
+    ),
+    path(
+        "staff/<uuid:user_id>/left/",
+        views.provider_staff_left,
+        name="provider_staff_left",
+    ),
+]
+
+urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="today"), name="home"),
+    path("login/", views.LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("account/two-factor/", views.two_factor, name="two_factor"),
+    path("today/", views.today, name="today"),
+    path("f/<slug:firm_slug>/", include(firm_patterns)),
+    path("p/<slug:provider_slug>/", include(provider_patterns)),
+]

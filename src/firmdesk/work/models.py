@@ -29,7 +29,9 @@ class Task(TenantModel):
     function = models.CharField(max_length=20, choices=Function.choices)
     title = models.CharField(max_length=200)
     instructions = models.TextField(blank=True)
-    status = models.CharField(max_length=12, choices=Status.choices, default=Status.OPEN)
+    status = models.CharField(
+        max_length=12, choices=Status.choices, default=Status.OPEN
+    )
     requester = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -1,0 +1,717 @@
+"""Pages. Views stay thin: rows come through the Scope (access_* helpers and
+``Model.objects.in_scope``), writes go through services."""
+
+import base64
+from urllib.parse import quote
+
+import segno
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Count, Q
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_http_methods, require_POST
+from django_otp import login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from firmdesk.access.scope import firms_for_user
+from firmdesk.access.selectors import access_engagement, access_matter, access_object
+from firmdesk.audit.models import AuditEvent
+from firmdesk.audit.services import audit_record
+from firmdesk.common.errors import ServiceError
+from firmdesk.engagements import services as engagement_services
+from firmdesk.engagements.models import (
+    Assignment,
+    ConfidentialityAgreement,
+    Engagement,
+    MatterGrant,
+    nda_text,
+)
+from firmdesk.matters.models import Matter
+from firmdesk.orgs import services as org_services
+from firmdesk.orgs.models import (
+    PROVIDER_STAFF_ROLES,
+    Membership,
+    Organization,
+    StaffProfile,
+    User,
+)
+from firmdesk.work.models import Task
+from firmdesk.work.selectors import access_task, tasks_for_scope
+
+from . import forms
+
+
+def _forbidden_if(condition: bool):
+    """Pages a role may not open answer like pages that do not exist."""
+    if condition:
+        raise Http404("Not here.")
+
+
+def _apply_service_error(form, error: ServiceError):
+    form.add_error(error.field if error.field in form.fields else None, error.message)
+
+
+def _apply_validation_error(form, error: ValidationError):
+    for field, msgs in error.message_dict.items():
+        form.add_error(field if field in form.fields else None, msgs)
+
+
+# --- Sign-in -----------------------------------------------------------------
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "web/login.html"
+    redirect_authenticated_user = True
+
+
+@require_http_methods(["GET", "POST"])
+def two_factor(request):
+    """Set up an authenticator app (first time) or enter today's code."""
+    next_url = request.GET.get("next") or reverse("today")
+    if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}):
+        next_url = reverse("today")
+    confirmed = TOTPDevice.objects.filter(user=request.user, confirmed=True).first()
+    device = confirmed
+    if device is None:
+        device = TOTPDevice.objects.filter(user=request.user, confirmed=False).first()
+        if device is None:
+            device = TOTPDevice.objects.create(
+                user=request.user, name="Authenticator app", confirmed=False
+            )
+    form = forms.TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if device.verify_token(form.cleaned_data["token"]):
+            if not device.confirmed:
+                device.confirmed = True
+                device.save(update_fields=["confirmed"])
+            otp_login(request, device)
+            return redirect(next_url)
+        form.add_error(
+            "token",
+            "That code did not match. Check that your phone's clock is right and "
+            "type the code that is showing now.",
+        )
+    context = {"form": form, "setting_up": confirmed is None, "next": next_url}
+    if confirmed is None:
+        secret = base64.b32encode(device.bin_key).decode()
+        uri = (
+            f"otpauth://totp/FirmDesk:{quote(request.user.email)}"
+            f"?secret={secret}&issuer=FirmDesk"
+        )
+        context.update(secret=secret, qr_svg=segno.make(uri).svg_inline(scale=4))
+    return render(request, "web/two_factor.html", context)
+
+
+# --- Today -------------------------------------------------------------------
+
+
+def today(request):
+    """The landing page: for each firm the user serves, what needs them."""
+    sections = []
+    now = timezone.now()
+    for scope in firms_for_user(request.user):
+        tasks = tasks_for_scope(scope).exclude(
+            status__in=[Task.Status.DONE, Task.Status.CANCELLED]
+        )
+        mine = tasks.filter(assignee=request.user)
+        sections.append(
+            {
+                "scope": scope,
+                "mine": list(mine[:10]),
+                "mine_count": mine.count(),
+                "late": mine.filter(due_at__lt=now).count(),
+                "review": tasks.filter(status=Task.Status.SUBMITTED).count()
+                if scope.is_firm_member and scope.has_role("attorney", "firm_admin")
+                else None,
+            }
+        )
+    return render(request, "web/today.html", {"sections": sections, "now": now})
+
+
+def firm_today(request, firm_slug):
+    scope = request.scope
+    now = timezone.now()
+    tasks = tasks_for_scope(scope).exclude(
+        status__in=[Task.Status.DONE, Task.Status.CANCELLED]
+    )
+    mine = tasks.filter(assignee=request.user)
+    context = {
+        "mine": mine[:20],
+        "late": tasks.filter(due_at__lt=now)[:20],
+        "review": tasks.filter(status=Task.Status.SUBMITTED)[:20]
+        if scope.is_firm_member
+        else [],
+        "now": now,
+    }
+    if scope.is_firm_admin:
+        context["engagements"] = (
+            Engagement.objects.in_scope(scope)
+            .exclude(status=Engagement.Status.ENDED)
+            .select_related("provider")
+        )
+    return render(request, "web/firm_today.html", context)
+
+
+# --- Matters and tasks ---------------------------------------------------------
+
+
+def matter_list(request, firm_slug):
+    scope = request.scope
+    matters = Matter.objects.in_scope(scope).select_related("responsible_attorney")
+    q = request.GET.get("q", "").strip()
+    status = request.GET.get("status", "")
+    if q:
+        matters = matters.filter(Q(number__icontains=q) | Q(title__icontains=q))
+    if status in Matter.Status.values:
+        matters = matters.filter(status=status)
+    page = Paginator(matters.order_by("-created_at"), 50).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "web/matter_list.html",
+        {"page": page, "q": q, "status": status, "statuses": Matter.Status.choices},
+    )
+
+
+def matter_detail(request, firm_slug, matter_id):
+    scope = request.scope
+    matter = access_matter(scope, matter_id)
+    with transaction.atomic():
+        audit_record(
+            org=scope.firm,
+            actor=request.user,
+            action="matter.viewed",
+            obj=matter,
+            matter=matter,
+            summary=f"Opened {matter.number}",
+        )
+    tasks = tasks_for_scope(scope).filter(matter=matter)
+    return render(request, "web/matter_detail.html", {"matter": matter, "tasks": tasks})
+
+
+def task_list(request, firm_slug):
+    scope = request.scope
+    tasks = tasks_for_scope(scope)
+    status = request.GET.get("status", "open")
+    if status == "open":
+        tasks = tasks.exclude(status__in=[Task.Status.DONE, Task.Status.CANCELLED])
+    elif status in Task.Status.values:
+        tasks = tasks.filter(status=status)
+    if request.GET.get("mine"):
+        tasks = tasks.filter(assignee=request.user)
+    page = Paginator(tasks, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "web/task_list.html",
+        {
+            "page": page,
+            "status": status,
+            "statuses": Task.Status.choices,
+            "mine": bool(request.GET.get("mine")),
+        },
+    )
+
+
+def task_detail(request, firm_slug, task_id):
+    scope = request.scope
+    task = access_task(scope, task_id)
+    with transaction.atomic():
+        audit_record(
+            org=scope.firm,
+            actor=request.user,
+            action="task.viewed",
+            obj=task,
+            matter=task.matter,
+            summary=f"Opened task “{task.title}”",
+        )
+    show_matter = task.matter is not None and scope.can_see_matter(task.matter)
+    return render(
+        request, "web/task_detail.html", {"task": task, "show_matter": show_matter}
+    )
+
+
+# --- Engagements -----------------------------------------------------------------
+
+
+def engagement_list(request, firm_slug):
+    scope = request.scope
+    _forbidden_if(not scope.is_firm_member)
+    engagements = (
+        Engagement.objects.in_scope(scope)
+        .select_related("provider")
+        .annotate(staff_count=Count("assignments", distinct=True))
+    )
+    return render(request, "web/engagement_list.html", {"engagements": engagements})
+
+
+@require_http_methods(["GET", "POST"])
+def engagement_new(request, firm_slug):
+    scope = request.scope
+    _forbidden_if(not scope.is_firm_admin)
+    form = forms.EngagementForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        fields = dict(form.cleaned_data)
+        try:
+            engagement = engagement_services.engagement_create(scope=scope, **fields)
+        except ServiceError as error:
+            _apply_service_error(form, error)
+        except ValidationError as error:
+            _apply_validation_error(form, error)
+        else:
+            messages.success(request, f"Engagement “{engagement}” created.")
+            return redirect("engagement_detail", firm_slug, engagement.public_id)
+    return render(
+        request, "web/engagement_form.html", {"form": form, "engagement": None}
+    )
+
+
+def engagement_detail(request, firm_slug, engagement_id):
+    scope = request.scope
+    engagement = access_engagement(scope, engagement_id)
+    today_ = timezone.localdate(timezone=scope.firm.tz)
+    assignments = list(
+        Assignment.objects.in_scope(scope)
+        .filter(engagement=engagement)
+        .select_related("user", "user__staff_profile")
+    )
+    signed = {}
+    for agreement in ConfidentialityAgreement.objects.in_scope(scope).filter(
+        engagement=engagement
+    ):
+        if agreement.is_valid(today_):
+            signed.setdefault(agreement.signer_id, agreement)
+    rows = []
+    for a in assignments:
+        profile = getattr(a.user, "staff_profile", None)
+        absent = a.user.absences.filter(start__lte=today_, end__gte=today_).first()
+        rows.append(
+            {
+                "assignment": a,
+                "agreement": signed.get(a.user_id),
+                "current": a.is_current(today_),
+                "left": profile is not None and not profile.is_active,
+                "absent": absent,
+                "has_access": engagement.is_live(today_)
+                and a.is_current(today_)
+                and a.user_id in signed
+                and absent is None
+                and (profile is None or profile.is_active),
+            }
+        )
+    grants = (
+        MatterGrant.objects.in_scope(scope)
+        .filter(engagement=engagement)
+        .select_related("matter", "user")
+    )
+    return render(
+        request,
+        "web/engagement_detail.html",
+        {
+            "engagement": engagement,
+            "rows": rows,
+            "grants": grants,
+            "live": engagement.is_live(today_),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def engagement_edit(request, firm_slug, engagement_id):
+    scope = request.scope
+    _forbidden_if(not scope.is_firm_admin)
+    engagement = access_engagement(scope, engagement_id)
+    if engagement.status == Engagement.Status.ENDED:
+        messages.error(
+            request, "This engagement has ended and can no longer be changed."
+        )
+        return redirect("engagement_detail", firm_slug, engagement.public_id)
+    form = forms.EngagementForm(request.POST or None, instance=engagement)
+    if request.method == "POST" and form.is_valid():
+        fields = {k: v for k, v in form.cleaned_data.items() if k != "provider"}
+        try:
+            engagement_services.engagement_update(
+                scope=scope, engagement=engagement, **fields
+            )
+        except ServiceError as error:
+            _apply_service_error(form, error)
+        except ValidationError as error:
+            _apply_validation_error(form, error)
+        else:
+            messages.success(request, "Engagement saved.")
+            return redirect("engagement_detail", firm_slug, engagement.public_id)
+    return render(
+        request, "web/engagement_form.html", {"form": form, "engagement": engagement}
+    )
+
+
+def _provider_staff(engagement):
+    return User.objects.filter(
+        memberships__organization=engagement.provider,
+        memberships__is_active=True,
+        staff_profile__status=StaffProfile.Status.ACTIVE,
+    ).distinct()
+
+
+def _assigned_staff(scope, engagement):
+    return User.objects.filter(
+        pk__in=Assignment.objects.in_scope(scope)
+        .filter(engagement=engagement)
+        .values("user_id")
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def engagement_assign(request, firm_slug, engagement_id):
+    scope = request.scope
+    _forbidden_if(not scope.is_firm_admin)
+    engagement = access_engagement(scope, engagement_id)
+    staff = [
+        u
+        for u in _provider_staff(engagement).prefetch_related("memberships")
+        if any(
+            set(m.roles) & PROVIDER_STAFF_ROLES
+            for m in u.memberships.all()
+            if m.organization_id == engagement.provider_id
+        )
+    ]
+    staff_qs = User.objects.filter(pk__in=[u.pk for u in staff])
+    form = forms.AssignForm(request.POST or None, engagement=engagement, staff=staff_qs)
+    if request.method == "POST" and form.is_valid():
+        try:
+            engagement_services.assignment_create(
+                scope=scope,
+                engagement=engagement,
+                user=form.cleaned_data["user"],
+                functions=form.cleaned_data["functions"],
+            )
+        except ServiceError as error:
+            _apply_service_error(form, error)
+        else:
+            messages.success(
+                request,
+                f"{form.cleaned_data['user']} assigned. They see nothing of the firm "
+                "until their confidentiality agreement is recorded.",
+            )
+            return redirect("engagement_detail", firm_slug, engagement.public_id)
+    return render(
+        request, "web/engagement_assign.html", {"form": form, "engagement": engagement}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def assignment_end(request, firm_slug, engagement_id, assignment_id):
+    scope = request.scope
+    _forbidden_if(not scope.is_firm_admin)
+    engagement = access_engagement(scope, engagement_id)
+    assignment = access_object(
+        Assignment,
+        scope,
+        assignment_id,
+        queryset=Assignment.objects.in_scope(scope).filter(engagement=engagement),
+    )
+    if request.method == "POST":
+        engagement_services.assignment_end(scope=scope, assignment=assignment)
+        messages.success(request, f"{assignment.user} no longer has access.")
+        return redirect("engagement_detail", firm_slug, engagement.public_id)
+    return render(
+        request,
+        "web/confirm.html",
+        {
+            "title": f"Remove {assignment.user} from {engagement}?",
+            "body": "They lose access to the firm's data at once.",
+            "button": "Remove from engagement",
+            "cancel": reverse(
+                "engagement_detail", args=[firm_slug, engagement.public_id]
+            ),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def engagement_nda(request, firm_slug, engagement_id):
+    scope = request.scope
+    _forbidden_if(not scope.is_firm_admin)
+    engagement = access_engagement(scope, engagement_id)
+    signers = _assigned_staff(scope, engagement)
+    form = forms.NdaForm(
+        request.POST or None,
+        signers=signers,
+        initial={"signer": request.GET.get("signer")},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            engagement_services.nda_sign(
+                scope=scope,
+                engagement=engagement,
+                signer=form.cleaned_data["signer"],
+                signed_name=form.cleaned_data["signed_name"],
+                expires_on=form.cleaned_data["expires_on"],
+            )
+        except ServiceError as error:
+            _apply_service_error(form, error)
+        else:
+            messages.success(request, "Confidentiality agreement recorded.")
+            return redirect("engagement_detail", firm_slug, engagement.public_id)
+    return render(
+        request,
+        "web/engagement_nda.html",
+        {"form": form, "engagement": engagement, "nda_text": nda_text()},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def engagement_grant(request, firm_slug, engagement_id):
+    scope = request.scope
+    _forbidden_if(not scope.is_firm_admin)
+    engagement = access_engagement(scope, engagement_id)
+    form = forms.GrantForm(
+        request.POST or None,
+        matters=Matter.objects.in_scope(scope).exclude(status=Matter.Status.CLOSED),
+        staff=_assigned_staff(scope, engagement),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            engagement_services.matter_grant(
+                scope=scope,
+                engagement=engagement,
+                matter=form.cleaned_data["matter"],
+                user=form.cleaned_data["user"],
+            )
+        except ServiceError as error:
+            _apply_service_error(form, error)
+        else:
+            messages.success(request, f"{form.cleaned_data['matter']} opened.")
+            return redirect("engagement_detail", firm_slug, engagement.public_id)
+    return render(
+        request, "web/engagement_grant.html", {"form": form, "engagement": engagement}
+    )
+
+
+@require_POST
+def grant_revoke(request, firm_slug, engagement_id, grant_id):
+    scope = request.scope
+    _forbidden_if(not scope.is_firm_admin)
+    engagement = access_engagement(scope, engagement_id)
+    grant = access_object(
+        MatterGrant,
+        scope,
+        grant_id,
+        queryset=MatterGrant.objects.in_scope(scope).filter(engagement=engagement),
+    )
+    engagement_services.matter_grant_revoke(scope=scope, grant=grant)
+    messages.success(request, f"{grant.matter} closed to {grant.user or 'the team'}.")
+    return redirect("engagement_detail", firm_slug, engagement.public_id)
+
+
+@require_http_methods(["GET", "POST"])
+def engagement_end(request, firm_slug, engagement_id):
+    scope = request.scope
+    _forbidden_if(not scope.is_firm_admin)
+    engagement = access_engagement(scope, engagement_id)
+    form = forms.EndEngagementForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            engagement_services.engagement_end(
+                scope=scope, engagement=engagement, reason=form.cleaned_data["reason"]
+            )
+        except ServiceError as error:
+            _apply_service_error(form, error)
+        else:
+            messages.success(
+                request, f"“{engagement}” ended. Its staff no longer have access."
+            )
+            return redirect("engagement_detail", firm_slug, engagement.public_id)
+    return render(
+        request, "web/engagement_end.html", {"form": form, "engagement": engagement}
+    )
+
+
+# --- People and absences ---------------------------------------------------------
+
+
+def people(request, firm_slug):
+    scope = request.scope
+    _forbidden_if(not scope.is_firm_member)
+    members = (
+        Membership.objects.filter(organization=scope.firm, is_active=True)
+        .select_related("user")
+        .order_by("user__full_name")
+    )
+    assignments = (
+        Assignment.objects.in_scope(scope)
+        .filter(
+            engagement__status__in=[Engagement.Status.PILOT, Engagement.Status.ACTIVE]
+        )
+        .select_related("user", "engagement__provider")
+    )
+    return render(
+        request, "web/people.html", {"members": members, "assignments": assignments}
+    )
+
+
+def _absence_page(request, *, org, person, back_url):
+    form = forms.AbsenceForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            org_services.absence_record(
+                actor=request.user, org=org, user=person, **form.cleaned_data
+            )
+        except ServiceError as error:
+            _apply_service_error(form, error)
+        else:
+            messages.success(request, f"Absence recorded for {person}.")
+            return redirect(request.path)
+    absences = person.absences.all()[:50]
+    return render(
+        request,
+        "web/absences.html",
+        {
+            "form": form,
+            "person": person,
+            "absences": absences,
+            "org": org,
+            "back_url": back_url,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def person_absences(request, firm_slug, user_id):
+    scope = request.scope
+    _forbidden_if(not scope.is_firm_admin)
+    membership = (
+        Membership.objects.filter(
+            organization=scope.firm, user__public_id=user_id, is_active=True
+        )
+        .select_related("user")
+        .first()
+    )
+    if membership is None:
+        raise Http404("No such person in this firm.")
+    return _absence_page(
+        request,
+        org=scope.firm,
+        person=membership.user,
+        back_url=reverse("people", args=[firm_slug]),
+    )
+
+
+def audit_log(request, firm_slug):
+    scope = request.scope
+    _forbidden_if(not scope.is_firm_admin)
+    events = (
+        AuditEvent.objects.filter(org=scope.firm)
+        .select_related("actor")
+        .order_by("-seq")
+    )
+    page = Paginator(events, 100).get_page(request.GET.get("page"))
+    return render(request, "web/audit_log.html", {"page": page})
+
+
+# --- Provider space --------------------------------------------------------------
+
+
+def _provider_for_admin(request, provider_slug) -> Organization:
+    """The provider whose admin the user is, or 404."""
+    membership = (
+        Membership.objects.filter(
+            user=request.user,
+            is_active=True,
+            organization__slug=provider_slug,
+            organization__kind=Organization.Kind.PROVIDER,
+        )
+        .select_related("organization")
+        .first()
+    )
+    if membership is None or "provider_admin" not in membership.roles:
+        raise Http404("Not here.")
+    return membership.organization
+
+
+def provider_staff(request, provider_slug):
+    provider = _provider_for_admin(request, provider_slug)
+    profiles = (
+        StaffProfile.objects.filter(organization=provider)
+        .select_related("user")
+        .order_by("status", "user__full_name")
+    )
+    today_ = timezone.localdate(timezone=provider.tz)
+    absent = set(
+        provider.staff_profiles.filter(
+            user__absences__start__lte=today_, user__absences__end__gte=today_
+        ).values_list("user_id", flat=True)
+    )
+    assignments = {}
+    for a in Assignment.unscoped.filter(
+        engagement__provider=provider,
+        engagement__status__in=[Engagement.Status.PILOT, Engagement.Status.ACTIVE],
+    ).select_related("firm"):
+        assignments.setdefault(a.user_id, []).append(a.firm.name)
+    rows = [
+        {
+            "profile": p,
+            "absent": p.user_id in absent,
+            "firms": sorted(assignments.get(p.user_id, [])),
+        }
+        for p in profiles
+    ]
+    return render(
+        request, "web/provider_staff.html", {"provider": provider, "rows": rows}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def provider_staff_absences(request, provider_slug, user_id):
+    provider = _provider_for_admin(request, provider_slug)
+    profile = (
+        StaffProfile.objects.filter(organization=provider, user__public_id=user_id)
+        .select_related("user")
+        .first()
+    )
+    if profile is None:
+        raise Http404("No such staff member.")
+    return _absence_page(
+        request,
+        org=provider,
+        person=profile.user,
+        back_url=reverse("provider_staff", args=[provider_slug]),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def provider_staff_left(request, provider_slug, user_id):
+    provider = _provider_for_admin(request, provider_slug)
+    profile = (
+        StaffProfile.objects.filter(
+            organization=provider,
+            user__public_id=user_id,
+            status=StaffProfile.Status.ACTIVE,
+        )
+        .select_related("user")
+        .first()
+    )
+    if profile is None:
+        raise Http404("No such staff member.")
+    form = forms.LeftForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        org_services.staff_mark_left(
+            actor=request.user,
+            org=provider,
+            profile=profile,
+            left_on=form.cleaned_data["left_on"],
+        )
+        messages.success(request, f"{profile.user} marked as left; their access ended.")
+        return redirect("provider_staff", provider_slug)
+    return render(
+        request,
+        "web/staff_left.html",
+        {"form": form, "profile": profile, "provider": provider},
+    )
