@@ -87,17 +87,25 @@ def two_factor(request):
             )
     form = forms.TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if device.verify_token(form.cleaned_data["token"]):
+        allowed, _ = device.verify_is_allowed()
+        if not allowed:
+            form.add_error(
+                "token",
+                "Too many wrong codes in a row. Wait half a minute, then type the "
+                "code that is showing now.",
+            )
+        elif device.verify_token(form.cleaned_data["token"]):
             if not device.confirmed:
                 device.confirmed = True
                 device.save(update_fields=["confirmed"])
             otp_login(request, device)
             return redirect(next_url)
-        form.add_error(
-            "token",
-            "That code did not match. Check that your phone's clock is right and "
-            "type the code that is showing now.",
-        )
+        else:
+            form.add_error(
+                "token",
+                "That code did not match. Check that your phone's clock is right and "
+                "type the code that is showing now.",
+            )
     context = {"form": form, "setting_up": confirmed is None, "next": next_url}
     if confirmed is None:
         secret = base64.b32encode(device.bin_key).decode()
