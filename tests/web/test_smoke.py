@@ -26,3 +26,65 @@ def test_pages_render_for_firm_admin(
     ]:
         response = client.get(url)
         assert response.status_code == 200, url
+
+
+def test_engagement_form_keeps_input_and_explains_errors(
+    client, firm, firm_admin, provider
+):
+    client.force_login(firm_admin)
+    url = reverse("engagement_new", args=[firm.slug])
+    response = client.post(
+        url,
+        {
+            "provider": provider.pk,
+            "name": "Overflow support",
+            "status": "pilot",
+            "functions": ["scheduling"],
+            "base_functions": ["scheduling"],
+            "pilot_start": "2026-01-01",
+            "pilot_evaluation": "2026-01-20",
+            "first_response_minutes": "30",
+            "pricing_model": "hourly",
+            "price": "32.50",
+            "currency": "USD",
+            "inhouse_hourly_cost": "55",
+            "turnaround_scheduling": "8",
+        },
+    )
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "A pilot runs 60 to 90 days" in body
+    assert 'value="Overflow support"' in body and 'value="32.50"' in body
+
+
+def test_engagement_created_from_the_form_with_turnaround(
+    client, firm, firm_admin, provider
+):
+    from firmdesk.engagements.models import Engagement
+
+    client.force_login(firm_admin)
+    response = client.post(
+        reverse("engagement_new", args=[firm.slug]),
+        {
+            "provider": provider.pk,
+            "name": "Overflow support",
+            "status": "pilot",
+            "functions": ["scheduling", "documents"],
+            "base_functions": ["scheduling"],
+            "pilot_start": "2026-01-01",
+            "pilot_evaluation": "2026-03-17",
+            "first_response_minutes": "30",
+            "pricing_model": "hourly",
+            "price": "32.50",
+            "currency": "USD",
+            "inhouse_hourly_cost": "55",
+            "turnaround_scheduling": "8",
+            "turnaround_documents": "24",
+        },
+    )
+    assert response.status_code == 302
+    engagement = Engagement.objects.for_firm(firm).get(name="Overflow support")
+    assert engagement.turnaround_hours == {"scheduling": 8, "documents": 24}
+    assert engagement.costs_extra("documents") and not engagement.costs_extra(
+        "scheduling"
+    )

@@ -4,7 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from firmdesk.engagements.models import Engagement
-from firmdesk.orgs.models import Absence, Function, Organization
+from firmdesk.orgs.models import Absence, Function, Organization, User
 
 
 class Styled:
@@ -62,10 +62,15 @@ class EngagementForm(Styled, forms.ModelForm):
             "pilot_evaluation",
             "first_response_minutes",
             "after_hours_cover",
+            "after_hours_staff",
             "pricing_model",
             "price",
             "currency",
             "inhouse_hourly_cost",
+            "firm_primary_contact",
+            "firm_backup_contact",
+            "provider_primary_contact",
+            "provider_backup_contact",
             "dispute_process",
         ]
         widgets = {
@@ -82,11 +87,41 @@ class EngagementForm(Styled, forms.ModelForm):
             "pilot_evaluation": "Pilot evaluation date",
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, firm, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["provider"].queryset = Organization.objects.filter(
             kind=Organization.Kind.PROVIDER
         )
+        firm_people = User.objects.filter(
+            memberships__organization=firm, memberships__is_active=True
+        )
+        for name in ("firm_primary_contact", "firm_backup_contact"):
+            self.fields[name].queryset = firm_people
+        provider_people = User.objects.filter(
+            memberships__organization__kind=Organization.Kind.PROVIDER,
+            memberships__is_active=True,
+        )
+        if self.instance.pk:
+            provider_people = provider_people.filter(
+                memberships__organization=self.instance.provider_id
+            )
+        for name in (
+            "provider_primary_contact",
+            "provider_backup_contact",
+            "after_hours_staff",
+        ):
+            self.fields[name].queryset = provider_people.distinct()
+        # One turnaround field per function: business hours to complete a task.
+        current = self.instance.turnaround_hours or {}
+        for value, label in Function.choices:
+            self.fields[f"turnaround_{value}"] = forms.IntegerField(
+                label=f"Turnaround for {label.lower()} (business hours)",
+                required=False,
+                min_value=1,
+                max_value=2000,
+                initial=current.get(value),
+                widget=forms.NumberInput(attrs={"class": "form-control"}),
+            )
         self.fields["status"].choices = [
             c for c in Engagement.Status.choices if c[0] != Engagement.Status.ENDED
         ]
@@ -102,7 +137,17 @@ class EngagementForm(Styled, forms.ModelForm):
             self.add_error(
                 "base_functions", "The base price can only cover functions in scope."
             )
+        data["turnaround_hours"] = {
+            value: data[f"turnaround_{value}"]
+            for value in Function.values
+            if data.get(f"turnaround_{value}")
+        }
         return data
+
+    def engagement_fields(self) -> dict:
+        """The cleaned values the engagement services take."""
+        per_function = {f"turnaround_{value}" for value in Function.values}
+        return {k: v for k, v in self.cleaned_data.items() if k not in per_function}
 
 
 class AssignForm(Styled, forms.Form):

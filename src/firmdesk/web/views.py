@@ -264,9 +264,9 @@ def engagement_list(request, firm_slug):
 def engagement_new(request, firm_slug):
     scope = request.scope
     _forbidden_if(not scope.is_firm_admin)
-    form = forms.EngagementForm(request.POST or None)
+    form = forms.EngagementForm(request.POST or None, firm=scope.firm)
     if request.method == "POST" and form.is_valid():
-        fields = dict(form.cleaned_data)
+        fields = form.engagement_fields()
         try:
             engagement = engagement_services.engagement_create(scope=scope, **fields)
         except ServiceError as error:
@@ -341,9 +341,12 @@ def engagement_edit(request, firm_slug, engagement_id):
             request, "This engagement has ended and can no longer be changed."
         )
         return redirect("engagement_detail", firm_slug, engagement.public_id)
-    form = forms.EngagementForm(request.POST or None, instance=engagement)
+    form = forms.EngagementForm(
+        request.POST or None, instance=engagement, firm=scope.firm
+    )
     if request.method == "POST" and form.is_valid():
-        fields = {k: v for k, v in form.cleaned_data.items() if k != "provider"}
+        fields = form.engagement_fields()
+        fields.pop("provider")
         try:
             engagement_services.engagement_update(
                 scope=scope, engagement=engagement, **fields
