@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "firmdesk.orgs",
     "firmdesk.matters",
     "firmdesk.engagements",
+    "firmdesk.conflicts",
     "firmdesk.access",
     "firmdesk.work",
     "firmdesk.jobs",

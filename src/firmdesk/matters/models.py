@@ -1,8 +1,113 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
 from firmdesk.common.models import TenantModel
+
+
+class Contact(TenantModel):
+    """A person or organisation the firm has dealt with in any role.
+
+    Every contact, alias and party feeds the conflict index (``conflicts``), so
+    contacts are written through ``conflicts.services`` which keep the index in
+    the same transaction.
+    """
+
+    class Kind(models.TextChoices):
+        PERSON = "person", "Person"
+        ORGANIZATION = "organization", "Organisation"
+
+    kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.PERSON)
+    name = models.CharField(max_length=300, help_text="The name as written.")
+    emails = models.JSONField(default=list, blank=True)
+    phones = models.JSONField(default=list, blank=True, help_text="E.164 numbers.")
+    address = models.TextField(blank=True)
+    date_of_birth = models.DateField(null=True, blank=True)
+    tax_id = models.CharField(
+        max_length=40, blank=True, help_text="Tax or ID number (sensitive)."
+    )
+    is_prospective = models.BooleanField(
+        default=False,
+        help_text="Inquired but never retained the firm (Rule 1.18): still searched.",
+    )
+    notes = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        indexes = [models.Index(fields=["firm", "name"])]
+
+    def __str__(self):
+        return self.name
+
+    @staticmethod
+    def scope_filter(scope) -> Q:
+        """Provider staff see a contact only through a matter they may see."""
+        if scope.is_firm_member:
+            return Q()
+        return Q(pk__in=MatterParty.objects.in_scope(scope).values("contact_id"))
+
+
+class ContactAlias(TenantModel):
+    class Kind(models.TextChoices):
+        FORMER = "former", "Former name"
+        MAIDEN = "maiden", "Maiden name"
+        TRADE = "trade", "Trade name (DBA)"
+        ACRONYM = "acronym", "Acronym"
+        PREDECESSOR = "predecessor", "Predecessor entity"
+        AKA = "aka", "Also known as"
+
+    contact = models.ForeignKey(
+        Contact, on_delete=models.CASCADE, related_name="aliases"
+    )
+    name = models.CharField(max_length=300)
+    kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.AKA)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return f"{self.name} ({self.get_kind_display()})"
+
+
+class ContactRelationship(TenantModel):
+    """``from_contact`` is <kind> of ``to_contact`` (Globex is parent of Acme)."""
+
+    class Kind(models.TextChoices):
+        PARENT = "parent", "parent of"
+        SUBSIDIARY = "subsidiary", "subsidiary of"
+        AFFILIATE = "affiliate", "affiliate of"
+        SPOUSE = "spouse", "spouse of"
+        FAMILY = "family", "family member of"
+        OFFICER = "officer", "officer or director of"
+        OWNER = "owner", "owner of"
+        INSURER = "insurer", "insurer of"
+        GUARANTOR = "guarantor", "guarantor of"
+        PAYER = "payer", "payer for"
+        EMPLOYER = "employer", "employer of"
+
+    from_contact = models.ForeignKey(
+        Contact, on_delete=models.CASCADE, related_name="relationships_out"
+    )
+    to_contact = models.ForeignKey(
+        Contact, on_delete=models.CASCADE, related_name="relationships_in"
+    )
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["from_contact", "to_contact", "kind"], name="one_relationship"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.from_contact} {self.get_kind_display()} {self.to_contact}"
+
+    def clean(self):
+        if self.from_contact_id == self.to_contact_id:
+            raise ValidationError("A contact cannot be related to itself.")
+        self.same_firm(self.from_contact, self.to_contact)
 
 
 class Matter(TenantModel):
@@ -27,6 +132,10 @@ class Matter(TenantModel):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    opened_on = models.DateField(null=True, blank=True)
+    closed_on = models.DateField(null=True, blank=True)
+    description = models.TextField(blank=True)
+    key_facts = models.TextField(blank=True)
     client_consent_on = models.DateField(
         null=True,
         blank=True,
@@ -49,6 +158,42 @@ class Matter(TenantModel):
     @staticmethod
     def scope_filter(scope) -> Q:
         return scope.matter_q()
+
+
+class MatterParty(TenantModel):
+    class Role(models.TextChoices):
+        CLIENT = "client", "Client"
+        ADVERSE = "adverse", "Adverse party"
+        CO_PARTY = "co_party", "Co-party"
+        OPPOSING_COUNSEL = "opposing_counsel", "Opposing counsel"
+        RELATED = "related", "Related party"
+        WITNESS = "witness", "Witness"
+        EXPERT = "expert", "Expert"
+
+    matter = models.ForeignKey(Matter, on_delete=models.CASCADE, related_name="parties")
+    contact = models.ForeignKey(
+        Contact, on_delete=models.PROTECT, related_name="parties"
+    )
+    role = models.CharField(max_length=20, choices=Role.choices)
+    note = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["matter", "contact", "role"], name="one_role_per_contact"
+            )
+        ]
+        indexes = [models.Index(fields=["firm", "contact"])]
+
+    def __str__(self):
+        return f"{self.contact} ({self.get_role_display()}) in {self.matter.number}"
+
+    @staticmethod
+    def scope_filter(scope) -> Q:
+        return scope.matter_q("matter")
+
+    def clean(self):
+        self.same_firm(self.matter, self.contact)
 
 
 class MatterScreen(TenantModel):

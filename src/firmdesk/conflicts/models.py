@@ -1,0 +1,82 @@
+from django.conf import settings
+from django.db import models
+
+from firmdesk.common.models import TenantModel
+
+
+class ConflictKey(models.Model):
+    """The conflict index: blocking keys per firm and contact.
+
+    Rows are rewritten in the same transaction as the contact, its aliases and
+    relationships, so every process searches the same index. A search looks up
+    the keys of the searched name and scores only the contacts found here.
+    """
+
+    firm = models.ForeignKey(
+        "orgs.Organization", on_delete=models.CASCADE, related_name="+"
+    )
+    key = models.CharField(max_length=64)
+    contact = models.ForeignKey(
+        "matters.Contact", on_delete=models.CASCADE, related_name="+"
+    )
+
+    class Meta:
+        indexes = [models.Index(fields=["firm", "key"], name="conflict_key_lookup")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["firm", "key", "contact"], name="conflict_key_unique"
+            )
+        ]
+
+    def __str__(self):
+        return self.key
+
+
+class ConflictCheck(TenantModel):
+    """One search and the decision a person made about it."""
+
+    class Decision(models.TextChoices):
+        PENDING = "pending", "Waiting for an attorney"
+        CLEAR = "clear", "Clear"
+        CONFLICT = "conflict", "Conflict"
+        WAIVED = "waived", "Waived with consent"
+
+    run_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    run_at = models.DateTimeField()
+    names = models.JSONField(default=list)
+    hits = models.JSONField(default=list)
+    purpose = models.CharField(max_length=200, blank=True)
+    decision = models.CharField(
+        max_length=10, choices=Decision.choices, default=Decision.PENDING
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(
+        blank=True, help_text="Why; for a waiver, the consent obtained and how."
+    )
+    matter = models.ForeignKey(
+        "matters.Matter",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="conflict_checks",
+    )
+
+    class Meta:
+        ordering = ["-run_at"]
+        indexes = [models.Index(fields=["firm", "decision"])]
+
+    def __str__(self):
+        return f"Check of {', '.join(self.names)} ({self.get_decision_display()})"
+
+    @property
+    def allows_opening(self) -> bool:
+        return self.decision in (self.Decision.CLEAR, self.Decision.WAIVED)
