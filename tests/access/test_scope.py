@@ -112,3 +112,21 @@ def test_unscoped_query_fails_loudly(firm, matter):
 
 def test_firm_switcher_lists_each_served_firm(firm, other_firm, assistant):
     assert [s.firm for s in firms_for_user(assistant)] == [other_firm, firm]
+
+
+def test_firm_member_sees_tasks_on_matters_and_without(firm, attorney, matter):
+    on_matter = f.task(firm, matter=matter)
+    loose = f.task(firm, title="Order supplies")
+    assert set(Task.objects.in_scope(resolve_scope(attorney, firm))) == {
+        on_matter,
+        loose,
+    }
+
+
+def test_screened_member_loses_only_the_screened_matters_tasks(firm, attorney, matter):
+    from firmdesk.matters.models import MatterScreen
+
+    f.task(firm, matter=matter)
+    loose = f.task(firm, title="Order supplies")
+    MatterScreen.unscoped.create(firm=firm, matter=matter, user=attorney)
+    assert list(Task.objects.in_scope(resolve_scope(attorney, firm))) == [loose]

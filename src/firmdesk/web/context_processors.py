@@ -20,9 +20,14 @@ def shell(request):
 
 
 def _cached_firms(request):
-    if not hasattr(request, "_switcher_firms"):
-        request._switcher_firms = [s.firm for s in firms_for_user(request.user)]
-    return request._switcher_firms
+    return [s.firm for s in scopes_for_request(request)]
+
+
+def scopes_for_request(request):
+    """Every firm the user may act for, resolved once per request."""
+    if not hasattr(request, "_firm_scopes"):
+        request._firm_scopes = firms_for_user(request.user)
+    return request._firm_scopes
 
 
 def _provider_admin_orgs(request):

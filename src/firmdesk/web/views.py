@@ -10,7 +10,7 @@ from django.contrib.auth import views as auth_views
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,7 +20,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from firmdesk.access.scope import firms_for_user
 from firmdesk.access.selectors import access_engagement, access_matter, access_object
 from firmdesk.audit.models import AuditEvent
 from firmdesk.audit.services import audit_record
@@ -33,10 +32,12 @@ from firmdesk.engagements.models import (
     MatterGrant,
     nda_text,
 )
+from firmdesk.engagements.selectors import current_assignments_of_provider
 from firmdesk.matters.models import Matter
 from firmdesk.orgs import services as org_services
 from firmdesk.orgs.models import (
     PROVIDER_STAFF_ROLES,
+    Absence,
     Membership,
     Organization,
     StaffProfile,
@@ -46,6 +47,7 @@ from firmdesk.work.models import Task
 from firmdesk.work.selectors import access_task, tasks_for_scope
 
 from . import forms
+from .context_processors import scopes_for_request
 
 
 def _forbidden_if(condition: bool):
@@ -124,7 +126,7 @@ def today(request):
     """The landing page: for each firm the user serves, what needs them."""
     sections = []
     now = timezone.now()
-    for scope in firms_for_user(request.user):
+    for scope in scopes_for_request(request):
         tasks = tasks_for_scope(scope).exclude(
             status__in=[Task.Status.DONE, Task.Status.CANCELLED]
         )
@@ -289,6 +291,13 @@ def engagement_detail(request, firm_slug, engagement_id):
         Assignment.objects.in_scope(scope)
         .filter(engagement=engagement)
         .select_related("user", "user__staff_profile")
+        .prefetch_related(
+            Prefetch(
+                "user__absences",
+                queryset=Absence.objects.filter(start__lte=today_, end__gte=today_),
+                to_attr="absences_today",
+            )
+        )
     )
     signed = {}
     for agreement in ConfidentialityAgreement.objects.in_scope(scope).filter(
@@ -299,7 +308,7 @@ def engagement_detail(request, firm_slug, engagement_id):
     rows = []
     for a in assignments:
         profile = getattr(a.user, "staff_profile", None)
-        absent = a.user.absences.filter(start__lte=today_, end__gte=today_).first()
+        absent = a.user.absences_today[0] if a.user.absences_today else None
         rows.append(
             {
                 "assignment": a,
@@ -661,10 +670,7 @@ def provider_staff(request, provider_slug):
         ).values_list("user_id", flat=True)
     )
     assignments = {}
-    for a in Assignment.unscoped.filter(
-        engagement__provider=provider,
-        engagement__status__in=[Engagement.Status.PILOT, Engagement.Status.ACTIVE],
-    ).select_related("firm"):
+    for a in current_assignments_of_provider(provider=provider, today=today_):
         assignments.setdefault(a.user_id, []).append(a.firm.name)
     rows = [
         {

@@ -64,6 +64,9 @@ class Task(TenantModel):
         tasks in their functions that are theirs (task-only access), or on a
         matter they may see."""
         if scope.is_firm_member:
+            if not scope.screened_matter_ids:
+                return Q()
+            # Q() | x is just x in Django, so the screened case is built apart.
             return scope.matter_q("matter") | Q(matter__isnull=True)
         visible = Q(assignee=scope.user) | (
             Q(matter__isnull=False) & scope.matter_q("matter")

@@ -1,0 +1,125 @@
+"""Rows of firm A that the registry's URLs point at, the firm B rows swapped in
+under firm A's slug, and signing in the way a real session is: provider staff
+have passed two-factor."""
+
+import pytest
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from firmdesk.engagements.models import Assignment, MatterGrant
+from firmdesk.orgs.models import Organization, User
+from tests import factories as f
+
+from .registry import ANONYMOUS
+
+
+class Fixtures:
+    """Attribute access to fixtures, built only when a registry entry asks."""
+
+    def __init__(self, request):
+        self._request = request
+
+    def __getattr__(self, name):
+        return self._request.getfixturevalue(name)
+
+    def user(self, name):
+        return None if name == ANONYMOUS else getattr(self, name)
+
+
+@pytest.fixture
+def fixtures(request, db):
+    return Fixtures(request)
+
+
+@pytest.fixture
+def sign_in():
+    """Sign ``user`` in on ``client`` with a verified two-factor session.
+
+    ``force_login`` because django-axes breaks ``login()``; the confirmed
+    device in the session is what TwoFactorMiddleware checks for."""
+
+    def sign_in(client, user):
+        if user is None:
+            return client
+        client.force_login(user)
+        device, _ = TOTPDevice.objects.get_or_create(
+            user=user, name="Test authenticator", defaults={"confirmed": True}
+        )
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+        return client
+
+    return sign_in
+
+
+@pytest.fixture
+def assistant_task(firm, matter, assistant):
+    return f.task(
+        firm,
+        matter=matter,
+        assignee=assistant,
+        title="Calendar the Lopez hearing",
+        instructions="Hearing notice attached; put it on Owen's calendar.",
+    )
+
+
+@pytest.fixture
+def ungranted_own_task(firm, matter, ungranted_assistant):
+    """Task-only access: the matter is not granted, the task is theirs."""
+    return f.task(
+        firm, matter=matter, assignee=ungranted_assistant, title="Mail the notice"
+    )
+
+
+@pytest.fixture
+def other_task(other_firm, other_matter, assistant):
+    return f.task(
+        other_firm, matter=other_matter, assignee=assistant, title="Brandt filing"
+    )
+
+
+@pytest.fixture
+def assistant_assignment(engagement, assistant):
+    return Assignment.unscoped.get(engagement=engagement, user=assistant)
+
+
+@pytest.fixture
+def other_assignment(other_engagement, assistant):
+    return Assignment.unscoped.get(engagement=other_engagement, user=assistant)
+
+
+@pytest.fixture
+def assistant_grant(engagement, assistant, matter):
+    return MatterGrant.unscoped.get(
+        engagement=engagement, user=assistant, matter=matter
+    )
+
+
+@pytest.fixture
+def other_grant(other_engagement, assistant):
+    return MatterGrant.unscoped.get(engagement=other_engagement, user=assistant)
+
+
+@pytest.fixture
+def revocable_grant(firm, engagement, assistant):
+    """A grant of its own, so revoking it leaves the assistant's matter alone."""
+    spare = f.MatterFactory(firm=firm, number="M-2026-900", title="Spare matter")
+    return f.grant(engagement, spare, assistant)
+
+
+@pytest.fixture
+def other_provider_admin(db):
+    other = f.OrganizationFactory(
+        kind=Organization.Kind.PROVIDER, name="Bygone Assist", slug="bygone"
+    )
+    return f.member(
+        other, ["provider_admin"], email="padmin@bygone.test", full_name="Bo Vance"
+    )
+
+
+@pytest.fixture
+def superuser(db):
+    return User.objects.create_superuser(
+        "root@firmdesk.test", f.PASSWORD, full_name="Site Operator"
+    )
