@@ -1,0 +1,718 @@
+"""Bulk data for benchmarks: ``firmdesk seed --scale small|large``.
+
+Unlike the demo, speed matters more than ceremony here: rows are built in Python
+and written with ``bulk_create`` in batches, without per-row validation or audit
+events, and every seeded user shares one password hash (hashing thousands of
+passwords with Argon2 would take longer than writing everything else).
+
+Each step is a seeder in ``SEEDERS``: a function taking the ``SeedContext``, which
+carries the random generators, the database alias, and what earlier seeders made.
+A later feature adds its data by appending a seeder (and, if later seeders need
+what it made, a field on the context).
+"""
+
+import datetime
+import random
+import re
+import time
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
+from typing import Any
+
+from django.contrib.auth.hashers import make_password
+from django.db import DEFAULT_DB_ALIAS, transaction
+from django.utils import timezone
+from faker import Faker
+from rich.progress import Progress
+
+from firmdesk.engagements.models import (
+    Assignment,
+    ConfidentialityAgreement,
+    Engagement,
+    MatterGrant,
+    nda_text,
+    nda_text_hash,
+)
+from firmdesk.matters.models import Matter
+from firmdesk.orgs.models import (
+    Function,
+    Membership,
+    Organization,
+    Role,
+    StaffProfile,
+    TrainingRecord,
+    User,
+)
+from firmdesk.work.models import Task
+
+SEED_PASSWORD = "seed-password-2026"
+BATCH_SIZE = 1000
+
+
+@dataclass(frozen=True)
+class Scale:
+    firms: int
+    providers: int
+    matters_per_firm: int
+    staff_per_provider: int
+    tasks_per_matter: int
+
+
+SCALES = {
+    "small": Scale(
+        firms=5,
+        providers=2,
+        matters_per_firm=40,
+        staff_per_provider=10,
+        tasks_per_matter=5,
+    ),
+    "large": Scale(
+        firms=200,
+        providers=20,
+        matters_per_firm=250,
+        staff_per_provider=100,
+        tasks_per_matter=5,
+    ),
+}
+
+F = Function
+ZONES = [
+    ("America/New_York", "US-NY"),
+    ("America/New_York", "US-FL"),
+    ("America/Chicago", "US-IL"),
+    ("America/Chicago", "US-TX"),
+    ("America/Denver", "US-CO"),
+    ("America/Phoenix", "US-AZ"),
+    ("America/Los_Angeles", "US-CA"),
+    ("America/Los_Angeles", "US-WA"),
+]
+OFFSHORE_ZONES = [("Asia/Manila", "PH"), ("America/Bogota", "CO")]
+
+STAFF_ROLES = {
+    Role.ASSISTANT: (F.SCHEDULING, F.DOCUMENTS, F.CASE_MANAGEMENT, F.CRM),
+    Role.PARALEGAL: (F.DOCUMENTS, F.CASE_MANAGEMENT, F.RESEARCH, F.BILLING),
+    Role.RECEPTIONIST: (F.RECEPTION, F.SCHEDULING),
+    Role.INTAKE_SPECIALIST: (F.INTAKE, F.CRM, F.SCHEDULING),
+}
+STAFF_ROLE_WEIGHTS = {
+    Role.ASSISTANT: 40,
+    Role.PARALEGAL: 25,
+    Role.RECEPTIONIST: 15,
+    Role.INTAKE_SPECIALIST: 20,
+}
+PRACTICE_AREAS = (
+    "Litigation",
+    "Personal injury",
+    "Family law",
+    "Estate planning",
+    "Real estate",
+    "Employment",
+    "Immigration",
+)
+LANGUAGES = ("Spanish", "Filipino", "Portuguese", "French", "Mandarin")
+TRAINING = (
+    "Confidentiality and privilege for legal support staff",
+    "Security awareness: phishing, passwords and devices",
+    "HIPAA privacy basics for medical records",
+)
+TASK_TITLES = {
+    F.SCHEDULING: (
+        "Calendar the deposition",
+        "Schedule the client meeting",
+        "Confirm the hearing date with the clerk",
+        "Reschedule the mediation",
+    ),
+    F.DOCUMENTS: (
+        "Draft the engagement letter",
+        "Prepare the discovery responses",
+        "Format the exhibit list",
+        "Proofread the motion",
+    ),
+    F.CASE_MANAGEMENT: (
+        "Update the matter file",
+        "Index the document production",
+        "Chase the medical records request",
+    ),
+    F.RESEARCH: (
+        "Find recent decisions on the limitation period",
+        "Pull the docket history",
+    ),
+    F.INTAKE: ("Call back the new inquiry", "Collect the intake questionnaire"),
+    F.RECEPTION: ("Return the voicemail", "Log the call from opposing counsel"),
+    F.CRM: ("Update the client's contact details", "Merge duplicate contacts"),
+    F.BILLING: ("Prepare the pre-bill for review", "Send the invoice reminder"),
+}
+TASK_STATUS_WEIGHTS = {
+    Task.Status.OPEN: 30,
+    Task.Status.IN_PROGRESS: 15,
+    Task.Status.SUBMITTED: 10,
+    Task.Status.RETURNED: 5,
+    Task.Status.APPROVED: 10,
+    Task.Status.DONE: 25,
+    Task.Status.CANCELLED: 5,
+}
+MATTER_STATUS_WEIGHTS = {
+    Matter.Status.OPEN: 70,
+    Matter.Status.PENDING: 10,
+    Matter.Status.CLOSED: 15,
+    Matter.Status.PRE_EXISTING: 5,
+}
+MATTER_TITLES = (
+    ("Litigation", "{last} v. {company}"),
+    ("Litigation", "{company} v. {other_company}"),
+    ("Personal injury", "{last} v. {other_last}"),
+    ("Estate planning", "Estate of {first} {last}"),
+    ("Family law", "In re Marriage of {last}"),
+    ("Real estate", "{company}: lease of {street}"),
+    ("Employment", "{first} {last} v. {company}"),
+    ("Immigration", "{first} {last}: visa petition"),
+)
+DISPUTE_PROCESS = (
+    "Raised in writing with the other side's primary contact; unresolved after "
+    "ten business days, the managing attorney and the provider's lead decide."
+)
+
+
+@dataclass
+class SeedContext:
+    alias: str
+    scale: Scale
+    rng: random.Random
+    fake: Faker
+    prefix: str
+    progress: Progress
+    today: datetime.date = field(default_factory=timezone.localdate)
+    now: datetime.datetime = field(default_factory=timezone.now)
+    counts: Counter = field(default_factory=Counter)
+    password_hash: str = ""
+    # What the seeders made, for the seeders after them.
+    firms: list[Organization] = field(default_factory=list)
+    providers: list[Organization] = field(default_factory=list)
+    attorneys: dict[int, list[int]] = field(default_factory=dict)
+    firm_staff: dict[int, list[int]] = field(default_factory=dict)
+    provider_admins: dict[int, int] = field(default_factory=dict)
+    staff: dict[int, list[tuple[int, tuple[str, ...]]]] = field(default_factory=dict)
+    # Per firm: (engagement id, user id, functions) of staff it gives access to.
+    live_assignments: dict[int, list[tuple[int, int, list[str]]]] = field(
+        default_factory=lambda: defaultdict(list)
+    )
+    granting_engagements: list[Engagement] = field(default_factory=list)
+    matters: list[tuple[int, int]] = field(default_factory=list)
+    _names: dict[str, list[str]] = field(default_factory=dict)
+
+    def bulk(
+        self,
+        model,
+        objects: Iterable,
+        *,
+        label: str,
+        total: int,
+        keep: Callable[[Any], Any] = lambda obj: obj.pk,
+    ) -> list:
+        """Write ``objects`` in batches; return ``keep(obj)`` for each, in order.
+
+        Objects may come from a generator, so a quarter of a million tasks never
+        sit in memory at once; only what ``keep`` returns does.
+        """
+        manager = getattr(model, "unscoped", model._default_manager).using(self.alias)
+        bar = self.progress.add_task(label, total=total)
+        kept: list = []
+        batch: list = []
+        for obj in objects:
+            batch.append(obj)
+            if len(batch) == BATCH_SIZE:
+                kept.extend(keep(o) for o in manager.bulk_create(batch))
+                self.progress.advance(bar, len(batch))
+                batch = []
+        if batch:
+            kept.extend(keep(o) for o in manager.bulk_create(batch))
+            self.progress.advance(bar, len(batch))
+        self.counts[label] += len(kept)
+        return kept
+
+    def name_pool(self, kind: str) -> list[str]:
+        """Faker is slow per call; draw each kind of name once and recombine."""
+        if kind not in self._names:
+            make = getattr(self.fake, kind)
+            self._names[kind] = [make() for _ in range(400)]
+        return self._names[kind]
+
+    def pick(self, kind: str) -> str:
+        return self.rng.choice(self.name_pool(kind))
+
+    def days_ago(self, days: int) -> datetime.date:
+        return self.today - datetime.timedelta(days=days)
+
+
+def _mailbox(first: str, last: str, n: int) -> str:
+    return re.sub(r"[^a-z.]", "", f"{first}.{last}".lower()) + str(n)
+
+
+def _user(ctx: SeedContext, org: Organization, n: int, time_zone: str) -> User:
+    first, last = ctx.pick("first_name"), ctx.pick("last_name")
+    return User(
+        email=f"{_mailbox(first, last, n)}@{org.slug}.example",
+        full_name=f"{first} {last}",
+        time_zone=time_zone,
+        password=ctx.password_hash,
+    )
+
+
+def seed_organisations(ctx: SeedContext) -> None:
+    rng = ctx.rng
+    firms = []
+    for i in range(1, ctx.scale.firms + 1):
+        zone, jurisdiction = rng.choice(ZONES)
+        first, last = ctx.pick("first_name"), ctx.pick("last_name")
+        partner = ctx.pick("last_name")
+        name = rng.choice(
+            (
+                f"{last} & {partner} LLP",
+                f"{last} {partner} PC",
+                f"Law Office of {first} {last}",
+            )
+        )
+        firms.append(
+            Organization(
+                kind=Organization.Kind.FIRM,
+                name=name,
+                slug=f"{ctx.prefix}firm-{i:04d}",
+                time_zone=zone,
+                jurisdiction=jurisdiction,
+                require_client_consent=rng.random() < 0.1,
+            )
+        )
+    providers = []
+    for i in range(1, ctx.scale.providers + 1):
+        zone, jurisdiction = rng.choice(ZONES + OFFSHORE_ZONES)
+        providers.append(
+            Organization(
+                kind=Organization.Kind.PROVIDER,
+                name=f"{ctx.pick('last_name')} Legal Support",
+                slug=f"{ctx.prefix}provider-{i:03d}",
+                time_zone=zone,
+                jurisdiction=jurisdiction,
+            )
+        )
+    ctx.firms = ctx.bulk(
+        Organization, firms, label="firms", total=len(firms), keep=lambda o: o
+    )
+    ctx.providers = ctx.bulk(
+        Organization,
+        providers,
+        label="providers",
+        total=len(providers),
+        keep=lambda o: o,
+    )
+
+
+def seed_people(ctx: SeedContext) -> None:
+    """Firm admins, attorneys and in-house staff; provider admins and staff with
+    their profiles and training records."""
+    rng = ctx.rng
+    # (user, organisation, roles, staff functions or None)
+    people: list[tuple[User, Organization, list[str], tuple[str, ...] | None]] = []
+    for firm in ctx.firms:
+        roles = [[Role.FIRM_ADMIN, Role.ATTORNEY]]
+        roles += [[Role.ATTORNEY]] * rng.randint(2, 5)
+        roles += [[Role.FIRM_STAFF]] * rng.randint(1, 2)
+        for n, member_roles in enumerate(roles):
+            people.append(
+                (_user(ctx, firm, n, firm.time_zone), firm, member_roles, None)
+            )
+    for provider in ctx.providers:
+        people.append(
+            (
+                _user(ctx, provider, 0, provider.time_zone),
+                provider,
+                [Role.PROVIDER_ADMIN],
+                None,
+            )
+        )
+        staff_roles = rng.choices(
+            list(STAFF_ROLE_WEIGHTS),
+            list(STAFF_ROLE_WEIGHTS.values()),
+            k=ctx.scale.staff_per_provider,
+        )
+        for n, role in enumerate(staff_roles, start=1):
+            user = _user(ctx, provider, n, provider.time_zone)
+            people.append((user, provider, [role], STAFF_ROLES[role]))
+
+    users = ctx.bulk(
+        User, (p[0] for p in people), label="users", total=len(people), keep=lambda u: u
+    )
+    ctx.bulk(
+        Membership,
+        (
+            Membership(user=user, organization=org, roles=roles)
+            for user, (_, org, roles, _) in zip(users, people, strict=True)
+        ),
+        label="memberships",
+        total=len(people),
+    )
+
+    attorneys, firm_staff = defaultdict(list), defaultdict(list)
+    staff = defaultdict(list)
+    profiles = []
+    for user, (_, org, roles, functions) in zip(users, people, strict=True):
+        if Role.ATTORNEY in roles:
+            attorneys[org.pk].append(user.pk)
+        elif Role.FIRM_STAFF in roles:
+            firm_staff[org.pk].append(user.pk)
+        elif Role.PROVIDER_ADMIN in roles:
+            ctx.provider_admins[org.pk] = user.pk
+        if functions is None:
+            continue
+        staff[org.pk].append((user.pk, functions))
+        profiles.append(
+            StaffProfile(
+                user=user,
+                organization=org,
+                functions=list(functions),
+                practice_areas=rng.sample(PRACTICE_AREAS, 2),
+                languages=["English", *rng.sample(LANGUAGES, rng.randint(0, 1))],
+                time_zone=org.time_zone,
+                background_check_date=ctx.days_ago(rng.randint(30, 900)),
+                background_check_result=StaffProfile.CheckResult.CLEAR,
+                prior_employers=[
+                    {
+                        "employer": ctx.pick("company"),
+                        "role": "Legal secretary",
+                        "from": 2015,
+                        "to": 2019 + rng.randint(0, 4),
+                    }
+                ],
+            )
+        )
+    ctx.attorneys, ctx.firm_staff, ctx.staff = attorneys, firm_staff, staff
+
+    profile_ids = ctx.bulk(
+        StaffProfile, profiles, label="staff profiles", total=len(profiles)
+    )
+
+    def training() -> Iterator[TrainingRecord]:
+        for profile_id in profile_ids:
+            for title in TRAINING[:2]:
+                completed = ctx.days_ago(rng.randint(10, 300))
+                yield TrainingRecord(
+                    profile_id=profile_id,
+                    title=title,
+                    completed_on=completed,
+                    expires_on=completed + datetime.timedelta(days=365),
+                )
+
+    ctx.bulk(
+        TrainingRecord,
+        training(),
+        label="training records",
+        total=2 * len(profile_ids),
+    )
+
+
+def _engagement(ctx, firm, provider, status, start: datetime.date) -> Engagement:
+    rng = ctx.rng
+    extras = [f for f in F.values if f not in (F.SCHEDULING, F.DOCUMENTS)]
+    functions = [F.SCHEDULING, F.DOCUMENTS, *rng.sample(extras, rng.randint(1, 4))]
+    engagement = Engagement(
+        firm=firm,
+        provider=provider,
+        name=f"{provider.name} for {firm.name}",
+        status=status,
+        functions=functions,
+        base_functions=functions[:2],
+        all_matters=rng.random() < 0.25,
+        start_date=start,
+        first_response_minutes=rng.choice((15, 30, 60, 120)),
+        turnaround_hours={f: rng.choice((2, 4, 8, 16, 24)) for f in functions},
+        pricing_model=rng.choice(Engagement.Pricing.values),
+        price=Decimal(rng.randint(18, 45)),
+        inhouse_hourly_cost=Decimal(rng.randint(38, 65)),
+        firm_primary_contact_id=ctx.attorneys[firm.pk][0],
+        provider_primary_contact_id=ctx.provider_admins[provider.pk],
+        dispute_process=DISPUTE_PROCESS,
+    )
+    if status == Engagement.Status.PILOT:
+        engagement.pilot_start = start
+        engagement.pilot_evaluation = start + datetime.timedelta(
+            days=rng.randint(60, 90)
+        )
+    if status == Engagement.Status.ENDED:
+        engagement.end_date = start + datetime.timedelta(days=rng.randint(90, 400))
+        engagement.ended_at = datetime.datetime.combine(
+            engagement.end_date, datetime.time(17), tzinfo=firm.tz
+        )
+        engagement.ended_reason = "Replaced after the annual review."
+    return engagement
+
+
+def seed_engagements(ctx: SeedContext) -> None:
+    """Each firm engages one provider (a fifth of them on a pilot); every fifth
+    firm also has an ended engagement with another provider."""
+    rng = ctx.rng
+    n_providers = len(ctx.providers)
+    engagements = []
+    for i, firm in enumerate(ctx.firms):
+        pilot = rng.random() < 0.2
+        status = Engagement.Status.PILOT if pilot else Engagement.Status.ACTIVE
+        start = ctx.days_ago(rng.randint(10, 40) if pilot else rng.randint(60, 700))
+        engagements.append(
+            _engagement(ctx, firm, ctx.providers[i % n_providers], status, start)
+        )
+        if i % 5 == 4 and n_providers > 1:
+            former = ctx.providers[(i + 1) % n_providers]
+            engagements.append(
+                _engagement(
+                    ctx, firm, former, Engagement.Status.ENDED, ctx.days_ago(1200)
+                )
+            )
+    engagements = ctx.bulk(
+        Engagement,
+        engagements,
+        label="engagements",
+        total=len(engagements),
+        keep=lambda e: e,
+    )
+
+    assignments = []
+    for engagement in engagements:
+        pool = ctx.staff[engagement.provider_id]
+        chosen = rng.sample(pool, min(len(pool), rng.randint(4, 12)))
+        for user_id, staff_functions in chosen:
+            functions = [f for f in staff_functions if f in engagement.functions]
+            if not functions:
+                continue
+            assignments.append(
+                Assignment(
+                    firm_id=engagement.firm_id,
+                    engagement=engagement,
+                    user_id=user_id,
+                    functions=functions,
+                    start_date=engagement.start_date,
+                    end_date=engagement.end_date,
+                )
+            )
+            if engagement.status != Engagement.Status.ENDED:
+                ctx.live_assignments[engagement.firm_id].append(
+                    (engagement.pk, user_id, functions)
+                )
+        if engagement.status != Engagement.Status.ENDED and not engagement.all_matters:
+            ctx.granting_engagements.append(engagement)
+    ctx.bulk(Assignment, assignments, label="assignments", total=len(assignments))
+
+    text_hash = nda_text_hash(nda_text())
+    names = dict(
+        User.objects.using(ctx.alias)
+        .filter(pk__in={a.user_id for a in assignments})
+        .values_list("pk", "full_name")
+    )
+    ctx.bulk(
+        ConfidentialityAgreement,
+        (
+            ConfidentialityAgreement(
+                firm_id=a.firm_id,
+                engagement=a.engagement,
+                signer_id=a.user_id,
+                signed_at=datetime.datetime.combine(
+                    a.start_date, datetime.time(10), tzinfo=datetime.UTC
+                ),
+                text_sha256=text_hash,
+                signed_name=names[a.user_id],
+            )
+            for a in assignments
+        ),
+        label="confidentiality agreements",
+        total=len(assignments),
+    )
+
+
+def _weighted(rng: random.Random, weights: dict[str, int]) -> str:
+    return rng.choices(list(weights), list(weights.values()))[0]
+
+
+def _matter_title(ctx: SeedContext) -> tuple[str, str]:
+    area, template = ctx.rng.choice(MATTER_TITLES)
+    title = template.format(
+        first=ctx.pick("first_name"),
+        last=ctx.pick("last_name"),
+        other_last=ctx.pick("last_name"),
+        company=ctx.pick("company"),
+        other_company=ctx.pick("company"),
+        street=ctx.pick("street_address"),
+    )
+    return area, title
+
+
+def seed_matters(ctx: SeedContext) -> None:
+    rng = ctx.rng
+    year = ctx.today.year
+
+    def matters() -> Iterator[Matter]:
+        for firm in ctx.firms:
+            for n in range(1, ctx.scale.matters_per_firm + 1):
+                area, title = _matter_title(ctx)
+                status = _weighted(rng, MATTER_STATUS_WEIGHTS)
+                age = rng.randint(1, 1500)
+                yield Matter(
+                    firm=firm,
+                    number=f"{year}-{n:05d}",
+                    title=title,
+                    practice_area=area,
+                    status=status,
+                    opened_on=ctx.days_ago(age),
+                    closed_on=(
+                        ctx.days_ago(rng.randint(0, age - 1))
+                        if status == Matter.Status.CLOSED
+                        else None
+                    ),
+                    responsible_attorney_id=rng.choice(ctx.attorneys[firm.pk]),
+                    client_consent_on=(
+                        ctx.days_ago(rng.randint(1, 700))
+                        if rng.random() < 0.8
+                        else None
+                    ),
+                )
+
+    ctx.matters = ctx.bulk(
+        Matter,
+        matters(),
+        label="matters",
+        total=len(ctx.firms) * ctx.scale.matters_per_firm,
+        keep=lambda m: (m.pk, m.firm_id),
+    )
+
+
+def seed_grants(ctx: SeedContext) -> None:
+    """Need-to-know for engagements that do not open every matter: a fifth of the
+    firm's matters to the whole team, and a dozen more to each staff member."""
+    rng = ctx.rng
+    matters_by_firm = defaultdict(list)
+    for matter_id, firm_id in ctx.matters:
+        matters_by_firm[firm_id].append(matter_id)
+    grants: list[MatterGrant] = []
+    for engagement in ctx.granting_engagements:
+        firm_matters = matters_by_firm[engagement.firm_id]
+        for matter_id in rng.sample(firm_matters, len(firm_matters) // 5):
+            grants.append(
+                MatterGrant(
+                    firm_id=engagement.firm_id,
+                    engagement=engagement,
+                    matter_id=matter_id,
+                )
+            )
+        for engagement_id, user_id, _ in ctx.live_assignments[engagement.firm_id]:
+            if engagement_id != engagement.pk:
+                continue
+            for matter_id in rng.sample(firm_matters, min(12, len(firm_matters))):
+                grants.append(
+                    MatterGrant(
+                        firm_id=engagement.firm_id,
+                        engagement=engagement,
+                        matter_id=matter_id,
+                        user_id=user_id,
+                    )
+                )
+    ctx.bulk(MatterGrant, grants, label="matter grants", total=len(grants))
+
+
+def seed_tasks(ctx: SeedContext) -> None:
+    """About ``tasks_per_matter`` tasks per matter; one in ten is not on a matter
+    (reception and intake work). Most go to provider staff where the firm has
+    an engagement, the rest to in-house staff."""
+    rng = ctx.rng
+    per_matter = ctx.scale.tasks_per_matter
+
+    def tasks() -> Iterator[Task]:
+        n = 0
+        for matter_id, firm_id in ctx.matters:
+            outside = ctx.live_assignments.get(firm_id)
+            inside = ctx.firm_staff[firm_id] or ctx.attorneys[firm_id]
+            for _ in range(per_matter):
+                n += 1
+                if outside and rng.random() < 0.75:
+                    _, assignee, functions = rng.choice(outside)
+                    function = rng.choice(functions)
+                else:
+                    assignee = rng.choice(inside)
+                    function = rng.choice(F.values)
+                yield Task(
+                    firm_id=firm_id,
+                    matter_id=None if n % 10 == 0 else matter_id,
+                    function=function,
+                    title=rng.choice(TASK_TITLES[function]),
+                    status=_weighted(rng, TASK_STATUS_WEIGHTS),
+                    requester_id=rng.choice(ctx.attorneys[firm_id]),
+                    assignee_id=assignee,
+                    due_at=ctx.now
+                    + datetime.timedelta(hours=rng.randint(-24 * 30, 24 * 45)),
+                )
+
+    ctx.bulk(
+        Task,
+        tasks(),
+        label="tasks",
+        total=len(ctx.matters) * per_matter,
+        keep=lambda t: None,
+    )
+
+
+SEEDERS: list[Callable[[SeedContext], None]] = [
+    seed_organisations,
+    seed_people,
+    seed_engagements,
+    seed_matters,
+    seed_grants,
+    seed_tasks,
+]
+
+
+class AlreadySeeded(Exception):
+    pass
+
+
+@dataclass
+class SeedResult:
+    counts: Counter
+    seconds: float
+
+
+def seed_run(
+    *,
+    scale: Scale,
+    seed: int,
+    alias: str = DEFAULT_DB_ALIAS,
+    progress: Progress,
+) -> SeedResult:
+    """Run every seeder in one transaction: a failure leaves nothing behind.
+
+    Slugs carry the seed number, so data seeded with different seeds can share
+    a database; the same seed twice would collide, and is refused.
+    """
+    prefix = f"s{seed}-"
+    if Organization.objects.using(alias).filter(slug__startswith=prefix).exists():
+        raise AlreadySeeded(
+            f"This database already holds data seeded with --seed {seed}. "
+            "Use another --seed, or a fresh database."
+        )
+    fake = Faker("en_US")
+    fake.seed_instance(seed)
+    ctx = SeedContext(
+        alias=alias,
+        scale=scale,
+        rng=random.Random(seed),
+        fake=fake,
+        prefix=prefix,
+        progress=progress,
+        password_hash=make_password(SEED_PASSWORD),
+    )
+    started = time.monotonic()
+    with transaction.atomic(using=alias):
+        for seeder in SEEDERS:
+            seeder(ctx)
+    return SeedResult(counts=ctx.counts, seconds=time.monotonic() - started)
+
+
+def scale_with(name: str, *, firms: int | None) -> Scale:
+    scale = SCALES[name]
+    return scale if firms is None else replace(scale, firms=firms)

@@ -1,0 +1,109 @@
+"""`firmdesk seed`: bulk data with the intended shape, usable by the access rule."""
+
+import io
+import sqlite3
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db.models import F
+
+from firmdesk.access.scope import resolve_scope
+from firmdesk.demo.seed import SCALES
+from firmdesk.engagements.models import (
+    Assignment,
+    ConfidentialityAgreement,
+    Engagement,
+    MatterGrant,
+)
+from firmdesk.matters.models import Matter
+from firmdesk.orgs.models import Organization, StaffProfile
+from firmdesk.work.models import Task
+
+SMALL = SCALES["small"]
+
+
+def seed(**options) -> str:
+    out = io.StringIO()
+    call_command("seed", scale="small", stdout=out, **options)
+    return out.getvalue()
+
+
+def test_seed_small_writes_the_scale(db):
+    output = seed(seed=7)
+    firms = Organization.objects.filter(kind="firm", slug__startswith="s7-")
+    providers = Organization.objects.filter(kind="provider", slug__startswith="s7-")
+    assert firms.count() == SMALL.firms
+    assert providers.count() == SMALL.providers
+    assert (
+        StaffProfile.objects.filter(organization__in=providers).count()
+        == SMALL.providers * SMALL.staff_per_provider
+    )
+    matters = Matter.unscoped.filter(firm__in=firms).count()
+    assert matters == SMALL.firms * SMALL.matters_per_firm == 200
+    assert Task.unscoped.count() == matters * SMALL.tasks_per_matter
+    assert Engagement.unscoped.filter(firm__in=firms).count() >= SMALL.firms
+    assert "│ tasks" in output and "1,000" in output
+
+
+def test_firms_overrides_the_scale(db):
+    seed(firms=2, seed=6)
+    assert Organization.objects.filter(kind="firm").count() == 2
+    assert Matter.unscoped.count() == 2 * SMALL.matters_per_firm
+
+
+def test_seeded_rows_never_link_across_firms(db):
+    seed(firms=3, seed=8)
+    assert Task.unscoped.filter(matter__isnull=False).count() > 0
+    assert (
+        not Task.unscoped.exclude(matter__isnull=True)
+        .exclude(matter__firm=F("firm"))
+        .exists()
+    )
+    assert not MatterGrant.unscoped.exclude(matter__firm=F("firm")).exists()
+    assert not MatterGrant.unscoped.exclude(engagement__firm=F("firm")).exists()
+    assert not Assignment.unscoped.exclude(engagement__firm=F("firm")).exists()
+
+
+def test_seeded_staff_on_live_engagements_get_a_scope(db):
+    seed(firms=3, seed=9)
+    live = Assignment.unscoped.filter(
+        engagement__status__in=["active", "pilot"]
+    ).select_related("user", "engagement__firm")
+    assert live.exists()
+    for assignment in live:
+        assert ConfidentialityAgreement.unscoped.filter(
+            engagement=assignment.engagement, signer=assignment.user
+        ).exists()
+        scope = resolve_scope(assignment.user, assignment.engagement.firm)
+        assert scope is not None, assignment
+    for pilot in Engagement.unscoped.filter(status="pilot"):
+        assert 60 <= (pilot.pilot_evaluation - pilot.pilot_start).days <= 90
+
+
+def test_the_same_seed_twice_is_refused(db):
+    seed(firms=1, seed=3)
+    with pytest.raises(CommandError, match="already holds data seeded with --seed 3"):
+        seed(firms=1, seed=3)
+    seed(firms=1, seed=4)
+    assert Organization.objects.filter(kind="firm").count() == 2
+
+
+def test_db_url_writes_to_that_database_only(db, tmp_path):
+    path = tmp_path / "bench.sqlite3"
+    seed(firms=1, seed=5, db_url=f"sqlite:///{path}")
+    assert not Organization.objects.exists()
+    with sqlite3.connect(path) as conn:
+        (firms,) = conn.execute(
+            "select count(*) from orgs_organization where kind = 'firm'"
+        ).fetchone()
+        (matters,) = conn.execute("select count(*) from matters_matter").fetchone()
+        (journal,) = conn.execute("pragma journal_mode").fetchone()
+    assert (firms, matters) == (1, SMALL.matters_per_firm)
+    assert journal == "wal"
+
+
+def test_db_url_that_cannot_be_migrated_stops_with_an_error(db, tmp_path):
+    missing = tmp_path / "no-such-folder" / "bench.sqlite3"
+    with pytest.raises(CommandError, match="Stopped migrating"):
+        seed(firms=1, db_url=f"sqlite:///{missing}")
