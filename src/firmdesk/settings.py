@@ -263,12 +263,17 @@ FIRMDESK_WORKER = {
     "STALE_AFTER_SECONDS": float(env_str("WORKER_STALE_AFTER_SECONDS", "60")),
     "SCHEDULE_EVERY_SECONDS": float(env_str("WORKER_SCHEDULE_EVERY_SECONDS", "60")),
     "MAX_ATTEMPTS": env_int("WORKER_MAX_ATTEMPTS", 5),
+    "BACKOFF_BASE_SECONDS": float(env_str("WORKER_BACKOFF_BASE_SECONDS", "30")),
+    "BACKOFF_MAX_SECONDS": float(env_str("WORKER_BACKOFF_MAX_SECONDS", "3600")),
 }
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
     "loggers": {"firmdesk": {"level": env_str("LOG_LEVEL", "INFO")}},
 }
