@@ -45,3 +45,10 @@ lint: deps
 
 clean:
 	rm -rf $(VENV) node_modules $(VENDOR) var
+
+# Conflict search at 1,000,000 parties, side by side with pg_trgm when DATABASE_URL
+# names PostgreSQL. Smaller: make bench-conflicts BENCH_CONFLICTS_ARGS="--parties 100000"
+BENCH_CONFLICTS_ARGS ?= --parties 1000000 --queries 200
+.PHONY: bench-conflicts
+bench-conflicts: deps
+	$(BIN)/python bench/conflicts.py $(BENCH_CONFLICTS_ARGS)

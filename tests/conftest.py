@@ -9,9 +9,17 @@ import datetime
 import os
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from firmdesk.orgs.models import Absence, Organization, StaffProfile
 from tests import factories as f
+
+# CI must not fail on a machine that happens to be slow, nor on an example that
+# only a lucky draw finds: fixed examples, no per-example deadline. Explore more
+# locally with HYPOTHESIS_PROFILE=explore.
+hypothesis_settings.register_profile("ci", derandomize=True, deadline=None)
+hypothesis_settings.register_profile("explore", max_examples=1000, deadline=None)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
+from firmdesk.conflicts import services as conflicts
 from firmdesk.engagements.models import Assignment
 from tests import factories as f
 
@@ -114,7 +115,7 @@ def test_every_page_passes_axe_for_the_person_who_uses_it(
     # Each error is read out with its field (Django points aria-describedby at
     # "<id>_error"), not only shown in red below it.
     expect(admin_page.get_by_label("Name", exact=True)).to_have_accessible_description(
-        re.compile("required")
+        re.compile("Fill in")
     )
     admin.check("engagement form with errors", screenshot="engagement-form-errors")
     admin.visit(f"{eng}/edit/", heading="Edit")
@@ -128,6 +129,23 @@ def test_every_page_passes_axe_for_the_person_who_uses_it(
         f"/f/{slug}/people/{firm_admin.public_id}/absences/", heading="Absences"
     )
     admin.visit(f"/f/{slug}/audit/", heading="Audit trail")
+    contact = conflicts.contact_save(
+        firm=firm,
+        actor=firm_admin,
+        kind="person",
+        name="Robert Smith",
+        aliases=[("Bobby Smith", "aka")],
+    )
+    admin.visit(f"/f/{slug}/contacts/", heading="Contacts")
+    admin.visit(f"/f/{slug}/contacts/{contact.public_id}/", heading="Robert Smith")
+    admin.visit(f"/f/{slug}/contacts/new/", heading="New contact")
+    admin.visit(f"/f/{slug}/conflicts/new/", heading="Run a conflict check")
+    admin_page.get_by_label("Names to check").fill("Bob Smyth\nJane Roe")
+    admin_page.get_by_role("button", name="Search").click()
+    admin.check("conflict check with hits", heading="Conflict check")
+    admin.visit(f"/f/{slug}/conflicts/", heading="Conflict checks")
+    admin.visit(f"/f/{slug}/matters/{matter.public_id}/screens/", heading="screens")
+    admin.visit(f"/f/{slug}/import/", heading="Import")
 
     # The assistant: two-factor set-up, then the provider side of the firm.
     assistant_page = problems.watch(new_context().new_page())

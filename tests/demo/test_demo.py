@@ -15,6 +15,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from firmdesk.access.scope import firms_for_user, resolve_scope
 from firmdesk.audit.models import AuditEvent
 from firmdesk.audit.services import audit_verify
+from firmdesk.conflicts.models import ConflictKey
+from firmdesk.demo.contacts import PAST_MATTERS
 from firmdesk.demo.services import DEMO_PASSWORD, PEOPLE, demo_load
 from firmdesk.engagements.models import (
     Assignment,
@@ -24,7 +26,13 @@ from firmdesk.engagements.models import (
     nda_text,
     nda_text_hash,
 )
-from firmdesk.matters.models import Matter
+from firmdesk.matters.models import (
+    Contact,
+    ContactAlias,
+    ContactRelationship,
+    Matter,
+    MatterParty,
+)
 from firmdesk.orgs.models import Membership, Organization, StaffProfile, User
 from firmdesk.work.models import Task
 
@@ -43,6 +51,11 @@ def row_counts() -> dict[str, int]:
         "assignments": Assignment.unscoped.count(),
         "agreements": ConfidentialityAgreement.unscoped.count(),
         "matters": Matter.unscoped.count(),
+        "contacts": Contact.unscoped.count(),
+        "aliases": ContactAlias.unscoped.count(),
+        "relationships": ContactRelationship.unscoped.count(),
+        "parties": MatterParty.unscoped.count(),
+        "conflict index keys": ConflictKey.objects.count(),
         "grants": MatterGrant.unscoped.count(),
         "tasks": Task.unscoped.count(),
         "devices": TOTPDevice.objects.count(),
@@ -79,7 +92,9 @@ def test_loading_the_demo_twice_creates_nothing_the_second_time(db):
     assert first["users"] == len(PEOPLE) + 1
     assert first["organisations"] == 4
     assert first["engagements"] == 3
-    assert first["matters"] == 9
+    # Nine working matters, and each firm's past loaded as pre-existing.
+    assert first["matters"] == 9 + 2 * PAST_MATTERS
+    assert 400 <= first["contacts"] <= 600
     assert first["agreements"] == first["assignments"] == 7
 
 
@@ -151,7 +166,7 @@ def test_assistant_sees_only_the_matters_granted_to_them(demo):
     brandt = resolve_scope(assistant, demo["brandt-kimura"])
     assert matter_numbers(Matter.objects.in_scope(hale)) == {"0001", "0002", "0004"}
     assert matter_numbers(Matter.objects.in_scope(brandt)) == {"0001"}
-    assert Matter.objects.for_firm(demo["hale-ortiz"]).count() == 5
+    assert Matter.objects.for_firm(demo["hale-ortiz"]).count() == 5 + PAST_MATTERS
 
 
 def test_paralegal_sees_other_matters_than_the_assistant(demo):
@@ -169,7 +184,7 @@ def test_assistant_sees_a_task_on_a_matter_not_granted_but_not_the_matter(demo):
 def test_firm_people_see_every_matter_of_their_own_firm_only(demo):
     attorney = person("attorney@hale-ortiz.example")
     scope = resolve_scope(attorney, demo["hale-ortiz"])
-    assert Matter.objects.in_scope(scope).count() == 5
+    assert Matter.objects.in_scope(scope).count() == 5 + PAST_MATTERS
     assert resolve_scope(attorney, demo["brandt-kimura"]) is None
 
 

@@ -9,6 +9,8 @@ from django.core.management.base import CommandError
 from django.db.models import F
 
 from firmdesk.access.scope import resolve_scope
+from firmdesk.conflicts.models import ConflictKey
+from firmdesk.conflicts.services import conflict_search, index_rebuild
 from firmdesk.demo.seed import SCALES
 from firmdesk.engagements.models import (
     Assignment,
@@ -16,7 +18,13 @@ from firmdesk.engagements.models import (
     Engagement,
     MatterGrant,
 )
-from firmdesk.matters.models import Matter
+from firmdesk.matters.models import (
+    Contact,
+    ContactAlias,
+    ContactRelationship,
+    Matter,
+    MatterParty,
+)
 from firmdesk.orgs.models import Organization, StaffProfile
 from firmdesk.work.models import Task
 
@@ -63,6 +71,71 @@ def test_seeded_rows_never_link_across_firms(db):
     assert not MatterGrant.unscoped.exclude(matter__firm=F("firm")).exists()
     assert not MatterGrant.unscoped.exclude(engagement__firm=F("firm")).exists()
     assert not Assignment.unscoped.exclude(engagement__firm=F("firm")).exists()
+    assert MatterParty.unscoped.exists()
+    assert not MatterParty.unscoped.exclude(matter__firm=F("firm")).exists()
+    assert not MatterParty.unscoped.exclude(contact__firm=F("firm")).exists()
+    assert not ContactAlias.unscoped.exclude(contact__firm=F("firm")).exists()
+    for side in ("from_contact", "to_contact"):
+        assert not ContactRelationship.unscoped.exclude(
+            **{f"{side}__firm": F("firm")}
+        ).exists()
+    assert not ConflictKey.objects.exclude(contact__firm=F("firm")).exists()
+
+
+def test_seed_small_gives_every_matter_its_parties_and_indexes_every_contact(db):
+    output = seed(firms=2, seed=12)
+    firms = Organization.objects.filter(kind="firm", slug__startswith="s12-")
+    for firm in firms:
+        contacts = Contact.objects.for_firm(firm)
+        parties = MatterParty.objects.for_firm(firm)
+        matters = Matter.objects.for_firm(firm)
+        assert contacts.count() >= 3 * SMALL.matters_per_firm
+        clients = parties.filter(role="client").values("matter_id")
+        assert not matters.exclude(pk__in=clients).exists()
+        assert set(parties.values_list("role", flat=True)) >= {
+            "client",
+            "adverse",
+            "opposing_counsel",
+            "related",
+            "witness",
+        }
+        assert contacts.filter(is_prospective=True).exists()
+        assert ContactAlias.objects.for_firm(firm).exists()
+        assert ContactRelationship.objects.for_firm(firm).exists()
+        keyed = ConflictKey.objects.filter(firm=firm).values("contact_id")
+        assert not contacts.exclude(pk__in=keyed).exists()
+    assert "│ conflict index keys" in output and "│ matter parties" in output
+
+
+def test_a_seeded_party_is_found_by_a_conflict_check(db):
+    seed(firms=1, seed=13)
+    firm = Organization.objects.get(slug="s13-firm-0001")
+    party = (
+        MatterParty.objects.for_firm(firm)
+        .filter(role="adverse", contact__kind="person")
+        .select_related("contact", "matter")
+        .first()
+    )
+    hits = conflict_search(firm=firm, names=[party.contact.name])
+    assert any(
+        h.contact == str(party.contact.public_id)
+        and party.matter.number in {r["matter"] for r in h.roles}
+        for h in hits
+    )
+
+
+def test_the_seeded_index_is_what_the_engine_would_write(db):
+    seed(firms=1, seed=14)
+    firm = Organization.objects.get(slug="s14-firm-0001")
+
+    def keys():
+        return set(
+            ConflictKey.objects.filter(firm=firm).values_list("key", "contact_id")
+        )
+
+    seeded = keys()
+    index_rebuild(firm=firm)
+    assert keys() == seeded
 
 
 def test_seeded_staff_on_live_engagements_get_a_scope(db):

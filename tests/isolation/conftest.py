@@ -3,10 +3,13 @@ under firm A's slug, and signing in the way a real session is: provider staff
 have passed two-factor."""
 
 import pytest
+from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from firmdesk.conflicts.models import ConflictCheck
 from firmdesk.engagements.models import Assignment, MatterGrant
+from firmdesk.matters.models import Contact, MatterParty, MatterScreen
 from firmdesk.orgs.models import Organization, User
 from tests import factories as f
 
@@ -122,4 +125,68 @@ def other_provider_admin(db):
 def superuser(db):
     return User.objects.create_superuser(
         "root@firmdesk.test", f.PASSWORD, full_name="Site Operator"
+    )
+
+
+@pytest.fixture
+def contact(firm, matter):
+    """The client of firm A's matter: visible to whoever may see the matter."""
+    client_contact = Contact.unscoped.create(
+        firm=firm, kind="person", name="Maria Lopez", tax_id="123-45-6789"
+    )
+    MatterParty.unscoped.create(
+        firm=firm, matter=matter, contact=client_contact, role="client"
+    )
+    return client_contact
+
+
+@pytest.fixture
+def other_contact(other_firm, other_matter):
+    brandt_client = Contact.unscoped.create(
+        firm=other_firm, kind="organization", name="Brandt Client Corp"
+    )
+    MatterParty.unscoped.create(
+        firm=other_firm, matter=other_matter, contact=brandt_client, role="client"
+    )
+    return brandt_client
+
+
+def _check(firm, decision="pending"):
+    return ConflictCheck.unscoped.create(
+        firm=firm,
+        run_at=timezone.now(),
+        names=["Maria Lopez", "Acme Logistics"],
+        hits=[],
+        decision=decision,
+    )
+
+
+@pytest.fixture
+def conflict_check(firm):
+    return _check(firm)
+
+
+@pytest.fixture
+def cleared_check(firm, attorney):
+    return _check(firm, "clear")
+
+
+@pytest.fixture
+def other_check(other_firm):
+    return _check(other_firm, "clear")
+
+
+@pytest.fixture
+def screen(firm, matter, provider_admin):
+    """A screen of someone who would not see the matter anyway, so it changes
+    nobody's access in the other tests."""
+    return MatterScreen.unscoped.create(
+        firm=firm, matter=matter, user=provider_admin, reason="Former employer"
+    )
+
+
+@pytest.fixture
+def other_screen(other_firm, other_matter, provider_admin):
+    return MatterScreen.unscoped.create(
+        firm=other_firm, matter=other_matter, user=provider_admin, reason="x"
     )

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from firmdesk.engagements.models import MatterGrant
+from firmdesk.matters.models import MatterScreen
 
 ANONYMOUS = "anonymous"
 
@@ -254,6 +255,110 @@ _ROUTES = [
     Route(
         "audit_log",
         kwargs=_firm,
+        allowed=("firm_admin",),
+        denied=NO_FIRM_ACCESS + PROVIDER_STAFF_IN_FIRM + FIRM_NON_ADMINS,
+    ),
+    # --- Contacts, conflict checks, opening matters, screens (issue 3) -------
+    Route(
+        "contact_list",
+        kwargs=_firm,
+        allowed=FIRM_MEMBERS + PROVIDER_STAFF_IN_FIRM,
+        denied=NO_FIRM_ACCESS,
+        why="provider staff see only contacts on matters they may see",
+    ),
+    Route(
+        "contact_new",
+        kwargs=_firm,
+        allowed=FIRM_MEMBERS,
+        denied=NO_FIRM_ACCESS + PROVIDER_STAFF_IN_FIRM,
+        why="provider staff need the CRM or intake function",
+    ),
+    Route(
+        "contact_detail",
+        kwargs=lambda f: {**_firm(f), "contact_id": f.contact.public_id},
+        foreign_kwargs=lambda f: {**_firm(f), "contact_id": f.other_contact.public_id},
+        allowed=(*FIRM_MEMBERS, "assistant"),
+        denied=(*NO_FIRM_ACCESS, "ungranted_assistant"),
+        why="a party of a matter the ungranted assistant may not see",
+    ),
+    Route(
+        "contact_edit",
+        kwargs=lambda f: {**_firm(f), "contact_id": f.contact.public_id},
+        foreign_kwargs=lambda f: {**_firm(f), "contact_id": f.other_contact.public_id},
+        allowed=FIRM_MEMBERS,
+        denied=NO_FIRM_ACCESS + PROVIDER_STAFF_IN_FIRM,
+    ),
+    Route(
+        "contact_relationship_add",
+        kwargs=lambda f: {**_firm(f), "contact_id": f.contact.public_id},
+        foreign_kwargs=lambda f: {**_firm(f), "contact_id": f.other_contact.public_id},
+        method="POST",
+        success=302,
+        allowed=FIRM_MEMBERS,
+        denied=NO_FIRM_ACCESS + PROVIDER_STAFF_IN_FIRM,
+    ),
+    Route(
+        "contact_export",
+        kwargs=_firm,
+        allowed=FIRM_MEMBERS,
+        denied=NO_FIRM_ACCESS + PROVIDER_STAFF_IN_FIRM,
+        why="the whole firm's contacts in one file stay with the firm",
+    ),
+    Route(
+        "import_page",
+        kwargs=_firm,
+        allowed=("firm_admin",),
+        denied=NO_FIRM_ACCESS + PROVIDER_STAFF_IN_FIRM + FIRM_NON_ADMINS,
+    ),
+    Route(
+        "conflict_check_list",
+        kwargs=_firm,
+        allowed=FIRM_MEMBERS,
+        denied=NO_FIRM_ACCESS + PROVIDER_STAFF_IN_FIRM,
+        why="provider staff need the intake function",
+    ),
+    Route(
+        "conflict_check_new",
+        kwargs=_firm,
+        allowed=FIRM_MEMBERS,
+        denied=NO_FIRM_ACCESS + PROVIDER_STAFF_IN_FIRM,
+    ),
+    Route(
+        "conflict_check_detail",
+        kwargs=lambda f: {**_firm(f), "check_id": f.conflict_check.public_id},
+        foreign_kwargs=lambda f: {**_firm(f), "check_id": f.other_check.public_id},
+        allowed=FIRM_MEMBERS,
+        denied=NO_FIRM_ACCESS + PROVIDER_STAFF_IN_FIRM,
+    ),
+    Route(
+        "matter_open",
+        kwargs=lambda f: {**_firm(f), "check_id": f.cleared_check.public_id},
+        foreign_kwargs=lambda f: {**_firm(f), "check_id": f.other_check.public_id},
+        allowed=FIRM_MEMBERS,
+        denied=NO_FIRM_ACCESS + PROVIDER_STAFF_IN_FIRM,
+    ),
+    Route(
+        "matter_screens",
+        kwargs=lambda f: {**_firm(f), "matter_id": f.matter.public_id},
+        foreign_kwargs=lambda f: {**_firm(f), "matter_id": f.other_matter.public_id},
+        allowed=("firm_admin",),
+        denied=NO_FIRM_ACCESS + PROVIDER_STAFF_IN_FIRM + FIRM_NON_ADMINS,
+    ),
+    Route(
+        "matter_screen_delete",
+        kwargs=lambda f: {
+            **_firm(f),
+            "matter_id": f.matter.public_id,
+            "screen_id": f.screen.public_id,
+        },
+        foreign_kwargs=lambda f: {
+            **_firm(f),
+            "matter_id": f.other_matter.public_id,
+            "screen_id": f.other_screen.public_id,
+        },
+        method="POST",
+        success=302,
+        state=lambda f: MatterScreen.unscoped.filter(pk=f.screen.pk).exists(),
         allowed=("firm_admin",),
         denied=NO_FIRM_ACCESS + PROVIDER_STAFF_IN_FIRM + FIRM_NON_ADMINS,
     ),

@@ -12,16 +12,28 @@ class ConflictKey(models.Model):
     the keys of the searched name and scores only the contacts found here.
     """
 
+    # The unique index (firm, key, contact) serves every lookup; separate
+    # indexes on firm or (firm, key) would only slow bulk writes down. The rows
+    # are derived (``firmdesk conflicts reindex`` rebuilds them) and written
+    # only by conflicts.services, so the database does not check the foreign
+    # keys: checking 20 million of them made a full rebuild minutes longer.
+    # Deleting a contact or firm through Django still deletes its keys.
     firm = models.ForeignKey(
-        "orgs.Organization", on_delete=models.CASCADE, related_name="+"
+        "orgs.Organization",
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
     )
     key = models.CharField(max_length=64)
     contact = models.ForeignKey(
-        "matters.Contact", on_delete=models.CASCADE, related_name="+"
+        "matters.Contact",
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_constraint=False,
     )
 
     class Meta:
-        indexes = [models.Index(fields=["firm", "key"], name="conflict_key_lookup")]
         constraints = [
             models.UniqueConstraint(
                 fields=["firm", "key", "contact"], name="conflict_key_unique"

@@ -19,6 +19,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
+from functools import cached_property
 from typing import Any
 
 from django.contrib.auth.hashers import make_password
@@ -27,6 +28,7 @@ from django.utils import timezone
 from faker import Faker
 from rich.progress import Progress
 
+from firmdesk.conflicts.services import contacts_index_bulk
 from firmdesk.engagements.models import (
     Assignment,
     ConfidentialityAgreement,
@@ -35,7 +37,13 @@ from firmdesk.engagements.models import (
     nda_text,
     nda_text_hash,
 )
-from firmdesk.matters.models import Matter
+from firmdesk.matters.models import (
+    Contact,
+    ContactAlias,
+    ContactRelationship,
+    Matter,
+    MatterParty,
+)
 from firmdesk.orgs.models import (
     Function,
     Membership,
@@ -46,6 +54,17 @@ from firmdesk.orgs.models import (
     User,
 )
 from firmdesk.work.models import Task
+
+from .contacts import (
+    INSURERS,
+    Names,
+    Person,
+    acronym,
+    nickname_alias,
+    org_email,
+    person_email,
+    phone,
+)
 
 SEED_PASSWORD = "seed-password-2026"
 BATCH_SIZE = 1000
@@ -89,6 +108,8 @@ ZONES = [
     ("America/Los_Angeles", "US-WA"),
 ]
 OFFSHORE_ZONES = [("Asia/Manila", "PH"), ("America/Bogota", "CO")]
+AREA_CODES = ("212", "312", "415", "512", "602", "305", "720", "206", "646", "773")
+VISA_LOCALES = ("es_MX", "en_IN", "vi_VN", "pl_PL", "pt_BR")
 
 STAFF_ROLES = {
     Role.ASSISTANT: (F.SCHEDULING, F.DOCUMENTS, F.CASE_MANAGEMENT, F.CRM),
@@ -159,16 +180,21 @@ MATTER_STATUS_WEIGHTS = {
     Matter.Status.CLOSED: 15,
     Matter.Status.PRE_EXISTING: 5,
 }
-MATTER_TITLES = (
-    ("Litigation", "{last} v. {company}"),
-    ("Litigation", "{company} v. {other_company}"),
-    ("Personal injury", "{last} v. {other_last}"),
-    ("Estate planning", "Estate of {first} {last}"),
-    ("Family law", "In re Marriage of {last}"),
-    ("Real estate", "{company}: lease of {street}"),
-    ("Employment", "{first} {last} v. {company}"),
-    ("Immigration", "{first} {last}: visa petition"),
+MATTER_KINDS = (
+    "person v. company",
+    "company v. company",
+    "injury",
+    "estate",
+    "marriage",
+    "lease",
+    "employment",
+    "visa",
 )
+PRE_EXISTING_NOTE = "Seeded; exempt from the conflict check."
+ALIAS = ContactAlias.Kind
+LINK = ContactRelationship.Kind
+# Practice areas whose matters have opposing counsel, witnesses and experts.
+CONTESTED = ("Litigation", "Personal injury", "Family law", "Employment")
 DISPUTE_PROCESS = (
     "Raised in writing with the other side's primary contact; unresolved after "
     "ten business days, the managing attorney and the provider's lead decide."
@@ -200,6 +226,9 @@ class SeedContext:
     )
     granting_engagements: list[Engagement] = field(default_factory=list)
     matters: list[tuple[int, int]] = field(default_factory=list)
+    # Per matter, in the order of ``matters``: who its title names.
+    casts: list["MatterCast"] = field(default_factory=list)
+    seed: int = 1
     _names: dict[str, list[str]] = field(default_factory=dict)
 
     def bulk(
@@ -241,6 +270,11 @@ class SeedContext:
 
     def pick(self, kind: str) -> str:
         return self.rng.choice(self.name_pool(kind))
+
+    @cached_property
+    def names(self) -> Names:
+        """People and companies from several locales, for contacts."""
+        return Names(self.seed, size=300)
 
     def days_ago(self, days: int) -> datetime.date:
         return self.today - datetime.timedelta(days=days)
@@ -531,17 +565,52 @@ def _weighted(rng: random.Random, weights: dict[str, int]) -> str:
     return rng.choices(list(weights), list(weights.values()))[0]
 
 
-def _matter_title(ctx: SeedContext) -> tuple[str, str]:
-    area, template = ctx.rng.choice(MATTER_TITLES)
-    title = template.format(
-        first=ctx.pick("first_name"),
-        last=ctx.pick("last_name"),
-        other_last=ctx.pick("last_name"),
-        company=ctx.pick("company"),
-        other_company=ctx.pick("company"),
-        street=ctx.pick("street_address"),
-    )
-    return area, title
+@dataclass(frozen=True)
+class MatterCast:
+    """A matter's practice area and the parties its title names (a person, or
+    a company's name)."""
+
+    area: str
+    client: Person | str
+    adverse: Person | str | None = None
+    # (party, note): the decedent of an estate, the employer petitioning a visa
+    related: tuple[Person | str, str] | None = None
+
+
+def _matter_cast(ctx: SeedContext) -> tuple[str, MatterCast]:
+    """The title and cast of a new matter."""
+    rng, names = ctx.rng, ctx.names
+    kind = rng.choice(MATTER_KINDS)
+    person, company = names.person(rng), names.company(rng)
+    if kind == "person v. company":
+        return f"{person.last} v. {company}", MatterCast("Litigation", person, company)
+    if kind == "company v. company":
+        other = names.company(rng)
+        return f"{company} v. {other}", MatterCast("Litigation", company, other)
+    if kind == "injury":
+        other = names.person(rng)
+        title = f"{person.last} v. {other.last}"
+        return title, MatterCast("Personal injury", person, other)
+    if kind == "estate":
+        decedent = names.person(rng, locale=person.locale, last=person.last)
+        related = (decedent, "Decedent")
+        title = f"Estate of {decedent.name}"
+        return title, MatterCast("Estate planning", person, None, related)
+    if kind == "marriage":
+        spouse = names.person(
+            rng, female=not person.female, locale=person.locale, last=person.last
+        )
+        title = f"In re Marriage of {person.last}"
+        return title, MatterCast("Family law", person, spouse)
+    if kind == "lease":
+        title = f"{company}: lease of {names.street(rng)}"
+        return title, MatterCast("Real estate", company, names.company(rng))
+    if kind == "employment":
+        return f"{person.name} v. {company}", MatterCast("Employment", person, company)
+    person = names.person(rng, locale=rng.choice(VISA_LOCALES))
+    related = (company, "Employer")
+    title = f"{person.name}: visa petition"
+    return title, MatterCast("Immigration", person, None, related)
 
 
 def seed_matters(ctx: SeedContext) -> None:
@@ -551,14 +620,15 @@ def seed_matters(ctx: SeedContext) -> None:
     def matters() -> Iterator[Matter]:
         for firm in ctx.firms:
             for n in range(1, ctx.scale.matters_per_firm + 1):
-                area, title = _matter_title(ctx)
+                title, cast = _matter_cast(ctx)
+                ctx.casts.append(cast)
                 status = _weighted(rng, MATTER_STATUS_WEIGHTS)
                 age = rng.randint(1, 1500)
                 yield Matter(
                     firm=firm,
                     number=f"{year}-{n:05d}",
                     title=title,
-                    practice_area=area,
+                    practice_area=cast.area,
                     status=status,
                     opened_on=ctx.days_ago(age),
                     closed_on=(
@@ -571,6 +641,11 @@ def seed_matters(ctx: SeedContext) -> None:
                         ctx.days_ago(rng.randint(1, 700))
                         if rng.random() < 0.8
                         else None
+                    ),
+                    note=(
+                        PRE_EXISTING_NOTE
+                        if status == Matter.Status.PRE_EXISTING
+                        else ""
                     ),
                 )
 
@@ -657,6 +732,223 @@ def seed_tasks(ctx: SeedContext) -> None:
     )
 
 
+class _ContactPlan:
+    """Every seeded firm's contacts, aliases, relationships and parties, as
+    rows that refer to contacts by their position in ``contacts``.
+
+    Contacts are planned firm by firm, so each firm's are one run of
+    positions (``spans``), which is what the conflict index is built from.
+    """
+
+    def __init__(self, ctx: SeedContext):
+        self.rng = ctx.rng
+        self.names = ctx.names
+        # (firm id, kind, name, emails, phones, is prospective)
+        self.contacts: list[tuple[int, str, str, list, list, bool]] = []
+        self.aliases: list[tuple[int, str, str]] = []  # (contact, name, kind)
+        self.links: list[tuple[int, str, int]] = []  # (from, kind, to)
+        # (firm id, matter id, contact, role, note)
+        self.parties: list[tuple[int, int, int, str, str]] = []
+        self.spans: dict[int, range] = {}
+        self.firm_id = 0
+        self.pools: dict[str, list[int]] = {}
+        self.attorneys: dict[int, int] = {}  # law firm → its attorney
+
+    def firm(self, firm_id: int, matters: list[tuple[int, MatterCast]]) -> None:
+        start = len(self.contacts)
+        self.firm_id, self.pools = firm_id, {}
+        for matter_id, cast in matters:
+            self.matter(matter_id, cast)
+        for _ in range(max(1, len(matters) // 10)):
+            party = (
+                self.names.person(self.rng)
+                if self.rng.random() < 0.8
+                else self.names.company(self.rng)
+            )
+            self.add(party, prospective=True)
+        self.spans[firm_id] = range(start, len(self.contacts))
+
+    def add(self, party: Person | str, *, prospective: bool = False) -> int:
+        rng, index = self.rng, len(self.contacts)
+        emails, phones = [], []
+        if isinstance(party, Person):
+            kind, name = Contact.Kind.PERSON, party.name
+            if party.female and rng.random() < 0.15:
+                maiden = self.names.surname(rng, party.locale)
+                self.aliases.append((index, f"{party.first} {maiden}", ALIAS.MAIDEN))
+            nickname = nickname_alias(party)
+            if nickname and rng.random() < 0.3:
+                self.aliases.append((index, nickname, ALIAS.AKA))
+            if rng.random() < 0.5:
+                emails.append(person_email(party, rng))
+        else:
+            kind, name = Contact.Kind.ORGANIZATION, party
+            short = acronym(name)
+            if short and rng.random() < 0.2:
+                self.aliases.append((index, short, ALIAS.ACRONYM))
+            if rng.random() < 0.03:
+                predecessor = self.names.company(rng)
+                self.aliases.append((index, predecessor, ALIAS.PREDECESSOR))
+            if rng.random() < 0.5:
+                emails.append(org_email(name))
+        if rng.random() < 0.4:
+            phones.append(phone(rng, AREA_CODES))
+        self.contacts.append((self.firm_id, kind, name, emails, phones, prospective))
+        return index
+
+    def pooled(self, pool: str, size: int, make: Callable[[int], int]) -> int:
+        """A contact of the firm's pool, made by ``make(n)`` until it has ``size``:
+        the same few insurers, experts and law firms turn up again and again."""
+        members = self.pools.setdefault(pool, [])
+        if len(members) < size:
+            members.append(make(len(members)))
+            return members[-1]
+        return self.rng.choice(members)
+
+    def party(self, matter_id: int, contact: int, role: str, note: str = "") -> None:
+        self.parties.append((self.firm_id, matter_id, contact, role, note))
+
+    def counsel(self, n: int) -> int:
+        law_firm = self.add(self.names.law_firm(self.rng))
+        attorney = self.add(self.names.person(self.rng, locale="en_US"))
+        self.links.append((law_firm, LINK.EMPLOYER, attorney))
+        self.attorneys[law_firm] = attorney
+        return law_firm
+
+    def matter(self, matter_id: int, cast: MatterCast) -> None:
+        rng, names, R, area = self.rng, self.names, MatterParty.Role, cast.area
+        client = self.add(cast.client)
+        self.party(matter_id, client, R.CLIENT)
+        if not isinstance(cast.client, Person) and rng.random() < 0.2:
+            officer = self.add(names.person(rng))
+            self.links.append((officer, LINK.OFFICER, client))
+        adverse = None
+        if cast.adverse is not None:
+            adverse = self.add(cast.adverse)
+            self.party(matter_id, adverse, R.ADVERSE)
+            adverse_org = not isinstance(cast.adverse, Person)
+            if area == "Family law":
+                self.links.append((adverse, LINK.SPOUSE, client))
+            elif area == "Employment":
+                self.links.append((adverse, LINK.EMPLOYER, client))
+            if adverse_org and rng.random() < 0.15:
+                parent = self.pooled(
+                    "parent", 10, lambda n: self.add(names.holding(rng, cast.adverse))
+                )
+                self.links.append((parent, LINK.PARENT, adverse))
+        if cast.related is not None:
+            party, note = cast.related
+            related = self.add(party)
+            self.party(matter_id, related, R.RELATED, note)
+            kind = LINK.FAMILY if isinstance(party, Person) else LINK.EMPLOYER
+            self.links.append((related, kind, client))
+        if area == "Personal injury" and adverse is not None:
+            insurer = self.pooled("insurer", 6, lambda n: self.add(INSURERS[n]))
+            self.links.append((insurer, LINK.INSURER, adverse))
+            self.party(matter_id, insurer, R.RELATED, "Liability insurer")
+        if area not in CONTESTED:
+            return
+        if rng.random() < 0.8:
+            law_firm = self.pooled("counsel", 15, self.counsel)
+            self.party(matter_id, law_firm, R.OPPOSING_COUNSEL)
+            self.party(matter_id, self.attorneys[law_firm], R.OPPOSING_COUNSEL)
+        if rng.random() < 0.3:
+            witness = self.add(names.person(rng))
+            self.party(matter_id, witness, R.WITNESS)
+            if adverse is not None and rng.random() < 0.5:
+                self.links.append((adverse, LINK.EMPLOYER, witness))
+        if rng.random() < 0.15:
+            expert = self.pooled(
+                "expert", 6, lambda n: self.add(names.person(rng, locale="en_US"))
+            )
+            self.party(matter_id, expert, R.EXPERT)
+
+
+def seed_contacts(ctx: SeedContext) -> None:
+    """Contacts for every matter (the parties its title names, opposing
+    counsel, witnesses, experts, insurers, parent companies and officers),
+    with aliases and relationships, a few prospective clients per firm, and
+    the conflict index of them all.
+
+    The index is written by the engine's bulk indexer (``contacts_index_bulk``),
+    so its keys are the ones ``contact_save`` would write; it writes through
+    the default database, the one ``seed`` fills.
+    """
+    matters_by_firm = defaultdict(list)
+    for (matter_id, firm_id), cast in zip(ctx.matters, ctx.casts, strict=True):
+        matters_by_firm[firm_id].append((matter_id, cast))
+    plan = _ContactPlan(ctx)
+    for firm in ctx.firms:
+        plan.firm(firm.pk, matters_by_firm[firm.pk])
+
+    pks = ctx.bulk(
+        Contact,
+        (
+            Contact(
+                firm_id=firm_id,
+                kind=kind,
+                name=name,
+                emails=emails,
+                phones=phones,
+                is_prospective=prospective,
+            )
+            for firm_id, kind, name, emails, phones, prospective in plan.contacts
+        ),
+        label="contacts",
+        total=len(plan.contacts),
+    )
+    firm_of = [row[0] for row in plan.contacts]
+    ctx.bulk(
+        ContactAlias,
+        (
+            ContactAlias(firm_id=firm_of[i], contact_id=pks[i], name=name, kind=kind)
+            for i, name, kind in plan.aliases
+        ),
+        label="contact aliases",
+        total=len(plan.aliases),
+        keep=lambda obj: None,
+    )
+    ctx.bulk(
+        ContactRelationship,
+        (
+            ContactRelationship(
+                firm_id=firm_of[a],
+                from_contact_id=pks[a],
+                kind=kind,
+                to_contact_id=pks[b],
+            )
+            for a, kind, b in plan.links
+        ),
+        label="contact relationships",
+        total=len(plan.links),
+        keep=lambda obj: None,
+    )
+    ctx.bulk(
+        MatterParty,
+        (
+            MatterParty(
+                firm_id=firm_id,
+                matter_id=matter_id,
+                contact_id=pks[i],
+                role=role,
+                note=note,
+            )
+            for firm_id, matter_id, i, role, note in plan.parties
+        ),
+        label="matter parties",
+        total=len(plan.parties),
+        keep=lambda obj: None,
+    )
+
+    bar = ctx.progress.add_task("conflict index (contacts)", total=len(pks))
+    for firm in ctx.firms:
+        span = plan.spans[firm.pk]
+        ctx.counts["conflict index keys"] += contacts_index_bulk(
+            firm=firm, contact_ids=pks[span.start : span.stop], batch=BATCH_SIZE
+        )
+        ctx.progress.advance(bar, len(span))
+
+
 SEEDERS: list[Callable[[SeedContext], None]] = [
     seed_organisations,
     seed_people,
@@ -664,6 +956,7 @@ SEEDERS: list[Callable[[SeedContext], None]] = [
     seed_matters,
     seed_grants,
     seed_tasks,
+    seed_contacts,
 ]
 
 
@@ -705,6 +998,7 @@ def seed_run(
         prefix=prefix,
         progress=progress,
         password_hash=make_password(SEED_PASSWORD),
+        seed=seed,
     )
     started = time.monotonic()
     with transaction.atomic(using=alias):

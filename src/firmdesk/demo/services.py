@@ -1,10 +1,15 @@
 """The demo: two firms, the provider serving both, a former provider, and people in
 every role, so each part of the access rule can be tried by signing in as someone.
 
-Every row is found by its natural key (slug, e-mail, matter number, title) and
+Every row is found by its natural key (slug, e-mail, matter number, title; a
+contact by a UUID derived from its place in the demo, see ``contacts``) and
 created only when missing, so loading the demo again changes nothing. Names come
 from Faker with a fixed seed; the keys never do, so a different Faker release can
 change how people are called but never duplicates them.
+
+Besides the matters its people work on, each firm gets its past (``contacts``):
+a few hundred contacts, aliases and relationships, and earlier matters with
+their parties, loaded as pre-existing and all in the conflict index.
 
 Dates are relative to the day the demo is first loaded, so the pilot is under way,
 tasks fall due this week and the former provider's engagement ended months ago.
@@ -41,6 +46,8 @@ from firmdesk.orgs.models import (
     User,
 )
 from firmdesk.work.models import Task
+
+from .contacts import CurrentMatter, Names, current_matters, demo_world, world_load
 
 DEMO_PASSWORD = "demo-password-2026"
 SUPERUSER_EMAIL = "admin@firmdesk.local"
@@ -205,6 +212,7 @@ class _Loader:
     created: int = 0
     orgs: dict[str, Organization] = field(default_factory=dict)
     people: dict[str, User] = field(default_factory=dict)
+    current: dict[str, list[CurrentMatter]] = field(default_factory=dict)
 
     def ensure(self, model, lookup: dict, values: dict, *, org, action, summary, **kw):
         """The row matching ``lookup``; created from ``values`` and audited if new.
@@ -509,32 +517,21 @@ class _Loader:
 
     # -- matters, grants and tasks -----------------------------------------------
 
-    def matter_titles(self, firm_slug: str) -> list[tuple[str, str]]:
-        fake = self.fake
-        if firm_slug == "hale-ortiz":
-            return [
-                ("Litigation", f"{fake.last_name()} v. {fake.company()}"),
-                ("Estate planning", f"Estate of {fake.name()}"),
-                ("Employment", f"{fake.name()} v. {fake.company()}"),
-                ("Real estate", f"{fake.company()}: lease of {fake.street_address()}"),
-                ("Family law", f"In re Marriage of {fake.last_name()}"),
-            ]
+    def attorneys(self, firm_slug: str) -> list[User]:
         return [
-            ("Personal injury", f"{fake.last_name()} v. {fake.last_name()}"),
-            ("Immigration", f"{fake.name()}: adjustment of status"),
-            ("Litigation", f"{fake.company()} v. {fake.company()}"),
-            ("Estate planning", f"{fake.name()} Revocable Trust"),
-        ]
-
-    def load_matters(self, firm_slug: str) -> list[Matter]:
-        firm = self.orgs[firm_slug]
-        attorneys = [
             self.person(f"admin@{firm_slug}.example"),
             self.person(f"attorney@{firm_slug}.example"),
             self.person(f"associate@{firm_slug}.example"),
         ]
+
+    def load_matters(self, firm_slug: str) -> list[Matter]:
+        firm = self.orgs[firm_slug]
+        attorneys = self.attorneys(firm_slug)
+        specs = current_matters(firm_slug, self.fake)
+        self.current[firm_slug] = specs
         matters = []
-        for n, (area, title) in enumerate(self.matter_titles(firm_slug), start=1):
+        for n, spec in enumerate(specs, start=1):
+            area, title = spec.area, spec.title
             number = f"{self.today.year}-{n:04d}"
             matters.append(
                 self.ensure(
@@ -595,7 +592,7 @@ class _Loader:
             summary=f"Delegated “{title}”",
         )
 
-    def load_work(self, engagements: dict[str, Engagement]) -> None:
+    def load_work(self, engagements: dict[str, Engagement]) -> dict[str, list[Matter]]:
         hale, brandt = self.orgs["hale-ortiz"], self.orgs["brandt-kimura"]
         hm = self.load_matters("hale-ortiz")
         bm = self.load_matters("brandt-kimura")
@@ -715,6 +712,25 @@ class _Loader:
             requester=brandt_attorney,
             due_in=1,
         )
+        return {"hale-ortiz": hm, "brandt-kimura": bm}
+
+    # -- contacts and the firms' past matters ----------------------------------
+
+    def load_contacts(self, matters: dict[str, list[Matter]]) -> None:
+        names = Names(FAKER_SEED)
+        for firm_slug, firm_matters in matters.items():
+            current = [
+                (m.number, spec)
+                for m, spec in zip(firm_matters, self.current[firm_slug], strict=True)
+            ]
+            world = demo_world(firm_slug, self.today, names, current)
+            counts = world_load(
+                firm=self.orgs[firm_slug],
+                world=world,
+                attorneys=self.attorneys(firm_slug),
+                note=PRE_EXISTING_NOTE,
+            )
+            self.created += sum(counts.values())
 
 
 def demo_totp_key(email: str) -> str:
@@ -737,11 +753,17 @@ def demo_load() -> int:
     loader = _Loader(fake=fake, today=timezone.localdate())
     with transaction.atomic():
         loader.load_orgs()
+        # Dates and matter numbers count from the day the demo was first
+        # loaded, so loading it again in a later year finds the same matters.
+        loader.today = min(
+            timezone.localdate(org.created_at) for org in loader.orgs.values()
+        )
         loader.load_people()
         loader.load_superuser()
         engagements = loader.load_engagements()
         loader.load_assignments(engagements)
-        loader.load_work(engagements)
+        matters = loader.load_work(engagements)
+        loader.load_contacts(matters)
     return loader.created
 
 

@@ -2,7 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from . import views
+from . import views, views_matters
 
 firm_patterns = [
     path("", views.firm_today, name="firm_today"),
@@ -51,6 +51,47 @@ firm_patterns = [
         "engagements/<uuid:engagement_id>/end/",
         views.engagement_end,
         name="engagement_end",
+    ),
+    path("contacts/", views_matters.contact_list, name="contact_list"),
+    path("contacts/new/", views_matters.contact_edit, name="contact_new"),
+    path("contacts/export/", views_matters.contact_export, name="contact_export"),
+    path("import/", views_matters.import_page, name="import_page"),
+    path(
+        "contacts/<uuid:contact_id>/",
+        views_matters.contact_detail,
+        name="contact_detail",
+    ),
+    path(
+        "contacts/<uuid:contact_id>/edit/",
+        views_matters.contact_edit,
+        name="contact_edit",
+    ),
+    path(
+        "contacts/<uuid:contact_id>/relationships/",
+        views_matters.contact_relationship_add,
+        name="contact_relationship_add",
+    ),
+    path("conflicts/", views_matters.conflict_check_list, name="conflict_check_list"),
+    path("conflicts/new/", views_matters.conflict_check_new, name="conflict_check_new"),
+    path(
+        "conflicts/<uuid:check_id>/",
+        views_matters.conflict_check_detail,
+        name="conflict_check_detail",
+    ),
+    path(
+        "conflicts/<uuid:check_id>/open-matter/",
+        views_matters.matter_open,
+        name="matter_open",
+    ),
+    path(
+        "matters/<uuid:matter_id>/screens/",
+        views_matters.matter_screens,
+        name="matter_screens",
+    ),
+    path(
+        "matters/<uuid:matter_id>/screens/<uuid:screen_id>/delete/",
+        views_matters.matter_screen_delete,
+        name="matter_screen_delete",
     ),
     path("people/", views.people, name="people"),
     path(

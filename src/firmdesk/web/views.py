@@ -16,7 +16,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -24,6 +24,7 @@ from firmdesk.access.selectors import access_engagement, access_matter, access_o
 from firmdesk.audit.models import AuditEvent
 from firmdesk.audit.services import audit_record
 from firmdesk.common.errors import ServiceError
+from firmdesk.conflicts.models import ConflictCheck
 from firmdesk.engagements import services as engagement_services
 from firmdesk.engagements.models import (
     Assignment,
@@ -33,7 +34,7 @@ from firmdesk.engagements.models import (
     nda_text,
 )
 from firmdesk.engagements.selectors import current_assignments_of_provider
-from firmdesk.matters.models import Matter
+from firmdesk.matters.models import Matter, MatterParty
 from firmdesk.orgs import services as org_services
 from firmdesk.orgs.models import (
     PROVIDER_STAFF_ROLES,
@@ -204,7 +205,22 @@ def matter_detail(request, firm_slug, matter_id):
             summary=f"Opened {matter.number}",
         )
     tasks = tasks_for_scope(scope).filter(matter=matter)
-    return render(request, "web/matter_detail.html", {"matter": matter, "tasks": tasks})
+    parties = (
+        MatterParty.objects.in_scope(scope)
+        .filter(matter=matter)
+        .select_related("contact")
+        .order_by("role", "contact__name")
+    )
+    checks = (
+        ConflictCheck.objects.in_scope(scope).filter(matter=matter)
+        if scope.is_firm_member
+        else []
+    )
+    return render(
+        request,
+        "web/matter_detail.html",
+        {"matter": matter, "tasks": tasks, "parties": parties, "checks": checks},
+    )
 
 
 def task_list(request, firm_slug):
@@ -515,7 +531,7 @@ def engagement_grant(request, firm_slug, engagement_id):
     )
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def grant_revoke(request, firm_slug, engagement_id, grant_id):
     scope = request.scope
     _forbidden_if(not scope.is_firm_admin)
@@ -526,9 +542,24 @@ def grant_revoke(request, firm_slug, engagement_id, grant_id):
         grant_id,
         queryset=MatterGrant.objects.in_scope(scope).filter(engagement=engagement),
     )
-    engagement_services.matter_grant_revoke(scope=scope, grant=grant)
-    messages.success(request, f"{grant.matter} closed to {grant.user or 'the team'}.")
-    return redirect("engagement_detail", firm_slug, engagement.public_id)
+    who = grant.user or "everyone assigned"
+    if request.method == "POST":
+        engagement_services.matter_grant_revoke(scope=scope, grant=grant)
+        messages.success(request, f"{grant.matter} is no longer open to {who}.")
+        return redirect("engagement_detail", firm_slug, engagement.public_id)
+    return render(
+        request,
+        "web/confirm.html",
+        {
+            "title": f"Withdraw access to {grant.matter}?",
+            "body": f"{who} will no longer see this matter, from this moment. "
+            "Tasks given to them on it stay visible to them.",
+            "button": "Withdraw access",
+            "cancel": reverse(
+                "engagement_detail", args=[firm_slug, engagement.public_id]
+            ),
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])

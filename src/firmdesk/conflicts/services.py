@@ -1,0 +1,1005 @@
+"""Writes of the conflicts app, and the search they are all about.
+
+Contacts, their aliases and relationships are written here so the conflict
+index (``ConflictKey``) changes in the same transaction as the contact: every
+process sees the same index, and a rolled-back change leaves no keys behind.
+A check is recorded with its hits; a person decides it; a matter opens only
+with a cleared or waived check.
+"""
+
+import datetime
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass, field
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import connection, transaction
+from django.utils import timezone
+
+from firmdesk.audit.services import audit_record
+from firmdesk.common.errors import ServiceError
+from firmdesk.matters.models import (
+    Contact,
+    ContactAlias,
+    ContactRelationship,
+    Matter,
+    MatterParty,
+)
+from firmdesk.orgs.models import Membership, Organization, StaffProfile
+
+from . import selectors
+from .engine import MIN_SCORE, NameMatch, compare, tie_break
+from .keys import contact_keys, parse_phone, query_keys
+from .models import ConflictCheck, ConflictKey
+from .normalize import normalize_name
+
+ALIAS_FACTOR = 0.99
+HOP_PENALTY = 6
+ROLE_ORDER = [r.value for r in MatterParty.Role]
+
+INVERSE = {
+    "parent": "subsidiary of",
+    "subsidiary": "parent of",
+    "affiliate": "affiliate of",
+    "spouse": "spouse of",
+    "family": "family member of",
+    "officer": "has as officer or director",
+    "owner": "owned by",
+    "insurer": "insured by",
+    "guarantor": "guaranteed by",
+    "payer": "fees paid by",
+    "employer": "employed by",
+}
+
+
+# --- Hits ------------------------------------------------------------------
+
+
+@dataclass
+class Hit:
+    """One contact a searched name may refer to, shown to a person to decide."""
+
+    name: str  # the name searched
+    contact_id: int
+    contact: str  # public id
+    contact_name: str
+    contact_kind: str
+    matched_name: str  # the name or alias that matched
+    matched_as: str  # "name", or the alias kind ("Maiden name")
+    score: int
+    reason: str
+    matter: str = ""  # number of the most relevant matter, if any
+    matter_id: str = ""
+    matter_title: str = ""
+    matter_status: str = ""
+    role: str = ""
+    roles: list[dict] = field(default_factory=list)
+    path: str = ""  # for a related party: how it is related
+    related: bool = False
+    is_prospective: bool = False
+
+    def to_dict(self) -> dict:
+        data = asdict(self)
+        data.pop("contact_id")
+        return data
+
+
+def _role_phrase(role: selectors.Role) -> str:
+    status = f" ({role.status_label})" if role.status_label != "open" else ""
+    return f"{role.role_label.lower()} in {role.matter_number}{status}"
+
+
+def _role_rank(role: selectors.Role):
+    return (role.matter_closed, ROLE_ORDER.index(role.role))
+
+
+def _with_roles(hit: Hit, roles: list[selectors.Role]) -> Hit:
+    ordered = sorted(roles, key=_role_rank)
+    hit.roles = [
+        {
+            "matter": r.matter_number,
+            "matter_id": r.matter_public_id,
+            "matter_title": r.matter_title,
+            "matter_status": r.status_label,
+            "role": r.role_label,
+        }
+        for r in ordered
+    ]
+    if ordered:
+        first = ordered[0]
+        hit.matter = first.matter_number
+        hit.matter_id = first.matter_public_id
+        hit.matter_title = first.matter_title
+        hit.matter_status = first.status_label
+        hit.role = first.role_label
+    elif hit.is_prospective:
+        hit.role = "Prospective client"
+    else:
+        hit.role = "No matter"
+    return hit
+
+
+def _where(cand, roles: list[selectors.Role]) -> str:
+    if roles:
+        return f"{cand.name}, {_role_phrase(sorted(roles, key=_role_rank)[0])}"
+    if cand.is_prospective:
+        return f"{cand.name}, prospective client (never retained)"
+    return cand.name
+
+
+ALIAS_LABELS = dict(ContactAlias.Kind.choices)
+
+
+def _best_match(name: str, kind: str | None, cand) -> tuple[NameMatch, str, str]:
+    best: tuple[NameMatch, str, str] | None = None
+    for text, alias_kind in [(cand.name, "")] + cand.aliases:
+        match = compare(name, kind, text, cand.kind)
+        if match is None:
+            continue
+        if alias_kind:
+            label = ALIAS_LABELS.get(alias_kind, "alias")
+            match.score *= ALIAS_FACTOR
+            match.reasons.insert(0, f"{label.lower()} on file: {text}")
+        if best is None or match.score > best[0].score:
+            best = (match, text, ALIAS_LABELS.get(alias_kind, "") or "name")
+    return best if best is not None else (NameMatch(0.0), "", "")
+
+
+def _detail_match(keys: dict[str, int]) -> str:
+    if any(k.startswith("E:") for k in keys):
+        return "same e-mail address"
+    if any(k.startswith("T:") for k in keys):
+        return "same phone number"
+    return ""
+
+
+def _search_one(*, firm, name: str, kind: str | None, limit: int) -> list[Hit]:
+    keys = query_keys(name, kind)
+    found = selectors.candidates(
+        firm=firm, ids_weights=selectors.candidate_ids(firm=firm, keys=keys)
+    )
+    detail = _detail_match(keys)
+    direct: list[tuple[float, float, Hit]] = []
+    for cand in found:
+        if detail:
+            match, text, matched_as = NameMatch(100.0, [detail]), cand.name, "name"
+        else:
+            match, text, matched_as = _best_match(name, kind, cand)
+        if match.score < MIN_SCORE:
+            continue
+        hit = Hit(
+            name=name,
+            contact_id=cand.id,
+            contact=cand.public_id,
+            contact_name=cand.name,
+            contact_kind=cand.kind,
+            matched_name=text,
+            matched_as=matched_as,
+            score=round(match.score),
+            reason=match.reason,
+            is_prospective=cand.is_prospective,
+        )
+        direct.append((match.score, tie_break(name, text) + cand.weight, hit))
+    # Among equal scores, parties in open matters come first: look up the
+    # roles of the best few (not of every name that passed).
+    direct.sort(key=lambda d: (-d[0], -d[1]))
+    direct = direct[: 3 * limit]
+    roles = selectors.roles_of(firm=firm, ids=[h.contact_id for _, _, h in direct])
+    direct.sort(key=lambda d: (-d[0], *_role_order(roles.get(d[2].contact_id)), -d[1]))
+    hits = [h for _, _, h in direct[:limit]]
+    related = _related_hits(firm=firm, direct=hits)
+    roles.update(selectors.roles_of(firm=firm, ids=related))
+    for hit in hits:
+        _with_roles(hit, roles.get(hit.contact_id, []))
+    for contact_id, (hit, steps, cand) in related.items():
+        own = roles.get(contact_id, [])
+        if not own and not cand.is_prospective:
+            continue
+        hit.path = " → ".join(steps + [_where(cand, own)])
+        hit.reason = f"related party: {hit.path}"
+        hits.append(_with_roles(hit, own))
+    order = {id(h): i for i, h in enumerate(hits)}
+    hits.sort(key=lambda h: (-h.score, h.related, order[id(h)]))
+    return hits[:limit]
+
+
+def _role_order(roles) -> tuple[bool, bool]:
+    """Among equal scores, parties in open matters first, then in any matter."""
+    if not roles:
+        return (True, True)
+    return (all(r.matter_closed for r in roles), False)
+
+
+def _related_hits(*, firm, direct: list[Hit]) -> dict[int, tuple[Hit, list, object]]:
+    """Contacts one or two relationships away from a direct hit.
+
+    Returns contact id → (hit, path steps, contact); the caller keeps those
+    that have a matter role or came as a prospective client.
+    """
+    seen = {h.contact_id for h in direct}
+    frontier = {h.contact_id: (h, [h.contact_name]) for h in direct}
+    out: dict[int, tuple[Hit, list, object]] = {}
+    for hop in (1, 2):
+        if not frontier:
+            break
+        edges = selectors.relationships_of(firm=firm, ids=frontier)
+        reached: dict[int, tuple[Hit, list[str], str]] = {}
+        for src, kind, dst in edges:
+            for here, there, label in (
+                (src, dst, ContactRelationship.Kind(kind).label),
+                (dst, src, INVERSE[kind]),
+            ):
+                if here not in frontier or there in seen or there in reached:
+                    continue
+                origin, steps = frontier[here]
+                reached[there] = (origin, steps, label)
+        if not reached:
+            break
+        contacts = selectors.contacts_by_id(firm=firm, ids=reached)
+        next_frontier = {}
+        for contact_id, (origin, steps, label) in reached.items():
+            cand = contacts.get(contact_id)
+            if cand is None:
+                continue
+            seen.add(contact_id)
+            hit = Hit(
+                name=origin.name,
+                contact_id=cand.id,
+                contact=cand.public_id,
+                contact_name=cand.name,
+                contact_kind=cand.kind,
+                matched_name=origin.matched_name,
+                matched_as=origin.matched_as,
+                score=max(0, origin.score - HOP_PENALTY * hop),
+                reason="",
+                related=True,
+                is_prospective=cand.is_prospective,
+            )
+            out[contact_id] = (hit, steps + [label], cand)
+            next_frontier[contact_id] = (origin, steps + [label, cand.name])
+        frontier = next_frontier
+    return out
+
+
+def conflict_search(
+    *, firm, names: list[str], kind: str | None = None, limit: int = 20
+) -> list[Hit]:
+    """Ranked hits for each searched name (at most ``limit`` per name).
+
+    Searches every contact and alias of the firm (closed matters, former and
+    prospective clients, contacts with no matter) through the index, scores
+    only the candidates found there, and follows relationships two steps
+    out to parties with a matter role. It decides nothing.
+    """
+    if kind not in (None, "person", "organization"):
+        raise ServiceError("Kind is either person or organization.", field="kind")
+    hits: list[Hit] = []
+    for name in _clean_names(names):
+        hits.extend(_search_one(firm=firm, name=name, kind=kind, limit=limit))
+    return hits
+
+
+def _clean_names(names: Iterable[str]) -> list[str]:
+    out: list[str] = []
+    for name in names:
+        name = " ".join((name or "").split())
+        if name and name not in out:
+            out.append(name)
+    return out
+
+
+# --- Index maintenance -----------------------------------------------------
+
+
+STAGE = "conflict_key_stage"
+
+
+def _write_keys(rows: list[tuple[int, str, int]], *, table: str = "") -> None:
+    """Insert (firm_id, key, contact_id) rows as fast as the database allows."""
+    if not rows:
+        return
+    table = table or ConflictKey._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(
+                f"COPY {table} (firm_id, key, contact_id) FROM STDIN"  # noqa: S608
+            ) as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            cursor.executemany(
+                f"INSERT INTO {table} (firm_id, key, contact_id) "  # noqa: S608
+                "VALUES (%s, %s, %s)",
+                rows,
+            )
+
+
+def _reindex_contact(contact: Contact) -> int:
+    ConflictKey.objects.filter(firm_id=contact.firm_id, contact=contact).delete()
+    aliases = list(
+        ContactAlias.objects.for_firm(contact.firm_id)
+        .filter(contact=contact)
+        .values_list("name", flat=True)
+    )
+    keys = contact_keys(
+        kind=contact.kind,
+        names=[contact.name, *aliases],
+        emails=contact.emails or [],
+        phones=contact.phones or [],
+    )
+    _write_keys([(contact.firm_id, k, contact.pk) for k in sorted(keys)])
+    return len(keys)
+
+
+def _index_rows(firm, contacts, aliases: dict[int, list[str]]):
+    rows = []
+    for pk, kind, name, emails, phones in contacts:
+        for key in contact_keys(
+            kind=kind,
+            names=[name, *aliases.get(pk, ())],
+            emails=emails or [],
+            phones=phones or [],
+        ):
+            rows.append((firm.pk, key, pk))
+    return rows
+
+
+def _aliases_by_contact(firm, contact_ids=None) -> dict[int, list[str]]:
+    qs = ContactAlias.objects.for_firm(firm)
+    if contact_ids is not None:
+        qs = qs.filter(contact_id__in=contact_ids)
+    out: dict[int, list[str]] = {}
+    for contact_id, name in qs.values_list("contact_id", "name"):
+        out.setdefault(contact_id, []).append(name)
+    return out
+
+
+_CONTACT_FIELDS = ("pk", "kind", "name", "emails", "phones")
+
+
+def index_rebuild(
+    *, firm, batch: int = 5000, progress: Callable[[int, int], None] | None = None
+) -> int:
+    """Rewrite the firm's whole index in one transaction (after a bulk load).
+
+    Other processes keep searching the old index until the new one commits.
+    Returns the number of keys written.
+    """
+    total = Contact.objects.for_firm(firm).count()
+    aliases = _aliases_by_contact(firm)
+    written = 0
+    done = 0
+    staged = connection.vendor == "postgresql"
+    with transaction.atomic():
+        ConflictKey.objects.filter(firm=firm).delete()
+        if staged:
+            # Keys go to a scratch table first and into the index sorted, so
+            # the index is written in order rather than page by random page.
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    f"CREATE TEMPORARY TABLE {STAGE} (firm_id bigint, "
+                    "key varchar(64), contact_id bigint) ON COMMIT DROP"
+                )
+        last = 0
+        while True:
+            chunk = list(
+                Contact.objects.for_firm(firm)
+                .filter(pk__gt=last)
+                .order_by("pk")
+                .values_list(*_CONTACT_FIELDS)[:batch]
+            )
+            if not chunk:
+                break
+            rows = _index_rows(firm, chunk, aliases)
+            _write_keys(rows, table=STAGE if staged else "")
+            written += len(rows)
+            done += len(chunk)
+            last = chunk[-1][0]
+            if progress is not None:
+                progress(done, total)
+        if staged:
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL work_mem = '256MB'")
+                cursor.execute(
+                    f"INSERT INTO {ConflictKey._meta.db_table} "  # noqa: S608
+                    "(firm_id, key, contact_id) SELECT firm_id, key, contact_id "
+                    f"FROM {STAGE} ORDER BY firm_id, key, contact_id"
+                )
+                cursor.execute(f"DROP TABLE {STAGE}")
+        audit_record(
+            org=firm,
+            actor=None,
+            action="conflict.index_rebuilt",
+            summary=f"Conflict index rebuilt: {done} contacts, {written} keys",
+        )
+    return written
+
+
+def contacts_index_bulk(
+    *,
+    firm,
+    contact_ids,
+    batch: int = 2000,
+    progress: Callable[[int, int], None] | None = None,
+) -> int:
+    """Rewrite the keys of many contacts at once (an import), in the caller's
+    transaction. Returns the number of keys written."""
+    ids = sorted(set(contact_ids))
+    written = 0
+    with transaction.atomic():
+        for start in range(0, len(ids), batch):
+            chunk_ids = ids[start : start + batch]
+            ConflictKey.objects.filter(
+                firm_id=firm.pk, contact_id__in=chunk_ids
+            ).delete()
+            chunk = list(
+                Contact.objects.for_firm(firm)
+                .filter(pk__in=chunk_ids)
+                .values_list(*_CONTACT_FIELDS)
+            )
+            rows = _index_rows(firm, chunk, _aliases_by_contact(firm, chunk_ids))
+            _write_keys(rows)
+            written += len(rows)
+            if progress is not None:
+                progress(min(start + batch, len(ids)), len(ids))
+    return written
+
+
+# --- Contacts, aliases, relationships --------------------------------------
+
+
+def _clean_aliases(aliases) -> list[tuple[str, str]]:
+    kinds = set(ContactAlias.Kind.values)
+    out: list[tuple[str, str]] = []
+    for item in aliases or []:
+        if isinstance(item, str):
+            name, kind = item, ContactAlias.Kind.AKA
+        elif isinstance(item, dict):
+            name, kind = item.get("name", ""), item.get("kind") or "aka"
+        else:
+            name, kind = item
+        name = " ".join((name or "").split())
+        if not name:
+            continue
+        if kind not in kinds:
+            raise ServiceError(
+                f"“{kind}” is not a kind of alias; use one of {', '.join(kinds)}.",
+                field="aliases",
+            )
+        if (name, kind) not in out:
+            out.append((name, kind))
+    return out
+
+
+def _clean_emails(emails) -> list[str]:
+    out: list[str] = []
+    for email in emails or []:
+        email = (email or "").strip().lower()
+        if not email:
+            continue
+        try:
+            validate_email(email)
+        except ValidationError:
+            raise ServiceError(
+                f"“{email}” is not an e-mail address.", field="emails"
+            ) from None
+        if email not in out:
+            out.append(email)
+    return out
+
+
+def _clean_phones(phones, region: str) -> list[str]:
+    out: list[str] = []
+    for phone in phones or []:
+        if not (phone or "").strip():
+            continue
+        e164 = parse_phone(phone, region)
+        if e164 is None:
+            raise ServiceError(
+                f"“{phone}” is not a phone number we can read. Write it with its "
+                "country code, such as +1 212 555 0100.",
+                field="phones",
+            )
+        if e164 not in out:
+            out.append(e164)
+    return out
+
+
+def _same_firm(firm, *objs) -> None:
+    for obj in objs:
+        if obj is not None and obj.firm_id != firm.pk:
+            raise ServiceError(f"{obj._meta.verbose_name} belongs to another firm.")
+
+
+def contact_save(
+    *,
+    firm,
+    actor,
+    contact: Contact | None = None,
+    kind: str,
+    name: str,
+    aliases=(),
+    emails=(),
+    phones=(),
+    address: str = "",
+    date_of_birth: datetime.date | None = None,
+    tax_id: str = "",
+    is_prospective: bool = False,
+    notes: str = "",
+    phone_region: str = "US",
+) -> Contact:
+    """Create or update a contact and its aliases; rewrite its index keys.
+
+    ``aliases`` are names (``"Peggy Jones"``), ``(name, kind)`` pairs or
+    ``{"name": ..., "kind": ...}``; they replace the contact's aliases.
+    Phones are stored in E.164.
+    """
+    name = " ".join((name or "").split())
+    if not name:
+        raise ServiceError("Give the contact a name.", field="name")
+    if kind not in Contact.Kind.values:
+        raise ServiceError("A contact is a person or an organization.", field="kind")
+    _same_firm(firm, contact)
+    wanted_aliases = _clean_aliases(aliases)
+    creating = contact is None
+    contact = contact or Contact(firm=firm)
+    contact.kind = kind
+    contact.name = name
+    contact.emails = _clean_emails(emails)
+    contact.phones = _clean_phones(phones, phone_region)
+    contact.address = address or ""
+    contact.date_of_birth = date_of_birth
+    contact.tax_id = tax_id or ""
+    contact.is_prospective = is_prospective
+    contact.notes = notes or ""
+    try:
+        contact.full_clean()
+    except ValidationError as exc:
+        field_name, messages = next(iter(exc.message_dict.items()))
+        raise ServiceError(" ".join(messages), field=field_name) from None
+    with transaction.atomic():
+        contact.save()
+        existing = {
+            (a.name, a.kind): a
+            for a in ContactAlias.objects.for_firm(firm).filter(contact=contact)
+        }
+        for pair, alias in existing.items():
+            if pair not in wanted_aliases:
+                alias.delete()
+        for alias_name, alias_kind in wanted_aliases:
+            if (alias_name, alias_kind) not in existing:
+                ContactAlias(
+                    firm=firm, contact=contact, name=alias_name, kind=alias_kind
+                ).save()
+        _reindex_contact(contact)
+        audit_record(
+            org=firm,
+            actor=actor,
+            action="contact.created" if creating else "contact.updated",
+            obj=contact,
+            summary=f"{'Added' if creating else 'Changed'} contact {contact.name}",
+            detail={"aliases": [a for a, _ in wanted_aliases]},
+        )
+    return contact
+
+
+def contact_alias_add(
+    *, firm, actor, contact: Contact, name: str, kind: str = "aka"
+) -> ContactAlias:
+    _same_firm(firm, contact)
+    cleaned = _clean_aliases([(name, kind)])
+    if not cleaned:
+        raise ServiceError("Give the alias a name.", field="name")
+    ((name, kind),) = cleaned
+    with transaction.atomic():
+        alias, _ = ContactAlias.objects.for_firm(firm).get_or_create(
+            firm=firm, contact=contact, name=name, kind=kind
+        )
+        _reindex_contact(contact)
+        audit_record(
+            org=firm,
+            actor=actor,
+            action="contact.alias_added",
+            obj=contact,
+            summary=f"{contact.name}: added {alias}",
+        )
+    return alias
+
+
+def contact_alias_remove(*, firm, actor, alias: ContactAlias) -> None:
+    _same_firm(firm, alias)
+    contact = alias.contact
+    with transaction.atomic():
+        alias.delete()
+        _reindex_contact(contact)
+        audit_record(
+            org=firm,
+            actor=actor,
+            action="contact.alias_removed",
+            obj=contact,
+            summary=f"{contact.name}: removed {alias}",
+        )
+
+
+def relationship_add(
+    *, firm, actor, from_contact: Contact, kind: str, to_contact: Contact
+) -> ContactRelationship:
+    """Record that ``from_contact`` is <kind> ``to_contact`` (parent of, …).
+
+    Relationships are followed when a search runs, so no keys change.
+    """
+    _same_firm(firm, from_contact, to_contact)
+    if kind not in ContactRelationship.Kind.values:
+        raise ServiceError(f"“{kind}” is not a kind of relationship.", field="kind")
+    rel = ContactRelationship(
+        firm=firm, from_contact=from_contact, to_contact=to_contact, kind=kind
+    )
+    try:
+        rel.full_clean(validate_unique=False)
+    except ValidationError as exc:
+        raise ServiceError(" ".join(exc.messages)) from None
+    with transaction.atomic():
+        rel, _ = ContactRelationship.objects.for_firm(firm).get_or_create(
+            firm=firm, from_contact=from_contact, to_contact=to_contact, kind=kind
+        )
+        audit_record(
+            org=firm,
+            actor=actor,
+            action="contact.related",
+            obj=from_contact,
+            summary=str(rel),
+        )
+    return rel
+
+
+def relationship_remove(*, firm, actor, relationship: ContactRelationship) -> None:
+    _same_firm(firm, relationship)
+    with transaction.atomic():
+        summary = str(relationship)
+        relationship.delete()
+        audit_record(
+            org=firm,
+            actor=actor,
+            action="contact.unrelated",
+            summary=f"Removed: {summary}",
+        )
+
+
+# --- Checks ----------------------------------------------------------------
+
+
+def _may_run_checks(scope) -> bool:
+    return scope.is_firm_member or scope.has_function("intake")
+
+
+def conflict_check_run(*, scope, names: list[str], purpose: str = "") -> ConflictCheck:
+    """Search the names and record the check with its hits, waiting for an
+    attorney's decision (even with no hits: the engine never clears)."""
+    if not _may_run_checks(scope):
+        raise ServiceError("Only the firm and its intake staff run conflict checks.")
+    names = _clean_names(names)
+    if not names:
+        raise ServiceError("Give at least one name to check.", field="names")
+    hits = conflict_search(firm=scope.firm, names=names)
+    check = ConflictCheck(
+        firm=scope.firm,
+        run_by=scope.user,
+        run_at=timezone.now(),
+        names=names,
+        hits=[h.to_dict() for h in hits],
+        purpose=(purpose or "").strip()[:200],
+    )
+    with transaction.atomic():
+        check.save()
+        audit_record(
+            org=scope.firm,
+            actor=scope.user,
+            action="conflict.check_run",
+            obj=check,
+            summary=f"Conflict check of {', '.join(names)}: {len(hits)} hit(s)",
+            detail={"names": names, "hits": len(hits)},
+        )
+    return check
+
+
+def conflict_decide(
+    *, scope, check: ConflictCheck, decision: str, note: str = ""
+) -> ConflictCheck:
+    """An attorney (or firm admin) clears a check, finds a conflict, or waives
+    it with a note on the consent obtained."""
+    if not (scope.is_firm_member and scope.has_role("attorney", "firm_admin")):
+        raise ServiceError("Only an attorney of the firm can decide a conflict check.")
+    _same_firm(scope.firm, check)
+    choices = {
+        ConflictCheck.Decision.CLEAR,
+        ConflictCheck.Decision.CONFLICT,
+        ConflictCheck.Decision.WAIVED,
+    }
+    if decision not in choices:
+        raise ServiceError("Decide clear, conflict or waived.", field="decision")
+    note = (note or "").strip()
+    if decision == ConflictCheck.Decision.WAIVED and not note:
+        raise ServiceError(
+            "A waiver needs a note on the informed consent obtained: who consented, "
+            "when and how it was confirmed in writing.",
+            field="note",
+        )
+    with transaction.atomic():
+        check = (
+            ConflictCheck.objects.for_firm(scope.firm)
+            .select_for_update()
+            .get(pk=check.pk)
+        )
+        if check.matter_id is not None:
+            raise ServiceError(
+                "A matter was opened on this check; run a new check to decide again."
+            )
+        check.decision = decision
+        check.decision_note = note
+        check.decided_by = scope.user
+        check.decided_at = timezone.now()
+        check.save(
+            update_fields=[
+                "decision",
+                "decision_note",
+                "decided_by",
+                "decided_at",
+                "updated_at",
+            ]
+        )
+        audit_record(
+            org=scope.firm,
+            actor=scope.user,
+            action="conflict.decided",
+            obj=check,
+            summary=f"Conflict check of {', '.join(check.names)}: "
+            f"{check.get_decision_display()}",
+            detail={"decision": decision, "hits": len(check.hits)},
+        )
+    return check
+
+
+# --- Opening matters -------------------------------------------------------
+
+
+def _number_format() -> str:
+    return getattr(settings, "FIRMDESK_MATTER_NUMBER_FORMAT", "{year}-{seq:04d}")
+
+
+def next_matter_number(*, firm, today: datetime.date | None = None) -> str:
+    """The next number in the firm's scheme. Call inside the transaction that
+    saves the matter, after locking the firm row (``matter_open`` does)."""
+    today = today or timezone.localdate(timezone=firm.tz)
+    fmt = _number_format()
+    head, _, tail = fmt.partition("{seq")
+    tail = tail.partition("}")[2]
+    prefix = head.format(year=today.year)
+    suffix = tail.format(year=today.year)
+    pattern = re.compile(re.escape(prefix) + r"(\d+)" + re.escape(suffix) + "$")
+    seq = 0
+    for number in (
+        Matter.objects.for_firm(firm)
+        .filter(number__startswith=prefix)
+        .values_list("number", flat=True)
+    ):
+        m = pattern.match(number)
+        if m:
+            seq = max(seq, int(m.group(1)))
+    return fmt.format(year=today.year, seq=seq + 1)
+
+
+def _covered(check: ConflictCheck, contact: Contact) -> bool:
+    """Whether the check searched this contact's name (or found the contact)."""
+    if any(h.get("contact") == str(contact.public_id) for h in check.hits):
+        return True
+    searched = {normalize_name(n, contact.kind) for n in check.names}
+    names = [contact.name, *contact.aliases.values_list("name", flat=True)]
+    return any(normalize_name(n, contact.kind) in searched for n in names)
+
+
+def _clean_parties(firm, parties) -> list[tuple[Contact, str]]:
+    out = []
+    for contact, role in parties or []:
+        _same_firm(firm, contact)
+        if role not in MatterParty.Role.values:
+            raise ServiceError(f"“{role}” is not a party role.", field="parties")
+        if (contact, role) not in out:
+            out.append((contact, role))
+    return out
+
+
+def _is_attorney(user, firm) -> bool:
+    return any(
+        "attorney" in (m.roles or [])
+        for m in Membership.objects.filter(user=user, organization=firm, is_active=True)
+    )
+
+
+def _create_parties(firm, matter, parties) -> None:
+    for contact, role in parties:
+        MatterParty(firm=firm, matter=matter, contact=contact, role=role).save()
+
+
+def matter_open(
+    *,
+    scope,
+    number: str | None = None,
+    title: str,
+    practice_area: str = "",
+    responsible_attorney=None,
+    parties=(),
+    check: ConflictCheck,
+    description: str = "",
+    key_facts: str = "",
+) -> Matter:
+    """Open a matter on a cleared or waived conflict check, with its parties.
+
+    Every party must have been searched by the check. The number comes from
+    the firm's scheme unless given; numbers never repeat.
+    """
+    firm = scope.firm
+    if not _may_run_checks(scope):
+        raise ServiceError("Only the firm and its intake staff open matters.")
+    _same_firm(firm, check)
+    title = (title or "").strip()
+    if not title:
+        raise ServiceError("Give the matter a title.", field="title")
+    parties = _clean_parties(firm, parties)
+    if responsible_attorney is not None and not _is_attorney(
+        responsible_attorney, firm
+    ):
+        raise ServiceError(
+            f"{responsible_attorney} is not an attorney of {firm}.",
+            field="responsible_attorney",
+        )
+    with transaction.atomic():
+        # One opening at a time per firm, so two never take the same number.
+        list(Organization.objects.select_for_update().filter(pk=firm.pk))
+        check = (
+            ConflictCheck.objects.for_firm(firm).select_for_update().get(pk=check.pk)
+        )
+        if not check.allows_opening:
+            raise ServiceError(
+                "This conflict check has not been cleared. An attorney must clear "
+                "it (or waive it with the clients' consent) before the matter opens.",
+                field="check",
+            )
+        if check.matter_id is not None:
+            raise ServiceError(
+                "This conflict check already opened a matter; run a new check.",
+                field="check",
+            )
+        missing = [c.name for c, _ in parties if not _covered(check, c)]
+        if missing:
+            raise ServiceError(
+                f"The conflict check did not search {', '.join(missing)}. "
+                "Run a check that includes every party.",
+                field="parties",
+            )
+        today = timezone.localdate(timezone=firm.tz)
+        if number:
+            number = number.strip()
+            if Matter.objects.for_firm(firm).filter(number=number).exists():
+                raise ServiceError(f"Matter number {number} is taken.", field="number")
+        else:
+            number = next_matter_number(firm=firm, today=today)
+        matter = Matter(
+            firm=firm,
+            number=number,
+            title=title,
+            practice_area=practice_area or "",
+            status=Matter.Status.OPEN,
+            responsible_attorney=responsible_attorney,
+            opened_on=today,
+            description=description or "",
+            key_facts=key_facts or "",
+        )
+        matter.save()
+        _create_parties(firm, matter, parties)
+        check.matter = matter
+        check.save(update_fields=["matter", "updated_at"])
+        audit_record(
+            org=firm,
+            actor=scope.user,
+            action="matter.opened",
+            obj=matter,
+            matter=matter,
+            summary=f"Opened {matter.number} {matter.title} on a "
+            f"{check.get_decision_display().lower()} conflict check",
+            detail={"check": str(check.public_id), "parties": len(parties)},
+        )
+    return matter
+
+
+def matter_import_pre_existing(
+    *,
+    firm,
+    actor,
+    number: str,
+    title: str,
+    note: str,
+    practice_area: str = "",
+    parties=(),
+    opened_on: datetime.date | None = None,
+    closed_on: datetime.date | None = None,
+    description: str = "",
+    responsible_attorney=None,
+) -> Matter:
+    """A matter that existed before FirmDesk (import, demo): exempt from the
+    check, marked "pre-existing" with a note saying where it came from."""
+    number = (number or "").strip()
+    title = (title or "").strip()
+    note = (note or "").strip()
+    if not number:
+        raise ServiceError("An imported matter keeps its number.", field="number")
+    if not title:
+        raise ServiceError("Give the matter a title.", field="title")
+    if not note:
+        raise ServiceError(
+            "Say where the matter comes from (it is exempt from the conflict check).",
+            field="note",
+        )
+    parties = _clean_parties(firm, parties)
+    with transaction.atomic():
+        if Matter.objects.for_firm(firm).filter(number=number).exists():
+            raise ServiceError(f"Matter number {number} is taken.", field="number")
+        matter = Matter(
+            firm=firm,
+            number=number,
+            title=title,
+            practice_area=practice_area or "",
+            status=Matter.Status.PRE_EXISTING,
+            opened_on=opened_on,
+            closed_on=closed_on,
+            description=description or "",
+            note=note,
+            responsible_attorney=responsible_attorney,
+        )
+        matter.save()
+        _create_parties(firm, matter, parties)
+        audit_record(
+            org=firm,
+            actor=actor,
+            action="matter.imported",
+            obj=matter,
+            matter=matter,
+            summary=f"Imported {matter.number} {matter.title} as pre-existing",
+            detail={"note": note[:200], "parties": len(parties)},
+        )
+    return matter
+
+
+def matters_import_pre_existing(*, firm, matters: list[Matter]) -> list[Matter]:
+    """Save many imported matters at once as "pre-existing" (exempt from the
+    check). Each needs a number and a note; the caller writes the audit event."""
+    for matter in matters:
+        if matter.firm_id != firm.pk:
+            raise ServiceError(f"Matter {matter.number} belongs to another firm.")
+        if not (matter.number or "").strip():
+            raise ServiceError("An imported matter keeps its number.", field="number")
+        if not (matter.note or "").strip():
+            raise ServiceError(
+                f"Matter {matter.number}: say where it comes from.", field="note"
+            )
+        matter.status = Matter.Status.PRE_EXISTING
+    with transaction.atomic():
+        return Matter.objects.for_firm(firm).bulk_create(matters)
+
+
+# --- Provider staff --------------------------------------------------------
+
+
+def prior_employers_check(*, firm, user) -> list[Hit]:
+    """The staff member's prior employers searched against the firm's parties,
+    for the firm to see before (or when) the person is assigned."""
+    profile = StaffProfile.objects.filter(user=user).first()
+    if profile is None:
+        return []
+    names = []
+    for item in profile.prior_employers or []:
+        name = item.get("name", "") if isinstance(item, dict) else str(item)
+        if name.strip():
+            names.append(name)
+    return conflict_search(firm=firm, names=names, kind="organization")
