@@ -75,3 +75,22 @@ def test_unknown_firm_is_an_error(provider):
         run("check", "--firm", "nope", "Acme")
     with pytest.raises(CommandError, match="No firm"):
         run("reindex", "--firm", provider.slug)
+
+
+@pytest.mark.django_db
+def test_check_runs_with_system_checks_like_the_real_command(firm, smith):
+    # call_command skips Django's system checks unless told not to; the real
+    # `firmdesk conflicts check` runs them, and a method named check() once
+    # shadowed them.
+    out = io.StringIO()
+    call_command(
+        "conflicts",
+        "check",
+        "--firm",
+        firm.slug,
+        "Bob Smyth",
+        "--json",
+        stdout=out,
+        skip_checks=False,
+    )
+    assert json.loads(out.getvalue())[0]["contact"] == str(smith.public_id)

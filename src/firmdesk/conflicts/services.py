@@ -414,7 +414,23 @@ def index_rebuild(
             action="conflict.index_rebuilt",
             summary=f"Conflict index rebuilt: {done} contacts, {written} keys",
         )
+    _refresh_statistics()
     return written
+
+
+def _refresh_statistics() -> None:
+    """Table statistics after a bulk load, so the planner looks candidates up
+    by contact rather than reading every row of the firm (SQLite, without
+    statistics, prefers the firm index for aliases and relationships)."""
+    tables = [
+        m._meta.db_table
+        for m in (ConflictKey, Contact, ContactAlias, ContactRelationship, MatterParty)
+    ]
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("PRAGMA analysis_limit = 1000")
+        for table in tables:
+            cursor.execute(f"ANALYZE {table}")
 
 
 def contacts_index_bulk(
