@@ -168,3 +168,28 @@ def test_contact_export_downloads_csv(client, firm, firm_admin):
     response = client.get(reverse("contact_export", args=[firm.slug]))
     assert response["Content-Type"].startswith("text/csv")
     assert "Dana Whitfield" in response.content.decode("utf-8-sig")
+
+
+def test_assigning_staff_shows_hits_on_their_former_employers(
+    client, firm, firm_admin, engagement, provider
+):
+    from firmdesk.orgs.models import StaffProfile
+    from tests import factories as f
+
+    acme = conflicts.contact_save(
+        firm=firm, actor=firm_admin, kind="organization", name="Acme Logistics Corp."
+    )
+    old = Matter.unscoped.create(firm=firm, number="2025-0231", title="v. Acme")
+    MatterParty.unscoped.create(firm=firm, matter=old, contact=acme, role="adverse")
+    hire = f.member(provider, ["paralegal"], email="newhire@northstar.test")
+    StaffProfile.objects.filter(user=hire).update(
+        prior_employers=[{"name": "ACME Logistics, Inc."}]
+    )
+    client.force_login(firm_admin)
+    response = client.post(
+        reverse("engagement_assign", args=[firm.slug, engagement.public_id]),
+        {"user": hire.pk, "functions": ["documents"]},
+        follow=True,
+    )
+    page = response.content.decode()
+    assert "former employers match" in page and "2025-0231" in page

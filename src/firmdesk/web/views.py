@@ -25,6 +25,7 @@ from firmdesk.audit.models import AuditEvent
 from firmdesk.audit.services import audit_record
 from firmdesk.common.errors import ServiceError
 from firmdesk.conflicts.models import ConflictCheck
+from firmdesk.conflicts.services import prior_employers_check
 from firmdesk.engagements import services as engagement_services
 from firmdesk.engagements.models import (
     Assignment,
@@ -431,14 +432,35 @@ def engagement_assign(request, firm_slug, engagement_id):
         except ServiceError as error:
             _apply_service_error(form, error)
         else:
+            person = form.cleaned_data["user"]
             messages.success(
                 request,
-                f"{form.cleaned_data['user']} assigned. They see nothing of the firm "
+                f"{person} assigned. They see nothing of the firm "
                 "until their confidentiality agreement is recorded.",
             )
+            _warn_prior_employers(request, scope, person)
             return redirect("engagement_detail", firm_slug, engagement.public_id)
     return render(
         request, "web/engagement_assign.html", {"form": form, "engagement": engagement}
+    )
+
+
+def _warn_prior_employers(request, scope, person) -> None:
+    """Rule 1.10 for outside staff: their former employers against the firm's
+    parties, shown to the firm admin at the moment of assignment."""
+    hits = prior_employers_check(firm=scope.firm, user=person)
+    if not hits:
+        return
+    found = "; ".join(
+        f"{h.name} ~ {h.contact_name}"
+        + (f" ({h.role.lower()} in {h.matter})" if h.matter else "")
+        for h in hits[:5]
+    )
+    messages.warning(
+        request,
+        f"Check before opening matters to {person}: their former employers match "
+        f"parties of the firm — {found}. Consider an ethical screen on those "
+        "matters.",
     )
 
 
