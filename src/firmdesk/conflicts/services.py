@@ -686,14 +686,15 @@ def relationship_remove(*, firm, actor, relationship: ContactRelationship) -> No
 # --- Checks ----------------------------------------------------------------
 
 
-def _may_run_checks(scope) -> bool:
+def may_run_checks(scope) -> bool:
+    """The firm's people, and outside staff with the intake function."""
     return scope.is_firm_member or scope.has_function("intake")
 
 
 def conflict_check_run(*, scope, names: list[str], purpose: str = "") -> ConflictCheck:
     """Search the names and record the check with its hits, waiting for an
     attorney's decision (even with no hits: the engine never clears)."""
-    if not _may_run_checks(scope):
+    if not may_run_checks(scope):
         raise ServiceError("Only the firm and its intake staff run conflict checks.")
     names = _clean_names(names)
     if not names:
@@ -720,12 +721,17 @@ def conflict_check_run(*, scope, names: list[str], purpose: str = "") -> Conflic
     return check
 
 
+def may_decide(scope) -> bool:
+    """Only an attorney (or firm admin) of the firm decides a check."""
+    return scope.is_firm_member and scope.has_role("attorney", "firm_admin")
+
+
 def conflict_decide(
     *, scope, check: ConflictCheck, decision: str, note: str = ""
 ) -> ConflictCheck:
     """An attorney (or firm admin) clears a check, finds a conflict, or waives
     it with a note on the consent obtained."""
-    if not (scope.is_firm_member and scope.has_role("attorney", "firm_admin")):
+    if not may_decide(scope):
         raise ServiceError("Only an attorney of the firm can decide a conflict check.")
     _same_firm(scope.firm, check)
     choices = {
@@ -856,7 +862,7 @@ def matter_open(
     the firm's scheme unless given; numbers never repeat.
     """
     firm = scope.firm
-    if not _may_run_checks(scope):
+    if not may_run_checks(scope):
         raise ServiceError("Only the firm and its intake staff open matters.")
     _same_firm(firm, check)
     title = (title or "").strip()

@@ -219,17 +219,9 @@ def contact_relationship_add(request, firm_slug, contact_id):
 # --- Conflict checks ---------------------------------------------------------
 
 
-def _may_run_checks(scope) -> bool:
-    return scope.is_firm_member or scope.has_function("intake")
-
-
-def _may_decide(scope) -> bool:
-    return scope.is_firm_member and scope.has_role("attorney", "firm_admin")
-
-
 def conflict_check_list(request, firm_slug):
     scope = request.scope
-    _forbidden_if(not _may_run_checks(scope))
+    _forbidden_if(not conflicts.may_run_checks(scope))
     decision = request.GET.get("decision", "")
     checks = conflict_selectors.check_list(
         scope=scope,
@@ -250,7 +242,7 @@ def conflict_check_list(request, firm_slug):
 @require_http_methods(["GET", "POST"])
 def conflict_check_new(request, firm_slug):
     scope = request.scope
-    _forbidden_if(not _may_run_checks(scope))
+    _forbidden_if(not conflicts.may_run_checks(scope))
     form = forms.ConflictCheckForm(
         request.POST or None, initial={"names": request.GET.get("names", "")}
     )
@@ -278,9 +270,13 @@ def _check(scope, check_id) -> ConflictCheck:
 @require_http_methods(["GET", "POST"])
 def conflict_check_detail(request, firm_slug, check_id):
     scope = request.scope
-    _forbidden_if(not _may_run_checks(scope))
+    _forbidden_if(not conflicts.may_run_checks(scope))
     check = _check(scope, check_id)
-    form = forms.DecisionForm(request.POST or None) if _may_decide(scope) else None
+    form = (
+        forms.DecisionForm(request.POST or None)
+        if conflicts.may_decide(scope)
+        else None
+    )
     if request.method == "POST":
         _forbidden_if(form is None)
         if form.is_valid():
@@ -328,7 +324,7 @@ def _party_rows(scope, check):
 @require_http_methods(["GET", "POST"])
 def matter_open(request, firm_slug, check_id):
     scope = request.scope
-    _forbidden_if(not _may_run_checks(scope))
+    _forbidden_if(not conflicts.may_run_checks(scope))
     check = _check(scope, check_id)
     if not check.allows_opening or check.matter_id is not None:
         messages.error(
