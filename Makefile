@@ -52,3 +52,10 @@ BENCH_CONFLICTS_ARGS ?= --parties 1000000 --queries 200
 .PHONY: bench-conflicts
 bench-conflicts: deps
 	$(BIN)/python bench/conflicts.py $(BENCH_CONFLICTS_ARGS)
+
+# Assistant, team and review queues at 1,000,000 tasks, on the database DATABASE_URL
+# names (SQLite by default). Smaller: make bench-queues BENCH_QUEUES_ARGS="--tasks 100000"
+BENCH_QUEUES_ARGS ?= --tasks 1000000 --requests 200
+.PHONY: bench-queues
+bench-queues: static
+	$(BIN)/python bench/queues.py $(BENCH_QUEUES_ARGS)

@@ -81,6 +81,8 @@ INSTALLED_APPS = [
     "firmdesk.engagements",
     "firmdesk.conflicts",
     "firmdesk.access",
+    "firmdesk.notify",
+    "firmdesk.documents",
     "firmdesk.work",
     "firmdesk.jobs",
     "firmdesk.web",
@@ -235,6 +237,10 @@ STORAGES = {
     },
 }
 MEDIA_ROOT = VAR_DIR / "media"
+# Uploads (task attachments and, later, every document): the largest file accepted
+# and the kinds of file a firm works with. Anything else is refused with a message.
+FIRMDESK_UPLOAD_MAX_BYTES = env_int("FIRMDESK_UPLOAD_MAX_BYTES", 25 * 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # --- E-mail ----------------------------------------------------------------
 EMAIL_BACKEND = env_str(
@@ -249,6 +255,8 @@ EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+# Links in e-mails point here.
+FIRMDESK_BASE_URL = env_str("FIRMDESK_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "FirmDesk <no-reply@firmdesk.local>")
 
 # --- Background jobs -------------------------------------------------------
@@ -266,6 +274,9 @@ FIRMDESK_WORKER = {
     "BACKOFF_BASE_SECONDS": float(env_str("WORKER_BACKOFF_BASE_SECONDS", "30")),
     "BACKOFF_MAX_SECONDS": float(env_str("WORKER_BACKOFF_MAX_SECONDS", "3600")),
 }
+
+# Service levels: how long before a task's due time its people are warned.
+FIRMDESK_SLA_WARNING_MINUTES = env_int("FIRMDESK_SLA_WARNING_MINUTES", 60)
 
 LOGGING = {
     "version": 1,

@@ -190,3 +190,100 @@ def other_screen(other_firm, other_matter, provider_admin):
     return MatterScreen.unscoped.create(
         firm=other_firm, matter=other_matter, user=provider_admin, reason="x"
     )
+
+
+# --- Playbooks, recurring work (registry_playbooks.py) ----------------------------
+
+
+def _playbook(firm, function="scheduling", title="Calendar a court date"):
+    from firmdesk.work.models import Playbook, PlaybookVersion
+
+    playbook = Playbook.unscoped.create(firm=firm, function=function)
+    version = PlaybookVersion.unscoped.create(
+        firm=firm,
+        playbook=playbook,
+        number=1,
+        title=title,
+        steps="1. Read the notice.\n2. Put it on the calendar.",
+        definition_of_done=["On the calendar", "Reminder set"],
+    )
+    playbook.current_version = version
+    playbook.save(update_fields=["current_version"])
+    return playbook
+
+
+@pytest.fixture
+def playbook(firm):
+    return _playbook(firm)
+
+
+@pytest.fixture
+def other_playbook(other_firm):
+    return _playbook(other_firm, title="Brandt docketing")
+
+
+def _recurrence(firm, requester):
+    import datetime
+
+    from firmdesk.work.models import Recurrence
+
+    return Recurrence.unscoped.create(
+        firm=firm,
+        title="Check the court's docket",
+        function="scheduling",
+        frequency="weekly",
+        weekday=0,
+        starts_on=datetime.date(2026, 1, 5),
+        requester=requester,
+    )
+
+
+@pytest.fixture
+def recurrence(firm, attorney):
+    return _recurrence(firm, attorney)
+
+
+@pytest.fixture
+def other_recurrence(other_firm, outsider):
+    return _recurrence(other_firm, outsider)
+
+
+# --- Task pages (registry_work.py) -----------------------------------------------
+
+
+def _attach_pdf(task, actor, name):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from firmdesk.documents.services import document_upload
+
+    document = document_upload(
+        firm=task.firm,
+        actor=actor,
+        uploaded_file=SimpleUploadedFile(name, b"%PDF-1.7\n%%EOF\n"),
+        matter=task.matter,
+    )
+    task.attachments.add(document)
+    return document
+
+
+@pytest.fixture
+def task_document(assistant_task, attorney, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return _attach_pdf(assistant_task, attorney, "hearing-notice.pdf")
+
+
+@pytest.fixture
+def other_task_document(other_task, outsider, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return _attach_pdf(other_task, outsider, "brandt-notice.pdf")
+
+
+@pytest.fixture
+def startable_task(firm, matter, assistant):
+    """Open, given to the assistant: starting it is the allowed change."""
+    return f.task(firm, matter=matter, assignee=assistant, title="Book the room")
+
+
+@pytest.fixture
+def bulk_task(firm, matter, assistant):
+    return f.task(firm, matter=matter, assignee=assistant, title="Order the file")

@@ -156,21 +156,6 @@ _ROUTES = [
         denied=(*NO_FIRM_ACCESS, "ungranted_assistant"),
     ),
     Route(
-        "task_list",
-        kwargs=_firm,
-        allowed=FIRM_MEMBERS + PROVIDER_STAFF_IN_FIRM,
-        denied=NO_FIRM_ACCESS,
-    ),
-    Route(
-        "task_detail",
-        kwargs=lambda f: {**_firm(f), "task_id": f.assistant_task.public_id},
-        foreign_kwargs=lambda f: {**_firm(f), "task_id": f.other_task.public_id},
-        allowed=(*FIRM_MEMBERS, "assistant"),
-        denied=(*NO_FIRM_ACCESS, "ungranted_assistant"),
-        why="a task on a granted matter, assigned to the assistant; task-only "
-        "access is proved by test_task_only_access_opens_the_task_not_the_matter",
-    ),
-    Route(
         "engagement_list",
         kwargs=_firm,
         allowed=FIRM_MEMBERS,
@@ -394,7 +379,14 @@ _ROUTES = [
     ),
 ]
 
-ROUTES: dict[str, Route] = {route.name: route for route in _ROUTES}
+def _more_routes():
+    # The work pages keep their entries in files of their own.
+    from . import registry_playbooks, registry_work
+
+    return [*registry_work.ROUTES, *registry_playbooks.ROUTES]
+
+
+ROUTES: dict[str, Route] = {route.name: route for route in [*_ROUTES, *_more_routes()]}
 
 ADMIN = RouteGroup(
     namespace="admin",

@@ -55,8 +55,10 @@ class Workers:
             "PYTHONUNBUFFERED": "1",
         }
         log = open(self.log_dir / f"{name}.log", "wb")  # noqa: SIM115
+        # --no-schedule: the apps' scheduled jobs would otherwise be claimed
+        # in between the job each test follows.
         process = subprocess.Popen(
-            [sys.executable, "-m", "firmdesk.cli", "worker", *args],
+            [sys.executable, "-m", "firmdesk.cli", "worker", "--no-schedule", *args],
             cwd=PROJECT_DIR,
             env=env,
             stdout=log,

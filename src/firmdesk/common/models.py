@@ -47,6 +47,20 @@ class TenantManager(models.Manager):
             qs = qs.filter(limit(scope))
         return qs
 
+    def in_scopes(self, scopes):
+        """Rows of several firms in one query, each firm's through its own Scope
+        (the cross-firm pages of provider staff: their queue, the team queue)."""
+        limit = getattr(self.model, "scope_filter", None)
+        combined = None
+        for scope in scopes:
+            q = models.Q(firm=scope.firm)
+            if limit is not None:
+                q &= limit(scope)
+            combined = q if combined is None else combined | q
+        if combined is None:
+            return self._base().none()
+        return self._base().filter(combined)
+
 
 class TimeStamped(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)

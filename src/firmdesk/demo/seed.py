@@ -53,7 +53,6 @@ from firmdesk.orgs.models import (
     TrainingRecord,
     User,
 )
-from firmdesk.work.models import Task
 
 from .contacts import (
     INSURERS,
@@ -65,6 +64,7 @@ from .contacts import (
     person_email,
     phone,
 )
+from .seed_work import seed_playbooks, seed_tasks
 
 SEED_PASSWORD = "seed-password-2026"
 BATCH_SIZE = 1000
@@ -138,42 +138,6 @@ TRAINING = (
     "Security awareness: phishing, passwords and devices",
     "HIPAA privacy basics for medical records",
 )
-TASK_TITLES = {
-    F.SCHEDULING: (
-        "Calendar the deposition",
-        "Schedule the client meeting",
-        "Confirm the hearing date with the clerk",
-        "Reschedule the mediation",
-    ),
-    F.DOCUMENTS: (
-        "Draft the engagement letter",
-        "Prepare the discovery responses",
-        "Format the exhibit list",
-        "Proofread the motion",
-    ),
-    F.CASE_MANAGEMENT: (
-        "Update the matter file",
-        "Index the document production",
-        "Chase the medical records request",
-    ),
-    F.RESEARCH: (
-        "Find recent decisions on the limitation period",
-        "Pull the docket history",
-    ),
-    F.INTAKE: ("Call back the new inquiry", "Collect the intake questionnaire"),
-    F.RECEPTION: ("Return the voicemail", "Log the call from opposing counsel"),
-    F.CRM: ("Update the client's contact details", "Merge duplicate contacts"),
-    F.BILLING: ("Prepare the pre-bill for review", "Send the invoice reminder"),
-}
-TASK_STATUS_WEIGHTS = {
-    Task.Status.OPEN: 30,
-    Task.Status.IN_PROGRESS: 15,
-    Task.Status.SUBMITTED: 10,
-    Task.Status.RETURNED: 5,
-    Task.Status.APPROVED: 10,
-    Task.Status.DONE: 25,
-    Task.Status.CANCELLED: 5,
-}
 MATTER_STATUS_WEIGHTS = {
     Matter.Status.OPEN: 70,
     Matter.Status.PENDING: 10,
@@ -225,6 +189,9 @@ class SeedContext:
         default_factory=lambda: defaultdict(list)
     )
     granting_engagements: list[Engagement] = field(default_factory=list)
+    engagements: dict[int, Engagement] = field(default_factory=dict)
+    # Per firm and function: the playbook versions, oldest first.
+    playbook_versions: dict[int, dict[str, list]] = field(default_factory=dict)
     matters: list[tuple[int, int]] = field(default_factory=list)
     # Per matter, in the order of ``matters``: who its title names.
     casts: list["MatterCast"] = field(default_factory=list)
@@ -508,6 +475,7 @@ def seed_engagements(ctx: SeedContext) -> None:
         total=len(engagements),
         keep=lambda e: e,
     )
+    ctx.engagements.update((e.pk, e) for e in engagements)
 
     assignments = []
     for engagement in engagements:
@@ -689,47 +657,6 @@ def seed_grants(ctx: SeedContext) -> None:
                     )
                 )
     ctx.bulk(MatterGrant, grants, label="matter grants", total=len(grants))
-
-
-def seed_tasks(ctx: SeedContext) -> None:
-    """About ``tasks_per_matter`` tasks per matter; one in ten is not on a matter
-    (reception and intake work). Most go to provider staff where the firm has
-    an engagement, the rest to in-house staff."""
-    rng = ctx.rng
-    per_matter = ctx.scale.tasks_per_matter
-
-    def tasks() -> Iterator[Task]:
-        n = 0
-        for matter_id, firm_id in ctx.matters:
-            outside = ctx.live_assignments.get(firm_id)
-            inside = ctx.firm_staff[firm_id] or ctx.attorneys[firm_id]
-            for _ in range(per_matter):
-                n += 1
-                if outside and rng.random() < 0.75:
-                    _, assignee, functions = rng.choice(outside)
-                    function = rng.choice(functions)
-                else:
-                    assignee = rng.choice(inside)
-                    function = rng.choice(F.values)
-                yield Task(
-                    firm_id=firm_id,
-                    matter_id=None if n % 10 == 0 else matter_id,
-                    function=function,
-                    title=rng.choice(TASK_TITLES[function]),
-                    status=_weighted(rng, TASK_STATUS_WEIGHTS),
-                    requester_id=rng.choice(ctx.attorneys[firm_id]),
-                    assignee_id=assignee,
-                    due_at=ctx.now
-                    + datetime.timedelta(hours=rng.randint(-24 * 30, 24 * 45)),
-                )
-
-    ctx.bulk(
-        Task,
-        tasks(),
-        label="tasks",
-        total=len(ctx.matters) * per_matter,
-        keep=lambda t: None,
-    )
 
 
 class _ContactPlan:
@@ -955,6 +882,7 @@ SEEDERS: list[Callable[[SeedContext], None]] = [
     seed_engagements,
     seed_matters,
     seed_grants,
+    seed_playbooks,
     seed_tasks,
     seed_contacts,
 ]

@@ -45,7 +45,8 @@ from firmdesk.orgs.models import (
     TrainingRecord,
     User,
 )
-from firmdesk.work.models import Task
+from firmdesk.work import services as work_services
+from firmdesk.work.models import Playbook, PlaybookAcknowledgement, Review, Task
 
 from .contacts import CurrentMatter, Names, current_matters, demo_world, world_load
 
@@ -578,19 +579,98 @@ class _Loader:
                 day += step
         return day
 
+    def load_playbooks(self, engagements: dict[str, Engagement]) -> None:
+        """The starter procedures in both firms, acknowledged by the staff of the
+        live engagements, so new demo tasks route to someone at once."""
+        for slug in ("hale-ortiz", "brandt-kimura"):
+            self.created += work_services.playbooks_install_starter(
+                firm=self.orgs[slug]
+            )
+        for key in ("active", "pilot"):
+            engagement = engagements[key]
+            for assignment in Assignment.unscoped.filter(engagement=engagement):
+                for playbook in Playbook.unscoped.filter(
+                    firm=engagement.firm,
+                    function__in=assignment.functions,
+                    current_version__isnull=False,
+                ):
+                    self.ensure(
+                        PlaybookAcknowledgement,
+                        {
+                            "version_id": playbook.current_version_id,
+                            "user": assignment.user,
+                        },
+                        {"firm": engagement.firm, "playbook": playbook},
+                        org=engagement.firm,
+                        action="playbook.acknowledged",
+                        summary=f"{assignment.user} acknowledged a playbook",
+                    )
+
     def load_task(
-        self, firm: Organization, title: str, function: str, *, due_in: int, **values
-    ) -> None:
+        self,
+        firm: Organization,
+        title: str,
+        function: str,
+        *,
+        due_in: int,
+        engagement: Engagement | None = None,
+        returned: str = "",
+        **values,
+    ) -> Task:
         due = self.at(firm, self.business_day(firm, due_in), 17)
-        self.ensure(
+        playbook = work_services.active_playbook(firm, function)
+        version = playbook.current_version if playbook else None
+        status = values.get("status", Task.Status.OPEN)
+        finished = status in (Task.Status.SUBMITTED, Task.Status.DONE)
+        routed = self.at(firm, self.business_day(firm, min(due_in, 0) - 1), 10)
+        values.setdefault("routed_at", routed if values.get("assignee") else None)
+        if status != Task.Status.OPEN and values.get("assignee"):
+            responded = routed + datetime.timedelta(minutes=25)
+            values.setdefault("first_response_at", responded)
+        if status == Task.Status.SUBMITTED:
+            values.setdefault("submitted_at", due - datetime.timedelta(hours=20))
+        if status == Task.Status.DONE:
+            values.setdefault("completed_at", due - datetime.timedelta(hours=3))
+        task = self.ensure(
             Task,
             {"firm": firm, "title": title},
-            {"function": function, "due_at": due, **values},
+            {
+                "function": function,
+                "due_at": due,
+                "due_source": Task.DueSource.SERVICE_LEVEL,
+                "engagement": engagement,
+                "playbook_version": version,
+                "review_required": version.needs_review if version else True,
+                "output_leaves_firm": version.output_leaves_firm if version else False,
+                "checklist": [
+                    {"text": text, "done": finished}
+                    for text in (version.definition_of_done if version else [])
+                ],
+                "rework_count": 1 if returned else 0,
+                **values,
+            },
             org=firm,
             action="task.created",
             matter=values.get("matter"),
             summary=f"Delegated “{title}”",
         )
+        if returned:
+            self.ensure(
+                Review,
+                {"task": task},
+                {
+                    "firm": firm,
+                    "reviewer": values.get("requester"),
+                    "decision": Review.Decision.RETURNED,
+                    "reason": Review.Reason.FORMATTING,
+                    "comment": returned,
+                },
+                org=firm,
+                action="task.returned",
+                matter=values.get("matter"),
+                summary=f"Returned “{title}”",
+            )
+        return task
 
     def load_work(self, engagements: dict[str, Engagement]) -> dict[str, list[Matter]]:
         hale, brandt = self.orgs["hale-ortiz"], self.orgs["brandt-kimura"]
@@ -609,6 +689,7 @@ class _Loader:
         self.load_grant(pilot, bm[0], "assistant@northstar.example")
         self.load_grant(pilot, bm[1], "intake@northstar.example")
 
+        self.load_playbooks(engagements)
         hale_attorney = self.person("attorney@hale-ortiz.example")
         brandt_attorney = self.person("attorney@brandt-kimura.example")
         assistant = self.person("assistant@northstar.example")
@@ -621,6 +702,7 @@ class _Loader:
             hale,
             "Calendar the plant manager's deposition",
             F.SCHEDULING,
+            engagement=active,
             matter=hm[0],
             assignee=assistant,
             requester=hale_attorney,
@@ -630,6 +712,7 @@ class _Loader:
             hale,
             "Draft the letter to the estate's beneficiaries",
             F.DOCUMENTS,
+            engagement=active,
             matter=hm[1],
             assignee=assistant,
             requester=hale_attorney,
@@ -642,6 +725,7 @@ class _Loader:
             hale,
             "Move the mediation session to a date both sides can make",
             F.SCHEDULING,
+            engagement=active,
             matter=hm[4],
             assignee=assistant,
             requester=hale_attorney,
@@ -651,6 +735,7 @@ class _Loader:
             hale,
             "Assemble the exhibits for the summary judgment motion",
             F.DOCUMENTS,
+            engagement=active,
             matter=hm[2],
             assignee=paralegal,
             requester=hale_attorney,
@@ -661,6 +746,7 @@ class _Loader:
             hale,
             "Return yesterday's voicemail from a prospective client",
             F.RECEPTION,
+            engagement=active,
             assignee=reception,
             requester=self.person("admin@hale-ortiz.example"),
             due_in=0,
@@ -669,6 +755,7 @@ class _Loader:
             hale,
             "Enter the landlord's new contact details",
             F.CRM,
+            engagement=active,
             matter=hm[3],
             assignee=intake,
             requester=hale_attorney,
@@ -688,6 +775,7 @@ class _Loader:
             brandt,
             "Book a conference room for the settlement conference",
             F.SCHEDULING,
+            engagement=pilot,
             matter=bm[0],
             assignee=assistant,
             requester=brandt_attorney,
@@ -698,16 +786,20 @@ class _Loader:
             brandt,
             "Format the witness list for filing",
             F.DOCUMENTS,
+            engagement=pilot,
             matter=bm[2],
             assignee=assistant,
             requester=brandt_attorney,
             status=status.RETURNED,
+            returned="Put the witnesses in the order of the pretrial order, "
+            "and use the court's caption.",
             due_in=1,
         )
         self.load_task(
             brandt,
             "Follow up on Tuesday's web inquiry about a work visa",
             F.INTAKE,
+            engagement=pilot,
             assignee=intake,
             requester=brandt_attorney,
             due_in=1,

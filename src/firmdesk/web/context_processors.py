@@ -15,6 +15,11 @@ def shell(request):
         "switcher_firms": firms,
         "provider_admin_of": _provider_admin_orgs(request),
         "viewer_tz": user.tz,
+        # Evaluated only if the page shows it: one query.
+        "unread_notifications": lambda: _unread(request),
+        "serves_firms_as_staff": any(
+            s.is_provider_staff for s in scopes_for_request(request)
+        ),
         "now": timezone.now(),
     }
 
@@ -40,3 +45,17 @@ def _provider_admin_orgs(request):
         ).select_related("organization")
         if "provider_admin" in m.roles
     ]
+
+
+def _unread(request) -> int:
+    """Unread notifications about firms the user may still act for."""
+    from django.db.models import Q
+
+    from firmdesk.notify.models import Notification
+
+    firms = [s.firm.pk for s in scopes_for_request(request)]
+    return (
+        Notification.objects.filter(user=request.user, read_at__isnull=True)
+        .filter(Q(firm__isnull=True) | Q(firm__in=firms))
+        .count()
+    )

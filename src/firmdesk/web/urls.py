@@ -2,14 +2,12 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from . import views, views_matters
+from . import urls_playbooks, urls_work, views, views_matters
 
 firm_patterns = [
     path("", views.firm_today, name="firm_today"),
     path("matters/", views.matter_list, name="matter_list"),
     path("matters/<uuid:matter_id>/", views.matter_detail, name="matter_detail"),
-    path("tasks/", views.task_list, name="task_list"),
-    path("tasks/<uuid:task_id>/", views.task_detail, name="task_detail"),
     path("engagements/", views.engagement_list, name="engagement_list"),
     path("engagements/new/", views.engagement_new, name="engagement_new"),
     path(
@@ -98,6 +96,8 @@ firm_patterns = [
         "people/<uuid:user_id>/absences/", views.person_absences, name="person_absences"
     ),
     path("audit/", views.audit_log, name="audit_log"),
+    *urls_work.firm_patterns,
+    *urls_playbooks.firm_patterns,
 ]
 
 provider_patterns = [
@@ -120,6 +120,8 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("account/two-factor/", views.two_factor, name="two_factor"),
     path("today/", views.today, name="today"),
+    *urls_work.global_patterns,
+    *urls_playbooks.global_patterns,
     path("f/<slug:firm_slug>/", include(firm_patterns)),
     path("p/<slug:provider_slug>/", include(provider_patterns)),
 ]

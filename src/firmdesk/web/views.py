@@ -45,8 +45,9 @@ from firmdesk.orgs.models import (
     StaffProfile,
     User,
 )
+from firmdesk.work import services as work_services
 from firmdesk.work.models import Task
-from firmdesk.work.selectors import access_task, tasks_for_scope
+from firmdesk.work.selectors import tasks_for_scope
 
 from . import forms
 from .context_processors import scopes_for_request
@@ -144,7 +145,12 @@ def today(request):
                 else None,
             }
         )
-    return render(request, "web/today.html", {"sections": sections, "now": now})
+    team = any(s["scope"].is_provider_staff for s in sections)
+    return render(
+        request,
+        "web/today.html",
+        {"sections": sections, "now": now, "team": team},
+    )
 
 
 def firm_today(request, firm_slug):
@@ -155,6 +161,13 @@ def firm_today(request, firm_slug):
     )
     mine = tasks.filter(assignee=request.user)
     context = {
+        "counts": tasks.aggregate(
+            mine=Count("pk", filter=Q(assignee=request.user)),
+            overdue=Count(
+                "pk", filter=Q(status__in=Task.WORKING_STATUSES, due_at__lt=now)
+            ),
+            review=Count("pk", filter=Q(status=Task.Status.SUBMITTED)),
+        ),
         "mine": mine[:20],
         "late": tasks.filter(due_at__lt=now)[:20],
         "review": tasks.filter(status=Task.Status.SUBMITTED)[:20]
@@ -221,47 +234,6 @@ def matter_detail(request, firm_slug, matter_id):
         request,
         "web/matter_detail.html",
         {"matter": matter, "tasks": tasks, "parties": parties, "checks": checks},
-    )
-
-
-def task_list(request, firm_slug):
-    scope = request.scope
-    tasks = tasks_for_scope(scope)
-    status = request.GET.get("status", "open")
-    if status == "open":
-        tasks = tasks.exclude(status__in=[Task.Status.DONE, Task.Status.CANCELLED])
-    elif status in Task.Status.values:
-        tasks = tasks.filter(status=status)
-    if request.GET.get("mine"):
-        tasks = tasks.filter(assignee=request.user)
-    page = Paginator(tasks, 50).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "web/task_list.html",
-        {
-            "page": page,
-            "status": status,
-            "statuses": Task.Status.choices,
-            "mine": bool(request.GET.get("mine")),
-        },
-    )
-
-
-def task_detail(request, firm_slug, task_id):
-    scope = request.scope
-    task = access_task(scope, task_id)
-    with transaction.atomic():
-        audit_record(
-            org=scope.firm,
-            actor=request.user,
-            action="task.viewed",
-            obj=task,
-            matter=task.matter,
-            summary=f"Opened task “{task.title}”",
-        )
-    show_matter = task.matter is not None and scope.can_see_matter(task.matter)
-    return render(
-        request, "web/task_detail.html", {"task": task, "show_matter": show_matter}
     )
 
 
@@ -640,7 +612,12 @@ def _absence_page(request, *, org, person, back_url):
         except ServiceError as error:
             _apply_service_error(form, error)
         else:
-            messages.success(request, f"Absence recorded for {person}.")
+            moved = work_services.tasks_hand_over_if_unavailable(person)
+            messages.success(
+                request,
+                f"Absence recorded for {person}."
+                + (f" {moved} open tasks were handed over." if moved else ""),
+            )
             return redirect(request.path)
     absences = person.absences.all()[:50]
     return render(
@@ -778,7 +755,12 @@ def provider_staff_left(request, provider_slug, user_id):
             profile=profile,
             left_on=form.cleaned_data["left_on"],
         )
-        messages.success(request, f"{profile.user} marked as left; their access ended.")
+        moved = work_services.tasks_hand_over_if_unavailable(profile.user)
+        messages.success(
+            request,
+            f"{profile.user} marked as left; their access ended."
+            + (f" {moved} open tasks were handed over." if moved else ""),
+        )
         return redirect("provider_staff", provider_slug)
     return render(
         request,

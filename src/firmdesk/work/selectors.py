@@ -1,11 +1,284 @@
+"""Reading delegated work: always through a Scope (one firm) or a list of Scopes
+(the cross-firm queues of provider staff, each firm through its own rule)."""
+
+import datetime
+import statistics
+from collections import Counter
+
+from django.db.models import Exists, OuterRef, Q
+from django.db.models.functions import Coalesce
+
 from firmdesk.access.selectors import access_object
 
-from .models import Task
+from .models import (
+    Comment,
+    Flag,
+    Playbook,
+    PlaybookAcknowledgement,
+    Review,
+    SlaBreach,
+    Task,
+)
+
+ROW_RELATED = ("firm", "matter", "assignee", "requester", "engagement")
+
+SORTS = {
+    "due": ("due_at", "-created_at"),
+    "-due": ("-due_at", "-created_at"),
+    "created": ("-created_at",),
+    "priority": ("priority_rank", "due_at"),
+    "firm": ("firm__name", "due_at"),
+    "title": ("title",),
+}
 
 
 def access_task(scope, public_id, *, for_write=False) -> Task:
     return access_object(Task, scope, public_id, for_write=for_write)
 
 
+def access_playbook(scope, public_id) -> Playbook:
+    return access_object(
+        Playbook,
+        scope,
+        public_id,
+        queryset=Playbook.objects.in_scope(scope).select_related("current_version"),
+    )
+
+
+def access_flag(scope, task, public_id) -> Flag:
+    return access_object(
+        Flag, scope, public_id, queryset=Flag.objects.in_scope(scope).filter(task=task)
+    )
+
+
 def tasks_for_scope(scope):
     return Task.objects.in_scope(scope).select_related("matter", "assignee")
+
+
+def _with_row_data(qs):
+    from django.db.models import Case, IntegerField, Value, When
+
+    open_flags = Flag.unscoped.filter(task=OuterRef("pk"), resolved_at__isnull=True)
+    return qs.select_related(*ROW_RELATED).annotate(
+        has_open_flag=Exists(open_flags),
+        priority_rank=Case(
+            When(priority="urgent", then=Value(0)),
+            When(priority="high", then=Value(1)),
+            When(priority="normal", then=Value(2)),
+            default=Value(3),
+            output_field=IntegerField(),
+        ),
+    )
+
+
+def filter_tasks(qs, params: dict, *, now: datetime.datetime, user=None, scopes=()):
+    """Apply the queue filters a page offers; unknown values are ignored.
+
+    ``scopes``: the search matches a matter number only on matters the viewer
+    may see, so someone with task-only access cannot probe the number of the
+    matter behind their task."""
+    status = params.get("status", "open")
+    if status == "open":
+        qs = qs.filter(status__in=Task.OPEN_STATUSES)
+    elif status == "overdue":
+        qs = qs.filter(status__in=Task.WORKING_STATUSES, due_at__lt=now)
+    elif status in Task.Status.values:
+        qs = qs.filter(status=status)
+    if params.get("function") in {
+        c for c, _ in Task._meta.get_field("function").choices
+    }:
+        qs = qs.filter(function=params["function"])
+    if params.get("priority") in {"low", "normal", "high", "urgent"}:
+        qs = qs.filter(priority=params["priority"])
+    if params.get("firm"):
+        qs = qs.filter(firm__slug=params["firm"])
+    if params.get("flagged"):
+        qs = qs.filter(
+            Exists(Flag.unscoped.filter(task=OuterRef("pk"), resolved_at__isnull=True))
+        )
+    who = params.get("assignee")
+    if who == "me" and user is not None:
+        qs = qs.filter(assignee=user)
+    elif who == "none":
+        qs = qs.filter(assignee__isnull=True)
+    q = (params.get("q") or "").strip()
+    if q:
+        by_number = Q(matter__number__icontains=q)
+        if scopes:
+            seen = Q(pk__in=[])
+            for scope in scopes:
+                seen |= Q(firm=scope.firm) & scope.matter_q("matter")
+            by_number &= seen
+        qs = qs.filter(Q(title__icontains=q) | by_number)
+    return qs
+
+
+def sort_tasks(qs, sort: str):
+    return qs.order_by(*SORTS.get(sort, SORTS["due"]))
+
+
+def task_rows(scope):
+    """One firm's tasks with what a table row shows."""
+    return _with_row_data(Task.objects.in_scope(scope))
+
+
+def task_for_page(scope, public_id) -> Task:
+    """One task with everything its page shows in the same query."""
+    return access_object(
+        Task,
+        scope,
+        public_id,
+        queryset=Task.objects.in_scope(scope).select_related(
+            "matter",
+            "assignee",
+            "requester",
+            "engagement__provider",
+            "extra_cost_decided_by",
+            "playbook_version__playbook__current_version",
+        ),
+    )
+
+
+def queue_mine(scopes, user):
+    """Everything given to ``user`` across the firms they may act for now."""
+    return _with_row_data(Task.objects.in_scopes(scopes).filter(assignee=user))
+
+
+def queue_team(scopes):
+    """The provider team's work the person may see, across the firms they serve."""
+    return _with_row_data(Task.objects.in_scopes(scopes))
+
+
+def queue_review(scope, *, user=None):
+    """Work waiting for review in one firm; ``user`` narrows it to theirs
+    (requested by them, or on a matter they are responsible for)."""
+    qs = _with_row_data(Task.objects.in_scope(scope).filter(status="submitted"))
+    if user is not None:
+        qs = qs.filter(Q(requester=user) | Q(matter__responsible_attorney=user))
+    return qs
+
+
+def task_timeline(scope, task):
+    """Reviews, comments and flags of a task, oldest first, as one list."""
+    items = [
+        *Review.objects.in_scope(scope).filter(task=task).select_related("reviewer"),
+        *Comment.objects.in_scope(scope).filter(task=task).select_related("author"),
+        *Flag.objects.in_scope(scope)
+        .filter(task=task)
+        .select_related("raised_by", "resolved_by"),
+    ]
+    return sorted(items, key=lambda item: item.created_at)
+
+
+def playbooks_for_scope(scope):
+    return (
+        Playbook.objects.in_scope(scope)
+        .select_related("current_version")
+        .order_by("function", "created_at")
+    )
+
+
+def acknowledged_playbook_ids(scope, user) -> set[int]:
+    return set(
+        PlaybookAcknowledgement.objects.for_firm(scope.firm)
+        .filter(user=user)
+        .values_list("playbook_id", flat=True)
+    )
+
+
+# --- Weekly review ---------------------------------------------------------------
+
+
+def _median_hours(durations) -> float | None:
+    values = sorted(d.total_seconds() / 3600 for d in durations if d is not None)
+    return statistics.median(values) if values else None
+
+
+def engagement_week_review(scope, engagement, *, start, end, now) -> dict:
+    """What an engagement did in one week (``start`` ≤ t < ``end``, aware).
+
+    A fixed number of queries however much work there was: each section is one
+    scoped query, and the figures are worked out from its rows."""
+    tasks = Task.objects.in_scope(scope).filter(engagement=engagement)
+
+    done = list(
+        tasks.filter(status__in=[Task.Status.APPROVED, Task.Status.DONE])
+        .annotate(finished=Coalesce("approved_at", "completed_at"))
+        .filter(finished__gte=start, finished__lt=end)
+        .select_related("assignee", "matter")
+        .order_by("finished")
+    )
+    with_due = [t for t in done if t.due_at is not None]
+    on_time = sum(1 for t in with_due if t.on_time)
+
+    reviews = list(
+        Review.objects.in_scope(scope)
+        .filter(task__engagement=engagement, created_at__gte=start, created_at__lt=end)
+        .select_related("task", "reviewer")
+        .order_by("created_at")
+    )
+    returned = [r for r in reviews if r.decision == Review.Decision.RETURNED]
+    reason_counts = Counter(r.reason or Review.Reason.OTHER for r in returned)
+    by_reason = [
+        (label, reason_counts[value])
+        for value, label in Review.Reason.choices
+        if reason_counts[value]
+    ]
+
+    responded = tasks.filter(
+        first_response_at__gte=start, first_response_at__lt=end
+    ).values_list("first_response_at", "routed_at", "created_at")
+    approved = tasks.filter(approved_at__gte=start, approved_at__lt=end).values_list(
+        "approved_at", "created_at"
+    )
+
+    return {
+        "done": done,
+        "done_count": len(done),
+        "with_due_count": len(with_due),
+        "on_time_count": on_time,
+        "on_time_percent": round(100 * on_time / len(with_due)) if with_due else None,
+        "returned": returned,
+        "returned_count": len(returned),
+        "returned_by_reason": by_reason,
+        "reviewed_count": len(reviews),
+        "rework_percent": round(100 * len(returned) / len(reviews))
+        if reviews
+        else None,
+        "overdue": list(
+            tasks.filter(status__in=Task.WORKING_STATUSES, due_at__lt=now)
+            .select_related("assignee", "matter")
+            .order_by("due_at")
+        ),
+        "open_flags": list(
+            Flag.objects.in_scope(scope)
+            .filter(task__engagement=engagement, resolved_at__isnull=True)
+            .select_related("task", "raised_by")
+            .order_by("created_at")
+        ),
+        "breaches": list(
+            SlaBreach.objects.in_scope(scope)
+            .filter(engagement=engagement, due_at__gte=start, due_at__lt=end)
+            .select_related("task", "assignee")
+            .order_by("due_at")
+        ),
+        "median_first_response_hours": _median_hours(
+            first - (routed or created) for first, routed, created in responded
+        ),
+        "median_approval_hours": _median_hours(
+            approved_at - created for approved_at, created in approved
+        ),
+    }
+
+
+def acknowledged_versions(scope, user) -> dict[int, int]:
+    """Playbook id → the latest version number ``user`` acknowledged."""
+    latest: dict[int, int] = {}
+    rows = (
+        PlaybookAcknowledgement.objects.in_scope(scope)
+        .filter(user=user)
+        .values_list("playbook_id", "version__number")
+    )
+    for playbook_id, number in rows:
+        latest[playbook_id] = max(number, latest.get(playbook_id, 0))
+    return latest

@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.module_loading import autodiscover_modules
 from django_tasks import DEFAULT_TASK_QUEUE_NAME
 
+from firmdesk.jobs.schedule import Schedule, default_schedule
 from firmdesk.jobs.worker import Worker
 
 logger = logging.getLogger("firmdesk.jobs.worker")
@@ -42,6 +43,11 @@ class Command(BaseCommand):
             help="Exit after running N jobs.",
         )
         parser.add_argument(
+            "--no-schedule",
+            action="store_true",
+            help="Only run jobs; leave the schedule to the other workers.",
+        )
+        parser.add_argument(
             "--queue",
             action="append",
             dest="queues",
@@ -52,7 +58,7 @@ class Command(BaseCommand):
             ),
         )
 
-    def handle(self, *args, once, max_jobs, queues, verbosity, **options):
+    def handle(self, *args, once, max_jobs, queues, no_schedule, verbosity, **options):
         if verbosity == 0:
             logging.getLogger("firmdesk.jobs").setLevel(logging.WARNING)
         elif verbosity > 1:
@@ -60,7 +66,10 @@ class Command(BaseCommand):
         # Scheduled work registers itself when the apps' tasks modules are imported.
         autodiscover_modules("tasks")
         try:
-            worker = Worker(queues=queues or [DEFAULT_TASK_QUEUE_NAME])
+            worker = Worker(
+                queues=queues or [DEFAULT_TASK_QUEUE_NAME],
+                schedule=Schedule() if no_schedule else default_schedule,
+            )
         except ImproperlyConfigured as exc:
             raise CommandError(str(exc)) from exc
 

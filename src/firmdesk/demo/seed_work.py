@@ -1,0 +1,857 @@
+"""Delegated work for ``firmdesk seed`` and ``bench/queues.py``: the starter
+playbooks of every firm, the staff's acknowledgements of them, and tasks with the
+reviews, comments, flags and service-level breaches their history implies.
+
+A task is planned as plain values (``PlannedTask``) before it becomes a row, so
+the seeder can hand them to ``bulk_create`` and the queue benchmark can write a
+million of them with ``COPY`` or ``executemany``, from the same rules:
+
+* about 18 months of finished work and a current backlog (``open_share`` of the
+  tasks, created in the last days, a few of them overdue);
+* in-house work (a firm member does it, no engagement) for about 15 %, the rest
+  through the firm's live engagement, by a staff member assigned to it with the
+  task's function, once the engagement has started;
+* the playbook version current when the task was created, its definition of done
+  as the checklist, ticked as far as the status implies;
+* timestamps in lifecycle order: created ≤ routed ≤ first response ≤ submitted ≤
+  approved ≤ completed, none in the future; every return a ``Review`` with a
+  reason, every approval a ``Review``.
+"""
+
+import datetime
+import random
+from bisect import bisect
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from decimal import Decimal
+from itertools import accumulate
+
+from firmdesk.engagements.models import Engagement
+from firmdesk.orgs.models import Function
+from firmdesk.work.business_hours import BusinessCalendar
+from firmdesk.work.models import (
+    Comment,
+    Flag,
+    Playbook,
+    PlaybookAcknowledgement,
+    PlaybookVersion,
+    Review,
+    SlaBreach,
+    Task,
+)
+from firmdesk.work.starter import STARTER_PLAYBOOKS
+
+F = Function
+S = Task.Status
+MINUTE = datetime.timedelta(minutes=1)
+HOUR = datetime.timedelta(hours=1)
+DAY = datetime.timedelta(days=1)
+HISTORY_DAYS = 540
+
+FUNCTION_WEIGHTS = {
+    F.SCHEDULING: 25,
+    F.DOCUMENTS: 20,
+    F.CASE_MANAGEMENT: 15,
+    F.CRM: 12,
+    F.INTAKE: 8,
+    F.RECEPTION: 8,
+    F.RESEARCH: 6,
+    F.BILLING: 6,
+}
+PRIORITY_WEIGHTS = {"normal": 68, "high": 20, "low": 7, "urgent": 5}
+FINISHED_WEIGHTS = {S.DONE: 89, S.APPROVED: 5, S.CANCELLED: 6}
+OPEN_WEIGHTS = {S.OPEN: 28, S.IN_PROGRESS: 37, S.SUBMITTED: 25, S.RETURNED: 10}
+# Rounds sent back before approval: mostly none.
+REWORK_WEIGHTS = {0: 83, 1: 13, 2: 3, 3: 1}
+REASON_WEIGHTS = {
+    Review.Reason.MISSED_INSTRUCTION: 30,
+    Review.Reason.FACTUAL_ERROR: 20,
+    Review.Reason.FORMATTING: 20,
+    Review.Reason.TYPO: 15,
+    Review.Reason.WRONG_TEMPLATE: 10,
+    Review.Reason.OTHER: 5,
+}
+COMMENT_COUNT_WEIGHTS = {0: 56, 1: 30, 2: 11, 3: 3}  # 0.61 per task
+FLAG_WEIGHTS = {Flag.Kind.BLOCKED: 50, Flag.Kind.QUESTION: 35, Flag.Kind.URGENT: 15}
+LATE_SHARE = 0.09  # finished after the due time
+OVERDUE_SHARE = 0.15  # of the backlog still being worked on
+IN_HOUSE_SHARE = 0.15
+NO_MATTER_SHARE = 0.15
+# Functions whose work is often not about a matter yet.
+MATTERLESS = (F.INTAKE, F.RECEPTION)
+
+TITLES = {
+    F.SCHEDULING: (
+        "Calendar the deposition",
+        "Calendar the answer deadline",
+        "Confirm the hearing date with the clerk",
+        "Reschedule the mediation",
+    ),
+    F.DOCUMENTS: (
+        "Prepare the demand letter",
+        "Prepare the discovery responses",
+        "Format the exhibit list",
+        "Proofread the motion",
+    ),
+    F.CASE_MANAGEMENT: (
+        "Open the matter file",
+        "Index the document production",
+        "Chase the medical records request",
+    ),
+    F.RESEARCH: (
+        "Summarise recent decisions on the limitation period",
+        "Pull the docket history",
+    ),
+    F.INTAKE: ("Call back the new inquiry", "Qualify the web inquiry"),
+    F.RECEPTION: ("Book the consultation", "Return the voicemail"),
+    F.CRM: ("Update the client's contact details", "Merge duplicate contacts"),
+    F.BILLING: ("Prepare the monthly pre-bill", "Send the invoice reminder"),
+}
+INSTRUCTIONS = (
+    "Details are in the matter file. Ask me if anything is unclear.",
+    "Please follow the playbook; the client is expecting this today.",
+    "Use the firm's template and copy me on anything sent out.",
+    "",
+)
+RETURN_COMMENTS = {
+    Review.Reason.MISSED_INSTRUCTION: (
+        "The instructions asked for the courtesy copy to opposing counsel.",
+        "Please include the reminders for the paralegal as well.",
+    ),
+    Review.Reason.FACTUAL_ERROR: (
+        "The service date is the 14th, not the 12th — please recount.",
+        "The client's address changed last month; see the intake notes.",
+    ),
+    Review.Reason.FORMATTING: (
+        "Headings and numbering don't follow the firm's style.",
+        "Please use the letterhead and fix the page breaks.",
+    ),
+    Review.Reason.TYPO: (
+        "Two typos in the second paragraph.",
+        "Client's name misspelled.",
+    ),
+    Review.Reason.WRONG_TEMPLATE: ("This needs the state-court template.",),
+    Review.Reason.OTHER: ("Let's discuss on our call; small changes needed.",),
+}
+APPROVAL_COMMENTS = ("", "", "", "Thanks — looks good.", "Approved, thank you.")
+STAFF_COMMENTS = (
+    "Started on this; will update by end of day.",
+    "Left a voicemail for the clerk, waiting to hear back.",
+    "Question: should the letter go by e-mail as well as post?",
+    "Done the first draft, checking the exhibits now.",
+    "The client asked to move the call to tomorrow morning.",
+    "Records request re-sent; the provider says 5 business days.",
+)
+ATTORNEY_COMMENTS = (
+    "Thanks — please prioritise this one.",
+    "Yes, e-mail and post both.",
+    "The hearing is in the Central District, Pacific time.",
+    "Let me know once it's in.",
+    "See my note in the file before you send it.",
+)
+FLAG_NOTES = {
+    Flag.Kind.BLOCKED: "Waiting for the client's documents before I can continue.",
+    Flag.Kind.QUESTION: "Which template should this go on: state or federal?",
+    Flag.Kind.URGENT: "The client called: this is needed before the hearing.",
+}
+CANCEL_REASONS = (
+    "The client settled; no longer needed.",
+    "Duplicate of another task.",
+    "The attorney handled it directly.",
+)
+VERSION_TWO_NOTE = "Added the step the firm kept asking about in reviews."
+VERSION_TWO_ITEM = "Note in the matter file what was done and when."
+
+
+_CUMULATIVE: dict[int, tuple[list, list[float], float]] = {}
+
+
+def weighted(rng: random.Random, weights: dict) -> object:
+    """``rng.choices(weights, weights.values())[0]``, without rebuilding the
+    cumulative weights on every call (it is called millions of times)."""
+    known = _CUMULATIVE.get(id(weights))
+    if known is None or len(known[0]) != len(weights):
+        keys, cumulative = list(weights), list(accumulate(weights.values()))
+        known = _CUMULATIVE[id(weights)] = (keys, cumulative, cumulative[-1])
+    keys, cumulative, total = known
+    return keys[bisect(cumulative, rng.random() * total)]
+
+
+class _DayCachedCalendar(BusinessCalendar):
+    """The firm's calendar, remembering each day's open interval: the planner
+    asks about the same few hundred days for every task."""
+
+    def _interval(self, day):
+        cache = self.__dict__.get("_days")
+        if cache is None:
+            cache = {}
+            object.__setattr__(self, "_days", cache)
+        if day not in cache:
+            cache[day] = super()._interval(day)
+        return cache[day]
+
+    @classmethod
+    def of(cls, org) -> "BusinessCalendar":
+        calendar = BusinessCalendar.for_organization(org)
+        return cls(tz=calendar.tz, hours=calendar.hours, closed=calendar.closed)
+
+
+@contextmanager
+def historical_timestamps(*models):
+    """Let ``bulk_create`` write the ``created_at``/``updated_at`` it is given:
+    seeded history happened in the past, but auto_now would stamp it today."""
+    saved = []
+    for model in models:
+        for name in ("created_at", "updated_at"):
+            f = model._meta.get_field(name)
+            saved.append((f, f.auto_now, f.auto_now_add))
+            f.auto_now = f.auto_now_add = False
+    try:
+        yield
+    finally:
+        for f, auto_now, auto_now_add in saved:
+            f.auto_now, f.auto_now_add = auto_now, auto_now_add
+
+
+# --- Playbooks ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class VersionPlan:
+    pk: int
+    since: datetime.datetime
+    definition_of_done: tuple[str, ...]
+    review_required: bool
+    output_leaves_firm: bool
+    turnaround_hours: int
+
+
+def seed_playbooks(ctx) -> None:
+    """The eight starter playbooks in every firm (version 1 from before the
+    seeded history; three of them edited into a version 2 some months ago), and
+    an acknowledgement of each current version by every live staff member whose
+    functions it covers, so routing finds them onboarded."""
+    rng = ctx.rng
+    installed = ctx.now - datetime.timedelta(days=HISTORY_DAYS + 30)
+    playbooks = [
+        Playbook(
+            firm_id=firm.pk,
+            function=s.function,
+            key=s.key,
+            created_at=installed,
+            updated_at=installed,
+        )
+        for firm in ctx.firms
+        for s in STARTER_PLAYBOOKS
+    ]
+    with historical_timestamps(Playbook, PlaybookVersion, PlaybookAcknowledgement):
+        playbooks = ctx.bulk(
+            Playbook,
+            playbooks,
+            label="playbooks",
+            total=len(playbooks),
+            keep=lambda p: p,
+        )
+        versions = []
+        for i, firm in enumerate(ctx.firms):
+            starters = STARTER_PLAYBOOKS
+            edited = set(rng.sample(range(len(starters)), 3))
+            attorney = ctx.attorneys[firm.pk][0]
+            for n, starter in enumerate(starters):
+                playbook = playbooks[i * len(starters) + n]
+                versions.append(_version(playbook, starter, 1, installed, attorney))
+                if n in edited:
+                    when = ctx.now - datetime.timedelta(days=rng.randint(30, 300))
+                    versions.append(_version(playbook, starter, 2, when, attorney))
+        versions = ctx.bulk(
+            PlaybookVersion,
+            versions,
+            label="playbook versions",
+            total=len(versions),
+            keep=lambda v: v,
+        )
+        function_of = {p.pk: p.function for p in playbooks}
+        current = {}
+        for version in versions:
+            current[version.playbook_id] = version  # versions come in number order
+            plan = VersionPlan(
+                pk=version.pk,
+                since=version.created_at,
+                definition_of_done=tuple(version.definition_of_done),
+                review_required=version.needs_review,
+                output_leaves_firm=version.output_leaves_firm,
+                turnaround_hours=version.turnaround_hours,
+            )
+            by_function = ctx.playbook_versions.setdefault(version.firm_id, {})
+            by_function.setdefault(function_of[version.playbook_id], []).append(plan)
+        for playbook in playbooks:
+            playbook.current_version = current[playbook.pk]
+        Playbook.unscoped.using(ctx.alias).bulk_update(
+            playbooks, ["current_version"], batch_size=500
+        )
+
+        acks, seen = [], set()
+        for firm in ctx.firms:
+            firm_playbooks = [p for p in playbooks if p.firm_id == firm.pk]
+            for engagement_id, user_id, functions in ctx.live_assignments[firm.pk]:
+                start = ctx.engagements[engagement_id].start_date
+                for playbook in firm_playbooks:
+                    version = current[playbook.pk]
+                    if playbook.function not in functions:
+                        continue
+                    if (version.pk, user_id) in seen:
+                        continue
+                    seen.add((version.pk, user_id))
+                    when = max(
+                        version.created_at,
+                        datetime.datetime.combine(
+                            start, datetime.time(15), tzinfo=datetime.UTC
+                        ),
+                    )
+                    acks.append(
+                        PlaybookAcknowledgement(
+                            firm_id=firm.pk,
+                            playbook=playbook,
+                            version=version,
+                            user_id=user_id,
+                            created_at=when,
+                            updated_at=when,
+                        )
+                    )
+        ctx.bulk(
+            PlaybookAcknowledgement,
+            acks,
+            label="playbook acknowledgements",
+            total=len(acks),
+            keep=lambda a: None,
+        )
+
+
+def _version(playbook, starter, number: int, when, attorney) -> PlaybookVersion:
+    done = list(starter.definition_of_done)
+    if number > 1:
+        done.append(VERSION_TWO_ITEM)
+    return PlaybookVersion(
+        firm_id=playbook.firm_id,
+        playbook=playbook,
+        number=number,
+        title=starter.title,
+        summary=starter.summary,
+        steps=starter.steps,
+        definition_of_done=done,
+        common_mistakes=starter.common_mistakes,
+        templates=starter.templates,
+        examples=starter.examples,
+        output_leaves_firm=starter.output_leaves_firm,
+        review_required=starter.review_required or starter.output_leaves_firm,
+        turnaround_hours=starter.turnaround_hours,
+        edited_by_id=attorney,
+        change_note=VERSION_TWO_NOTE if number > 1 else "FirmDesk starter procedure",
+        created_at=when,
+        updated_at=when,
+    )
+
+
+# --- Tasks -------------------------------------------------------------------------
+
+
+@dataclass
+class EngagementPlan:
+    pk: int
+    start: datetime.datetime
+    base_functions: frozenset[str]
+    turnaround_hours: dict
+    first_response_minutes: int
+    staff: dict[str, list[int]]  # function → assigned users doing it
+    function_weights: dict[str, int]
+
+
+@dataclass
+class FirmPlan:
+    """What one firm's tasks are drawn from."""
+
+    firm_id: int
+    calendar: BusinessCalendar
+    attorneys: list[int]
+    members: list[int]  # who does in-house work
+    admin: int
+    matters: list[int]
+    versions: dict[str, list[VersionPlan]]
+    engagements: list[EngagementPlan] = field(default_factory=list)
+
+    def version(self, function: str, when: datetime.datetime) -> VersionPlan | None:
+        chosen = None
+        for version in self.versions.get(function, ()):
+            if version.since <= when:
+                chosen = version
+        return chosen
+
+
+def firm_plans(ctx) -> list[FirmPlan]:
+    """One ``FirmPlan`` per seeded firm, from what the earlier seeders made."""
+    matters: dict[int, list[int]] = {}
+    for matter_id, firm_id in ctx.matters:
+        matters.setdefault(firm_id, []).append(matter_id)
+    plans = []
+    for firm in ctx.firms:
+        engagements: dict[int, EngagementPlan] = {}
+        for engagement_id, user_id, functions in ctx.live_assignments[firm.pk]:
+            e: Engagement = ctx.engagements[engagement_id]
+            plan = engagements.get(engagement_id)
+            if plan is None:
+                plan = engagements[engagement_id] = EngagementPlan(
+                    pk=e.pk,
+                    start=datetime.datetime.combine(
+                        e.start_date, datetime.time(14), tzinfo=datetime.UTC
+                    ),
+                    base_functions=frozenset(e.base_functions),
+                    turnaround_hours=e.turnaround_hours or {},
+                    first_response_minutes=e.first_response_minutes or 60,
+                    staff={},
+                    function_weights={},
+                )
+            for function in functions:
+                plan.staff.setdefault(function, []).append(user_id)
+                plan.function_weights[function] = FUNCTION_WEIGHTS[function]
+        plans.append(
+            FirmPlan(
+                firm_id=firm.pk,
+                calendar=_DayCachedCalendar.of(firm),
+                attorneys=ctx.attorneys[firm.pk],
+                members=ctx.firm_staff[firm.pk] or ctx.attorneys[firm.pk],
+                admin=ctx.attorneys[firm.pk][0],
+                matters=matters.get(firm.pk, []),
+                versions=ctx.playbook_versions.get(firm.pk, {}),
+                engagements=list(engagements.values()),
+            )
+        )
+    return plans
+
+
+@dataclass
+class PlannedTask:
+    fields: dict
+    # (reviewer, decision, reason, comment, at)
+    reviews: list[tuple] = field(default_factory=list)
+    # (author, body, at)
+    comments: list[tuple] = field(default_factory=list)
+    # (kind, note, raised by, at, resolved at)
+    flags: list[tuple] = field(default_factory=list)
+
+    @property
+    def breached(self) -> bool:
+        return self.fields.get("sla_breached_at") is not None
+
+
+class TaskPlanner:
+    """Plans tasks one at a time; ``open_share`` of them are the current backlog."""
+
+    def __init__(self, rng: random.Random, now: datetime.datetime, open_share: float):
+        self.rng = rng
+        self.now = now
+        self.open_share = open_share
+        self.history_start = now - datetime.timedelta(days=HISTORY_DAYS)
+
+    def tasks(self, firm: FirmPlan, count: int) -> Iterator[PlannedTask]:
+        for _ in range(count):
+            yield self.task(firm)
+
+    def task(self, firm: FirmPlan) -> PlannedTask:
+        rng, now = self.rng, self.now
+        is_open = rng.random() < self.open_share
+        status = weighted(rng, OPEN_WEIGHTS if is_open else FINISHED_WEIGHTS)
+        engagement = None
+        if firm.engagements and rng.random() >= IN_HOUSE_SHARE:
+            engagement = rng.choice(firm.engagements)
+            function = weighted(rng, engagement.function_weights)
+            assignee = rng.choice(engagement.staff[function])
+        else:
+            function = weighted(rng, FUNCTION_WEIGHTS)
+            assignee = rng.choice(firm.members)
+        # Outside work starts when the engagement does.
+        begins = self.history_start
+        if engagement is not None:
+            begins = max(begins, engagement.start)
+        if is_open:
+            created = now - datetime.timedelta(hours=rng.expovariate(1 / 30))
+        else:
+            span = max(0.0, (now - begins).total_seconds() - 2 * 86400)
+            created = begins + datetime.timedelta(seconds=rng.random() * span)
+        if rng.random() < 0.9:
+            created = firm.calendar.next_open(created)
+        created = max(begins, min(created, now - MINUTE))
+        version = firm.version(function, created)
+        no_matter = NO_MATTER_SHARE * (3 if function in MATTERLESS else 0.6)
+        matter = (
+            None
+            if not firm.matters or rng.random() < no_matter
+            else rng.choice(firm.matters)
+        )
+        hours = None
+        if engagement is not None:
+            hours = engagement.turnaround_hours.get(function)
+        if not hours and version is not None:
+            hours = version.turnaround_hours
+        if rng.random() < 0.08 or not hours:
+            due = created + datetime.timedelta(hours=rng.choice((24, 48, 72, 120)))
+            due_source = Task.DueSource.MANUAL
+        else:
+            due = firm.calendar.add_hours(created, Decimal(hours))
+            due_source = Task.DueSource.SERVICE_LEVEL
+        review = True if version is None else version.review_required
+        leaves = False if version is None else version.output_leaves_firm
+        requester = rng.choice(firm.attorneys)
+        fields = {
+            "firm_id": firm.firm_id,
+            "matter_id": matter,
+            "engagement_id": engagement.pk if engagement else None,
+            "function": function,
+            "playbook_version_id": version.pk if version else None,
+            "title": rng.choice(TITLES[function]),
+            "instructions": rng.choice(INSTRUCTIONS),
+            "status": status,
+            "priority": weighted(rng, PRIORITY_WEIGHTS),
+            "requester_id": requester,
+            "assignee_id": assignee,
+            "due_at": due,
+            "due_source": due_source,
+            "review_required": review,
+            "output_leaves_firm": leaves,
+            "created_at": created,
+        }
+        if engagement is not None and function not in engagement.base_functions:
+            fields["extra_cost"] = Task.ExtraCost.APPROVED
+            fields["extra_cost_decided_by_id"] = firm.admin
+        planned = PlannedTask(fields)
+        items = version.definition_of_done if version else ()
+        first_response = engagement.first_response_minutes if engagement else 60
+        if is_open:
+            self._open(planned, firm, items, first_response)
+        else:
+            self._finished(planned, items, first_response)
+        self._comments(planned)
+        self._breach(planned)
+        return planned
+
+    # The life of the task, from ``created`` on.
+
+    def _start(self, created, due, first_response_minutes):
+        """Routed within minutes; first response within the engagement's promise
+        and well before the due time."""
+        rng = self.rng
+        routed = created + rng.uniform(0, 3) * MINUTE
+        limit = min(first_response_minutes * MINUTE, (due - routed) * 0.25)
+        first = routed + max(MINUTE, limit * rng.random())
+        return routed, first
+
+    def _finished(self, planned: PlannedTask, items, first_response_minutes) -> None:
+        rng, f, now = self.rng, planned.fields, self.now
+        created, due = f["created_at"], f["due_at"]
+        routed, first = self._start(created, due, first_response_minutes)
+        f["routed_at"] = routed
+        if f["status"] == S.CANCELLED:
+            cancelled = min(now, created + rng.uniform(0.5, 72) * HOUR)
+            ticked = rng.randint(0, len(items))
+            f.update(
+                checklist=_checklist(items, ticked),
+                cancel_reason=rng.choice(CANCEL_REASONS),
+                updated_at=cancelled,
+                revision=2,
+            )
+            return
+        if rng.random() < LATE_SHARE:
+            finish = due + rng.uniform(0.5, 30) * HOUR
+        else:
+            finish = first + (due - first) * rng.uniform(0.3, 0.98)
+        finish = max(finish, first + 5 * MINUTE)
+        f["first_response_at"] = first
+        f["checklist"] = _checklist(items, len(items))
+        f["minutes_logged"] = rng.choice((15, 20, 30, 45, 60, 90, 120, 180))
+        if not f["review_required"]:
+            completed = min(finish, now)
+            f.update(
+                status=S.DONE,
+                first_response_at=min(first, completed),
+                completed_at=completed,
+                updated_at=completed,
+                revision=4,
+            )
+            return
+        rounds = weighted(rng, REWORK_WEIGHTS)
+        submitted = first + (finish - first) * 0.75
+        review_at = finish
+        times = self._rounds(planned, first, submitted, rounds)
+        f.update(
+            submitted_at=times[-1],
+            approved_at=review_at,
+            rework_count=rounds,
+        )
+        planned.reviews.append(
+            (
+                f["requester_id"],
+                Review.Decision.APPROVED,
+                "",
+                rng.choice(APPROVAL_COMMENTS),
+                review_at,
+            )
+        )
+        last = review_at
+        if f["status"] == S.DONE:
+            last = f["completed_at"] = review_at + rng.uniform(0, 20) * HOUR
+        f["updated_at"] = last
+        f["revision"] = 5 + 3 * rounds
+        _clamp(planned, now)
+
+    def _rounds(self, planned, first, submitted, rounds) -> list[datetime.datetime]:
+        """Returns for ``rounds`` rounds between the first response and the final
+        submission; the submission times, the final last."""
+        rng, f = self.rng, planned.fields
+        span = submitted - first
+        times = []
+        for n in range(rounds):
+            handed_in = first + span * (n + rng.uniform(0.2, 0.5)) / (rounds + 1)
+            returned = handed_in + span * rng.uniform(0.1, 0.3) / (rounds + 1)
+            reason = weighted(rng, REASON_WEIGHTS)
+            planned.reviews.append(
+                (
+                    f["requester_id"],
+                    Review.Decision.RETURNED,
+                    reason,
+                    rng.choice(RETURN_COMMENTS[reason]),
+                    returned,
+                )
+            )
+            times.append(handed_in)
+        times.append(submitted)
+        return times
+
+    def _open(self, planned: PlannedTask, firm, items, first_response_minutes) -> None:
+        rng, f, now = self.rng, planned.fields, self.now
+        created, status = f["created_at"], f["status"]
+        # The backlog's due times: mostly ahead, some already passed.
+        if status != S.SUBMITTED:
+            overdue = rng.random() < OVERDUE_SHARE
+            if overdue and f["due_at"] >= now:
+                f["due_at"] = now - rng.uniform(0.5, 30) * HOUR
+            elif not overdue and f["due_at"] < now:
+                f["due_at"] = now + rng.uniform(0.5, 24) * HOUR
+            if f["due_at"] <= created:
+                f["due_at"] = created + (now - created) * 0.6
+        routed, first = self._start(created, f["due_at"], first_response_minutes)
+        if status == S.OPEN:
+            if f["engagement_id"] and rng.random() < 0.05:
+                f.update(
+                    assignee_id=None,
+                    needs_routing=True,
+                    routing_note="Nobody on the engagement is within working hours.",
+                )
+            else:
+                f["routed_at"] = min(routed, now)
+            f.update(checklist=_checklist(items, 0), updated_at=created, revision=1)
+            return
+        first = min(first, created + (now - created) * 0.3)
+        routed = min(routed, first)
+        f.update(routed_at=routed, first_response_at=first)
+        if status == S.IN_PROGRESS:
+            rounds = 1 if rng.random() < 0.2 else 0
+            ticked = rng.randint(0, len(items))
+        elif status == S.RETURNED:
+            rounds = 1 if rng.random() < 0.85 else 2
+            ticked = max(0, len(items) - 1)
+        else:
+            rounds = weighted(rng, REWORK_WEIGHTS)
+            ticked = len(items)
+        latest = first + (now - first) * 0.9
+        if status == S.SUBMITTED:
+            times = self._rounds(planned, first, latest, rounds)
+            f["submitted_at"] = times[-1]
+        elif rounds:
+            # Earlier rounds, then the latest return, which is why it is here.
+            self._rounds(planned, first, first + (latest - first) * 0.8, rounds - 1)
+            reason = weighted(rng, REASON_WEIGHTS)
+            planned.reviews.append(
+                (
+                    f["requester_id"],
+                    Review.Decision.RETURNED,
+                    reason,
+                    rng.choice(RETURN_COMMENTS[reason]),
+                    latest,
+                )
+            )
+        f.update(
+            rework_count=rounds,
+            checklist=_checklist(items, ticked),
+            minutes_logged=rng.choice((0, 15, 30, 45, 60)),
+            updated_at=latest,
+            revision=2 + 3 * rounds,
+        )
+        if rng.random() < 0.1:
+            kind = weighted(rng, FLAG_WEIGHTS)
+            at = first + (now - first) * rng.uniform(0.3, 0.9)
+            planned.flags.append((kind, FLAG_NOTES[kind], f["assignee_id"], at, None))
+
+    def _comments(self, planned: PlannedTask) -> None:
+        rng, f = self.rng, planned.fields
+        count = weighted(rng, COMMENT_COUNT_WEIGHTS)
+        start = f.get("first_response_at") or f["created_at"]
+        end = f.get("updated_at") or start
+        for _ in range(count):
+            at = start + (end - start) * rng.random()
+            if f["assignee_id"] and rng.random() < 0.6:
+                planned.comments.append(
+                    (f["assignee_id"], rng.choice(STAFF_COMMENTS), at)
+                )
+            else:
+                planned.comments.append(
+                    (f["requester_id"], rng.choice(ATTORNEY_COMMENTS), at)
+                )
+        if f["status"] == S.DONE and rng.random() < 0.03:
+            kind = weighted(rng, FLAG_WEIGHTS)
+            at = start + (end - start) * rng.uniform(0, 0.5)
+            resolved = at + (end - at) * rng.uniform(0.1, 0.9)
+            planned.flags.append(
+                (kind, FLAG_NOTES[kind], f["assignee_id"], at, resolved)
+            )
+
+    def _breach(self, planned: PlannedTask) -> None:
+        f, now = planned.fields, self.now
+        due = f["due_at"]
+        finished = f.get("approved_at") or f.get("completed_at")
+        late = (
+            finished > due
+            if finished is not None
+            else f["status"] in Task.OPEN_STATUSES and due < now
+        )
+        if late and f["status"] != S.CANCELLED:
+            f["sla_warned_at"] = max(f["created_at"], due - HOUR)
+            f["sla_breached_at"] = due
+
+
+def _checklist(items, ticked: int) -> list[dict]:
+    return [{"text": text, "done": n < ticked} for n, text in enumerate(items)]
+
+
+def _clamp(planned: PlannedTask, now: datetime.datetime) -> None:
+    """Nothing happens after ``now``; clamping keeps the order of events."""
+    f = planned.fields
+    for name in (
+        "routed_at",
+        "first_response_at",
+        "submitted_at",
+        "approved_at",
+        "completed_at",
+        "updated_at",
+    ):
+        if f.get(name) is not None and f[name] > now:
+            f[name] = now
+    planned.reviews[:] = [(*r[:4], min(r[4], now)) for r in planned.reviews]
+
+
+def seed_tasks(ctx) -> None:
+    """``tasks_per_matter`` tasks per matter of each firm (planned by
+    ``TaskPlanner``, a tenth of them the open backlog), with their reviews,
+    comments, flags and breaches."""
+    plans = firm_plans(ctx)
+    planner = TaskPlanner(ctx.rng, ctx.now, open_share=0.10)
+    per_firm = ctx.scale.matters_per_firm * ctx.scale.tasks_per_matter
+    planned: list[PlannedTask] = []
+
+    def tasks() -> Iterator[Task]:
+        for plan in plans:
+            for p in planner.tasks(plan, per_firm):
+                p.fields.setdefault("updated_at", p.fields["created_at"])
+                planned.append(p)
+                yield Task(**p.fields)
+
+    with historical_timestamps(Task, Review, Comment, Flag, SlaBreach):
+        ids = ctx.bulk(Task, tasks(), label="tasks", total=per_firm * len(plans))
+        _seed_task_details(ctx, ids, planned)
+
+
+def _seed_task_details(ctx, ids: list[int], planned: list[PlannedTask]) -> None:
+    def reviews() -> Iterator[Review]:
+        for task_id, p in zip(ids, planned, strict=True):
+            for reviewer, decision, reason, comment, at in p.reviews:
+                yield Review(
+                    firm_id=p.fields["firm_id"],
+                    task_id=task_id,
+                    reviewer_id=reviewer,
+                    decision=decision,
+                    reason=reason,
+                    comment=comment,
+                    created_at=at,
+                    updated_at=at,
+                )
+
+    def comments() -> Iterator[Comment]:
+        for task_id, p in zip(ids, planned, strict=True):
+            for author, body, at in p.comments:
+                yield Comment(
+                    firm_id=p.fields["firm_id"],
+                    task_id=task_id,
+                    author_id=author,
+                    body=body,
+                    created_at=at,
+                    updated_at=at,
+                )
+
+    def flags() -> Iterator[Flag]:
+        for task_id, p in zip(ids, planned, strict=True):
+            for kind, note, raised_by, at, resolved in p.flags:
+                yield Flag(
+                    firm_id=p.fields["firm_id"],
+                    task_id=task_id,
+                    kind=kind,
+                    note=note,
+                    raised_by_id=raised_by,
+                    resolved_at=resolved,
+                    resolved_by_id=p.fields["requester_id"] if resolved else None,
+                    created_at=at,
+                    updated_at=resolved or at,
+                )
+
+    def breaches() -> Iterator[SlaBreach]:
+        for task_id, p in zip(ids, planned, strict=True):
+            if p.breached:
+                f = p.fields
+                yield SlaBreach(
+                    firm_id=f["firm_id"],
+                    task_id=task_id,
+                    engagement_id=f["engagement_id"],
+                    function=f["function"],
+                    assignee_id=f["assignee_id"],
+                    due_at=f["due_at"],
+                    created_at=f["due_at"],
+                    updated_at=f["due_at"],
+                )
+
+    count = len(planned)
+    ctx.bulk(
+        Review,
+        reviews(),
+        label="reviews",
+        total=sum(len(p.reviews) for p in planned) or count,
+        keep=lambda r: None,
+    )
+    ctx.bulk(
+        Comment,
+        comments(),
+        label="comments",
+        total=sum(len(p.comments) for p in planned) or count,
+        keep=lambda c: None,
+    )
+    ctx.bulk(
+        Flag,
+        flags(),
+        label="flags",
+        total=sum(len(p.flags) for p in planned) or 1,
+        keep=lambda f: None,
+    )
+    ctx.bulk(
+        SlaBreach,
+        breaches(),
+        label="service-level breaches",
+        total=sum(p.breached for p in planned) or 1,
+        keep=lambda b: None,
+    )

@@ -1,0 +1,131 @@
+"""Writes for documents. Each runs in one transaction with its audit event, and
+a file stored by a write that then fails is deleted again."""
+
+import hashlib
+from contextlib import contextmanager
+from pathlib import PurePath
+
+from django.db import transaction
+from django.db.models import Max
+
+from firmdesk.audit.services import audit_record
+from firmdesk.common.errors import ServiceError
+
+from .models import Document, DocumentVersion
+from .validation import check_upload, human_size
+
+TITLE_MAX = Document._meta.get_field("title").max_length
+NAME_MAX = DocumentVersion._meta.get_field("original_name").max_length
+
+
+def _original_name(uploaded_file) -> str:
+    return PurePath(uploaded_file.name or "").name[:NAME_MAX]
+
+
+def _checked_version(*, document, actor, uploaded_file) -> DocumentVersion:
+    """An unsaved version of ``document`` for an acceptable file, with the
+    SHA-256 and size of its bytes, read in chunks so that a large upload is
+    never held in memory whole."""
+    content_type, _ = check_upload(uploaded_file)
+    digest = hashlib.sha256()
+    size = 0
+    for chunk in uploaded_file.chunks():
+        digest.update(chunk)
+        size += len(chunk)
+    uploaded_file.seek(0)
+    return DocumentVersion(
+        firm=document.firm,
+        document=document,
+        original_name=_original_name(uploaded_file),
+        content_type=content_type,
+        size=size,
+        sha256=digest.hexdigest(),
+        uploaded_by=actor,
+    )
+
+
+def _store(version: DocumentVersion, uploaded_file) -> None:
+    """Write the file, then its row, and make it the document's current one."""
+    version.file.save(version.original_name, uploaded_file, save=False)
+    version.save()
+    document = version.document
+    document.current_version = version
+    document.save(update_fields=["current_version", "updated_at"])
+
+
+@contextmanager
+def _file_removed_on_failure(version: DocumentVersion):
+    """Storage is not transactional: delete the file when the rows are not
+    written. (If a caller's enclosing transaction rolls back after this one
+    succeeded, the file stays behind unreferenced.)"""
+    try:
+        yield
+    except Exception:
+        if version.file:
+            version.file.delete(save=False)
+        raise
+
+
+def document_upload(
+    *, firm, actor, uploaded_file, title: str = "", matter=None
+) -> Document:
+    """A new document with the file as its version 1. The title defaults to the
+    file's name."""
+    if matter is not None and matter.firm_id != firm.pk:
+        raise ServiceError("Choose one of this firm's matters.", field="matter")
+    title = title.strip()
+    if len(title) > TITLE_MAX:
+        raise ServiceError(
+            f"Keep the title to {TITLE_MAX} characters; this one has {len(title)}.",
+            field="title",
+        )
+    document = Document(firm=firm, matter=matter, created_by=actor)
+    version = _checked_version(
+        document=document, actor=actor, uploaded_file=uploaded_file
+    )
+    version.number = 1
+    document.title = title or version.original_name[:TITLE_MAX]
+    with _file_removed_on_failure(version), transaction.atomic():
+        document.save()
+        _store(version, uploaded_file)
+        audit_record(
+            org=firm,
+            actor=actor,
+            action="document.uploaded",
+            obj=document,
+            matter=matter,
+            summary=f"Uploaded “{version.original_name}” ({human_size(version.size)})",
+            detail={"version": 1, "size": version.size, "sha256": version.sha256},
+        )
+    return document
+
+
+def document_add_version(*, document, actor, uploaded_file) -> DocumentVersion:
+    """The file as the document's next version, which becomes its current one."""
+    version = _checked_version(
+        document=document, actor=actor, uploaded_file=uploaded_file
+    )
+    with _file_removed_on_failure(version), transaction.atomic():
+        # The lock serialises concurrent uploads to one document on PostgreSQL
+        # (SQLite's IMMEDIATE transactions already do), so numbers never clash.
+        Document.objects.for_firm(document.firm).select_for_update().get(pk=document.pk)
+        last = document.versions.aggregate(last=Max("number"))["last"] or 0
+        version.number = last + 1
+        _store(version, uploaded_file)
+        audit_record(
+            org=document.firm,
+            actor=actor,
+            action="document.version_added",
+            obj=document,
+            matter=document.matter,
+            summary=(
+                f"Uploaded “{version.original_name}” as version {version.number} "
+                f"({human_size(version.size)})"
+            ),
+            detail={
+                "version": version.number,
+                "size": version.size,
+                "sha256": version.sha256,
+            },
+        )
+    return version

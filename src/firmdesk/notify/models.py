@@ -1,0 +1,41 @@
+import uuid
+
+from django.conf import settings
+from django.db import models
+
+
+class Notification(models.Model):
+    """A message to one user, shown in the app and sent by e-mail.
+
+    ``firm`` names the firm whose space the link opens; notifications of a firm
+    the user can no longer act for are hidden (the access rule), not deleted.
+    ``key`` makes one event give one notification however often it is raised.
+    """
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    firm = models.ForeignKey(
+        "orgs.Organization",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    kind = models.CharField(max_length=40)
+    title = models.CharField(max_length=200)
+    body = models.TextField(blank=True)
+    url = models.CharField(max_length=500, blank=True)
+    key = models.CharField(max_length=200, unique=True, null=True, blank=True)
+    email = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["user", "read_at", "-created_at"])]
+
+    def __str__(self):
+        return self.title

@@ -1,0 +1,34 @@
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.utils import timezone
+from django_tasks import task
+
+from firmdesk.jobs.services import deliver_at_least_once
+
+from .models import Notification
+
+
+@task()
+def send_notification_email(notification_id: int) -> bool:
+    """E-mail one notification, at least once, with a stable Message-ID."""
+    note = (
+        Notification.objects.filter(pk=notification_id).select_related("user").first()
+    )
+    if note is None or not note.email or not note.user.email:
+        return False
+
+    def send(delivery_id: str) -> None:
+        link = f"{settings.FIRMDESK_BASE_URL}{note.url}" if note.url else ""
+        body = "\n\n".join(part for part in (note.body, link) if part)
+        message = EmailMessage(
+            subject=f"[FirmDesk] {note.title}",
+            body=body + "\n\n— FirmDesk",
+            to=[note.user.email],
+            headers={"Message-ID": f"<{delivery_id}@firmdesk>"},
+        )
+        message.send()
+
+    sent = deliver_at_least_once(f"notify.email:{note.pk}", send=send)
+    if sent:
+        Notification.objects.filter(pk=note.pk).update(emailed_at=timezone.now())
+    return sent
