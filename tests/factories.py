@@ -20,6 +20,23 @@ from firmdesk.work.models import Task
 PASSWORD = "correct horse battery"
 
 
+def sign_in(client, user):
+    """Sign ``user`` in on ``client`` with two-factor passed, as a real session
+    of provider staff is. ``force_login`` because django-axes breaks ``login()``;
+    the confirmed device in the session is what TwoFactorMiddleware checks."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    client.force_login(user)
+    device, _ = TOTPDevice.objects.get_or_create(
+        user=user, name="Test authenticator", defaults={"confirmed": True}
+    )
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client
+
+
 class OrganizationFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Organization

@@ -4,8 +4,6 @@ have passed two-factor."""
 
 import pytest
 from django.utils import timezone
-from django_otp import DEVICE_ID_SESSION_KEY
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from firmdesk.conflicts.models import ConflictCheck
 from firmdesk.engagements.models import Assignment, MatterGrant
@@ -36,22 +34,10 @@ def fixtures(request, db):
 
 @pytest.fixture
 def sign_in():
-    """Sign ``user`` in on ``client`` with a verified two-factor session.
-
-    ``force_login`` because django-axes breaks ``login()``; the confirmed
-    device in the session is what TwoFactorMiddleware checks for."""
+    """Sign ``user`` (None: nobody) in on ``client`` with two-factor passed."""
 
     def sign_in(client, user):
-        if user is None:
-            return client
-        client.force_login(user)
-        device, _ = TOTPDevice.objects.get_or_create(
-            user=user, name="Test authenticator", defaults={"confirmed": True}
-        )
-        session = client.session
-        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-        session.save()
-        return client
+        return client if user is None else f.sign_in(client, user)
 
     return sign_in
 

@@ -10,8 +10,6 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
-from django_otp import DEVICE_ID_SESSION_KEY
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from firmdesk.access.scope import resolve_scope
 from firmdesk.documents.services import document_upload
@@ -29,17 +27,7 @@ def media_root(settings, tmp_path):
 
 
 def signed_in(user, client=None):
-    """A client signed in as ``user`` with two-factor passed (``force_login``:
-    django-axes breaks ``login()``)."""
-    client = client or Client()
-    client.force_login(user)
-    device, _ = TOTPDevice.objects.get_or_create(
-        user=user, name="Test authenticator", defaults={"confirmed": True}
-    )
-    session = client.session
-    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-    session.save()
-    return client
+    return f.sign_in(client or Client(), user)
 
 
 def attach(task, actor, name="notice.pdf"):
