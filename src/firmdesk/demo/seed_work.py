@@ -748,6 +748,17 @@ def _clamp(planned: PlannedTask, now: datetime.datetime) -> None:
     planned.reviews[:] = [(*r[:4], min(r[4], now)) for r in planned.reviews]
 
 
+DETAIL_FIELDS = (
+    "firm_id",
+    "requester_id",
+    "assignee_id",
+    "engagement_id",
+    "function",
+    "due_at",
+    "sla_breached_at",
+)
+
+
 def seed_tasks(ctx) -> None:
     """``tasks_per_matter`` tasks per matter of each firm (planned by
     ``TaskPlanner``, a tenth of them the open backlog), with their reviews,
@@ -761,8 +772,12 @@ def seed_tasks(ctx) -> None:
         for plan in plans:
             for p in planner.tasks(plan, per_firm):
                 p.fields.setdefault("updated_at", p.fields["created_at"])
+                task = Task(**p.fields)
+                # Only what the details need stays in memory until the tasks
+                # have their ids (250,000 of them at the large scale).
+                p.fields = {k: p.fields.get(k) for k in DETAIL_FIELDS}
                 planned.append(p)
-                yield Task(**p.fields)
+                yield task
 
     with historical_timestamps(Task, Review, Comment, Flag, SlaBreach):
         ids = ctx.bulk(Task, tasks(), label="tasks", total=per_firm * len(plans))

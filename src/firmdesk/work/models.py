@@ -300,10 +300,7 @@ class Task(TenantModel):
         indexes = [
             models.Index(fields=["firm", "assignee", "status", "due_at"]),
             models.Index(fields=["firm", "status", "due_at"]),
-            # The team queue's need-to-know branch (engagement, open statuses,
-            # granted matters) as index probes, not a read of every task of
-            # every granted matter: bench/queues.py, docs/performance.md.
-            models.Index(fields=["firm", "engagement", "status", "matter"]),
+            models.Index(fields=["firm", "engagement", "status", "due_at"]),
             models.Index(fields=["firm", "matter"]),
             models.Index(
                 fields=["firm", "due_at"],
