@@ -6,14 +6,16 @@ member assigned to two to four of their provider's firms, 3,000 matters a firm w
 need-to-know grants, the starter playbooks) and then writes the tasks straight
 into the table (``COPY`` on PostgreSQL, ``executemany`` in one transaction on
 SQLite), planned by the seeder's ``TaskPlanner``: 18 months of finished work and a
-backlog of about 3 %, with open flags on a tenth of the backlog. Then it times,
+backlog of 0.5 % (``OPEN_SHARE``: one to two days of work a person), with open
+flags on a tenth of the backlog. Then it times,
 per request, what a queue page asks of the database:
 
 * the Scopes, resolved as a request would (``firms_for_user`` for the cross-firm
   queues, ``resolve_scope`` for the review queue of one firm);
 * ``queue_mine`` / ``queue_team`` / ``queue_review`` with ``filter_tasks`` and
   ``sort_tasks`` (varied users, statuses, filters and sorts), paginated with
-  Django's ``Paginator`` at 50: the count and the first page, as a list;
+  the pages' ``CappedPaginator`` at 50: the count (up to 1,000) and the first
+  page, as a list;
 * and, when the pages exist (``/queue/``, ``/queue/team/``, ``/f/<slug>/review/``),
   the whole page through Django's test ``Client``.
 
@@ -48,7 +50,6 @@ import django  # noqa: E402
 django.setup()
 
 from django.conf import settings  # noqa: E402
-from django.core.paginator import Paginator  # noqa: E402
 from django.db import connection, models, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
@@ -61,6 +62,7 @@ from rich.console import Console  # noqa: E402
 from rich.progress import Progress  # noqa: E402
 
 from firmdesk.access.scope import firms_for_user, resolve_scope  # noqa: E402
+from firmdesk.common.paginator import CappedPaginator  # noqa: E402
 from firmdesk.demo.seed import (  # noqa: E402
     Scale,
     SeedContext,
@@ -96,7 +98,7 @@ PREFIX = "bq-"
 PAGE = 50
 WARM_UP = 20
 CHUNK = 20_000
-OPEN_SHARE = 0.03
+OPEN_SHARE = 0.005
 SCALE = Scale(
     firms=8,
     providers=2,
@@ -427,7 +429,7 @@ def selector_request(queue: str, user, firm, params: dict, only_mine: bool):
         qs = queue_mine(scopes, user) if queue == "mine" else queue_team(scopes)
         qs = filter_tasks(qs, params, now=now, user=user, scopes=scopes)
         qs = sort_tasks(qs, params["sort"])
-    page = Paginator(qs, PAGE).page(1)
+    page = CappedPaginator(qs, PAGE).page(1)
     rows = list(page.object_list)
     return page.paginator.count, rows, scoped
 

@@ -130,3 +130,37 @@ def test_screened_member_loses_only_the_screened_matters_tasks(firm, attorney, m
     loose = f.task(firm, title="Order supplies")
     MatterScreen.unscoped.create(firm=firm, matter=matter, user=attorney)
     assert list(Task.objects.in_scope(resolve_scope(attorney, firm))) == [loose]
+
+
+@pytest.mark.parametrize(
+    "who",
+    [
+        "firm_admin",
+        "assistant",
+        "ungranted_assistant",
+        "no_nda_assistant",
+        "absent_assistant",
+        "departed_assistant",
+        "ended_engagement_assistant",
+        "outsider",
+    ],
+)
+def test_resolving_many_firms_at_once_gives_each_firms_own_answer(
+    request, who, firm, other_firm
+):
+    from firmdesk.access.scope import resolve_scopes
+
+    user = request.getfixturevalue(who)
+    together = resolve_scopes(user, [firm, other_firm])
+    for org in (firm, other_firm):
+        alone = resolve_scope(user, org)
+        assert together.get(org.pk) == alone, (who, org.slug)
+
+
+def test_cross_firm_scopes_take_the_same_queries_for_two_firms_as_for_one(
+    django_assert_max_num_queries, assistant, firm, other_firm
+):
+    from firmdesk.access.scope import resolve_scopes
+
+    with django_assert_max_num_queries(8):
+        assert len(resolve_scopes(assistant, [firm, other_firm])) == 2

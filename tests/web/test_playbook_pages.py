@@ -407,9 +407,12 @@ def test_weekly_review_figures_on_a_hand_built_week(
     assert [t.title for t in r["overdue"]] == ["Still open"]
     assert [fl.note for fl in r["open_flags"]] == ["Need the notice"]
     assert len(r["breaches"]) == 1
-    # First responses: 2 h, 4 h, 0.5 h, 1 h; approvals: 24 h, 48 h, 1 h.
-    assert r["median_first_response_hours"] == pytest.approx(1.5)
-    assert r["median_approval_hours"] == pytest.approx(24)
+    # In the firm's business hours (9 to 5, Monday to Friday), from when the
+    # task was given out: first responses 2 h (Mon 10→12), 4 h (Tue 10→14),
+    # 0 h (Fri 8:00→8:30, before opening) and 0 h (Mon 8→9); approvals 8 h
+    # (Mon 10 → Tue 10), 16 h (Tue 10 → Thu 10) and 0 h (on a Sunday night).
+    assert r["median_first_response_hours"] == pytest.approx(1.0)
+    assert r["median_approval_hours"] == pytest.approx(8)
 
 
 def test_weekly_review_page_shows_the_week_and_its_neighbours(

@@ -6,6 +6,7 @@ firm's matters they may see. Every query of client data goes through one.
 
 import datetime
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.db.models import Q
 from django.utils import timezone
@@ -39,9 +40,23 @@ class Scope:
     functions: frozenset[str] = ALL_FUNCTIONS
     engagement: Engagement | None = None
     all_matters: bool = True
-    granted_matter_ids: frozenset[int] = field(default_factory=frozenset)
     screened_matter_ids: frozenset[int] = field(default_factory=frozenset)
     consent_required: bool = False
+
+    def _grants(self):
+        return (
+            MatterGrant.unscoped.filter(engagement=self.engagement)
+            .filter(Q(user=self.user) | Q(user__isnull=True))
+            .values("matter_id")
+        )
+
+    @cached_property
+    def granted_matter_ids(self) -> frozenset[int]:
+        """The matters opened to this person (need-to-know); read when a page
+        asks about one matter. Lists filter with a subquery instead (matter_q)."""
+        if self.engagement is None:
+            return frozenset()
+        return frozenset(self._grants().values_list("matter_id", flat=True))
 
     @property
     def is_provider_staff(self) -> bool:
@@ -71,7 +86,9 @@ class Scope:
         if self.is_firm_member:
             return q
         if not self.all_matters:
-            q &= Q(**{f"{key}__in": self.granted_matter_ids})
+            # A subquery, not the ids: a team may be granted thousands of
+            # matters, and a literal list costs more to build than to run.
+            q &= Q(**{f"{key}__in": self._grants()})
         if self.consent_required:
             q &= Q(**{f"{consent}__isnull": False})
         return q
@@ -86,14 +103,6 @@ class Scope:
         return self.all_matters or matter.pk in self.granted_matter_ids
 
 
-def _screened(firm: Organization, user) -> frozenset[int]:
-    return frozenset(
-        MatterScreen.objects.for_firm(firm)
-        .filter(user=user)
-        .values_list("matter_id", flat=True)
-    )
-
-
 def resolve_scope(user, firm: Organization, *, today: datetime.date | None = None):
     """The Scope through which ``user`` acts for ``firm``, or None: no access.
 
@@ -103,87 +112,143 @@ def resolve_scope(user, firm: Organization, *, today: datetime.date | None = Non
     absence today, and a profile not marked as left. Need-to-know then limits
     the matters (grants, or every matter if the firm opened them all).
     """
+    if firm is None:
+        return None
+    return resolve_scopes(user, [firm], today=today).get(firm.pk)
+
+
+def resolve_scopes(user, firms, *, today: datetime.date | None = None) -> dict:
+    """``resolve_scope`` for several firms at once: {firm pk: Scope} for the firms
+    the user may act for, in a fixed number of queries however many firms (the
+    cross-firm queues and the firm switcher resolve every firm on each request).
+
+    ``today`` defaults to each firm's own date.
+    """
     if user is None or not user.is_authenticated or not user.is_active:
-        return None
-    if firm is None or not firm.is_firm:
-        return None
-    today = today or timezone.localdate(timezone=firm.tz)
+        return {}
+    firms = [f for f in firms if f is not None and f.is_firm]
+    if not firms:
+        return {}
     memberships = list(
         Membership.objects.filter(user=user, is_active=True).select_related(
             "organization"
         )
     )
-    for membership in memberships:
-        if membership.organization_id == firm.pk:
-            roles = frozenset(membership.roles) & FIRM_ROLES
-            if roles:
-                return Scope(
-                    user=user,
-                    firm=firm,
-                    roles=roles,
-                    is_firm_member=True,
-                    screened_matter_ids=_screened(firm, user),
-                )
-    for membership in memberships:
-        provider = membership.organization
-        roles = frozenset(membership.roles) & PROVIDER_STAFF_ROLES
-        if provider.is_firm or not roles:
-            continue
-        scope = _provider_scope(user, firm, provider, roles, today)
-        if scope is not None:
-            return scope
-    return None
-
-
-def _provider_scope(user, firm, provider, roles, today):
-    profile = StaffProfile.objects.filter(user=user, organization=provider).first()
-    if profile is None or not profile.is_active:
-        return None
-    if Absence.objects.filter(user=user, start__lte=today, end__gte=today).exists():
-        return None
-    engagements = [
-        e
-        for e in Engagement.objects.for_firm(firm).filter(
-            provider=provider,
-            status__in=[Engagement.Status.PILOT, Engagement.Status.ACTIVE],
-        )
-        if e.is_live(today)
+    firm_roles = {
+        m.organization_id: frozenset(m.roles) & FIRM_ROLES for m in memberships
+    }
+    screened: dict[int, set[int]] = {f.pk: set() for f in firms}
+    for firm_id, matter_id in MatterScreen.unscoped.filter(
+        user=user, firm__in=firms
+    ).values_list("firm_id", "matter_id"):
+        screened[firm_id].add(matter_id)
+    staff = [
+        (m.organization, frozenset(m.roles) & PROVIDER_STAFF_ROLES)
+        for m in memberships
+        if not m.organization.is_firm and frozenset(m.roles) & PROVIDER_STAFF_ROLES
     ]
-    for engagement in engagements:
-        assignment = (
-            Assignment.objects.for_firm(firm)
-            .filter(engagement=engagement, user=user)
-            .first()
-        )
-        if assignment is None or not assignment.is_current(today):
+    outside = [f for f in firms if not firm_roles.get(f.pk)]
+    facts = _StaffFacts.load(user, outside, staff) if staff and outside else None
+    scopes = {}
+    for firm in firms:
+        day = today or timezone.localdate(timezone=firm.tz)
+        roles = firm_roles.get(firm.pk)
+        if roles:
+            scopes[firm.pk] = Scope(
+                user=user,
+                firm=firm,
+                roles=roles,
+                is_firm_member=True,
+                screened_matter_ids=frozenset(screened[firm.pk]),
+            )
             continue
-        functions = frozenset(assignment.functions) & frozenset(engagement.functions)
-        if not functions:
-            continue
-        agreements = ConfidentialityAgreement.objects.for_firm(firm).filter(
-            engagement=engagement, signer=user
+        for provider, roles in staff if facts else ():
+            scope = facts.scope(firm, provider, roles, day, screened[firm.pk])
+            if scope is not None:
+                scopes[firm.pk] = scope
+                break
+    return scopes
+
+
+@dataclass
+class _StaffFacts:
+    """What decides a provider staff member's access, read once for all firms."""
+
+    user: object
+    profiles: dict
+    absences: list
+    engagements: list
+    assignments: dict
+    agreements: dict
+
+    @classmethod
+    def load(cls, user, firms, staff) -> "_StaffFacts":
+        provider_ids = [provider.pk for provider, _ in staff]
+        engagements = list(
+            Engagement.unscoped.filter(
+                firm__in=firms,
+                provider_id__in=provider_ids,
+                status__in=[Engagement.Status.PILOT, Engagement.Status.ACTIVE],
+            ).order_by("-created_at")
         )
-        if not any(a.is_valid(today) for a in agreements):
-            continue
-        granted = frozenset(
-            MatterGrant.objects.for_firm(firm)
-            .filter(engagement=engagement)
-            .filter(Q(user=user) | Q(user__isnull=True))
-            .values_list("matter_id", flat=True)
-        )
-        return Scope(
+        ids = [e.pk for e in engagements]
+        agreements: dict[int, list] = {}
+        for agreement in ConfidentialityAgreement.unscoped.filter(
+            engagement_id__in=ids, signer=user
+        ):
+            agreements.setdefault(agreement.engagement_id, []).append(agreement)
+        return cls(
             user=user,
-            firm=firm,
-            roles=roles,
-            is_firm_member=False,
-            functions=functions,
-            engagement=engagement,
-            all_matters=engagement.all_matters,
-            granted_matter_ids=granted,
-            screened_matter_ids=_screened(firm, user),
-            consent_required=firm.require_client_consent,
+            profiles={
+                p.organization_id: p
+                for p in StaffProfile.objects.filter(
+                    user=user, organization_id__in=provider_ids
+                )
+            },
+            absences=list(Absence.objects.filter(user=user)),
+            engagements=engagements,
+            assignments={
+                a.engagement_id: a
+                for a in Assignment.unscoped.filter(engagement_id__in=ids, user=user)
+            },
+            agreements=agreements,
         )
-    return None
+
+    def scope(self, firm, provider, roles, today, screened) -> Scope | None:
+        profile = self.profiles.get(provider.pk)
+        if profile is None or not profile.is_active:
+            return None
+        if any(a.start <= today <= a.end for a in self.absences):
+            return None
+        for engagement in self.engagements:
+            if engagement.firm_id != firm.pk or engagement.provider_id != provider.pk:
+                continue
+            if not engagement.is_live(today):
+                continue
+            assignment = self.assignments.get(engagement.pk)
+            if assignment is None or not assignment.is_current(today):
+                continue
+            functions = frozenset(assignment.functions) & frozenset(
+                engagement.functions
+            )
+            if not functions:
+                continue
+            if not any(
+                a.is_valid(today) for a in self.agreements.get(engagement.pk, [])
+            ):
+                continue
+            return Scope(
+                user=self.user,
+                firm=firm,
+                roles=roles,
+                is_firm_member=False,
+                functions=functions,
+                engagement=engagement,
+                all_matters=engagement.all_matters,
+                screened_matter_ids=frozenset(screened),
+                consent_required=firm.require_client_consent,
+            )
+        return None
 
 
 def firms_for_user(user, *, today: datetime.date | None = None) -> list[Scope]:
@@ -205,9 +270,6 @@ def firms_for_user(user, *, today: datetime.date | None = None) -> list[Scope]:
             ).values("firm_id")
         )
     ).order_by("name")
-    scopes = []
-    for firm in candidate_firms:
-        scope = resolve_scope(user, firm, today=today)
-        if scope is not None:
-            scopes.append(scope)
-    return scopes
+    firms = list(candidate_firms)
+    found = resolve_scopes(user, firms, today=today)
+    return [found[f.pk] for f in firms if f.pk in found]

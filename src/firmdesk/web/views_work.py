@@ -11,7 +11,6 @@ import uuid
 from dataclasses import dataclass, field
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, Q
 from django.http import FileResponse, Http404, QueryDict
@@ -23,6 +22,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from firmdesk.access.selectors import access_object
 from firmdesk.audit.services import audit_record
 from firmdesk.common.errors import ServiceError
+from firmdesk.common.paginator import CappedPaginator
 from firmdesk.documents.models import Document
 from firmdesk.documents.selectors import access_document
 from firmdesk.documents.services import document_upload
@@ -65,7 +65,7 @@ def _wants_partial(request) -> bool:
 
 
 def _page(request, rows):
-    return Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    return CappedPaginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
 def _live_engagements(scope, function: str = ""):

@@ -10,6 +10,7 @@ from django.db.models.functions import Coalesce
 
 from firmdesk.access.selectors import access_object
 
+from .business_hours import BusinessCalendar
 from .models import (
     Comment,
     Flag,
@@ -200,6 +201,7 @@ def engagement_week_review(scope, engagement, *, start, end, now) -> dict:
     A fixed number of queries however much work there was: each section is one
     scoped query, and the figures are worked out from its rows."""
     tasks = Task.objects.in_scope(scope).filter(engagement=engagement)
+    clock = BusinessCalendar.for_organization(scope.firm)
 
     done = list(
         tasks.filter(status__in=[Task.Status.APPROVED, Task.Status.DONE])
@@ -229,7 +231,7 @@ def engagement_week_review(scope, engagement, *, start, end, now) -> dict:
         first_response_at__gte=start, first_response_at__lt=end
     ).values_list("first_response_at", "routed_at", "created_at")
     approved = tasks.filter(approved_at__gte=start, approved_at__lt=end).values_list(
-        "approved_at", "created_at"
+        "approved_at", "routed_at", "created_at"
     )
 
     return {
@@ -262,11 +264,15 @@ def engagement_week_review(scope, engagement, *, start, end, now) -> dict:
             .select_related("task", "assignee")
             .order_by("due_at")
         ),
+        # Business hours of the firm, from when the task was given out, as on
+        # the task page.
         "median_first_response_hours": _median_hours(
-            first - (routed or created) for first, routed, created in responded
+            clock.business_time_between(routed or created, first)
+            for first, routed, created in responded
         ),
         "median_approval_hours": _median_hours(
-            approved_at - created for approved_at, created in approved
+            clock.business_time_between(routed or created, approved_at)
+            for approved_at, routed, created in approved
         ),
     }
 
