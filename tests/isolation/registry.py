@@ -379,6 +379,7 @@ _ROUTES = [
     ),
 ]
 
+
 def _more_routes():
     # The work pages keep their entries in files of their own.
     from . import registry_playbooks, registry_work
