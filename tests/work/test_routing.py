@@ -425,7 +425,7 @@ def _absent_today(user, engagement):
             "is not assigned to the engagement now",
             id="assignment-not-started",
         ),
-        pytest.param(_other_function, "does not do Scheduling", id="other-function"),
+        pytest.param(_other_function, "does not do scheduling", id="other-function"),
         pytest.param(_absent_today, "is absent today", id="absent"),
     ],
 )
@@ -768,7 +768,7 @@ def test_hand_over_without_a_firm_contact_tells_the_requester(
             _no_nda, "has not signed the confidentiality agreement", id="no-nda"
         ),
         pytest.param(_absent_today, "is absent today", id="absent"),
-        pytest.param(_other_function, "does not do Scheduling", id="other-function"),
+        pytest.param(_other_function, "does not do scheduling", id="other-function"),
     ],
 )
 def test_reassigning_by_hand_refuses_an_ineligible_person_and_says_why(

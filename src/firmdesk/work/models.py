@@ -19,9 +19,6 @@ class Priority(models.TextChoices):
     URGENT = "urgent", "Urgent"
 
 
-PRIORITY_ORDER = {"urgent": 0, "high": 1, "normal": 2, "low": 3}
-
-
 def _playbook_visible(scope, prefix: str = "") -> Q:
     """Firm members see every procedure; outside staff those of their functions."""
     if scope.is_firm_member:

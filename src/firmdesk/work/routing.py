@@ -16,11 +16,11 @@ import datetime
 import zoneinfo
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Max
+from django.db.models import Count, F, Max
 from django.utils import timezone
 
 from firmdesk.engagements.models import Assignment, ConfidentialityAgreement
-from firmdesk.orgs.models import Absence, StaffProfile
+from firmdesk.orgs.models import Absence, Function, TrainingRecord
 
 from .business_hours import BusinessCalendar
 from .models import Playbook, PlaybookAcknowledgement, Task
@@ -42,38 +42,68 @@ class Candidate:
 
 def onboarding_gaps(*, engagement, user, functions, today) -> list[str]:
     """What still stands between a staff member and work on this engagement."""
-    gaps = []
-    firm = engagement.firm
-    wanted = set(functions) & set(engagement.functions)
-    playbooks = list(
-        Playbook.objects.for_firm(firm)
-        .filter(is_active=True, function__in=wanted, current_version__isnull=False)
-        .select_related("current_version")
-    )
-    acknowledged = set(
-        PlaybookAcknowledgement.objects.for_firm(firm)
-        .filter(user=user, playbook__in=playbooks)
-        .values_list("playbook_id", flat=True)
-    )
-    missing = [p for p in playbooks if p.pk not in acknowledged]
-    if missing:
-        titles = ", ".join(f"“{p.current_version.title}”" for p in missing[:3])
-        more = f" and {len(missing) - 3} more" if len(missing) > 3 else ""
-        gaps.append(f"has not acknowledged the playbooks {titles}{more}")
-    profile = StaffProfile.objects.filter(user=user).first()
-    records = list(profile.training_records.all()) if profile else []
-    if not records:
-        gaps.append("has no training record")
-    else:
-        # A renewal is a new record: only the latest of each title counts.
-        latest = {r.title: r for r in sorted(records, key=lambda r: r.completed_on)}
-        expired = [r for r in latest.values() if not r.is_current(today)]
-        if expired:
-            gaps.append(
-                f"training “{expired[0].title}” expired on "
-                f"{expired[0].expires_on:%b %-d, %Y}"
+    return _Onboarding.load(engagement, [user]).gaps(user, functions, today)
+
+
+@dataclass
+class _Onboarding:
+    """Playbooks acknowledged and training records of a team, read once."""
+
+    engagement: object
+    playbooks: list
+    acknowledged: dict
+    training: dict
+
+    @classmethod
+    def load(cls, engagement, users) -> "_Onboarding":
+        firm = engagement.firm
+        playbooks = list(
+            Playbook.objects.for_firm(firm)
+            .filter(
+                is_active=True,
+                function__in=engagement.functions,
+                current_version__isnull=False,
             )
-    return gaps
+            .select_related("current_version")
+        )
+        acknowledged: dict[int, set[int]] = {}
+        for user_id, playbook_id in (
+            PlaybookAcknowledgement.objects.for_firm(firm)
+            .filter(user__in=users, playbook__in=playbooks)
+            .values_list("user_id", "playbook_id")
+        ):
+            acknowledged.setdefault(user_id, set()).add(playbook_id)
+        training: dict[int, list] = {}
+        for record in TrainingRecord.objects.filter(profile__user__in=users).annotate(
+            user_id=F("profile__user_id")
+        ):
+            training.setdefault(record.user_id, []).append(record)
+        return cls(engagement, playbooks, acknowledged, training)
+
+    def gaps(self, user, functions, today) -> list[str]:
+        gaps = []
+        wanted = set(functions) & set(self.engagement.functions)
+        done = self.acknowledged.get(user.pk, set())
+        missing = [
+            p for p in self.playbooks if p.function in wanted and p.pk not in done
+        ]
+        if missing:
+            titles = ", ".join(f"“{p.current_version.title}”" for p in missing[:3])
+            more = f" and {len(missing) - 3} more" if len(missing) > 3 else ""
+            gaps.append(f"has not acknowledged the playbooks {titles}{more}")
+        records = self.training.get(user.pk, [])
+        if not records:
+            gaps.append("has no training record")
+        else:
+            # A renewal is a new record: only the latest of each title counts.
+            latest = {r.title: r for r in sorted(records, key=lambda r: r.completed_on)}
+            expired = [r for r in latest.values() if not r.is_current(today)]
+            if expired:
+                gaps.append(
+                    f"training “{expired[0].title}” expired on "
+                    f"{expired[0].expires_on:%b %-d, %Y}"
+                )
+        return gaps
 
 
 def candidates(task: Task, now: datetime.datetime) -> list[Candidate]:
@@ -109,6 +139,9 @@ def candidates(task: Task, now: datetime.datetime) -> list[Candidate]:
         if a.is_valid(timezone.localdate(now, firm.tz))
     }
     live = engagement.is_live(timezone.localdate(now, firm.tz))
+    onboarding = _Onboarding.load(engagement, users)
+    recent = now.date() - datetime.timedelta(days=2)
+    absences = list(Absence.objects.filter(user__in=users, end__gte=recent))
     result = []
     for assignment in assignments:
         user = assignment.user
@@ -129,22 +162,13 @@ def candidates(task: Task, now: datetime.datetime) -> list[Candidate]:
         if not assignment.is_current(today):
             c.problems.append("is not assigned to the engagement now")
         if task.function not in assignment.functions:
-            c.problems.append(
-                f"does not do {Task(function=task.function).get_function_display()}"
-            )
+            c.problems.append(f"does not do {Function(task.function).label.lower()}")
         if user.pk not in signed:
             c.problems.append("has not signed the confidentiality agreement")
-        if Absence.objects.filter(user=user, start__lte=today, end__gte=today).exists():
+        if any(a.user_id == user.pk and a.start <= today <= a.end for a in absences):
             c.problems.append("is absent today")
         if not c.problems:
-            c.problems.extend(
-                onboarding_gaps(
-                    engagement=engagement,
-                    user=user,
-                    functions=assignment.functions,
-                    today=today,
-                )
-            )
+            c.problems.extend(onboarding.gaps(user, assignment.functions, today))
         c.in_hours = profile is not None and (
             BusinessCalendar.for_staff(profile).is_open_at(now)
         )

@@ -9,6 +9,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Coalesce
 
 from firmdesk.access.selectors import access_object
+from firmdesk.orgs.models import Function
 
 from .business_hours import BusinessCalendar
 from .models import (
@@ -85,9 +86,7 @@ def filter_tasks(qs, params: dict, *, now: datetime.datetime, user=None, scopes=
         qs = qs.filter(status__in=Task.WORKING_STATUSES, due_at__lt=now)
     elif status in Task.Status.values:
         qs = qs.filter(status=status)
-    if params.get("function") in {
-        c for c, _ in Task._meta.get_field("function").choices
-    }:
+    if params.get("function") in Function.values:
         qs = qs.filter(function=params["function"])
     if params.get("priority") in {"low", "normal", "high", "urgent"}:
         qs = qs.filter(priority=params["priority"])
@@ -176,14 +175,6 @@ def playbooks_for_scope(scope):
         Playbook.objects.in_scope(scope)
         .select_related("current_version")
         .order_by("function", "created_at")
-    )
-
-
-def acknowledged_playbook_ids(scope, user) -> set[int]:
-    return set(
-        PlaybookAcknowledgement.objects.for_firm(scope.firm)
-        .filter(user=user)
-        .values_list("playbook_id", flat=True)
     )
 
 

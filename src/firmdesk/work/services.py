@@ -1007,11 +1007,7 @@ def recurrence_create_task(rec, day: datetime.date) -> Task:
     return _task_create(
         firm=rec.firm,
         requester=requester,
-        requester_is_admin=requester is not None
-        and any(
-            "firm_admin" in m.roles
-            for m in requester.memberships.filter(organization=rec.firm)
-        ),
+        requester_is_admin=requester in _firm_admins(rec.firm),
         title=f"{rec.title} ({day:%b %-d})",
         function=rec.function,
         instructions=rec.instructions,

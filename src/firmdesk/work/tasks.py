@@ -16,7 +16,7 @@ from firmdesk.audit.services import audit_record
 from firmdesk.jobs.schedule import Due, due_work, scheduled
 from firmdesk.jobs.services import run_once
 from firmdesk.notify.services import notify
-from firmdesk.orgs.models import Organization
+from firmdesk.orgs.models import Organization, User
 
 from . import services
 from .models import Recurrence, SlaBreach, Task
@@ -183,10 +183,10 @@ def hand_over_unavailable() -> int:
         .distinct()
     )
     firms = {f.pk: f for f in _firms()}
-    from firmdesk.orgs.models import User
-
+    pairs = list(pairs)
+    users = User.objects.in_bulk({user_id for _, user_id in pairs})
     for firm_id, user_id in pairs:
-        user = User.objects.get(pk=user_id)
+        user = users[user_id]
         reason = services.unavailable_reason(user, firm=firms[firm_id])
         if reason:
             moved += services.tasks_hand_over(
