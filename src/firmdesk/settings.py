@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "firmdesk.notify",
     "firmdesk.documents",
     "firmdesk.work",
+    "firmdesk.scheduling",
     "firmdesk.jobs",
     "firmdesk.web",
     "firmdesk.demo",

@@ -273,3 +273,49 @@ def startable_task(firm, matter, assistant):
 @pytest.fixture
 def bulk_task(firm, matter, assistant):
     return f.task(firm, matter=matter, assignee=assistant, title="Order the file")
+
+
+# --- Calendar (registry_scheduling.py) --------------------------------------------
+
+
+def _event(firm, matter, owner, title="Hearing on the motion to dismiss"):
+    import datetime
+
+    from firmdesk.scheduling.models import Event
+
+    start = datetime.datetime(2026, 12, 14, 15, 0, tzinfo=datetime.UTC)
+    return Event.unscoped.create(
+        firm=firm,
+        matter=matter,
+        kind=Event.Kind.HEARING,
+        title=title,
+        start=start,
+        end=start + datetime.timedelta(hours=1),
+        time_zone="America/New_York",
+        owner=owner,
+        created_by=owner,
+    )
+
+
+@pytest.fixture
+def event(firm, matter, attorney):
+    return _event(firm, matter, attorney)
+
+
+@pytest.fixture
+def other_event(other_firm, other_matter, outsider):
+    return _event(other_firm, other_matter, outsider, title="Brandt deposition")
+
+
+@pytest.fixture
+def attorney_feed(firm, attorney):
+    from firmdesk.scheduling.models import CalendarFeed
+
+    return CalendarFeed.unscoped.create(firm=firm, user=attorney, kind="personal")
+
+
+@pytest.fixture
+def other_feed(other_firm, outsider):
+    from firmdesk.scheduling.models import CalendarFeed
+
+    return CalendarFeed.unscoped.create(firm=other_firm, user=outsider, kind="personal")

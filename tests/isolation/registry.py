@@ -382,9 +382,13 @@ _ROUTES = [
 
 def _more_routes():
     # The work pages keep their entries in files of their own.
-    from . import registry_playbooks, registry_work
+    from . import registry_playbooks, registry_scheduling, registry_work
 
-    return [*registry_work.ROUTES, *registry_playbooks.ROUTES]
+    return [
+        *registry_work.ROUTES,
+        *registry_playbooks.ROUTES,
+        *registry_scheduling.ROUTES,
+    ]
 
 
 ROUTES: dict[str, Route] = {route.name: route for route in [*_ROUTES, *_more_routes()]}

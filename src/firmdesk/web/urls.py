@@ -2,7 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from . import urls_playbooks, urls_work, views, views_matters
+from . import urls_playbooks, urls_scheduling, urls_work, views, views_matters
 
 firm_patterns = [
     path("", views.firm_today, name="firm_today"),
@@ -98,6 +98,7 @@ firm_patterns = [
     path("audit/", views.audit_log, name="audit_log"),
     *urls_work.firm_patterns,
     *urls_playbooks.firm_patterns,
+    *urls_scheduling.firm_patterns,
 ]
 
 provider_patterns = [
@@ -122,6 +123,7 @@ urlpatterns = [
     path("today/", views.today, name="today"),
     *urls_work.global_patterns,
     *urls_playbooks.global_patterns,
+    *urls_scheduling.global_patterns,
     path("f/<slug:firm_slug>/", include(firm_patterns)),
     path("p/<slug:provider_slug>/", include(provider_patterns)),
 ]

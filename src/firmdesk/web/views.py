@@ -45,6 +45,8 @@ from firmdesk.orgs.models import (
     StaffProfile,
     User,
 )
+from firmdesk.scheduling.selectors import matter_deadlines
+from firmdesk.scheduling.services import may_schedule
 from firmdesk.work import services as work_services
 from firmdesk.work.models import Task
 from firmdesk.work.selectors import tasks_for_scope
@@ -233,7 +235,14 @@ def matter_detail(request, firm_slug, matter_id):
     return render(
         request,
         "web/matter_detail.html",
-        {"matter": matter, "tasks": tasks, "parties": parties, "checks": checks},
+        {
+            "matter": matter,
+            "tasks": tasks,
+            "parties": parties,
+            "checks": checks,
+            "deadlines": matter_deadlines(scope, matter),
+            "may_schedule": may_schedule(scope),
+        },
     )
 
 

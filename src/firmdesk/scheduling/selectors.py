@@ -1,0 +1,102 @@
+"""Reading the calendar, always through a Scope."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Prefetch, Q
+
+from firmdesk.access.selectors import access_object
+
+from .models import CalendarFeed, Event, EventAttendee, feed_token_is_well_formed
+
+
+def access_event(scope, public_id, *, for_write=False) -> Event:
+    return access_object(
+        Event,
+        scope,
+        public_id,
+        for_write=for_write,
+        queryset=Event.objects.in_scope(scope).select_related(
+            "matter", "court", "owner", "rule", "trigger_event"
+        ),
+    )
+
+
+def access_feed(scope, public_id) -> CalendarFeed:
+    return access_object(CalendarFeed, scope, public_id)
+
+
+def _with_people(qs):
+    return qs.select_related("matter", "court", "owner").prefetch_related(
+        Prefetch(
+            "attendees",
+            queryset=EventAttendee.unscoped.select_related("user", "contact"),
+        )
+    )
+
+
+def events_between(
+    scope,
+    start: dt.datetime,
+    end: dt.datetime,
+    *,
+    user=None,
+    matter=None,
+    include_cancelled: bool = False,
+):
+    """Events overlapping [start, end) that the scope may see; one person's
+    (as owner or attendee) when ``user`` is given, one matter's with ``matter``."""
+    qs = Event.objects.in_scope(scope).filter(start__lt=end, end__gt=start)
+    if matter is not None:
+        qs = qs.filter(matter=matter)
+    if user is not None:
+        qs = qs.filter(
+            Q(owner=user)
+            | Q(pk__in=EventAttendee.unscoped.filter(user=user).values("event_id"))
+        )
+    if not include_cancelled:
+        qs = qs.exclude(status=Event.Status.CANCELLED)
+    return _with_people(qs).order_by("start", "pk")
+
+
+def matter_deadlines(scope, matter):
+    """A matter's computed deadlines, soonest first, with their derivations."""
+    return (
+        Event.objects.in_scope(scope)
+        .filter(matter=matter, kind=Event.Kind.FILING_DEADLINE)
+        .select_related("court", "owner", "rule", "trigger_event")
+        .order_by("status", "start")
+    )
+
+
+def feed_events(feed: CalendarFeed, scope):
+    """What a feed lists: its owner's events (owner or attendee) or one
+    matter's, within the owner's scope at the moment of reading."""
+    qs = Event.objects.in_scope(scope)
+    if feed.kind == CalendarFeed.Kind.MATTER:
+        qs = qs.filter(matter_id=feed.matter_id)
+    else:
+        qs = qs.filter(
+            Q(owner=feed.user)
+            | Q(pk__in=EventAttendee.unscoped.filter(user=feed.user).values("event_id"))
+        )
+    # A year back is plenty for a calendar program; cancelled events stay so
+    # subscribers see them vacated rather than silently gone.
+    since = dt.datetime.now(dt.UTC) - dt.timedelta(days=366)
+    return qs.filter(end__gte=since).select_related("matter", "court").order_by("start")
+
+
+def feed_by_token(token: str) -> CalendarFeed | None:
+    """The live feed at a secret address, or None. The token is the credential:
+    it names the person, whose Scope the caller then resolves and applies."""
+    if not feed_token_is_well_formed(token):
+        return None
+    feed = (
+        CalendarFeed.unscoped.select_related("firm", "user", "matter")
+        .filter(token=token, revoked_at__isnull=True)
+        .first()
+    )
+    if feed is None or not feed.user.is_active:
+        return None
+    return feed
