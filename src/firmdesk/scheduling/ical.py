@@ -52,9 +52,19 @@ def build_calendar(events, *, name: str, base_url: str = "") -> bytes:
     cal.add("calscale", "GREGORIAN")
     cal.add("method", "PUBLISH")
     cal.add("x-wr-calname", name)
+    first = last = None
     for event in events:
         cal.add_component(vevent(event, base_url=base_url))
-    cal.add_missing_timezones()
+        day = event.start.date()
+        first = day if first is None or day < first else first
+        last = day if last is None or day > last else last
+    # Zone definitions that cover every event (the library's default stops in
+    # 2038), from a year before the first to two after the last.
+    if first is not None:
+        cal.add_missing_timezones(
+            first_date=dt.date(max(first.year - 1, 1970), 1, 1),
+            last_date=dt.date(max(last.year + 2, 2038), 1, 1),
+        )
     return cal.to_ical()
 
 

@@ -243,6 +243,8 @@ def double_bookings(
 def event_create(*, scope, data: EventData, actor) -> Event:
     _require_scheduler(scope)
     event = Event(firm=scope.firm, created_by=actor)
+    if data.owner is None:
+        data.owner = actor  # someone answers for every event
     _apply(event, data, scope.firm)
     with transaction.atomic():
         event.save()
@@ -672,6 +674,22 @@ def feed_revoke(*, scope, actor, feed: CalendarFeed) -> CalendarFeed:
 # --- Import -----------------------------------------------------------------------
 
 
+def _fingerprint(event: Event) -> tuple:
+    return (
+        event.title,
+        event.start,
+        event.end,
+        event.all_day,
+        event.start_date,
+        event.end_date,
+        event.time_zone,
+        event.location,
+        event.description,
+        event.status,
+        tuple(event.reminder_minutes or ()),
+    )
+
+
 @dataclass
 class ImportResult:
     created: int = 0
@@ -701,9 +719,7 @@ def ics_import(*, scope, actor, matter, data: bytes) -> ImportResult:
                 continue
             if event is None:
                 event = Event(firm=scope.firm, created_by=actor, ical_uid=item.uid)
-            else:
-                event.sequence = max(event.sequence + 1, item.sequence)
-                event.revision += 1
+            before = _fingerprint(event) if event.pk else None
             fresh = event.pk is None
             _apply(
                 event,
@@ -724,9 +740,16 @@ def ics_import(*, scope, actor, matter, data: bytes) -> ImportResult:
                 ),
                 scope.firm,
             )
+            event.status = Event.Status.CANCELLED if item.cancelled else event.status
             if fresh:
                 event.sequence = item.sequence
-            event.status = Event.Status.CANCELLED if item.cancelled else event.status
+            elif _fingerprint(event) == before:
+                # The same file again: nothing to change, no new SEQUENCE.
+                result.unchanged += 1
+                continue
+            else:
+                event.sequence = max(event.sequence + 1, item.sequence)
+                event.revision += 1
             event.save()
             sync_reminders(event)
             if item.uid:

@@ -61,6 +61,11 @@ def send_reminder(reminder_id: int) -> bool:
         event = row.event
         if row.sent_at is not None or event.status != Event.Status.SCHEDULED:
             return False
+        if row.fire_at < timezone.now() - STALE_AFTER:
+            # The job waited too long in the queue (workers were down).
+            row.sent_at = timezone.now()
+            row.save(update_fields=["sent_at"])
+            return False
         # The person must still be allowed to see the event: access that ended
         # (engagement over, staff member left) ends the reminders too.
         scope = resolve_scope(row.user, row.firm)
