@@ -635,7 +635,7 @@ def feed_create(*, scope, actor, matter=None) -> CalendarFeed:
         CalendarFeed.Kind.MATTER if matter is not None else CalendarFeed.Kind.PERSONAL
     )
     with transaction.atomic():
-        feed = CalendarFeed.objects.create(
+        feed = CalendarFeed.unscoped.create(
             firm=scope.firm, user=actor, kind=kind, matter=matter
         )
         audit_record(

@@ -127,7 +127,7 @@ class EventForm(Styled, forms.Form):
         label="Notes", required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
     revision = forms.IntegerField(required=False, widget=forms.HiddenInput)
-    confirm_clash = forms.BooleanField(required=False, widget=forms.HiddenInput)
+    confirm_clash = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, matters, people, contacts, zones, **kwargs):
         super().__init__(*args, **kwargs)

@@ -8,6 +8,7 @@ person, whose access is checked again on every read.
 
 import contextlib
 import datetime as dt
+import hashlib
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -129,6 +130,18 @@ def _event_data(form, scope, people) -> services.EventData:
     )
 
 
+def _clash_key(data: services.EventData, warnings: list[str]) -> str:
+    """What "Save anyway" agreed to: these times, these people, these clashes.
+    Change any of them and the warning comes back."""
+    if not warnings:
+        return ""
+    people = sorted(
+        str(u.public_id) for u in [data.owner, *data.attendee_users] if u is not None
+    )
+    text = repr((data.start, data.end, data.time_zone, people, warnings))
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
 def _clash_warnings(scope, data: services.EventData, exclude_pk=None) -> list[str]:
     if data.all_day or data.kind == Event.Kind.FILING_DEADLINE or not data.start:
         return []
@@ -183,14 +196,15 @@ def event_new(request, firm_slug):
         try:
             data = _event_data(form, scope, people)
             warnings = _clash_warnings(scope, data)
-            if not warnings or form.cleaned_data.get("confirm_clash"):
+            clash = _clash_key(data, warnings)
+            if not warnings or form.cleaned_data.get("confirm_clash") == clash:
                 event = services.event_create(
                     scope=scope, data=data, actor=request.user
                 )
                 messages.success(request, f"Scheduled “{event.title}”.")
                 return redirect("event_detail", firm_slug, event.public_id)
             form.data = form.data.copy()
-            form.data["confirm_clash"] = "on"
+            form.data["confirm_clash"] = clash
         except ServiceError as error:
             _apply_service_error(form, error)
     return render(
@@ -245,7 +259,8 @@ def event_edit(request, firm_slug, event_id):
         try:
             data = _event_data(form, scope, people)
             warnings = _clash_warnings(scope, data, exclude_pk=event.pk)
-            if not warnings or form.cleaned_data.get("confirm_clash"):
+            clash = _clash_key(data, warnings)
+            if not warnings or form.cleaned_data.get("confirm_clash") == clash:
                 event = services.event_update(
                     scope=scope,
                     event=event,
@@ -256,10 +271,18 @@ def event_edit(request, firm_slug, event_id):
                 messages.success(request, f"Saved “{event.title}”.")
                 return redirect("event_detail", firm_slug, event.public_id)
             form.data = form.data.copy()
-            form.data["confirm_clash"] = "on"
+            form.data["confirm_clash"] = clash
         except services.StaleEvent as error:
-            messages.error(request, error.message)
-            return redirect("event_detail", firm_slug, event.public_id)
+            # Keep what this person typed; the next save is against the
+            # current version, now that they know.
+            form.data = form.data.copy()
+            form.data["revision"] = str(error.event.revision)
+            form.add_error(
+                None,
+                "Someone else changed this event while you were editing it. Your "
+                "changes are still below: open the event in another tab to see "
+                "what changed, then save again to keep yours.",
+            )
         except ServiceError as error:
             _apply_service_error(form, error)
     return render(
