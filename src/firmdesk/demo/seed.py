@@ -64,6 +64,7 @@ from .contacts import (
     person_email,
     phone,
 )
+from .seed_scheduling import seed_events
 from .seed_work import seed_playbooks, seed_tasks
 
 SEED_PASSWORD = "seed-password-2026"
@@ -885,6 +886,7 @@ SEEDERS: list[Callable[[SeedContext], None]] = [
     seed_playbooks,
     seed_tasks,
     seed_contacts,
+    seed_events,
 ]
 
 
