@@ -59,3 +59,11 @@ BENCH_QUEUES_ARGS ?= --tasks 1000000 --requests 200
 .PHONY: bench-queues
 bench-queues: static
 	$(BIN)/python bench/queues.py $(BENCH_QUEUES_ARGS)
+
+# Public intake form: sustained submissions per second through gunicorn (2 workers)
+# next to the job worker, rate limit raised, on the database DATABASE_URL names
+# (SQLite by default), and a check that no answered submission was lost.
+BENCH_INTAKE_ARGS ?= --seconds 20 --clients 4
+.PHONY: bench-intake
+bench-intake: static
+	$(BIN)/python bench/intake.py $(BENCH_INTAKE_ARGS)

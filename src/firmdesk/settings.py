@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "firmdesk.documents",
     "firmdesk.work",
     "firmdesk.scheduling",
+    "firmdesk.intake",
     "firmdesk.jobs",
     "firmdesk.web",
     "firmdesk.demo",
@@ -278,6 +279,11 @@ FIRMDESK_WORKER = {
 
 # Service levels: how long before a task's due time its people are warned.
 FIRMDESK_SLA_WARNING_MINUTES = env_int("FIRMDESK_SLA_WARNING_MINUTES", 60)
+# Public intake form and booking page: submissions one address may send a firm
+# ("5/hour", "20/minute", "100/day"), and whether to trust X-Forwarded-For
+# (only behind a proxy that sets it).
+FIRMDESK_INTAKE_RATE_LIMIT = env_str("FIRMDESK_INTAKE_RATE_LIMIT", "5/hour")
+FIRMDESK_TRUST_X_FORWARDED_FOR = env_bool("FIRMDESK_TRUST_X_FORWARDED_FOR", False)
 
 LOGGING = {
     "version": 1,

@@ -11,6 +11,9 @@ from firmdesk.matters.models import Contact, MatterParty, MatterScreen
 from firmdesk.orgs.models import Organization, User
 from tests import factories as f
 
+from .fixtures_intake import *  # noqa: F403
+from .fixtures_public_intake import *  # noqa: F403
+from .fixtures_reception import *  # noqa: F403
 from .registry import ANONYMOUS
 
 

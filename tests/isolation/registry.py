@@ -382,12 +382,22 @@ _ROUTES = [
 
 def _more_routes():
     # The work pages keep their entries in files of their own.
-    from . import registry_playbooks, registry_scheduling, registry_work
+    from . import (
+        registry_intake,
+        registry_playbooks,
+        registry_public_intake,
+        registry_reception,
+        registry_scheduling,
+        registry_work,
+    )
 
     return [
         *registry_work.ROUTES,
         *registry_playbooks.ROUTES,
         *registry_scheduling.ROUTES,
+        *registry_reception.ROUTES,
+        *registry_intake.ROUTES,
+        *registry_public_intake.ROUTES,
     ]
 
 

@@ -696,13 +696,23 @@ def conflict_check_run(*, scope, names: list[str], purpose: str = "") -> Conflic
     attorney's decision (even with no hits: the engine never clears)."""
     if not may_run_checks(scope):
         raise ServiceError("Only the firm and its intake staff run conflict checks.")
+    return conflict_check_record(
+        firm=scope.firm, run_by=scope.user, names=names, purpose=purpose
+    )
+
+
+def conflict_check_record(
+    *, firm, run_by, names: list[str], purpose: str = ""
+) -> ConflictCheck:
+    """``conflict_check_run`` without a person behind it: the screen of a lead
+    that arrived through the firm's public form (``run_by`` None)."""
     names = _clean_names(names)
     if not names:
         raise ServiceError("Give at least one name to check.", field="names")
-    hits = conflict_search(firm=scope.firm, names=names)
+    hits = conflict_search(firm=firm, names=names)
     check = ConflictCheck(
-        firm=scope.firm,
-        run_by=scope.user,
+        firm=firm,
+        run_by=run_by,
         run_at=timezone.now(),
         names=names,
         hits=[h.to_dict() for h in hits],
@@ -711,8 +721,8 @@ def conflict_check_run(*, scope, names: list[str], purpose: str = "") -> Conflic
     with transaction.atomic():
         check.save()
         audit_record(
-            org=scope.firm,
-            actor=scope.user,
+            org=firm,
+            actor=run_by,
             action="conflict.check_run",
             obj=check,
             summary=f"Conflict check of {', '.join(names)}: {len(hits)} hit(s)",

@@ -20,6 +20,10 @@ def shell(request):
         "serves_firms_as_staff": any(
             s.is_provider_staff for s in scopes_for_request(request)
         ),
+        "works_leads_as_staff": any(
+            s.is_provider_staff and s.has_function("intake")
+            for s in scopes_for_request(request)
+        ),
         "now": timezone.now(),
     }
 

@@ -3,7 +3,19 @@ from django.urls import reverse
 
 from firmdesk.orgs.models import PROVIDER_ROLES, Membership
 
-EXEMPT_PREFIXES = ("/static/", "/login/", "/logout/", "/account/two-factor/")
+# Pages that never need two-factor: signing in, and the public pages (intake
+# form, booking, feedback, calendar feeds), which show no signed-in data.
+EXEMPT_PREFIXES = (
+    "/static/",
+    "/login/",
+    "/logout/",
+    "/account/two-factor/",
+    "/intake/",
+    "/book/",
+    "/booking/",
+    "/feedback/",
+    "/feeds/",
+)
 
 
 def two_factor_required(user) -> bool:

@@ -2,7 +2,16 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from . import urls_playbooks, urls_scheduling, urls_work, views, views_matters
+from . import (
+    urls_intake,
+    urls_playbooks,
+    urls_public_intake,
+    urls_reception,
+    urls_scheduling,
+    urls_work,
+    views,
+    views_matters,
+)
 
 firm_patterns = [
     path("", views.firm_today, name="firm_today"),
@@ -99,6 +108,8 @@ firm_patterns = [
     *urls_work.firm_patterns,
     *urls_playbooks.firm_patterns,
     *urls_scheduling.firm_patterns,
+    *urls_intake.firm_patterns,
+    *urls_reception.firm_patterns,
 ]
 
 provider_patterns = [
@@ -124,6 +135,8 @@ urlpatterns = [
     *urls_work.global_patterns,
     *urls_playbooks.global_patterns,
     *urls_scheduling.global_patterns,
+    *urls_intake.global_patterns,
+    *urls_public_intake.global_patterns,
     path("f/<slug:firm_slug>/", include(firm_patterns)),
     path("p/<slug:provider_slug>/", include(provider_patterns)),
 ]

@@ -1,0 +1,424 @@
+"""Intake forms, leads and their pipeline, consultation bookings, reception's
+call log, and client feedback. All of it is client data and follows the access
+rule; the public pages reach it only through the firm's slug and secret tokens.
+"""
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from firmdesk.common.models import TenantModel
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class IntakeForm(TenantModel):
+    """A public questionnaire for one practice area. The name, e-mail, phone,
+    what happened, and the other side are always asked; ``questions`` add the
+    practice area's own, scripted and bounded: forms give no legal advice."""
+
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=60)
+    practice_area = models.CharField(max_length=80, blank=True)
+    intro = models.TextField(
+        blank=True, help_text="Shown above the form. Do not give legal advice."
+    )
+    confirmation = models.TextField(
+        blank=True,
+        help_text="Shown (and e-mailed) after a visitor sends the form.",
+    )
+    checklist = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Qualification checklist for leads from this form.",
+    )
+    is_active = models.BooleanField(default=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["title"]
+        constraints = [
+            models.UniqueConstraint(fields=["firm", "slug"], name="one_form_slug")
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @staticmethod
+    def scope_filter(scope) -> Q:
+        """Firm members and intake staff."""
+        if scope.is_firm_member or scope.has_function("intake"):
+            return Q()
+        return Q(pk__in=[])
+
+
+class IntakeQuestion(TenantModel):
+    class Kind(models.TextChoices):
+        SHORT_TEXT = "short_text", "Short text"
+        LONG_TEXT = "long_text", "Long text"
+        CHOICE = "choice", "One choice"
+        MULTI_CHOICE = "multi_choice", "Several choices"
+        DATE = "date", "Date"
+        PHONE = "phone", "Phone number"
+        EMAIL = "email", "E-mail address"
+        YES_NO = "yes_no", "Yes or no"
+        FILE = "file", "File upload"
+
+    form = models.ForeignKey(
+        IntakeForm, on_delete=models.CASCADE, related_name="questions"
+    )
+    position = models.PositiveIntegerField(default=0)
+    label = models.CharField(max_length=300)
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    required = models.BooleanField(default=False)
+    help_text = models.CharField(max_length=300, blank=True)
+    choices = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["position", "pk"]
+
+    def __str__(self):
+        return self.label
+
+    @staticmethod
+    def scope_filter(scope) -> Q:
+        return Q(form__in=IntakeForm.objects.in_scope(scope).values("pk"))
+
+
+class Lead(TenantModel):
+    class Source(models.TextChoices):
+        WEB_FORM = "web_form", "Web form"
+        PHONE = "phone", "Phone"
+        EMAIL = "email", "E-mail"
+        REFERRAL = "referral", "Referral"
+        BOOKING = "booking", "Booking page"
+
+    class Status(models.TextChoices):
+        NEW = "new", "New"
+        CONTACTED = "contacted", "Contacted"
+        QUALIFIED = "qualified", "Qualified"
+        CONSULTATION = "consultation", "Consultation scheduled"
+        RETAINED = "retained", "Retained"
+        DECLINED = "declined", "Declined"
+        NO_RESPONSE = "no_response", "No response"
+
+    OPEN_STATUSES = (
+        Status.NEW,
+        Status.CONTACTED,
+        Status.QUALIFIED,
+        Status.CONSULTATION,
+    )
+
+    source = models.CharField(max_length=10, choices=Source.choices)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.NEW)
+    form = models.ForeignKey(
+        IntakeForm, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    practice_area = models.CharField(max_length=80, blank=True)
+    name = models.CharField(max_length=200)
+    email = models.EmailField(blank=True)
+    phone = models.CharField(max_length=32, blank=True, help_text="E.164")
+    description = models.TextField(blank=True)
+    adverse_parties = models.JSONField(default=list, blank=True)
+    answers = models.JSONField(
+        default=list, blank=True, help_text="[{question, answer}] as asked."
+    )
+    checklist_done = models.JSONField(default=list, blank=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    engagement = models.ForeignKey(
+        "engagements.Engagement",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    received_at = models.DateTimeField()
+    response_due_at = models.DateTimeField(null=True, blank=True)
+    first_response_at = models.DateTimeField(null=True, blank=True)
+    sla_warned_at = models.DateTimeField(null=True, blank=True)
+    sla_breached_at = models.DateTimeField(null=True, blank=True)
+    conflict_check = models.ForeignKey(
+        "conflicts.ConflictCheck",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    client_contact = models.ForeignKey(
+        "matters.Contact",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    adverse_contacts = models.ManyToManyField(
+        "matters.Contact", blank=True, related_name="+"
+    )
+    matter = models.ForeignKey(
+        "matters.Matter",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    documents = models.ManyToManyField(
+        "documents.Document", blank=True, related_name="+"
+    )
+    token = models.CharField(max_length=64, unique=True, default=new_token)
+    # A keyed hash of the sender's address (never the address itself), for the
+    # per-address limit on public submissions.
+    submitter_hash = models.CharField(max_length=64, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    close_reason = models.CharField(max_length=300, blank=True)
+    revision = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["-received_at"]
+        indexes = [
+            models.Index(fields=["firm", "status", "received_at"]),
+            models.Index(fields=["firm", "owner", "status"]),
+            models.Index(fields=["firm", "submitter_hash", "received_at"]),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @staticmethod
+    def scope_filter(scope) -> Q:
+        """Firm members and the intake staff of the firm's engagement."""
+        if scope.is_firm_member or scope.has_function("intake"):
+            return Q()
+        return Q(pk__in=[])
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN_STATUSES
+
+
+class LeadNote(TenantModel):
+    class Kind(models.TextChoices):
+        NOTE = "note", "Note"
+        CALL = "call", "Phone call"
+        EMAIL = "email", "E-mail"
+        TEXT = "text", "Text message"
+        STATUS = "status", "Status change"
+
+    lead = models.ForeignKey(Lead, on_delete=models.CASCADE, related_name="notes")
+    kind = models.CharField(max_length=8, choices=Kind.choices, default=Kind.NOTE)
+    text = models.TextField()
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["created_at"]
+
+    @staticmethod
+    def scope_filter(scope) -> Q:
+        return Q(lead__in=Lead.objects.in_scope(scope).values("pk"))
+
+
+class Booking(TenantModel):
+    """A consultation slot asked for by a visitor. It is a request until the
+    lead's conflict screen is cleared; then it is confirmed and on the
+    attorney's calendar. One live booking per attorney and start time."""
+
+    class Status(models.TextChoices):
+        REQUESTED = "requested", "Requested"
+        CONFIRMED = "confirmed", "Confirmed"
+        CANCELLED = "cancelled", "Cancelled"
+
+    lead = models.ForeignKey(Lead, on_delete=models.CASCADE, related_name="bookings")
+    attorney = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    start = models.DateTimeField()
+    end = models.DateTimeField()
+    visitor_time_zone = models.CharField(max_length=64, blank=True)
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.REQUESTED
+    )
+    event = models.ForeignKey(
+        "scheduling.Event",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["start"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["attorney", "start"],
+                condition=Q(status__in=["requested", "confirmed"]),
+                name="one_live_booking_per_slot",
+            )
+        ]
+        indexes = [models.Index(fields=["firm", "attorney", "start"])]
+
+    @staticmethod
+    def scope_filter(scope) -> Q:
+        return Q(lead__in=Lead.objects.in_scope(scope).values("pk"))
+
+
+class ReceptionSettings(TenantModel):
+    """How reception routes a firm's messages."""
+
+    on_call = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Told at once of every urgent message, day or night.",
+    )
+    escalate_after_minutes = models.PositiveIntegerField(
+        default=60,
+        help_text="A message nobody acknowledged by then goes to the escalation "
+        "contact.",
+    )
+    escalate_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["firm"], name="one_reception_settings")
+        ]
+
+    @staticmethod
+    def scope_filter(scope) -> Q:
+        if scope.is_firm_member or scope.has_function("reception"):
+            return Q()
+        return Q(pk__in=[])
+
+
+class CallLog(TenantModel):
+    class Urgency(models.TextChoices):
+        NORMAL = "normal", "Normal"
+        URGENT = "urgent", "Urgent"
+
+    caller_name = models.CharField(max_length=200)
+    number = models.CharField(max_length=32, blank=True, help_text="E.164")
+    received_at = models.DateTimeField()
+    matter = models.ForeignKey(
+        "matters.Matter",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    lead = models.ForeignKey(
+        Lead, null=True, blank=True, on_delete=models.SET_NULL, related_name="calls"
+    )
+    message = models.TextField()
+    urgency = models.CharField(
+        max_length=6, choices=Urgency.choices, default=Urgency.NORMAL
+    )
+    callback_wanted = models.BooleanField(default=True)
+    taken_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    escalated_at = models.DateTimeField(null=True, blank=True)
+    escalated_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-received_at"]
+        indexes = [
+            models.Index(fields=["firm", "recipient", "acknowledged_at"]),
+            models.Index(fields=["firm", "received_at"]),
+        ]
+
+    def __str__(self):
+        return f"{self.caller_name} at {self.received_at:%Y-%m-%d %H:%M}"
+
+    @staticmethod
+    def scope_filter(scope) -> Q:
+        """Firm members see the firm's messages (not on screened matters);
+        reception staff see the messages they took."""
+        if scope.is_firm_member:
+            if not scope.screened_matter_ids:
+                return Q()
+            return ~Q(matter_id__in=scope.screened_matter_ids) | Q(matter__isnull=True)
+        if scope.has_function("reception"):
+            return Q(taken_by=scope.user)
+        return Q(pk__in=[])
+
+
+class FeedbackRequest(TenantModel):
+    class Kind(models.TextChoices):
+        CONSULTATION = "consultation", "After a consultation"
+        MATTER_OPENED = "matter_opened", "After the matter opened"
+
+    kind = models.CharField(max_length=14, choices=Kind.choices)
+    lead = models.ForeignKey(
+        Lead, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    matter = models.ForeignKey(
+        "matters.Matter",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    booking = models.ForeignKey(
+        Booking, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    email = models.EmailField()
+    name = models.CharField(max_length=200, blank=True)
+    token = models.CharField(max_length=64, unique=True, default=new_token)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    rating = models.PositiveSmallIntegerField(null=True, blank=True)
+    comment = models.TextField(blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "lead"],
+                condition=Q(lead__isnull=False),
+                name="one_feedback_per_lead_and_kind",
+            ),
+            models.CheckConstraint(
+                condition=Q(rating__isnull=True) | Q(rating__gte=1, rating__lte=5),
+                name="rating_one_to_five",
+            ),
+        ]
+
+    @staticmethod
+    def scope_filter(scope) -> Q:
+        if scope.is_firm_member:
+            return Q()
+        return Q(pk__in=[])

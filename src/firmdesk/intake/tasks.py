@@ -1,0 +1,359 @@
+"""Background work of intake: telling the team about a new lead, e-mails to
+visitors (each at least once, with a stable Message-ID), screening leads whose
+screen did not run at arrival, the first-response alarm, confirming bookings
+whose screen was cleared on the conflicts page, and feedback requests after
+consultations. Every job is keyed, so a retry or a second worker changes
+nothing.
+"""
+
+import datetime
+import logging
+
+from django.conf import settings
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django_tasks import task
+
+from firmdesk.audit.services import audit_record
+from firmdesk.engagements.models import Assignment
+from firmdesk.jobs.schedule import Due, due_work, scheduled
+from firmdesk.jobs.services import deliver_at_least_once, run_once
+from firmdesk.notify.services import notify
+from firmdesk.orgs.models import Membership, Organization
+
+from . import services
+from .models import Booking, FeedbackRequest, Lead
+
+MINUTE = datetime.timedelta(minutes=1)
+logger = logging.getLogger(__name__)
+
+
+def _firms():
+    return Organization.objects.filter(kind=Organization.Kind.FIRM)
+
+
+def lead_url(lead: Lead) -> str:
+    return reverse(
+        "lead_detail", kwargs={"firm_slug": lead.firm.slug, "lead_id": lead.public_id}
+    )
+
+
+def intake_people(lead: Lead) -> set:
+    """Who answers the lead: its owner, else the engagement's current intake
+    staff, else the firm's admins."""
+    if lead.owner_id:
+        return {lead.owner}
+    people = set()
+    if lead.engagement_id:
+        today = timezone.localdate(timezone=lead.firm.tz)
+        for a in (
+            Assignment.objects.for_firm(lead.firm)
+            .filter(engagement_id=lead.engagement_id)
+            .select_related("user")
+        ):
+            if "intake" in (a.functions or []) and a.is_current(today):
+                people.add(a.user)
+    if not people:
+        people = {
+            m.user
+            for m in Membership.objects.filter(
+                organization=lead.firm, is_active=True
+            ).select_related("user")
+            if "firm_admin" in (m.roles or [])
+        }
+    return people
+
+
+@task()
+def announce_lead(lead_id: int) -> int:
+    lead = Lead.unscoped.select_related("firm", "owner").filter(pk=lead_id).first()
+    if lead is None:
+        return 0
+    due = (
+        timezone.localtime(lead.response_due_at, lead.firm.tz)
+        if lead.response_due_at
+        else None
+    )
+    told = 0
+    for person in intake_people(lead):
+        if notify(
+            user=person,
+            firm=lead.firm,
+            kind="intake.lead",
+            title=f"New inquiry: {lead.name}",
+            body=f"{lead.get_source_display()}. "
+            + (
+                f"Answer by {due:%a %d %b %H:%M} ({lead.firm.time_zone})."
+                if due
+                else ""
+            ),
+            url=lead_url(lead),
+            key=f"intake.lead:{lead.pk}:{person.pk}",
+        ):
+            told += 1
+    return told
+
+
+@task()
+def send_submission_confirmation(lead_id: int) -> bool:
+    lead = Lead.unscoped.select_related("firm", "form").filter(pk=lead_id).first()
+    if lead is None or not lead.email:
+        return False
+
+    def send(delivery_id: str) -> None:
+        text = (lead.form.confirmation if lead.form else "") or (
+            "Thank you for contacting us. We have your inquiry and will answer "
+            "you shortly. This message is not legal advice, and contacting us does "
+            "not make us your lawyers."
+        )
+        path = reverse("public_booking_for_lead", kwargs={"token": lead.token})
+        book = f"{settings.FIRMDESK_BASE_URL}{path}"
+        services.send_mail_to_visitor(
+            firm=lead.firm,
+            to=lead.email,
+            subject=f"{lead.firm.name}: we have your inquiry",
+            body=f"Dear {lead.name},\n\n{text}\n\nTo book a consultation: {book}\n\n"
+            f"— {lead.firm.name}",
+            key=delivery_id,
+        )
+
+    return deliver_at_least_once(f"intake.confirmation:{lead.pk}", send=send)
+
+
+@task()
+def send_booking_confirmation(booking_id: int) -> bool:
+    booking = (
+        Booking.unscoped.select_related("lead", "attorney", "firm")
+        .filter(pk=booking_id, status=Booking.Status.CONFIRMED)
+        .first()
+    )
+    if booking is None or not booking.lead.email:
+        return False
+    zone_name = booking.visitor_time_zone or booking.firm.time_zone
+    try:
+        zone = timezone.zoneinfo.ZoneInfo(zone_name)
+    except Exception:
+        zone, zone_name = booking.firm.tz, booking.firm.time_zone
+    local = booking.start.astimezone(zone)
+
+    def send(delivery_id: str) -> None:
+        services.send_mail_to_visitor(
+            firm=booking.firm,
+            to=booking.lead.email,
+            subject=f"{booking.firm.name}: your consultation is confirmed",
+            body=(
+                f"Dear {booking.lead.name},\n\nYour consultation with "
+                f"{booking.attorney.full_name} is confirmed for "
+                f"{local:%A %d %B %Y at %H:%M} ({zone_name}).\n\n— {booking.firm.name}"
+            ),
+            key=delivery_id,
+        )
+
+    return deliver_at_least_once(f"intake.booking:{booking.pk}", send=send)
+
+
+@task()
+def send_feedback_request(request_id: int) -> bool:
+    request = (
+        FeedbackRequest.unscoped.select_related("firm").filter(pk=request_id).first()
+    )
+    if request is None or request.answered_at is not None:
+        return False
+    path = reverse("public_feedback", kwargs={"token": request.token})
+    link = f"{settings.FIRMDESK_BASE_URL}{path}"
+    what = (
+        "your consultation"
+        if request.kind == FeedbackRequest.Kind.CONSULTATION
+        else "how we opened your matter"
+    )
+
+    def send(delivery_id: str) -> None:
+        services.send_mail_to_visitor(
+            firm=request.firm,
+            to=request.email,
+            subject=f"{request.firm.name}: how did we do?",
+            body=(
+                f"Dear {request.name or 'client'},\n\nCould you tell us, in a minute, "
+                f"how you found {what}? One rating and a comment if you like:\n\n"
+                f"{link}\n\n— {request.firm.name}"
+            ),
+            key=delivery_id,
+        )
+
+    sent = deliver_at_least_once(f"intake.feedback:{request.pk}", send=send)
+    if sent:
+        FeedbackRequest.unscoped.filter(pk=request.pk).update(sent_at=timezone.now())
+    return sent
+
+
+@scheduled(every=MINUTE)
+@task()
+def screen_waiting_leads() -> int:
+    """Leads whose screen did not run at arrival (the search failed, the
+    process died) are screened now."""
+    done = 0
+    cutoff = timezone.now() - MINUTE
+    for firm in _firms():
+        for lead in Lead.objects.for_firm(firm).filter(
+            conflict_check__isnull=True, received_at__lte=cutoff
+        )[:200]:
+            try:
+                services.lead_screen(lead)
+                done += 1
+            except Exception:
+                # One lead that cannot be screened must not hold up the rest;
+                # it is tried again on the next run, and the log says why.
+                logger.exception("Screening lead %s failed", lead.pk)
+    return done
+
+
+@scheduled(every=MINUTE)
+@task()
+def confirm_cleared_bookings() -> int:
+    """Requests whose lead's screen an attorney cleared on the conflicts page."""
+    done = 0
+    for firm in _firms():
+        leads = (
+            Lead.objects.for_firm(firm)
+            .filter(
+                bookings__status=Booking.Status.REQUESTED,
+                conflict_check__decision__in=["clear", "waived"],
+            )
+            .distinct()
+        )
+        for lead in leads:
+            done += services.bookings_confirm(lead=lead, actor=None)
+    return done
+
+
+@due_work
+def lead_response_alarms(now):
+    warn = datetime.timedelta(minutes=settings.FIRMDESK_SLA_WARNING_MINUTES)
+    for firm in _firms():
+        rows = (
+            Lead.objects.for_firm(firm)
+            .filter(
+                first_response_at__isnull=True,
+                status=Lead.Status.NEW,
+                response_due_at__isnull=False,
+                response_due_at__lte=now + warn,
+            )
+            .filter(
+                Q(sla_warned_at__isnull=True)
+                | Q(response_due_at__lte=now, sla_breached_at__isnull=True)
+            )
+            .values_list("pk", "response_due_at", "sla_warned_at", "sla_breached_at")
+        )
+        for pk, due, warned, breached in rows:
+            stamp = due.isoformat()
+            if due <= now and breached is None:
+                yield Due(
+                    "intake.lead-breach", str(pk), due, lead_alarm, (pk, stamp, True)
+                )
+            elif warned is None and due > now:
+                yield Due(
+                    "intake.lead-warning",
+                    str(pk),
+                    due - warn,
+                    lead_alarm,
+                    (pk, stamp, False),
+                )
+
+
+@task()
+def lead_alarm(lead_id: int, stamp: str, breach: bool) -> bool:
+    kind = "breach" if breach else "warning"
+    with run_once(f"intake.lead-{kind}:{lead_id}:{stamp}") as first_time:
+        if not first_time:
+            return False
+        lead = (
+            Lead.unscoped.select_for_update(of=("self",))
+            .select_related("firm", "owner")
+            .filter(pk=lead_id)
+            .first()
+        )
+        if (
+            lead is None
+            or lead.first_response_at is not None
+            or lead.response_due_at is None
+            or lead.response_due_at.isoformat() != stamp
+        ):
+            return False
+        now = timezone.now()
+        if breach:
+            lead.sla_breached_at = now
+            lead.sla_warned_at = lead.sla_warned_at or now
+        else:
+            lead.sla_warned_at = now
+        lead.save(update_fields=["sla_warned_at", "sla_breached_at"])
+        if breach:
+            audit_record(
+                org=lead.firm,
+                actor=None,
+                action="intake.first_response_breached",
+                obj=lead,
+                summary=f"No first response to {lead.name} by the agreed time",
+            )
+        people = intake_people(lead)
+        if breach and lead.engagement_id:
+            engagement = lead.engagement
+            people |= {engagement.firm_primary_contact} - {None}
+        local = timezone.localtime(lead.response_due_at, lead.firm.tz)
+        for person in people:
+            notify(
+                user=person,
+                firm=lead.firm,
+                kind=f"intake.first_response_{kind}",
+                title=(
+                    f"Not answered in time: {lead.name}"
+                    if breach
+                    else f"Answer soon: {lead.name}"
+                ),
+                body=f"First response due {local:%a %d %b %H:%M} "
+                f"({lead.firm.time_zone}).",
+                url=lead_url(lead),
+                key=f"intake.lead-{kind}:{lead.pk}:{stamp}:{person.pk}",
+            )
+    return True
+
+
+@due_work
+def consultation_feedback(now):
+    """Once a confirmed consultation is over, ask the visitor how it went."""
+    for firm in _firms():
+        rows = (
+            Booking.objects.for_firm(firm)
+            .filter(
+                status=Booking.Status.CONFIRMED,
+                end__lte=now,
+                end__gt=now - datetime.timedelta(days=3),
+            )
+            .exclude(lead__email="")
+            .values_list("pk", "end")
+        )
+        for pk, end in rows:
+            yield Due("intake.consultation-feedback", str(pk), end, ask_feedback, (pk,))
+
+
+@task()
+def ask_feedback(booking_id: int) -> bool:
+    booking = (
+        Booking.unscoped.select_related("lead", "firm").filter(pk=booking_id).first()
+    )
+    if booking is None or booking.status != Booking.Status.CONFIRMED:
+        return False
+    made = services.feedback_request(
+        firm=booking.firm,
+        kind=FeedbackRequest.Kind.CONSULTATION,
+        email=booking.lead.email,
+        name=booking.lead.name,
+        lead=booking.lead,
+        booking=booking,
+    )
+    return made is not None
+
+
+# Reception's due work (escalations, the morning summary) lives in its own module;
+# importing it here registers it with the schedule the worker runs.
+from . import reception_tasks  # noqa: E402, F401
