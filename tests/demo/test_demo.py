@@ -36,6 +36,9 @@ from firmdesk.matters.models import (
 from firmdesk.orgs.models import Membership, Organization, StaffProfile, User
 from firmdesk.work.models import Task
 
+# The five being worked on, the one opened for the lead retained through intake
+# (demo_intake), and the firm's past.
+HALE_MATTERS = 6 + PAST_MATTERS
 SECRET_IN_LINK = re.compile(
     r"otpauth://totp/FirmDesk%3A(\S+?)%40(\S+?)\?secret=([A-Z2-7]+)"
 )
@@ -92,8 +95,9 @@ def test_loading_the_demo_twice_creates_nothing_the_second_time(db):
     assert first["users"] == len(PEOPLE) + 1
     assert first["organisations"] == 4
     assert first["engagements"] == 3
-    # Nine working matters, and each firm's past loaded as pre-existing.
-    assert first["matters"] == 9 + 2 * PAST_MATTERS
+    # Nine working matters, the one opened for the lead retained at Hale &
+    # Ortiz, and each firm's past loaded as pre-existing.
+    assert first["matters"] == 10 + 2 * PAST_MATTERS
     assert 400 <= first["contacts"] <= 600
     assert first["agreements"] == first["assignments"] == 7
 
@@ -166,7 +170,7 @@ def test_assistant_sees_only_the_matters_granted_to_them(demo):
     brandt = resolve_scope(assistant, demo["brandt-kimura"])
     assert matter_numbers(Matter.objects.in_scope(hale)) == {"0001", "0002", "0004"}
     assert matter_numbers(Matter.objects.in_scope(brandt)) == {"0001"}
-    assert Matter.objects.for_firm(demo["hale-ortiz"]).count() == 5 + PAST_MATTERS
+    assert Matter.objects.for_firm(demo["hale-ortiz"]).count() == HALE_MATTERS
 
 
 def test_paralegal_sees_other_matters_than_the_assistant(demo):
@@ -184,7 +188,7 @@ def test_assistant_sees_a_task_on_a_matter_not_granted_but_not_the_matter(demo):
 def test_firm_people_see_every_matter_of_their_own_firm_only(demo):
     attorney = person("attorney@hale-ortiz.example")
     scope = resolve_scope(attorney, demo["hale-ortiz"])
-    assert Matter.objects.in_scope(scope).count() == 5 + PAST_MATTERS
+    assert Matter.objects.in_scope(scope).count() == HALE_MATTERS
     assert resolve_scope(attorney, demo["brandt-kimura"]) is None
 
 

@@ -64,6 +64,7 @@ from .contacts import (
     person_email,
     phone,
 )
+from .seed_intake import seed_leads
 from .seed_scheduling import seed_events
 from .seed_work import seed_playbooks, seed_tasks
 
@@ -887,6 +888,7 @@ SEEDERS: list[Callable[[SeedContext], None]] = [
     seed_tasks,
     seed_contacts,
     seed_events,
+    seed_leads,
 ]
 
 

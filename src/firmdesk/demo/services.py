@@ -49,6 +49,7 @@ from firmdesk.work import services as work_services
 from firmdesk.work.models import Playbook, PlaybookAcknowledgement, Review, Task
 
 from .contacts import CurrentMatter, Names, current_matters, demo_world, world_load
+from .demo_intake import intake_load
 from .demo_scheduling import calendar_load
 
 DEMO_PASSWORD = "demo-password-2026"
@@ -858,6 +859,7 @@ def demo_load() -> int:
         matters = loader.load_work(engagements)
         loader.load_contacts(matters)
         loader.created += calendar_load(loader, matters)
+        loader.created += intake_load(loader, matters)
     return loader.created
 
 
