@@ -182,6 +182,45 @@ def test_only_an_attorney_decides_the_screen(
     assert services.screen_cleared(lead)
 
 
+def test_a_closed_leads_screen_is_not_decided_again(
+    firm, engagement, attorney, intake_specialist
+):
+    lead = take_lead(firm, intake_specialist)
+    services.lead_decline(
+        scope=scope_of(intake_specialist, firm),
+        lead=lead,
+        actor=intake_specialist,
+        reason="Outside our practice areas",
+    )
+    lead.refresh_from_db()
+    with pytest.raises(ServiceError, match="closed"):
+        services.lead_decide_conflict(
+            scope=scope_of(attorney, firm), lead=lead, decision="clear"
+        )
+    assert lead.conflict_check.decision == ConflictCheck.Decision.PENDING
+
+
+def test_a_lead_goes_only_to_someone_who_may_work_it(
+    firm, engagement, attorney, intake_specialist, assistant, outsider
+):
+    lead = take_lead(firm, intake_specialist)
+    scope = scope_of(intake_specialist, firm)
+    # The scheduling assistant serves the firm but not its intake; the
+    # outsider is another firm's attorney.
+    for person in (assistant, outsider):
+        with pytest.raises(ServiceError, match="does not work this firm's leads"):
+            services.lead_assign(
+                scope=scope, lead=lead, actor=intake_specialist, owner=person
+            )
+    lead.refresh_from_db()
+    assert lead.owner == intake_specialist
+    services.lead_assign(
+        scope=scope, lead=lead, actor=intake_specialist, owner=attorney
+    )
+    lead.refresh_from_db()
+    assert lead.owner == attorney
+
+
 # --- The alarm before a breach --------------------------------------------------------
 
 

@@ -429,6 +429,10 @@ def lead_decide_conflict(*, scope, lead: Lead, decision: str, note: str = ""):
     requests are confirmed at once."""
     if lead.conflict_check is None:
         raise ServiceError("The conflict screen has not run yet; try again shortly.")
+    if not lead.is_open:
+        raise ServiceError(
+            "This lead is closed; run a new conflict check if the person comes back."
+        )
     check = conflicts.conflict_decide(
         scope=scope, check=lead.conflict_check, decision=decision, note=note
     )
@@ -578,7 +582,18 @@ def lead_checklist(*, scope, lead: Lead, actor, done: list[str], revision=None):
 
 
 def lead_assign(*, scope, lead: Lead, actor, owner) -> Lead:
+    """Give the lead to someone who may work it (or to no one)."""
+    from firmdesk.access.scope import resolve_scope
+
     _require_intake(scope)
+    if owner is not None:
+        theirs = resolve_scope(owner, lead.firm)
+        if theirs is None or not may_work_leads(theirs):
+            raise ServiceError(
+                f"{owner.full_name} does not work this firm's leads. Choose someone "
+                "of the firm or of its intake team.",
+                field="owner",
+            )
     with transaction.atomic():
         lead = _locked(lead)
         lead.owner = owner
