@@ -67,19 +67,30 @@ def shares(rows, field) -> dict:
     return {key: n / counts.total() for key, n in counts.items()}
 
 
+def near(share: float, expected: float, n: int) -> bool:
+    """Within four standard errors of a sample of n: the seed's draws move with
+    today's date, so a fixed tolerance fails on some days for a small firm
+    (115 leads drew 42 % web forms against 55 % on 2026-11-27)."""
+    return abs(share - expected) <= 4 * (expected * (1 - expected) / n) ** 0.5
+
+
 def test_seeded_leads_come_in_realistic_proportions(leads, seeded):
     now = seeded
-    assert leads.count() >= 60
+    n = leads.count()
+    assert n >= 60
     sources = shares(leads, "source")
     total = sum(SOURCE_WEIGHTS.values())
     for source, weight in SOURCE_WEIGHTS.items():
-        assert abs(sources.get(source, 0) - weight / total) <= 0.08, sources
+        assert near(sources.get(source, 0), weight / total, n), sources
+    # Web forms stay the largest source.
+    assert max(sources, key=sources.get) == Lead.Source.WEB_FORM, sources
     statuses = shares(leads, "status")
-    assert 0.15 <= statuses[S.RETAINED] <= 0.25, statuses
-    assert 0.15 <= statuses[S.DECLINED] <= 0.35, statuses
-    assert 0.2 <= statuses[S.NO_RESPONSE] <= 0.4, statuses
+    # Of every 100 leads: 20 retained, 25 declined, 30 no response, 25 open.
+    assert near(statuses.get(S.RETAINED, 0), 0.20, n), statuses
+    assert near(statuses.get(S.DECLINED, 0), 0.25, n), statuses
+    assert near(statuses.get(S.NO_RESPONSE, 0), 0.30, n), statuses
     open_share = sum(statuses.get(s, 0) for s in Lead.OPEN_STATUSES)
-    assert 0.15 <= open_share <= 0.35, statuses
+    assert near(open_share, 0.25, n), statuses
     # Recent ones open, old ones closed.
     old = leads.filter(received_at__lt=now - 60 * DAY)
     assert old.exclude(status__in=Lead.OPEN_STATUSES).count() / old.count() >= 0.85

@@ -164,17 +164,20 @@ VERSION_TWO_NOTE = "Added the step the firm kept asking about in reviews."
 VERSION_TWO_ITEM = "Note in the matter file what was done and when."
 
 
-_CUMULATIVE: dict[int, tuple[list, list[float], float]] = {}
+# Keyed by id(); each entry keeps its dict alive, so no other dict can take
+# that id while the entry stands (an entry under a reused id of a freed dict
+# would hand back another table's keys).
+_CUMULATIVE: dict[int, tuple[dict, list, list[float], float]] = {}
 
 
 def weighted(rng: random.Random, weights: dict) -> object:
     """``rng.choices(weights, weights.values())[0]``, without rebuilding the
     cumulative weights on every call (it is called millions of times)."""
     known = _CUMULATIVE.get(id(weights))
-    if known is None or len(known[0]) != len(weights):
+    if known is None or known[0] is not weights or len(known[1]) != len(weights):
         keys, cumulative = list(weights), list(accumulate(weights.values()))
-        known = _CUMULATIVE[id(weights)] = (keys, cumulative, cumulative[-1])
-    keys, cumulative, total = known
+        known = _CUMULATIVE[id(weights)] = (weights, keys, cumulative, cumulative[-1])
+    _, keys, cumulative, total = known
     return keys[bisect(cumulative, rng.random() * total)]
 
 
