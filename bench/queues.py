@@ -387,6 +387,12 @@ class Requests:
             ["open", "overdue", "in_progress", "submitted", "returned", "done"],
             [50, 15, 12, 10, 8, 5],
         )[0]
+        if params["status"] == "done":
+            # Finished work by when it was finished: most keep the page's
+            # default (the last 30 days), some look further back.
+            window = rng.choices(["", "90", "365", "any"], [80, 12, 6, 2])[0]
+            if window:
+                params["finished"] = window
         params["sort"] = rng.choices(
             ["due", "priority", "created", "firm", "title"], [55, 15, 15, 8, 7]
         )[0]
@@ -450,8 +456,24 @@ def time_selectors(requests: Requests, count: int):
             queries.append(len(captured))
             sizes.append(total)
             scoping.append(scoped)
+            SLOW[queue].append((times[-1], args[0].pk, args[2], args[3], total))
         results[queue] = (times, queries, sizes, scoping)
     return results
+
+
+SLOW: dict[str, list] = {queue: [] for queue in ("mine", "team", "review")}
+
+
+def print_slowest(n: int) -> None:
+    """The n slowest selector requests of each queue, with what was asked."""
+    for queue, rows in SLOW.items():
+        say(f"\n--- {queue}: the {n} slowest requests")
+        for elapsed, user_id, params, only_mine, total in sorted(rows)[::-1][:n]:
+            mine = " mine" if only_mine else ""
+            say(
+                f"  {elapsed * 1000:7.1f} ms  user {user_id}{mine}  "
+                f"{total:>5} rows  {params}"
+            )
 
 
 def pages_exist(slug: str) -> bool:
@@ -537,6 +559,13 @@ def main() -> None:
     parser.add_argument(
         "--explain", action="store_true", help="Print the queues' query plans."
     )
+    parser.add_argument(
+        "--slowest",
+        type=int,
+        default=0,
+        metavar="N",
+        help="Print the N slowest requests of each queue and what they asked.",
+    )
     args = parser.parse_args()
     command = " ".join(
         [
@@ -567,6 +596,8 @@ def main() -> None:
             explain(requests)
         say(f"Timing {args.requests} requests per queue through the selectors …")
         selectors = time_selectors(requests, args.requests)
+        if args.slowest:
+            print_slowest(args.slowest)
         if pages_exist(requests.slugs[0]):
             say(f"Timing {args.requests} requests per queue through the pages …")
             pages = time_pages(requests, args.requests)

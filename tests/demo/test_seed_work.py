@@ -124,6 +124,15 @@ def test_seeded_task_histories_are_in_lifecycle_order(work):
             assert task.completed_at is not None
         if task.status in ("open", "in_progress", "returned", "cancelled"):
             assert task.submitted_at is None and task.approved_at is None
+        # Finished when last approved, done or cancelled; never while open.
+        if task.status == "done":
+            assert task.closed_at == task.completed_at
+        elif task.status == "approved":
+            assert task.closed_at == task.approved_at
+        elif task.status == "cancelled":
+            assert task.created_at <= task.closed_at <= now
+        else:
+            assert task.closed_at is None
         ticked = task.checklist_done
         if task.status in ("done", "approved", "submitted"):
             assert ticked == len(task.checklist) > 0

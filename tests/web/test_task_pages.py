@@ -453,6 +453,96 @@ def test_task_list_filters_and_htmx_gets_only_the_table(
     assert "<html" not in body and "Nobody&#x27;s" in body and "Late one" not in body
 
 
+def test_finished_work_is_listed_by_when_it_was_finished(
+    firm, other_firm, matter, other_matter, attorney, assistant
+):
+    """Done, approved and cancelled work shows the last 30 days unless asked for
+    more; open work is listed whatever its age."""
+    now = timezone.now()
+    days = datetime.timedelta(days=1)
+    for title, status, closed in (
+        ("Filed last week", "done", now - 7 * days),
+        ("Filed in the spring", "done", now - 200 * days),
+        ("Approved two months ago", "approved", now - 60 * days),
+        ("Cancelled yesterday", "cancelled", now - days),
+    ):
+        f.task(
+            firm,
+            matter=matter,
+            assignee=assistant,
+            title=title,
+            status=status,
+            closed_at=closed,
+            created_at=closed - days,
+        )
+    f.task(firm, matter=matter, assignee=assistant, title="Still open from March")
+    f.task(
+        other_firm,
+        matter=other_matter,
+        assignee=assistant,
+        title="Brandt filing",
+        status="done",
+        closed_at=now - 3 * days,
+    )
+
+    def titles(url, **params):
+        body = client.get(url, params).content.decode()
+        return {
+            t
+            for t in (
+                "Filed last week",
+                "Filed in the spring",
+                "Approved two months ago",
+                "Cancelled yesterday",
+                "Still open from March",
+                "Brandt filing",
+            )
+            if t in body
+        }
+
+    client = signed_in(attorney)
+    url = reverse("task_list", args=[firm.slug])
+    assert titles(url, status="done") == {"Filed last week"}
+    assert titles(url, status="done", finished="365") == {
+        "Filed last week",
+        "Filed in the spring",
+    }
+    assert titles(url, status="approved") == set()
+    assert titles(url, status="approved", finished="90") == {"Approved two months ago"}
+    assert titles(url, status="all") == {
+        "Filed last week",
+        "Cancelled yesterday",
+        "Still open from March",
+    }
+    assert titles(url, status="all", finished="any") == {
+        "Filed last week",
+        "Filed in the spring",
+        "Approved two months ago",
+        "Cancelled yesterday",
+        "Still open from March",
+    }
+    # A window nobody offers falls back to the default rather than failing.
+    assert titles(url, status="done", finished="7000") == {"Filed last week"}
+    # The assistant's queue across both firms uses the same window.
+    client = signed_in(assistant)
+    mine = titles(reverse("queue_mine"), status="done")
+    assert mine == {"Filed last week", "Brandt filing"}
+
+
+def test_finishing_a_task_records_when(firm, matter, attorney, assistant):
+    task = f.task(firm, matter=matter, assignee=assistant, requester=attorney)
+    assert task.closed_at is None
+    client = signed_in(attorney)
+    response = client.post(
+        action_url(task, "cancel"),
+        {"reason": "Client settled", "revision": task.revision},
+    )
+    assert response.status_code == 303
+    task.refresh_from_db()
+    assert task.status == "cancelled"
+    assert abs(timezone.now() - task.closed_at) < datetime.timedelta(minutes=1)
+
+
 def test_empty_task_list_says_what_to_do(firm, attorney):
     body = signed_in(attorney).get(reverse("task_list", args=[firm.slug]))
     assert "No tasks yet" in body.content.decode()

@@ -84,6 +84,18 @@ def test_delegated_work_goes_round_the_loop(ready, firm, matter, attorney, assis
     assert task.status == Task.Status.APPROVED
     assert task.rework_count == 1
     assert task.on_time is True
+    approved_at = task.closed_at
+    assert approved_at == task.approved_at
+
+    # Sent out a day later: finished when marked done, for the lists of
+    # finished work.
+    with time_machine.travel(task.approved_at + datetime.timedelta(days=1)):
+        task = services.task_complete(
+            scope=attorney_scope, task=task, revision=task.revision
+        )
+    task.refresh_from_db()
+    assert task.status == Task.Status.DONE
+    assert task.closed_at == task.completed_at > approved_at
 
 
 @time_machine.travel(TUESDAY_10AM, tick=False)

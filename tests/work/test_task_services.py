@@ -107,6 +107,7 @@ def test_declined_extra_cost_cancels_the_task_and_tells_the_requester(
 
     task.refresh_from_db()
     assert task.status == Task.Status.CANCELLED
+    assert task.closed_at == TUE_10AM_NY
     assert task.extra_cost == Task.ExtraCost.DECLINED
     assert task.cancel_reason == "Extra cost declined by the firm"
     assert task.assignee is None
@@ -271,7 +272,7 @@ def test_internal_work_without_review_is_done_when_handed_in(
     task = hand_in(task, nora, firm)
 
     assert task.status == Task.Status.DONE
-    assert task.completed_at == TUE_10AM_NY
+    assert task.completed_at == task.closed_at == TUE_10AM_NY
     assert task.on_time is True
     assert told(attorney, "task.submitted") == []
 
@@ -361,7 +362,7 @@ def test_on_time_compares_the_approved_hand_in_with_the_due_time(
     )
 
     task.refresh_from_db()
-    assert task.approved_at == utc(2026, 11, 17, 20, 0)
+    assert task.approved_at == task.closed_at == utc(2026, 11, 17, 20, 0)
     assert task.on_time is on_time
 
 

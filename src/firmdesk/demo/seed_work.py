@@ -560,6 +560,7 @@ class TaskPlanner:
                 checklist=_checklist(items, ticked),
                 cancel_reason=rng.choice(CANCEL_REASONS),
                 updated_at=cancelled,
+                closed_at=cancelled,
                 revision=2,
             )
             return
@@ -577,6 +578,7 @@ class TaskPlanner:
                 status=S.DONE,
                 first_response_at=min(first, completed),
                 completed_at=completed,
+                closed_at=completed,
                 updated_at=completed,
                 revision=4,
             )
@@ -605,6 +607,8 @@ class TaskPlanner:
         f["updated_at"] = last
         f["revision"] = 5 + 3 * rounds
         _clamp(planned, now)
+        if f["status"] in Task.FINISHED_STATUSES:
+            f["closed_at"] = f.get("completed_at") or f["approved_at"]
 
     def _rounds(self, planned, first, submitted, rounds) -> list[datetime.datetime]:
         """Returns for ``rounds`` rounds between the first response and the final

@@ -73,6 +73,15 @@ STATUS_FILTERS = [
     *Task.Status.choices,
     ("all", "Any status"),
 ]
+# Finished work (approved, done, cancelled) is shown by when it was finished: a
+# queue is for work in hand, and the default keeps it to what is recent.
+FINISHED_WINDOWS = [
+    ("30", "Last 30 days"),
+    ("90", "Last 90 days"),
+    ("365", "Last 12 months"),
+    ("any", "Any time"),
+]
+DEFAULT_FINISHED_WINDOW = "30"
 SORT_CHOICES = [
     ("due", "Due first"),
     ("priority", "Most urgent first"),
@@ -87,6 +96,11 @@ class TaskFilterForm(Styled, forms.Form):
 
     q = forms.CharField(label="Search", required=False, max_length=100)
     status = forms.ChoiceField(label="Status", choices=STATUS_FILTERS, required=False)
+    finished = forms.ChoiceField(
+        label="Finished work from",
+        choices=FINISHED_WINDOWS,
+        required=False,
+    )
     function = forms.ChoiceField(
         label="Kind of work", choices=_function_choices("Any kind"), required=False
     )
@@ -123,6 +137,7 @@ class TaskFilterForm(Styled, forms.Form):
         self.is_valid()
         data = {k: v for k, v in self.cleaned_data.items() if v not in ("", None)}
         data.setdefault("status", "open")
+        data.setdefault("finished", DEFAULT_FINISHED_WINDOW)
         data.setdefault("sort", "due")
         return data
 
@@ -132,7 +147,9 @@ class TaskFilterForm(Styled, forms.Form):
         return any(
             v
             for k, v in params.items()
-            if k not in ("status", "sort") or (k == "status" and v != "open")
+            if k not in ("status", "sort", "finished")
+            or (k == "status" and v != "open")
+            or (k == "finished" and v != DEFAULT_FINISHED_WINDOW)
         )
 
 

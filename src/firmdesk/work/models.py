@@ -280,6 +280,11 @@ class Task(TenantModel):
     submitted_at = models.DateTimeField(null=True, blank=True)
     approved_at = models.DateTimeField(null=True, blank=True)
     completed_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When it last became approved, done or cancelled; empty while open.",
+    )
     rework_count = models.PositiveIntegerField(default=0)
     sla_warned_at = models.DateTimeField(null=True, blank=True)
     sla_breached_at = models.DateTimeField(null=True, blank=True)
@@ -299,6 +304,8 @@ class Task(TenantModel):
             models.Index(fields=["firm", "status", "due_at"]),
             models.Index(fields=["firm", "engagement", "status", "due_at"]),
             models.Index(fields=["firm", "matter"]),
+            # Finished work is listed by a window ("the last 30 days").
+            models.Index(fields=["firm", "status", "closed_at"]),
             models.Index(
                 fields=["firm", "due_at"],
                 name="work_task_open_due",
@@ -321,6 +328,7 @@ class Task(TenantModel):
         return self.title
 
     OPEN_STATUSES = ("open", "in_progress", "submitted", "returned")
+    FINISHED_STATUSES = ("approved", "done", "cancelled")
     # The assignee's move: work not yet handed in.
     WORKING_STATUSES = ("open", "in_progress", "returned")
 

@@ -73,6 +73,21 @@ def _with_row_data(qs):
     )
 
 
+FINISHED_DAYS_DEFAULT = 30
+
+
+def finished_since(window, now: datetime.datetime) -> datetime.datetime | None:
+    """The start of the window of finished work a list shows: a number of days
+    ("30", the default when none is given), or None for "any"."""
+    if window == "any":
+        return None
+    try:
+        days = int(window) if window else FINISHED_DAYS_DEFAULT
+    except (TypeError, ValueError):
+        days = FINISHED_DAYS_DEFAULT
+    return now - datetime.timedelta(days=max(days, 1))
+
+
 def filter_tasks(qs, params: dict, *, now: datetime.datetime, user=None, scopes=()):
     """Apply the queue filters a page offers; unknown values are ignored.
 
@@ -86,6 +101,11 @@ def filter_tasks(qs, params: dict, *, now: datetime.datetime, user=None, scopes=
         qs = qs.filter(status__in=Task.WORKING_STATUSES, due_at__lt=now)
     elif status in Task.Status.values:
         qs = qs.filter(status=status)
+    since = finished_since(params.get("finished"), now)
+    if since is not None and status in Task.FINISHED_STATUSES:
+        qs = qs.filter(closed_at__gte=since)
+    elif since is not None and status == "all":
+        qs = qs.filter(Q(status__in=Task.OPEN_STATUSES) | Q(closed_at__gte=since))
     if params.get("function") in Function.values:
         qs = qs.filter(function=params["function"])
     if params.get("priority") in {"low", "normal", "high", "urgent"}:

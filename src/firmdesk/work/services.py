@@ -707,8 +707,9 @@ def extra_cost_decide(*, scope, task: Task, revision, approve: bool, now=None):
         else:
             task.extra_cost = Task.ExtraCost.DECLINED
             task.status = S.CANCELLED
+            task.closed_at = now
             task.cancel_reason = "Extra cost declined by the firm"
-            _save(task, "extra_cost", "extra_cost_decided_by", "status")
+            _save(task, "extra_cost", "extra_cost_decided_by", "status", "closed_at")
             task.save(update_fields=["cancel_reason"])
             _audit(scope, scope.user, task, "extra_cost_declined", "Declined")
             _tell(
@@ -805,8 +806,8 @@ def task_submit(*, scope, task: Task, revision, note: str = "", now=None) -> Tas
             fields.append("submitted_at")
         else:
             task.status = S.DONE
-            task.completed_at = now
-            fields.append("completed_at")
+            task.completed_at = task.closed_at = now
+            fields += ["completed_at", "closed_at"]
         _save(task, *fields)
         if note.strip():
             Comment.objects.for_firm(task.firm).create(
@@ -877,8 +878,8 @@ def task_review(
         )
         if approve:
             task.status = S.APPROVED
-            task.approved_at = now
-            _save(task, "status", "approved_at")
+            task.approved_at = task.closed_at = now
+            _save(task, "status", "approved_at", "closed_at")
             _audit(scope, scope.user, task, "approved", "Approved the work")
             _tell(
                 task.assignee,
@@ -921,13 +922,14 @@ def task_complete(*, scope, task: Task, revision, now=None) -> Task:
         if task.status != S.APPROVED:
             raise ServiceError("Only approved work can be marked done.")
         task.status = S.DONE
-        task.completed_at = now
-        _save(task, "status", "completed_at")
+        task.completed_at = task.closed_at = now
+        _save(task, "status", "completed_at", "closed_at")
         _audit(scope, scope.user, task, "completed", "Marked done")
     return task
 
 
-def task_cancel(*, scope, task: Task, revision, reason: str) -> Task:
+def task_cancel(*, scope, task: Task, revision, reason: str, now=None) -> Task:
+    now = now or timezone.now()
     if not _may_manage(scope, task):
         raise ServiceError("Only the firm's attorneys and the requester can cancel.")
     if not reason.strip():
@@ -939,7 +941,8 @@ def task_cancel(*, scope, task: Task, revision, reason: str) -> Task:
         task.status = S.CANCELLED
         task.cancel_reason = reason.strip()[:300]
         task.needs_routing = False
-        _save(task, "status", "cancel_reason", "needs_routing")
+        task.closed_at = now
+        _save(task, "status", "cancel_reason", "needs_routing", "closed_at")
         _audit(scope, scope.user, task, "cancelled", f"Cancelled: {reason.strip()}")
         if task.assignee_id and task.assignee_id != scope.user.pk:
             _tell(task.assignee, task, "task.cancelled", f"Cancelled: {task.title}")
