@@ -53,7 +53,7 @@ from django.conf import settings  # noqa: E402
 from django.db import connection, models, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
-from django.urls import Resolver404, resolve  # noqa: E402
+from django.urls import Resolver404, get_resolver, resolve  # noqa: E402
 from django.utils import timezone  # noqa: E402
 from django_otp import DEVICE_ID_SESSION_KEY  # noqa: E402
 from django_otp.plugins.otp_totp.models import TOTPDevice  # noqa: E402
@@ -63,6 +63,7 @@ from rich.progress import Progress  # noqa: E402
 
 from firmdesk.access.scope import firms_for_user, resolve_scope  # noqa: E402
 from firmdesk.common.paginator import CappedPaginator  # noqa: E402
+from firmdesk.common.runtime import tune_gc  # noqa: E402
 from firmdesk.demo.seed import (  # noqa: E402
     Scale,
     SeedContext,
@@ -138,6 +139,34 @@ def use_bench_database(keep: bool) -> tuple[str, str]:
 
 
 # --- Data ----------------------------------------------------------------------
+
+
+# Tasks are spread over 18 months; engagements have run for longer, so a firm's
+# outside work is spread over them too. The seed starts some engagements (pilots
+# above all) weeks ago, and then packs their share of a firm's 125,000 tasks into
+# those weeks: 287,000 tasks in the month of the first runs, a team finishing
+# 100,000 tasks in 30 days — not a firm that exists.
+ESTABLISHED_DAYS = 600
+
+
+def establish_engagements(ctx: SeedContext) -> None:
+    """Every live engagement active since before the tasks' history began, with
+    its staff assigned and their agreements signed since then."""
+    start = ctx.days_ago(ESTABLISHED_DAYS)
+    signed = datetime.datetime.combine(start, datetime.time(10), tzinfo=datetime.UTC)
+    live = [e for e in ctx.engagements.values() if e.status != Engagement.Status.ENDED]
+    for engagement in live:
+        engagement.status = Engagement.Status.ACTIVE
+        engagement.start_date = start
+        engagement.pilot_start = engagement.pilot_evaluation = None
+    Engagement.unscoped.bulk_update(
+        live, ["status", "start_date", "pilot_start", "pilot_evaluation"]
+    )
+    ids = [e.pk for e in live]
+    Assignment.unscoped.filter(engagement_id__in=ids).update(start_date=start)
+    ConfidentialityAgreement.unscoped.filter(engagement_id__in=ids).update(
+        signed_at=signed
+    )
 
 
 def widen_assignments(ctx: SeedContext) -> None:
@@ -317,6 +346,7 @@ def build(n: int, seed: int) -> dict[str, float]:
             seed_organisations,
             seed_people,
             seed_engagements,
+            establish_engagements,
             widen_assignments,
             seed_matters,
             seed_grants,
@@ -592,6 +622,9 @@ def main() -> None:
         tasks = Task.unscoped.count()
         backlog = Task.unscoped.filter(status__in=Task.OPEN_STATUSES).count()
         requests = Requests(args.seed)
+        # As the server does once it has loaded (firmdesk/wsgi.py).
+        get_resolver(settings.ROOT_URLCONF).url_patterns  # noqa: B018
+        tune_gc()
         if args.explain:
             explain(requests)
         say(f"Timing {args.requests} requests per queue through the selectors …")

@@ -12,3 +12,34 @@ def test_count_stops_at_the_cap_and_pages_still_work(firm):
     assert [t.title for t in capped.page(2).object_list] == ["Task 2", "Task 3"]
     exact = CappedPaginator(rows, 2, cap=10)
     assert exact.count == 7 and not exact.capped
+
+
+def test_a_page_read_by_its_keys_has_the_rows_in_order_with_their_related_data(
+    firm, matter, assistant, django_assert_num_queries
+):
+    """The page is found by keys, then read with select_related and
+    annotations: same rows, same order as one query, nothing read row by row."""
+    from firmdesk.work.selectors import _with_row_data
+
+    for n in range(9):
+        f.task(
+            firm,
+            matter=matter if n % 2 else None,
+            assignee=assistant,
+            title=f"Task {n % 3}",
+            priority=("urgent", "low", "normal")[n % 3],
+        )
+    rows = _with_row_data(Task.unscoped.filter(firm=firm)).order_by(
+        "priority_rank", "-title", "pk"
+    )
+    expected = list(rows)
+    paginator = CappedPaginator(rows, 4)
+    assert paginator.count == 9  # the count is a query of its own
+    with django_assert_num_queries(2):  # the keys, then the rows
+        first = paginator.page(1).object_list
+    got = first + paginator.page(2).object_list + paginator.page(3).object_list
+    assert [t.pk for t in got] == [t.pk for t in expected]
+    with django_assert_num_queries(0):
+        shown = [(t.firm.name, t.assignee.email, t.has_open_flag) for t in got]
+        numbers = [t.matter.number for t in got if t.matter_id]
+    assert len(shown) == 9 and len(numbers) == 4

@@ -304,8 +304,11 @@ class Task(TenantModel):
             models.Index(fields=["firm", "status", "due_at"]),
             models.Index(fields=["firm", "engagement", "status", "due_at"]),
             models.Index(fields=["firm", "matter"]),
-            # Finished work is listed by a window ("the last 30 days").
+            # Finished work is listed by a window ("the last 30 days"): the
+            # firm's list, an assistant's own queue, an engagement's team queue.
             models.Index(fields=["firm", "status", "closed_at"]),
+            models.Index(fields=["firm", "assignee", "status", "closed_at"]),
+            models.Index(fields=["firm", "engagement", "status", "closed_at"]),
             models.Index(
                 fields=["firm", "due_at"],
                 name="work_task_open_due",

@@ -42,4 +42,18 @@ class Migration(migrations.Migration):
                 name="work_task_firm_id_8dde2b_idx",
             ),
         ),
+        migrations.AddIndex(
+            model_name="task",
+            index=models.Index(
+                fields=["firm", "assignee", "status", "closed_at"],
+                name="work_task_firm_id_1a1275_idx",
+            ),
+        ),
+        migrations.AddIndex(
+            model_name="task",
+            index=models.Index(
+                fields=["firm", "engagement", "status", "closed_at"],
+                name="work_task_firm_id_674c18_idx",
+            ),
+        ),
     ]
