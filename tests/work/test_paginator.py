@@ -43,3 +43,15 @@ def test_a_page_read_by_its_keys_has_the_rows_in_order_with_their_related_data(
         shown = [(t.firm.name, t.assignee.email, t.has_open_flag) for t in got]
         numbers = [t.matter.number for t in got if t.matter_id]
     assert len(shown) == 9 and len(numbers) == 4
+
+
+def test_a_list_that_fits_on_one_page_is_read_in_one_query(
+    firm, django_assert_num_queries
+):
+    for n in range(3):
+        f.task(firm, title=f"Task {n}")
+    paginator = CappedPaginator(Task.unscoped.filter(firm=firm).order_by("-title"), 50)
+    assert paginator.count == 3
+    with django_assert_num_queries(1):
+        page = paginator.page(1)
+    assert [t.title for t in page.object_list] == ["Task 2", "Task 1", "Task 0"]

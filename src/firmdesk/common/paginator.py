@@ -45,6 +45,9 @@ class CappedPaginator(Paginator):
         top = bottom + self.per_page
         if top + self.orphans >= self.count:
             top = self.count
+        if self.count <= self.per_page + self.orphans:
+            # One page in all: nothing to narrow down, one query.
+            return self._get_page(list(rows), number, self)
         keys = list(rows.values_list("pk", flat=True)[bottom:top])
         found = {row.pk: row for row in rows.order_by().filter(pk__in=keys)}
         return self._get_page([found[k] for k in keys if k in found], number, self)

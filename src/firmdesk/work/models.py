@@ -308,7 +308,11 @@ class Task(TenantModel):
             # firm's list, an assistant's own queue, an engagement's team queue.
             models.Index(fields=["firm", "status", "closed_at"]),
             models.Index(fields=["firm", "assignee", "status", "closed_at"]),
-            models.Index(fields=["firm", "engagement", "status", "closed_at"]),
+            # Provider staff see only their functions: with the function in the
+            # index a team's finished work of one kind is read without the rest.
+            models.Index(
+                fields=["firm", "engagement", "status", "function", "closed_at"]
+            ),
             models.Index(
                 fields=["firm", "due_at"],
                 name="work_task_open_due",

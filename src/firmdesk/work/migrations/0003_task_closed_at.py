@@ -52,8 +52,8 @@ class Migration(migrations.Migration):
         migrations.AddIndex(
             model_name="task",
             index=models.Index(
-                fields=["firm", "engagement", "status", "closed_at"],
-                name="work_task_firm_id_674c18_idx",
+                fields=["firm", "engagement", "status", "function", "closed_at"],
+                name="work_task_firm_id_bc1d50_idx",
             ),
         ),
     ]
