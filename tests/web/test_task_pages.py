@@ -690,13 +690,16 @@ def test_list_pages_keep_a_fixed_number_of_queries(
     url = url_of(firm)
     client.get(url)
     counts = []
-    for n in (5, 55):
+    # 5 tasks: one page; 115 and 225 (half waiting for review): several, and a
+    # page is then found by its keys first, one query more. None grows with rows.
+    for n in (5, 110, 110):
         _add_tasks(firm, matter, engagement, assistant, attorney, n)
         with django_assert_max_num_queries(LIST_BOUND) as captured:
             response = client.get(url)
         assert response.status_code == 200
         counts.append(len(captured))
-    assert counts[0] == counts[1], counts
+    assert counts[1] == counts[2], counts
+    assert counts[0] in (counts[1], counts[1] - 1), counts
 
 
 def test_htmx_history_restore_gets_the_whole_page(firm, attorney):
