@@ -1,0 +1,51 @@
+"""The cells a task table makes in Python: the same link and the same words
+as the template tags they replace."""
+
+import datetime
+import zoneinfo
+
+from django.template import Context, Template
+from django.urls import reverse
+from django.utils import timezone
+
+from firmdesk.web.templatetags.work_tags import due_cell, task_href
+from firmdesk.work.models import Task
+from tests import factories as f
+
+NEW_YORK = zoneinfo.ZoneInfo("America/New_York")
+
+
+def test_task_href_is_the_tasks_page_in_each_firm(firm, other_firm):
+    for org in (firm, other_firm):
+        task = f.task(org, title="<b>Call</b>")
+        assert task_href(task) == reverse(
+            "task_detail", args=[org.slug, task.public_id]
+        )
+
+
+def test_due_cell_shows_the_viewers_time_and_lateness():
+    now = datetime.datetime(2026, 11, 27, 20, 0, tzinfo=datetime.UTC)
+    late = Task(due_at=now - datetime.timedelta(hours=3), status="open")
+    soon = Task(due_at=now + datetime.timedelta(days=2), status="in_progress")
+    handed_in = Task(due_at=now - datetime.timedelta(hours=1), status="submitted")
+    with timezone.override(NEW_YORK):
+        assert due_cell(late, now) == (
+            '<time datetime="2026-11-27T12:00:00-05:00">Nov 27, 12:00 PM EST</time>'
+            '<br><span class="small text-danger fw-semibold">late by 3 hours</span>'
+        )
+        assert due_cell(soon, now).endswith(
+            '<span class="small text-body-secondary">due in 2 days</span>'
+        )
+        # Handed in: no longer the assistant's clock to watch.
+        assert due_cell(handed_in, now) == (
+            '<time datetime="2026-11-27T14:00:00-05:00">Nov 27, 2:00 PM EST</time>'
+        )
+    assert due_cell(Task(due_at=None, status="open"), now) == "—"
+
+
+def test_the_table_template_renders_the_cells(firm):
+    task = f.task(firm, due_at=timezone.now() - datetime.timedelta(minutes=30))
+    html = Template(
+        "{% load work_tags %}<a href='{{ t|task_href }}'>x</a>{% due_cell t now %}"
+    ).render(Context({"t": task, "now": timezone.now()}))
+    assert f"/{task.public_id}/" in html and "late by 30 minutes" in html
