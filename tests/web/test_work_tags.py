@@ -8,7 +8,7 @@ from django.template import Context, Template
 from django.urls import reverse
 from django.utils import timezone
 
-from firmdesk.web.templatetags.work_tags import due_cell, task_href
+from firmdesk.web.templatetags.work_tags import due_cell, firm_href, task_href
 from firmdesk.work.models import Task
 from tests import factories as f
 
@@ -21,6 +21,7 @@ def test_task_href_is_the_tasks_page_in_each_firm(firm, other_firm):
         assert task_href(task) == reverse(
             "task_detail", args=[org.slug, task.public_id]
         )
+        assert firm_href(org) == reverse("firm_today", args=[org.slug])
 
 
 def test_due_cell_shows_the_viewers_time_and_lateness():
@@ -49,3 +50,20 @@ def test_the_table_template_renders_the_cells(firm):
         "{% load work_tags %}<a href='{{ t|task_href }}'>x</a>{% due_cell t now %}"
     ).render(Context({"t": task, "now": timezone.now()}))
     assert f"/{task.public_id}/" in html and "late by 30 minutes" in html
+
+
+def test_quick_select_renders_what_djangos_select_does():
+    from django import forms
+
+    from firmdesk.web.forms import QuickSelect
+
+    choices = [
+        ("", "Any <kind>"),
+        ("a&b", "A & B"),
+        ("Group", [("x", "X"), ("y", "Y")]),
+    ]
+    attrs = {"class": "form-select", "required": True, "disabled": False}
+    for value in ("", "a&b", "y", "missing"):
+        quick = QuickSelect(attrs=attrs, choices=choices).render("kind", value)
+        django = forms.Select(attrs=attrs, choices=choices).render("kind", value)
+        assert quick == "".join(line.strip() for line in django.splitlines())

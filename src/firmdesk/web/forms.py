@@ -2,6 +2,8 @@ import datetime
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.utils import flatatt
+from django.utils.html import format_html, format_html_join
 
 from firmdesk.engagements.models import Engagement
 from firmdesk.matters.models import MatterParty
@@ -26,6 +28,40 @@ class Styled:
                 field.error_messages["required"] = f"Fill in “{field.label}”."
             if getattr(field, "empty_label", None) == "---------":
                 field.empty_label = "Choose…"
+
+
+class QuickSelect(forms.Select):
+    """A single-choice list made in Python. Django renders each option through
+    templates; the seven lists above a task table cost about 5 ms a page that way
+    (bench/queues.py). The same HTML, without the whitespace between tags."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        parts = []
+        for group_name, options, _ in widget["optgroups"]:
+            shown = format_html_join(
+                "",
+                '<option value="{}"{}>{}</option>',
+                (
+                    (
+                        "" if o["value"] is None else str(o["value"]),
+                        flatatt(o["attrs"]),
+                        o["label"],
+                    )
+                    for o in options
+                ),
+            )
+            if group_name:
+                shown = format_html(
+                    '<optgroup label="{}">{}</optgroup>', group_name, shown
+                )
+            parts.append((shown,))
+        return format_html(
+            '<select name="{}"{}>{}</select>',
+            widget["name"],
+            flatatt(widget["attrs"]),
+            format_html_join("", "{}", parts),
+        )
 
 
 class DateInput(forms.DateInput):

@@ -7,7 +7,7 @@ from django.utils import timezone
 from firmdesk.orgs.models import Function
 from firmdesk.work.models import Flag, Priority, Review, Task
 
-from .forms import Styled
+from .forms import QuickSelect, Styled
 
 IN_HOUSE = "in_house"
 
@@ -120,6 +120,11 @@ class TaskFilterForm(Styled, forms.Form):
 
     def __init__(self, data, *, firms=None, assignee=True, sorts=SORT_CHOICES):
         super().__init__(data)
+        for field in self.fields.values():
+            if type(field.widget) is forms.Select:
+                field.widget = QuickSelect(
+                    attrs=field.widget.attrs, choices=field.widget.choices
+                )
         self.fields["q"].widget.attrs["placeholder"] = "Title or matter number"
         self.fields["sort"].choices = sorts
         if firms is None:

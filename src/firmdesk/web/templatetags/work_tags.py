@@ -6,7 +6,7 @@ import uuid
 
 from django import template
 from django.urls import get_script_prefix, reverse
-from django.utils import dateformat, timezone
+from django.utils import timezone
 from django.utils.html import format_html
 
 register = template.Library()
@@ -30,6 +30,17 @@ def task_href(task) -> str:
     return pattern.replace(str(_SAMPLE_ID), str(task.public_id))
 
 
+@functools.lru_cache(maxsize=4096)
+def _firm_url(prefix: str, firm_slug: str) -> str:
+    return reverse("firm_today", args=[firm_slug])
+
+
+@register.filter
+def firm_href(firm) -> str:
+    """The firm's front page, reversed once a firm."""
+    return _firm_url(get_script_prefix(), firm.slug)
+
+
 @register.simple_tag
 def due_cell(task, now):
     """The due time in the viewer's zone, and how late or how soon, for a row."""
@@ -40,7 +51,9 @@ def due_cell(task, now):
     shown = format_html(
         '<time datetime="{}">{}</time>',
         local.isoformat(),
-        dateformat.format(local, "M j, g:i A T"),
+        # Django's "M j, g:i A T"; strftime is a tenth of the time. Python leaves
+        # the C library in the "C" locale, so the month is always English.
+        local.strftime("%b %-d, %-I:%M %p %Z"),
     )
     if not phrase:
         return shown
