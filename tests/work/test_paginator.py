@@ -55,3 +55,26 @@ def test_a_list_that_fits_on_one_page_is_read_in_one_query(
     with django_assert_num_queries(1):
         page = paginator.page(1)
     assert [t.title for t in page.object_list] == ["Task 2", "Task 1", "Task 0"]
+
+
+def test_the_count_comes_with_the_keys_when_it_is_not_known_yet(
+    firm, django_assert_num_queries
+):
+    for n in range(12):
+        f.task(firm, title=f"Task {n:02d}")
+    rows = Task.unscoped.filter(firm=firm).order_by("title")
+    paginator = CappedPaginator(rows, 5, cap=10)
+    with django_assert_num_queries(2):  # keys with the count, then the rows
+        page = paginator.get_page(2)
+        assert [t.title for t in page.object_list] == [
+            f"Task {n:02d}" for n in range(5, 10)
+        ]
+        assert paginator.count == 11 and paginator.capped
+    # Past the end or not a number: the last page and the first, as Django's.
+    assert CappedPaginator(rows, 5).get_page(9).number == 3
+    assert CappedPaginator(rows, 5).get_page("x").number == 1
+    last = CappedPaginator(rows, 5).get_page(3)
+    assert [t.title for t in last.object_list] == ["Task 10", "Task 11"]
+    empty = CappedPaginator(rows.filter(title="Nothing like it"), 5)
+    with django_assert_num_queries(1):
+        assert list(empty.get_page(1).object_list) == [] and empty.count == 0

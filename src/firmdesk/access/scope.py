@@ -117,23 +117,31 @@ def resolve_scope(user, firm: Organization, *, today: datetime.date | None = Non
     return resolve_scopes(user, [firm], today=today).get(firm.pk)
 
 
-def resolve_scopes(user, firms, *, today: datetime.date | None = None) -> dict:
+def _active_memberships(user) -> list:
+    return list(
+        Membership.objects.filter(user=user, is_active=True).select_related(
+            "organization"
+        )
+    )
+
+
+def resolve_scopes(
+    user, firms, *, today: datetime.date | None = None, memberships=None
+) -> dict:
     """``resolve_scope`` for several firms at once: {firm pk: Scope} for the firms
     the user may act for, in a fixed number of queries however many firms (the
     cross-firm queues and the firm switcher resolve every firm on each request).
 
-    ``today`` defaults to each firm's own date.
+    ``today`` defaults to each firm's own date; ``memberships``, the user's
+    active memberships read in this request, saves reading them again.
     """
     if user is None or not user.is_authenticated or not user.is_active:
         return {}
     firms = [f for f in firms if f is not None and f.is_firm]
     if not firms:
         return {}
-    memberships = list(
-        Membership.objects.filter(user=user, is_active=True).select_related(
-            "organization"
-        )
-    )
+    if memberships is None:
+        memberships = _active_memberships(user)
     firm_roles = {
         m.organization_id: frozenset(m.roles) & FIRM_ROLES for m in memberships
     }
@@ -255,11 +263,8 @@ def firms_for_user(user, *, today: datetime.date | None = None) -> list[Scope]:
     """Every firm this user may act for now, one Scope each (the firm switcher)."""
     if user is None or not user.is_authenticated:
         return []
-    org_ids = set(
-        Membership.objects.filter(user=user, is_active=True).values_list(
-            "organization_id", flat=True
-        )
-    )
+    memberships = _active_memberships(user)
+    org_ids = {m.organization_id for m in memberships}
     candidate_firms = Organization.objects.filter(
         Q(pk__in=org_ids, kind=Organization.Kind.FIRM)
         | Q(
@@ -271,5 +276,5 @@ def firms_for_user(user, *, today: datetime.date | None = None) -> list[Scope]:
         )
     ).order_by("name")
     firms = list(candidate_firms)
-    found = resolve_scopes(user, firms, today=today)
+    found = resolve_scopes(user, firms, today=today, memberships=memberships)
     return [found[f.pk] for f in firms if f.pk in found]

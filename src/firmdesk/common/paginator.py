@@ -1,22 +1,23 @@
 from functools import cached_property
 
 from django.core.paginator import Paginator
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet, Window
 
 
 class CappedPaginator(Paginator):
     """A paginator that stops counting at ``cap`` rows, and reads a page of a
-    query in two steps.
+    query by its keys.
 
     Counting every finished task of a busy team costs a scan of hundreds of
     thousands of rows for a number nobody reads exactly; past the cap the page
     says "more than 1,000" and still pages through them.
 
-    A page of a query is found by its keys first (the filter and the order on
-    narrow rows, so the database keeps only the page's worth while sorting),
-    then the rows with everything they are shown with, by those keys. Sorting
-    thousands of wide rows joined to their firm, matter and people spilled to
-    disk on PostgreSQL and took half a second for a team's finished work.
+    A page is found by its keys first (the filter and the order on narrow rows,
+    so the database keeps only a page's worth while sorting), then its rows with
+    everything they are shown with, by those keys. Sorting thousands of wide
+    rows joined to their firm, matter and people spilled to disk on PostgreSQL
+    and took half a second for a team's finished work. When the count is not
+    known yet, it comes with the keys: the sort reads every matching row anyway.
     """
 
     def __init__(self, object_list, per_page, *, cap: int = 1000, **kwargs):
@@ -36,18 +37,67 @@ class CappedPaginator(Paginator):
     def capped(self) -> bool:
         return self.count > self.cap
 
+    def get_page(self, number):
+        if self._counted_with_keys():
+            try:
+                wanted = max(int(number), 1)
+            except (TypeError, ValueError):
+                wanted = 1
+            page = self._page_and_count(wanted)
+            if page is not None:
+                return page
+        return super().get_page(number)
+
     def page(self, number):
-        rows = self.object_list
-        if not isinstance(rows, QuerySet):
+        if not isinstance(self.object_list, QuerySet):
             return super().page(number)
+        if self._counted_with_keys():
+            page = self._page_and_count(number)
+            if page is not None:
+                return page
         number = self.validate_number(number)
+        if self.count <= self.per_page + self.orphans:
+            # One page in all: nothing to narrow down, one query.
+            return self._get_page(list(self.object_list), number, self)
         bottom = (number - 1) * self.per_page
         top = bottom + self.per_page
         if top + self.orphans >= self.count:
             top = self.count
-        if self.count <= self.per_page + self.orphans:
-            # One page in all: nothing to narrow down, one query.
-            return self._get_page(list(rows), number, self)
-        keys = list(rows.values_list("pk", flat=True)[bottom:top])
-        found = {row.pk: row for row in rows.order_by().filter(pk__in=keys)}
-        return self._get_page([found[k] for k in keys if k in found], number, self)
+        keys = list(self.object_list.values_list("pk", flat=True)[bottom:top])
+        return self._rows_of(keys, number)
+
+    def _counted_with_keys(self) -> bool:
+        return isinstance(self.object_list, QuerySet) and "count" not in self.__dict__
+
+    def _page_and_count(self, number):
+        """Page ``number`` and the count, in one query for the keys and one for
+        the rows; None when ``number`` is not a page there is (then the count
+        is known and the usual way answers)."""
+        try:
+            number = int(number)
+        except (TypeError, ValueError):
+            return None
+        if number < 1:
+            return None
+        bottom = (number - 1) * self.per_page
+        found = list(
+            self.object_list.annotate(_total=Window(Count("pk"))).values_list(
+                "pk", "_total"
+            )[bottom : bottom + self.per_page + self.orphans]
+        )
+        if not found:
+            if number == 1:
+                self.__dict__["count"] = 0
+                return self._rows_of([], self.validate_number(1))
+            return None
+        total = found[0][1]
+        self.__dict__["count"] = min(total, self.cap + 1)
+        top = bottom + self.per_page
+        if top + self.orphans >= total:
+            top = total
+        return self._rows_of([pk for pk, _ in found[: top - bottom]], number)
+
+    def _rows_of(self, keys, number):
+        rows = self.object_list.order_by().filter(pk__in=keys) if keys else []
+        by_key = {row.pk: row for row in rows}
+        return self._get_page([by_key[k] for k in keys if k in by_key], number, self)
