@@ -303,7 +303,9 @@ class Task(TenantModel):
             models.Index(fields=["firm", "assignee", "status", "due_at"]),
             models.Index(fields=["firm", "status", "due_at"]),
             models.Index(fields=["firm", "engagement", "status", "due_at"]),
-            models.Index(fields=["firm", "matter"]),
+            # A matter's tasks; and the work on the matters a team is granted,
+            # by status (SQLite looks the grants up matter by matter).
+            models.Index(fields=["firm", "matter", "status", "closed_at"]),
             # Finished work is listed by a window ("the last 30 days"): the
             # firm's list, an assistant's own queue, an engagement's team queue.
             models.Index(fields=["firm", "status", "closed_at"]),

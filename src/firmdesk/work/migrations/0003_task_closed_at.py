@@ -42,6 +42,14 @@ class Migration(migrations.Migration):
                 name="work_task_firm_id_8dde2b_idx",
             ),
         ),
+        migrations.RemoveIndex(model_name="task", name="work_task_firm_id_6518d7_idx"),
+        migrations.AddIndex(
+            model_name="task",
+            index=models.Index(
+                fields=["firm", "matter", "status", "closed_at"],
+                name="work_task_firm_id_16d77b_idx",
+            ),
+        ),
         migrations.AddIndex(
             model_name="task",
             index=models.Index(
