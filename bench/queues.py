@@ -3,7 +3,8 @@ with 1,000,000 tasks.
 
 Builds the people of ``firmdesk seed`` (8 firms, 2 providers of 40 staff, each staff
 member assigned to two to four of their provider's firms, 3,000 matters a firm with
-need-to-know grants, the starter playbooks) and then writes the tasks straight
+need-to-know grants, the starter playbooks; every live engagement one that has run
+for 600 days, so the work is spread over the history) and then writes the tasks straight
 into the table (``COPY`` on PostgreSQL, ``executemany`` in one transaction on
 SQLite), planned by the seeder's ``TaskPlanner``: 18 months of finished work and a
 backlog of 0.5 % (``OPEN_SHARE``: one to two days of work a person), with open
@@ -17,7 +18,12 @@ per request, what a queue page asks of the database:
   the pages' ``CappedPaginator`` at 50: the count (up to 1,000) and the first
   page, as a list;
 * and, when the pages exist (``/queue/``, ``/queue/team/``, ``/f/<slug>/review/``),
-  the whole page through Django's test ``Client``.
+  the whole page through Django's test ``Client``: each user's own session, one
+  handler for all, as one server process serves everyone.
+
+The process is set up as the server's is (``firmdesk/wsgi.py``): the URLconf
+loaded, then ``tune_gc``. ``--slowest N`` prints the N slowest requests of each
+queue and what they asked for.
 
     .venv/bin/python bench/queues.py [--tasks 1000000] [--requests 200]
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/firmdesk_dev \\
