@@ -13,6 +13,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils.html import escape
 
+from firmdesk.engagements.models import MatterGrant
 from firmdesk.intake.models import CallLog, ReceptionSettings
 from firmdesk.matters.models import Contact, MatterParty
 from tests import factories as f
@@ -281,6 +282,28 @@ def test_receptionist_sees_only_the_calls_they_took_today(
         reverse("call_list", args=[firm.slug]), {"show": "all"}
     ).content.decode()
     assert other.caller_name not in html and "Maria Lopez" in html
+
+
+def test_a_message_on_a_matter_goes_from_reception_with_the_grant(
+    firm, receptionist, attorney, call, matter
+):
+    """Reception keeps the messages it took without a matter; one on a matter
+    is shown only while the matter is open to the person who took it."""
+    CallLog.unscoped.create(
+        firm=firm,
+        caller_name="Walk-in Caller",
+        received_at=NOW,
+        message="Asked for opening hours.",
+        taken_by=receptionist,
+        recipient=attorney,
+    )
+    client = signed_in(receptionist)
+    url = reverse("call_list", args=[firm.slug])
+    html = client.get(url).content.decode()
+    assert "Maria Lopez" in html and "Walk-in Caller" in html
+    MatterGrant.unscoped.filter(matter=matter, user=receptionist).delete()
+    html = client.get(url).content.decode()
+    assert "Maria Lopez" not in html and "Walk-in Caller" in html
 
 
 def test_message_list_queries_do_not_grow_with_messages(

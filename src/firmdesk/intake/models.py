@@ -366,13 +366,15 @@ class CallLog(TenantModel):
     @staticmethod
     def scope_filter(scope) -> Q:
         """Firm members see the firm's messages (not on screened matters);
-        reception staff see the messages they took."""
+        reception staff see the messages they took, those on a matter only while
+        the matter is open to them (a revoked grant or a screen hides them)."""
         if scope.is_firm_member:
             if not scope.screened_matter_ids:
                 return Q()
             return ~Q(matter_id__in=scope.screened_matter_ids) | Q(matter__isnull=True)
         if scope.has_function("reception"):
-            return Q(taken_by=scope.user)
+            on_visible_matter = Q(matter__isnull=False) & scope.matter_q("matter")
+            return Q(taken_by=scope.user) & (Q(matter__isnull=True) | on_visible_matter)
         return Q(pk__in=[])
 
 
