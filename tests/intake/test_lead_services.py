@@ -22,6 +22,7 @@ from firmdesk.notify.models import Notification
 from firmdesk.work.models import Task
 from tests.isolation.fixtures_intake import *  # noqa: F403
 from tests.isolation.fixtures_intake import (
+    attach_to_lead,
     clear,
     existing_client,
     make_form,
@@ -425,6 +426,30 @@ def test_retain_makes_the_client_the_matter_its_parties_and_the_letter_task(
     feedback = FeedbackRequest.unscoped.get(lead=lead)
     assert feedback.kind == FeedbackRequest.Kind.MATTER_OPENED
     assert feedback.matter == matter and feedback.email == "dana@example.com"
+
+
+def test_retain_files_what_the_inquirer_sent_in_the_new_matter(
+    cleared_lead, attorney, intake_specialist, settings, tmp_path, monkeypatch
+):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    sent = attach_to_lead(cleared_lead, "separation-agreement.pdf")
+    # A step after the files moved fails: they stay with the lead alone.
+    with monkeypatch.context() as patched:
+        patched.setattr(services, "feedback_request", _fail)
+        with pytest.raises(RuntimeError):
+            _retain(cleared_lead, intake_specialist, attorney)
+    sent.refresh_from_db()
+    assert sent.matter is None
+
+    matter, _ = _retain(cleared_lead, intake_specialist, attorney)
+    sent.refresh_from_db()
+    assert sent.matter == matter
+    event = AuditEvent.objects.get(action="intake.lead_retained")
+    assert event.detail["files"] == 1
+
+
+def _fail(**kwargs):
+    raise RuntimeError("the feedback request could not be made")
 
 
 def test_retain_keeps_what_the_firm_added_to_the_contact(

@@ -22,8 +22,10 @@ __all__ = [
     "intake_form",
     "intake_specialist",
     "lead",
+    "lead_document",
     "other_intake_form",
     "other_lead",
+    "other_lead_document",
 ]
 
 CHECKLIST = ["Lives in New York", "Within the limitation period", "Can pay the fee"]
@@ -103,6 +105,34 @@ def lead(firm, intake_form):
 @pytest.fixture
 def other_lead(other_firm, other_intake_form):
     return _lead(other_firm, other_intake_form, "Brandt Prospect", "Brandt Rival")
+
+
+def attach_to_lead(lead, name: str, content: bytes = b"%PDF-1.7\n%%EOF\n"):
+    """A file the inquirer sent, as the public form stores it."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from firmdesk.documents.services import document_upload
+
+    document = document_upload(
+        firm=lead.firm,
+        actor=None,
+        uploaded_file=SimpleUploadedFile(name, content),
+        matter=None,
+    )
+    lead.documents.add(document)
+    return document
+
+
+@pytest.fixture
+def lead_document(lead, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return attach_to_lead(lead, "separation-agreement.pdf")
+
+
+@pytest.fixture
+def other_lead_document(other_lead, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return attach_to_lead(other_lead, "brandt-letter.pdf")
 
 
 # --- Builders for the intake tests ----------------------------------------------

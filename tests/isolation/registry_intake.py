@@ -75,6 +75,21 @@ ROUTES = [
         why="an empty POST is refused with a message and changes nothing; every "
         "action, and denied people changing nothing, in tests/web/test_lead_pages.py",
     ),
+    Route(
+        "lead_document",
+        kwargs=lambda f: {
+            **_lead("lead")(f),
+            "document_id": f.lead_document.public_id,
+        },
+        foreign_kwargs=lambda f: {
+            **_lead("other_lead")(f),
+            "document_id": f.other_lead_document.public_id,
+        },
+        allowed=LEAD_WORKERS,
+        denied=NOT_LEAD_WORKERS,
+        why="the inquirer's files, to whoever may work the lead; a file of "
+        "another lead is 404: test_a_lead_file_is_reached_only_through_its_lead",
+    ),
     # --- Cross-firm: each firm's leads through that firm's Scope -------------
     Route(
         "lead_queue",

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.html import escape
 
 from firmdesk.access.scope import resolve_scope
+from firmdesk.audit.models import AuditEvent
 from firmdesk.intake import services
 from firmdesk.intake.models import (
     FeedbackRequest,
@@ -25,7 +26,12 @@ from firmdesk.matters.models import Matter
 from firmdesk.work.models import Task
 from tests import factories as f
 from tests.isolation.fixtures_intake import *  # noqa: F403
-from tests.isolation.fixtures_intake import clear, existing_client, take_lead
+from tests.isolation.fixtures_intake import (
+    attach_to_lead,
+    clear,
+    existing_client,
+    take_lead,
+)
 
 HOUR = datetime.timedelta(hours=1)
 
@@ -296,6 +302,34 @@ def test_taking_a_lead_keeps_what_was_typed_on_error(firm, engagement, attorney)
 
 
 # --- A lead's page ------------------------------------------------------------------
+
+
+def test_a_lead_file_is_reached_only_through_its_lead(
+    firm, intake_form, intake_specialist, attorney, settings, tmp_path
+):
+    """The inquirer's file opens from the lead's page for whoever works the
+    lead, audited; through another lead's address it does not exist."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    lead = take_lead(firm, intake_specialist)
+    second = take_lead(firm, intake_specialist, name="Erin Holt", adverse=())
+    sent = attach_to_lead(lead, "separation-agreement.pdf", b"%PDF-1.7\n1 0 obj\n")
+    client = signed_in(intake_specialist)
+    page = client.get(detail_url(lead)).content.decode()
+    url = reverse("lead_document", args=[firm.slug, lead.public_id, sent.public_id])
+    assert f'href="{url}"' in page and "separation-agreement.pdf" in page
+
+    response = client.get(url)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == b"%PDF-1.7\n1 0 obj\n"
+    assert "separation-agreement.pdf" in response["Content-Disposition"]
+    event = AuditEvent.objects.get(action="document.downloaded")
+    assert event.actor == intake_specialist
+    assert event.detail["lead"] == str(lead.public_id)
+
+    elsewhere = reverse(
+        "lead_document", args=[firm.slug, second.public_id, sent.public_id]
+    )
+    assert client.get(elsewhere).status_code == 404
 
 
 def test_lead_page_shows_what_the_intake_team_needs(

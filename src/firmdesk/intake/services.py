@@ -691,6 +691,8 @@ def lead_retain(
                 "signature once the attorney approves it."
             ),
         )
+        # The inquirer's files go into the matter's file.
+        files = lead.documents.filter(matter__isnull=True).update(matter=matter)
         lead.status = Lead.Status.RETAINED
         lead.matter = matter
         lead.closed_at = timezone.now()
@@ -718,7 +720,7 @@ def lead_retain(
             obj=lead,
             matter=matter,
             summary=f"{lead.name} retained the firm: {matter.number}",
-            detail={"task": str(task.public_id)},
+            detail={"task": str(task.public_id), "files": files},
         )
     return matter, task
 

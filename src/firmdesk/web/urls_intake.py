@@ -16,6 +16,11 @@ firm_patterns: list = [  # under /f/<firm_slug>/
     path("leads/new/", views.lead_new, name="lead_new"),
     path("leads/<uuid:lead_id>/", views.lead_detail, name="lead_detail"),
     path("leads/<uuid:lead_id>/do/", views.lead_action, name="lead_action"),
+    path(
+        "leads/<uuid:lead_id>/files/<uuid:document_id>/",
+        views.lead_document,
+        name="lead_document",
+    ),
 ]
 global_patterns: list = [  # outside the firm prefix (cross-firm pages)
     path("leads/", views.lead_queue, name="lead_queue"),

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.db import transaction
 from django.db.models import Case, Count, F, IntegerField, Q, When
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -42,7 +43,7 @@ from firmdesk.work.models import Task
 
 from . import forms_intake as fi
 from .context_processors import scopes_for_request
-from .views import _apply_service_error, _forbidden_if
+from .views import _apply_service_error, _forbidden_if, _send_document
 from .views_work import _see_other, _wants_partial
 
 PAGE_SIZE = 50
@@ -453,8 +454,7 @@ def _lead_page(request, lead, *, failed: Failed | None = None, status=200):
             .select_related("attorney")
             .order_by("start")
         ),
-        # The lead reached through the Scope carries its files; there is no
-        # download route for them yet, so only their names are listed.
+        # The lead reached through the Scope carries its files (lead_document).
         "documents": list(
             lead.documents.select_related("current_version").order_by("created_at")
         ),
@@ -476,6 +476,30 @@ def lead_detail(request, firm_slug, lead_id):
             summary=f"Opened the lead of {lead.name}",
         )
     return _lead_page(request, lead)
+
+
+def lead_document(request, firm_slug, lead_id, document_id):
+    """A file the inquirer sent with the lead, to whoever may work the lead:
+    reached through the lead, as a task's files are through the task."""
+    scope = request.scope
+    _forbidden_if(not _may_work(scope))
+    lead = _lead(scope, lead_id)
+    document = (
+        lead.documents.filter(public_id=document_id)
+        .select_related("current_version")
+        .first()
+    )
+    version = document.current_version if document else None
+    if version is None:
+        raise Http404("No such file on this lead.")
+    return _send_document(
+        request,
+        scope,
+        document,
+        version,
+        where=f"the lead of {lead.name}",
+        detail={"lead": str(lead.public_id)},
+    )
 
 
 class _Invalid(Exception):

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from django.contrib import messages
 from django.db import transaction
 from django.db.models import Count, Q
-from django.http import FileResponse, Http404, QueryDict
+from django.http import Http404, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -35,7 +35,7 @@ from firmdesk.work.models import Flag, Playbook, Review, Task
 
 from . import forms_work as wf
 from .context_processors import scopes_for_request
-from .views import _forbidden_if
+from .views import _forbidden_if, _send_document
 
 S = Task.Status
 PAGE_SIZE = 50
@@ -807,21 +807,13 @@ def task_attachment(request, firm_slug, task_id, document_id):
     version = document.current_version
     if not attached or version is None:
         raise Http404("No such file on this task.")
-    with transaction.atomic():
-        audit_record(
-            org=scope.firm,
-            actor=request.user,
-            action="document.downloaded",
-            obj=document,
-            matter=document.matter,
-            summary=f"Downloaded “{version.original_name}” from task “{task.title}”",
-            detail={"task": str(task.public_id), "version": version.number},
-        )
-    return FileResponse(
-        version.file.open("rb"),
-        as_attachment=True,
-        filename=version.original_name,
-        content_type=version.content_type,
+    return _send_document(
+        request,
+        scope,
+        document,
+        version,
+        where=f"task “{task.title}”",
+        detail={"task": str(task.public_id)},
     )
 
 
