@@ -421,6 +421,10 @@ def test_retain_makes_the_client_the_matter_its_parties_and_the_letter_task(
         ("Dana Whitfield", "client"),
         ("Whitfield Roofing LLC", "adverse"),
     ]
+    still_prospective = Contact.unscoped.filter(
+        parties__matter=matter, is_prospective=True
+    )
+    assert not still_prospective.exists()
     assert task.title == "Send the engagement letter to Dana Whitfield"
     assert task.matter == matter and task.review_required
     feedback = FeedbackRequest.unscoped.get(lead=lead)

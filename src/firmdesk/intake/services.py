@@ -29,7 +29,7 @@ from firmdesk.common.errors import ServiceError
 from firmdesk.conflicts import services as conflicts
 from firmdesk.conflicts.keys import parse_phone
 from firmdesk.conflicts.models import ConflictCheck
-from firmdesk.matters.models import MatterParty
+from firmdesk.matters.models import Contact, MatterParty
 from firmdesk.notify.services import notify
 from firmdesk.orgs.models import Membership
 from firmdesk.scheduling import availability
@@ -691,6 +691,12 @@ def lead_retain(
                 "signature once the attorney approves it."
             ),
         )
+        # The other side is now a party to a matter of the firm, no longer
+        # only someone named in an inquiry.
+        Contact.unscoped.filter(
+            pk__in=[c.pk for c, role in parties if role == MatterParty.Role.ADVERSE],
+            is_prospective=True,
+        ).update(is_prospective=False)
         # The inquirer's files go into the matter's file.
         files = lead.documents.filter(matter__isnull=True).update(matter=matter)
         lead.status = Lead.Status.RETAINED
