@@ -504,7 +504,11 @@ def deadline_set_trigger(*, scope, event: Event, trigger_date, actor, revision):
     return event
 
 
-def _recompute(event: Event, trigger, *, actor, firm) -> bool:
+COUNTS_FROM_CHANGED = "The date it counts from changed"
+CALENDAR_CHANGED = "The court's calendar changed (a closure or a declared holiday)"
+
+
+def _recompute(event: Event, trigger, *, actor, firm, why=COUNTS_FROM_CHANGED) -> bool:
     calendar = calendar_for(event.court, firm)
     result = compute(
         event.period, trigger=trigger, service=event.service, calendar=calendar
@@ -524,7 +528,7 @@ def _recompute(event: Event, trigger, *, actor, firm) -> bool:
         summary=f"Recomputed {event.title}: due {result.due_text}",
         detail={"was": old.isoformat() if old else "", "now": result.due_text},
     )
-    if event.owner_id and old != event.last_moment:
+    if event.owner_id and old != event.last_moment and _may_see(event.owner, event):
         url = reverse(
             "event_detail",
             kwargs={"firm_slug": firm.slug, "event_id": event.public_id},
@@ -537,7 +541,7 @@ def _recompute(event: Event, trigger, *, actor, firm) -> bool:
                 kind="deadline_moved",
                 title=f"Deadline moved: {event.title}",
                 body=(
-                    f"The date it counts from changed, so {event.title} is now due "
+                    f"{why}, so {event.title} is now due "
                     f"{moved:%A %d %B %Y} (court time, {event.time_zone}). "
                     "Check the derivation on the event page."
                 ),
@@ -546,6 +550,17 @@ def _recompute(event: Event, trigger, *, actor, firm) -> bool:
             )
         )
     return old != event.last_moment
+
+
+def _may_see(user, event: Event) -> bool:
+    """Whether ``user`` may still open ``event`` (an owner who left the firm,
+    or lost the grant on its matter, is not told about it)."""
+    from firmdesk.access.scope import resolve_scope
+
+    scope = resolve_scope(user, event.firm)
+    return (
+        scope is not None and Event.objects.in_scope(scope).filter(pk=event.pk).exists()
+    )
 
 
 def recompute_dependents(trigger: Event, *, actor, _seen=None) -> int:
@@ -568,6 +583,55 @@ def recompute_dependents(trigger: Event, *, actor, _seen=None) -> int:
             dependent, trigger_of(trigger), actor=actor, firm=trigger.firm
         )
         moved += recompute_dependents(dependent, actor=actor, _seen=seen)
+    return moved
+
+
+def deadlines_recount(*, day: dt.date, court_id: int | None = None) -> int:
+    """A court closure (``court_id``) or a declared holiday (every court) was
+    added, changed or removed on ``day``: count again every scheduled computed
+    deadline it could move, in every firm, and move (and tell the owners of)
+    those whose result changed. A closure only moves a last day (6(a)(3)) and a
+    holiday only days counted or a last day, so deadlines due before the day
+    cannot change. Returns how many moved."""
+    since = dt.datetime.combine(day - dt.timedelta(days=1), dt.time(0), dt.UTC)
+    rows = (
+        Event.unscoped.filter(
+            kind=Event.Kind.FILING_DEADLINE,
+            status=Event.Status.SCHEDULED,
+            last_moment__gte=since,
+        )
+        .exclude(period={})
+        .select_related("firm", "court", "trigger_event", "owner", "matter")
+        .order_by("pk")
+    )
+    if court_id is not None:
+        rows = rows.filter(court_id=court_id)
+    moved = 0
+    for event in rows:
+        trigger = (
+            trigger_of(event.trigger_event)
+            if event.trigger_event_id
+            else event.trigger_date
+        )
+        if trigger is None:
+            continue
+        with transaction.atomic():
+            event = (
+                Event.objects.for_firm(event.firm).select_for_update().get(pk=event.pk)
+            )
+            if event.status != Event.Status.SCHEDULED:
+                continue
+            calendar = calendar_for(event.court, event.firm)
+            result = compute(
+                event.period, trigger=trigger, service=event.service, calendar=calendar
+            )
+            if result.last_moment == event.last_moment:
+                continue
+            _recompute(
+                event, trigger, actor=None, firm=event.firm, why=CALENDAR_CHANGED
+            )
+            recompute_dependents(event, actor=None)
+            moved += 1
     return moved
 
 

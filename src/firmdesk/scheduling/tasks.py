@@ -106,3 +106,13 @@ def _zone(name):
         return ZoneInfo(name)
     except Exception:
         return ZoneInfo("UTC")
+
+
+@task()
+def recount_deadlines(day: str, court_id: int | None = None) -> int:
+    """A closure or declared holiday changed on ``day`` (ISO date): deadlines
+    that fall on or after it are counted again (services.deadlines_recount).
+    Safe to run twice: a deadline already where it belongs does not move."""
+    from .services import deadlines_recount
+
+    return deadlines_recount(day=datetime.date.fromisoformat(day), court_id=court_id)
