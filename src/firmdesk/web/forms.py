@@ -10,24 +10,31 @@ from firmdesk.matters.models import MatterParty
 from firmdesk.orgs.models import Absence, Function, Organization, User
 
 
+def style_field(field: forms.Field) -> None:
+    """The Bootstrap class of the field's widget and plain messages."""
+    widget = field.widget
+    # Radio buttons and tick boxes (CheckboxSelectMultiple is a RadioSelect,
+    # and RadioSelect a Select) are check inputs, not select lists.
+    if isinstance(widget, forms.RadioSelect | forms.CheckboxInput):
+        css = "form-check-input"
+    elif isinstance(widget, forms.Select):
+        css = "form-select"
+    else:
+        css = "form-control"
+    widget.attrs["class"] = css
+    if field.required and field.label:
+        field.error_messages["required"] = f"Fill in “{field.label}”."
+    if getattr(field, "empty_label", None) == "---------":
+        field.empty_label = "Choose…"
+
+
 class Styled:
     """Bootstrap classes on every widget, so templates stay plain."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
-            widget = field.widget
-            if isinstance(widget, forms.CheckboxSelectMultiple | forms.CheckboxInput):
-                css = "form-check-input"
-            elif isinstance(widget, forms.Select):
-                css = "form-select"
-            else:
-                css = "form-control"
-            widget.attrs["class"] = css
-            if field.required and field.label:
-                field.error_messages["required"] = f"Fill in “{field.label}”."
-            if getattr(field, "empty_label", None) == "---------":
-                field.empty_label = "Choose…"
+            style_field(field)
 
 
 class QuickSelect(forms.Select):

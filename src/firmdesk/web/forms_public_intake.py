@@ -14,26 +14,13 @@ from firmdesk.documents.validation import check_upload
 from firmdesk.intake import services
 from firmdesk.intake.models import IntakeQuestion
 
-from .forms import DateInput
+from .forms import DateInput, style_field
 
 Kind = IntakeQuestion.Kind
 YES_NO = [("yes", "Yes"), ("no", "No")]
 # Radio buttons up to this many choices, a drop-down above.
 RADIO_MAX = 6
 HONEYPOT = "website"
-
-
-def _style(field: forms.Field) -> None:
-    widget = field.widget
-    if isinstance(widget, forms.RadioSelect | forms.CheckboxInput):
-        css = "form-check-input"  # CheckboxSelectMultiple is a RadioSelect
-    elif isinstance(widget, forms.Select):
-        css = "form-select"
-    else:
-        css = "form-control"
-    widget.attrs["class"] = css
-    if field.required and field.label:
-        field.error_messages["required"] = f"Fill in “{field.label}”."
 
 
 class PhoneField(forms.CharField):
@@ -121,7 +108,7 @@ class ContactFields(forms.Form):
         order = ["name", "email", "phone", "description", "adverse_parties"]
         self.order_fields(order)
         for field in self.fields.values():
-            _style(field)
+            style_field(field)
 
     @property
     def is_bot(self) -> bool:
@@ -224,7 +211,7 @@ class PublicIntakeForm(ContactFields):
             name = f"q{n}"
             self.questions[name] = question
             self.fields[name] = _question_field(question, firm)
-            _style(self.fields[name])
+            style_field(self.fields[name])
 
     @property
     def has_files(self) -> bool:
@@ -282,7 +269,7 @@ class FeedbackForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
-            _style(field)
+            style_field(field)
         self.fields["rating"].error_messages["required"] = (
             "Choose a rating from 1 to 5."
         )

@@ -1,0 +1,38 @@
+"""Every form gets Bootstrap's classes the same way: select lists as lists,
+radio buttons and tick boxes as check inputs (a radio styled as a select list
+draws a box around each button)."""
+
+from django import forms
+
+from firmdesk.web.forms import DecisionForm, Styled
+
+
+class Sample(Styled, forms.Form):
+    name = forms.CharField(label="Name")
+    kind = forms.ChoiceField(choices=[("a", "A")], label="Kind")
+    answer = forms.ChoiceField(
+        choices=[("yes", "Yes"), ("no", "No")], widget=forms.RadioSelect
+    )
+    areas = forms.MultipleChoiceField(
+        choices=[("x", "X")], widget=forms.CheckboxSelectMultiple, required=False
+    )
+    agree = forms.BooleanField(required=False)
+
+
+def test_each_widget_gets_its_bootstrap_class_and_plain_messages():
+    form = Sample()
+    classes = {name: f.widget.attrs["class"] for name, f in form.fields.items()}
+    assert classes == {
+        "name": "form-control",
+        "kind": "form-select",
+        "answer": "form-check-input",
+        "areas": "form-check-input",
+        "agree": "form-check-input",
+    }
+    assert form.fields["name"].error_messages["required"] == "Fill in “Name”."
+
+
+def test_the_conflict_decision_is_radio_buttons():
+    html = str(DecisionForm()["decision"])
+    assert 'type="radio"' in html and 'class="form-check-input"' in html
+    assert "form-select" not in html
