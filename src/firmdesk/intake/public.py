@@ -115,8 +115,8 @@ def booking_lead_create(
     the inquiry is kept even when the slot is gone. Its screen and the team's
     notice come after the commit (``booking_ask``)."""
     now = now or timezone.now()
-    fields = services._lead_fields(firm, submission)
-    engagement = services._intake_engagement(firm)
+    fields = services.lead_fields(firm, submission)
+    engagement = services.intake_engagement(firm)
     with transaction.atomic():
         lead = Lead.unscoped.create(
             firm=firm,
@@ -174,7 +174,7 @@ def booking_ask(
         asked.taken = error
     finally:
         confirm = asked.booking is None
-        transaction.on_commit(lambda: services._after_arrival(lead.pk, confirm=confirm))
+        transaction.on_commit(lambda: services.after_arrival(lead.pk, confirm=confirm))
     return asked
 
 

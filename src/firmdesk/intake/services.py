@@ -162,7 +162,9 @@ def form_save(*, scope, actor, form: IntakeForm | None, data: dict, questions: l
 # --- First response clock ---------------------------------------------------------
 
 
-def _intake_engagement(firm):
+def intake_engagement(firm):
+    """The firm's live engagement that covers intake, if any (its response
+    time and after-hours cover set a lead's clock)."""
     return work.live_engagement_for(firm, "intake")
 
 
@@ -229,7 +231,9 @@ def _clean_parties(names) -> list[str]:
     return out
 
 
-def _lead_fields(firm, sub: Submission) -> dict:
+def lead_fields(firm, sub: Submission) -> dict:
+    """A submission's name, e-mail, phone, description, parties and answers,
+    checked and cleaned as a lead stores them (the form and the booking page)."""
     name = " ".join((sub.name or "").split())
     if not name:
         raise ServiceError("Tell us your name.", field="name")
@@ -270,8 +274,8 @@ def lead_submit(
 
     firm = form.firm
     now = now or timezone.now()
-    fields = _lead_fields(firm, submission)
-    engagement = _intake_engagement(firm)
+    fields = lead_fields(firm, submission)
+    engagement = intake_engagement(firm)
     with transaction.atomic():
         lead = Lead.unscoped.create(
             firm=firm,
@@ -297,7 +301,7 @@ def lead_submit(
             summary=f"Inquiry from {lead.name} through “{form.title}”",
             detail={"source": lead.source, "files": len(submission.files)},
         )
-        transaction.on_commit(lambda: _after_arrival(lead.pk, confirm=True))
+        transaction.on_commit(lambda: after_arrival(lead.pk, confirm=True))
     return lead
 
 
@@ -310,8 +314,8 @@ def lead_create(
         raise ServiceError("Say where the inquiry came from.", field="source")
     firm = scope.firm
     now = now or timezone.now()
-    fields = _lead_fields(firm, submission)
-    engagement = _intake_engagement(firm)
+    fields = lead_fields(firm, submission)
+    engagement = intake_engagement(firm)
     with transaction.atomic():
         lead = Lead.unscoped.create(
             firm=firm,
@@ -330,11 +334,11 @@ def lead_create(
             obj=lead,
             summary=f"Inquiry from {lead.name} ({lead.get_source_display()})",
         )
-        transaction.on_commit(lambda: _after_arrival(lead.pk, confirm=False))
+        transaction.on_commit(lambda: after_arrival(lead.pk, confirm=False))
     return lead
 
 
-def _after_arrival(lead_pk: int, *, confirm: bool) -> None:
+def after_arrival(lead_pk: int, *, confirm: bool) -> None:
     """After the lead is safe: screen it, tell the team, confirm to the
     visitor. A failure here is logged and picked up by the jobs."""
     from . import tasks
