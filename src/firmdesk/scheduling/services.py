@@ -574,14 +574,9 @@ def recompute_dependents(trigger: Event, *, actor, _seen=None) -> int:
         if dependent.pk in seen:
             continue
         seen.add(dependent.pk)
-        dependent.trigger_date = (
-            trigger_of(trigger).date()
-            if isinstance(trigger_of(trigger), dt.datetime)
-            else trigger_of(trigger)
-        )
-        moved += _recompute(
-            dependent, trigger_of(trigger), actor=actor, firm=trigger.firm
-        )
+        when = trigger_of(trigger)
+        dependent.trigger_date = when.date() if isinstance(when, dt.datetime) else when
+        moved += _recompute(dependent, when, actor=actor, firm=trigger.firm)
         moved += recompute_dependents(dependent, actor=actor, _seen=seen)
     return moved
 
