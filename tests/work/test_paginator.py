@@ -69,12 +69,28 @@ def test_the_count_comes_with_the_keys_when_it_is_not_known_yet(
         assert [t.title for t in page.object_list] == [
             f"Task {n:02d}" for n in range(5, 10)
         ]
-        assert paginator.count == 11 and paginator.capped
+        # Counted with the keys, so exact: the cap is for a count on its own.
+        assert paginator.count == 12 and not paginator.capped
+        assert paginator.num_pages == 3
     # Past the end or not a number: the last page and the first, as Django's.
-    assert CappedPaginator(rows, 5).get_page(9).number == 3
+    assert CappedPaginator(rows, 5, cap=4).get_page(9).number == 3
     assert CappedPaginator(rows, 5).get_page("x").number == 1
     last = CappedPaginator(rows, 5).get_page(3)
     assert [t.title for t in last.object_list] == ["Task 10", "Task 11"]
     empty = CappedPaginator(rows.filter(title="Nothing like it"), 5)
     with django_assert_num_queries(1):
         assert list(empty.get_page(1).object_list) == [] and empty.count == 0
+
+
+def test_every_page_of_a_long_list_can_be_reached(firm):
+    """Past the cap a list still pages to its end: the count that comes with
+    a page's keys is exact."""
+    Task.unscoped.bulk_create(
+        Task(firm=firm, function="scheduling", title=f"Task {n:03d}") for n in range(23)
+    )
+    rows = Task.unscoped.filter(firm=firm).order_by("title")
+    page = CappedPaginator(rows, 5, cap=10).get_page(5)
+    assert [t.title for t in page.object_list] == ["Task 020", "Task 021", "Task 022"]
+    assert not page.has_next() and page.paginator.num_pages == 5
+    page = CappedPaginator(rows, 5, cap=10).get_page(3)
+    assert page.has_next() and page.next_page_number() == 4

@@ -17,12 +17,14 @@ class CappedPaginator(Paginator):
     everything they are shown with, by those keys. Sorting thousands of wide
     rows joined to their firm, matter and people spilled to disk on PostgreSQL
     and took half a second for a team's finished work. When the count is not
-    known yet, it comes with the keys: the sort reads every matching row anyway.
+    known yet, it comes with the keys, exact: the sort reads every matching row
+    anyway. Only a count asked for on its own stops at the cap.
     """
 
     def __init__(self, object_list, per_page, *, cap: int = 1000, **kwargs):
         super().__init__(object_list, per_page, **kwargs)
         self.cap = cap
+        self._exact = False
 
     @cached_property
     def count(self) -> int:
@@ -35,7 +37,8 @@ class CappedPaginator(Paginator):
 
     @property
     def capped(self) -> bool:
-        return self.count > self.cap
+        """The count stopped at the cap: "more than 1,000"."""
+        return not self._exact and self.count > self.cap
 
     def get_page(self, number):
         if self._counted_with_keys():
@@ -89,9 +92,14 @@ class CappedPaginator(Paginator):
             if number == 1:
                 self.__dict__["count"] = 0
                 return self._rows_of([], self.validate_number(1))
+            # Past the end (an old link): the whole count, so the last page
+            # shown is the real last page.
+            self.__dict__["count"] = self.object_list.order_by().values("pk").count()
+            self._exact = True
             return None
-        total = found[0][1]
-        self.__dict__["count"] = min(total, self.cap + 1)
+        # Counted on the way, so exact: no cap, and every page can be reached.
+        self.__dict__["count"] = total = found[0][1]
+        self._exact = True
         top = bottom + self.per_page
         if top + self.orphans >= total:
             top = total
