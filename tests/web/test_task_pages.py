@@ -601,6 +601,24 @@ def test_my_queue_lists_only_what_each_firm_allows(
     assert "For Brandt" in only and "For Hale" not in only
 
 
+def test_queue_rows_name_only_the_matters_each_person_may_see(
+    firm, matter, attorney, assistant, ungranted_assistant
+):
+    """Task-only access: the row says there is a matter, never its number; with
+    the grant the number shows. The team queue and the firm's list alike."""
+    f.task(firm, matter=matter, assignee=ungranted_assistant, title="Mail it")
+    f.task(firm, matter=matter, assignee=assistant, title="Calendar it")
+    bare = signed_in(ungranted_assistant).get(reverse("queue_mine")).content.decode()
+    assert "Mail it" in bare and "Not opened to you" in bare
+    assert escape(matter.number) not in bare
+    granted = signed_in(assistant)
+    for url in (reverse("queue_mine"), reverse("queue_team")):
+        body = granted.get(url).content.decode()
+        assert escape(matter.number) in body and "Not opened to you" not in body
+    firm_list = signed_in(attorney).get(reverse("task_list", args=[firm.slug]))
+    assert firm_list.content.decode().count(escape(matter.number)) >= 2
+
+
 def test_bulk_start_from_my_queue(firm, other_firm, matter, other_matter, assistant):
     tasks = [
         f.task(firm, matter=matter, assignee=assistant, title="A"),

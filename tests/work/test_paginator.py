@@ -15,10 +15,11 @@ def test_count_stops_at_the_cap_and_pages_still_work(firm):
 
 
 def test_a_page_read_by_its_keys_has_the_rows_in_order_with_their_related_data(
-    firm, matter, assistant, django_assert_num_queries
+    firm, matter, assistant, attorney, django_assert_num_queries
 ):
     """The page is found by keys, then read with select_related and
     annotations: same rows, same order as one query, nothing read row by row."""
+    from firmdesk.access.scope import resolve_scope
     from firmdesk.work.selectors import _with_row_data
 
     for n in range(9):
@@ -29,7 +30,8 @@ def test_a_page_read_by_its_keys_has_the_rows_in_order_with_their_related_data(
             title=f"Task {n % 3}",
             priority=("urgent", "low", "normal")[n % 3],
         )
-    rows = _with_row_data(Task.unscoped.filter(firm=firm)).order_by(
+    scopes = [resolve_scope(attorney, firm)]
+    rows = _with_row_data(Task.unscoped.filter(firm=firm), scopes).order_by(
         "priority_rank", "-title", "pk"
     )
     expected = list(rows)
@@ -40,7 +42,10 @@ def test_a_page_read_by_its_keys_has_the_rows_in_order_with_their_related_data(
     got = first + paginator.page(2).object_list + paginator.page(3).object_list
     assert [t.pk for t in got] == [t.pk for t in expected]
     with django_assert_num_queries(0):
-        shown = [(t.firm.name, t.assignee.email, t.has_open_flag) for t in got]
+        shown = [
+            (t.firm.name, t.assignee.email, t.has_open_flag, t.matter_visible)
+            for t in got
+        ]
         numbers = [t.matter.number for t in got if t.matter_id]
     assert len(shown) == 9 and len(numbers) == 4
 

@@ -108,13 +108,9 @@ def _people(scope, engagements) -> list[tuple]:
 
 
 def _table_context(request, form, rows, *, scopes, **extra):
+    # Rows carry ``matter_visible`` (selectors._matter_visible): with task-only
+    # access a row says a matter exists, never which.
     page = _page(request, rows)
-    by_firm = {s.firm.pk: s for s in scopes}
-    for task in page.object_list:
-        # Task-only access: the row says a matter exists, never which.
-        task.matter_visible = task.matter is not None and by_firm[
-            task.firm_id
-        ].can_see_matter(task.matter)
     return {
         "form": form,
         "page": page,

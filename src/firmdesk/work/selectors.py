@@ -83,7 +83,27 @@ def tasks_for_scope(scope):
     return Task.objects.in_scope(scope).select_related("matter", "assignee")
 
 
-def _with_row_data(qs):
+def _matter_visible(scopes):
+    """True on a row whose matter the viewer may see in that row's firm (its
+    number is shown), False for task-only access: each firm's rule, worked out
+    in the query rather than row by row afterwards."""
+    from django.db.models import BooleanField, Case, Value, When
+
+    return Case(
+        *(
+            When(
+                Q(firm_id=scope.firm.pk, matter__isnull=False)
+                & scope.matter_q("matter"),
+                then=Value(True),
+            )
+            for scope in scopes
+        ),
+        default=Value(False),
+        output_field=BooleanField(),
+    )
+
+
+def _with_row_data(qs, scopes):
     from django.db.models import Case, IntegerField, Value, When
 
     open_flags = Flag.unscoped.filter(task=OuterRef("pk"), resolved_at__isnull=True)
@@ -92,6 +112,7 @@ def _with_row_data(qs):
         .only(*ROW_FIELDS)
         .annotate(
             has_open_flag=Exists(open_flags),
+            matter_visible=_matter_visible(scopes),
             priority_rank=Case(
                 When(priority="urgent", then=Value(0)),
                 When(priority="high", then=Value(1)),
@@ -169,7 +190,7 @@ def sort_tasks(qs, sort: str):
 
 def task_rows(scope):
     """One firm's tasks with what a table row shows."""
-    return _with_row_data(Task.objects.in_scope(scope))
+    return _with_row_data(Task.objects.in_scope(scope), [scope])
 
 
 def task_for_page(scope, public_id) -> Task:
@@ -191,18 +212,20 @@ def task_for_page(scope, public_id) -> Task:
 
 def queue_mine(scopes, user):
     """Everything given to ``user`` across the firms they may act for now."""
-    return _with_row_data(Task.objects.in_scopes(scopes).filter(assignee=user))
+    return _with_row_data(Task.objects.in_scopes(scopes).filter(assignee=user), scopes)
 
 
 def queue_team(scopes):
     """The provider team's work the person may see, across the firms they serve."""
-    return _with_row_data(Task.objects.in_scopes(scopes))
+    return _with_row_data(Task.objects.in_scopes(scopes), scopes)
 
 
 def queue_review(scope, *, user=None):
     """Work waiting for review in one firm; ``user`` narrows it to theirs
     (requested by them, or on a matter they are responsible for)."""
-    qs = _with_row_data(Task.objects.in_scope(scope).filter(status="submitted"))
+    qs = _with_row_data(
+        Task.objects.in_scope(scope).filter(status="submitted"), [scope]
+    )
     if user is not None:
         qs = qs.filter(Q(requester=user) | Q(matter__responsible_attorney=user))
     return qs
