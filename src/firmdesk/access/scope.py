@@ -72,6 +72,11 @@ class Scope:
     def has_function(self, function: str) -> bool:
         return function in self.functions
 
+    def works_on(self, function: str) -> bool:
+        """The firm's own people do every kind of work; provider staff the
+        kinds their engagement and assignment cover."""
+        return self.is_firm_member or self.has_function(function)
+
     def matter_q(self, via: str | None = None) -> Q:
         """A filter for rows whose matter this scope may see.
 

@@ -688,7 +688,7 @@ def relationship_remove(*, firm, actor, relationship: ContactRelationship) -> No
 
 def may_run_checks(scope) -> bool:
     """The firm's people, and outside staff with the intake function."""
-    return scope.is_firm_member or scope.has_function("intake")
+    return scope.works_on("intake")
 
 
 def conflict_check_run(*, scope, names: list[str], purpose: str = "") -> ConflictCheck:

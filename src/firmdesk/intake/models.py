@@ -53,7 +53,7 @@ class IntakeForm(TenantModel):
     @staticmethod
     def scope_filter(scope) -> Q:
         """Firm members and intake staff."""
-        if scope.is_firm_member or scope.has_function("intake"):
+        if scope.works_on("intake"):
             return Q()
         return Q(pk__in=[])
 
@@ -198,7 +198,7 @@ class Lead(TenantModel):
     @staticmethod
     def scope_filter(scope) -> Q:
         """Firm members and the intake staff of the firm's engagement."""
-        if scope.is_firm_member or scope.has_function("intake"):
+        if scope.works_on("intake"):
             return Q()
         return Q(pk__in=[])
 
@@ -306,7 +306,7 @@ class ReceptionSettings(TenantModel):
 
     @staticmethod
     def scope_filter(scope) -> Q:
-        if scope.is_firm_member or scope.has_function("reception"):
+        if scope.works_on("reception"):
             return Q()
         return Q(pk__in=[])
 

@@ -38,7 +38,7 @@ FUTURE_SLACK = datetime.timedelta(minutes=5)
 
 def may_take_calls(scope) -> bool:
     """Firm members, and provider staff whose engagement covers reception."""
-    return scope.is_firm_member or scope.has_function("reception")
+    return scope.works_on("reception")
 
 
 def _require_reception(scope) -> None:

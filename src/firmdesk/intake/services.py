@@ -71,7 +71,7 @@ def normalise_phone(text: str, firm) -> str:
 
 
 def may_work_leads(scope) -> bool:
-    return scope.is_firm_member or scope.has_function("intake")
+    return scope.works_on("intake")
 
 
 def may_decide_conflicts(scope) -> bool:
@@ -697,7 +697,7 @@ def lead_retain(
         )
         # The other side is now a party to a matter of the firm, no longer
         # only someone named in an inquiry.
-        Contact.unscoped.filter(
+        Contact.objects.for_firm(lead.firm).filter(
             pk__in=[c.pk for c, role in parties if role == MatterParty.Role.ADVERSE],
             is_prospective=True,
         ).update(is_prospective=False)

@@ -55,7 +55,7 @@ class StaleEvent(ServiceError):
 
 def may_schedule(scope) -> bool:
     """Firm members, and provider staff whose engagement covers scheduling."""
-    return scope.is_firm_member or scope.has_function("scheduling")
+    return scope.works_on("scheduling")
 
 
 def _require_scheduler(scope):
@@ -588,20 +588,32 @@ def deadlines_recount(*, day: dt.date, court_id: int | None = None) -> int:
     those whose result changed. A closure only moves a last day (6(a)(3)) and a
     holiday only days counted or a last day, so deadlines due before the day
     cannot change. Returns how many moved."""
+    from firmdesk.orgs.models import Organization
+
     since = dt.datetime.combine(day - dt.timedelta(days=1), dt.time(0), dt.UTC)
+    moved = 0
+    for firm in Organization.objects.filter(kind=Organization.Kind.FIRM):
+        moved += _recount_firm(firm, since, court_id)
+    return moved
+
+
+def _recount_firm(firm, since: dt.datetime, court_id: int | None) -> int:
+    """One firm's part of ``deadlines_recount``, through its own rows."""
     rows = (
-        Event.unscoped.filter(
+        Event.objects.for_firm(firm)
+        .filter(
             kind=Event.Kind.FILING_DEADLINE,
             status=Event.Status.SCHEDULED,
             last_moment__gte=since,
         )
         .exclude(period={})
-        .select_related("firm", "court", "trigger_event", "owner", "matter")
+        .select_related("court", "trigger_event")
         .order_by("pk")
     )
     if court_id is not None:
         rows = rows.filter(court_id=court_id)
     moved = 0
+    calendars = {}  # one calendar a court, not one an event
     for event in rows:
         trigger = (
             trigger_of(event.trigger_event)
@@ -610,21 +622,21 @@ def deadlines_recount(*, day: dt.date, court_id: int | None = None) -> int:
         )
         if trigger is None:
             continue
+        if event.court_id not in calendars:
+            calendars[event.court_id] = calendar_for(event.court, firm)
         with transaction.atomic():
-            event = (
-                Event.objects.for_firm(event.firm).select_for_update().get(pk=event.pk)
-            )
+            event = Event.objects.for_firm(firm).select_for_update().get(pk=event.pk)
             if event.status != Event.Status.SCHEDULED:
                 continue
-            calendar = calendar_for(event.court, event.firm)
             result = compute(
-                event.period, trigger=trigger, service=event.service, calendar=calendar
+                event.period,
+                trigger=trigger,
+                service=event.service,
+                calendar=calendars[event.court_id],
             )
             if result.last_moment == event.last_moment:
                 continue
-            _recompute(
-                event, trigger, actor=None, firm=event.firm, why=CALENDAR_CHANGED
-            )
+            _recompute(event, trigger, actor=None, firm=firm, why=CALENDAR_CHANGED)
             recompute_dependents(event, actor=None)
             moved += 1
     return moved
