@@ -3,6 +3,7 @@ as the template tags they replace."""
 
 import datetime
 import zoneinfo
+from pathlib import Path
 
 from django.template import Context, Template
 from django.urls import reverse
@@ -67,3 +68,65 @@ def test_quick_select_renders_what_djangos_select_does():
         quick = QuickSelect(attrs=attrs, choices=choices).render("kind", value)
         django = forms.Select(attrs=attrs, choices=choices).render("kind", value)
         assert quick == "".join(line.strip() for line in django.splitlines())
+
+
+# The rows as the template language made them before ``task_rows_html``: the
+# markup the pages, their tests and the stylesheet were written against.
+TEMPLATE_ROWS = (Path(__file__).parent / "task_rows_reference.html").read_text()
+
+
+def _markup(html: str) -> str:
+    import re
+
+    return re.sub(r">\s+<", "><", html).strip()
+
+
+def test_task_rows_made_in_python_are_the_templates_rows(firm, other_firm, matter):
+    from firmdesk.web.templatetags.work_tags import task_rows_html
+
+    now = timezone.now()
+    person = f.member(firm, ["attorney"], email="o@hale.test", full_name="O'Neil <Jr>")
+    rows = [
+        f.task(
+            firm,
+            matter=matter,
+            assignee=person,
+            title='Call "Lopez" <script>alert(1)</script> & co',
+            status="returned",
+            rework_count=2,
+            priority="urgent",
+            due_at=now - datetime.timedelta(hours=5),
+        ),
+        f.task(firm, matter=matter, status="submitted", function="documents"),
+        f.task(
+            other_firm,
+            status="in_progress",
+            due_at=now + datetime.timedelta(days=3),
+            priority="low",
+        ),
+        f.task(firm, status="done", function="crm"),
+    ]
+    # What the queue's query works out for each row.
+    for row, flagged, visible in zip(
+        rows, [True, False, True, False], [True, False, False, False], strict=True
+    ):
+        row.has_open_flag, row.matter_visible = flagged, visible
+    reference = Template(TEMPLATE_ROWS)
+    for options in (
+        {"show_firm": True, "show_assignee": True},
+        {"select": True, "select_only_working": True, "show_firm": True},
+        {"select": True, "show_assignee": True},
+        {},
+    ):
+        for shown in (rows, []):
+            context = {"rows": shown, "now": now, "empty": "Nothing <here>.", **options}
+            made = task_rows_html(shown, now, empty="Nothing <here>.", **options)
+            assert _markup(made) == _markup(reference.render(Context(context)))
+    html = task_rows_html(rows, now, select=True, select_only_working=True)
+    # Nothing from the database reaches the page as markup.
+    assert "<script>" not in html and "&lt;script&gt;" in html
+    assert "M-2026-001" in html and "Not opened to you" in html
+    assert "returned 2×" in html and html.count("Flagged") == 2
+    # Only work that can be started (open or returned) can be ticked: the
+    # submitted, in-progress and done rows cannot.
+    assert html.count(" disabled>") == 3

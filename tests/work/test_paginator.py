@@ -1,5 +1,5 @@
 from firmdesk.common.paginator import CappedPaginator
-from firmdesk.work.models import Task
+from firmdesk.work.models import Flag, Task
 from tests import factories as f
 
 
@@ -99,3 +99,52 @@ def test_every_page_of_a_long_list_can_be_reached(firm):
     assert not page.has_next() and page.paginator.num_pages == 5
     page = CappedPaginator(rows, 5, cap=10).get_page(3)
     assert page.has_next() and page.next_page_number() == 4
+
+
+def test_rows_read_by_their_keys_are_the_lists_rows_and_stay_in_its_firms(
+    firm, other_firm, matter, other_matter, assistant, django_assert_num_queries
+):
+    """The queues read a page's rows by the keys their scoped query found
+    (``rows_for_keys``): the same rows, in the same order, with the same flags
+    and matter visibility as the query with every firm's rule; and a key of a
+    firm outside the Scopes brings nothing back."""
+    from firmdesk.access.scope import firms_for_user
+    from firmdesk.work import selectors
+
+    hidden = f.MatterFactory(firm=firm, number="M-2026-099", title="Not granted")
+    # Granted matters, a matter not opened to the assistant (task-only), none.
+    places = [
+        (firm, matter),
+        (other_firm, other_matter),
+        (firm, hidden),
+        (other_firm, None),
+        (firm, None),
+        (other_firm, other_matter),
+        (firm, hidden),
+    ]
+    for n, (org, on) in enumerate(places):
+        task = f.task(org, matter=on, assignee=assistant, title=f"Task {n}")
+        if n == 3:
+            Flag.unscoped.create(
+                firm=org, task=task, raised_by=assistant, kind="blocked", note="?"
+            )
+    outsider = f.task(
+        f.OrganizationFactory(name="Elsewhere LLP", slug="elsewhere"), title="No"
+    )
+    scopes = firms_for_user(assistant)
+    assert {s.firm.pk for s in scopes} == {firm.pk, other_firm.pk}
+    rows = selectors.sort_tasks(selectors.queue_mine(scopes, assistant), "title")
+    expected = [(t.pk, t.has_open_flag, t.matter_visible) for t in rows]
+    assert any(flagged for _, flagged, _ in expected)
+    assert {visible for _, _, visible in expected} == {True, False}
+    paginator = CappedPaginator(rows, 3, rows_for_keys=selectors.rows_for_keys(scopes))
+    got = []
+    for number in (1, 2, 3):
+        with django_assert_num_queries(2):  # the keys, then the rows
+            got += [
+                (t.pk, t.has_open_flag, t.matter_visible, t.firm.name)
+                for t in paginator.get_page(number).object_list
+            ]
+    assert [row[:3] for row in got] == expected
+    fetch = selectors.rows_for_keys(scopes)
+    assert list(fetch([outsider.pk])) == []

@@ -8,7 +8,8 @@ import datetime
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from django.db.models import Q
+from django.db.models import DateField, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from firmdesk.engagements.models import (
@@ -122,23 +123,39 @@ def resolve_scope(user, firm: Organization, *, today: datetime.date | None = Non
     return resolve_scopes(user, [firm], today=today).get(firm.pk)
 
 
-def _active_memberships(user) -> list:
+def active_memberships(user) -> list:
+    """The user's active memberships with their organisations; each carries
+    ``staff_status``, the status of the user's staff profile there (None: no
+    profile), so provider staff need no query of their own for it."""
+    profile_status = StaffProfile.objects.filter(
+        user=OuterRef("user_id"), organization=OuterRef("organization_id")
+    ).values("status")[:1]
     return list(
-        Membership.objects.filter(user=user, is_active=True).select_related(
-            "organization"
-        )
+        Membership.objects.filter(user=user, is_active=True)
+        .select_related("organization")
+        .annotate(staff_status=Subquery(profile_status))
     )
 
 
+def _staff_of(memberships) -> list:
+    """(provider, staff roles) for each provider the user works for as staff."""
+    return [
+        (m.organization, frozenset(m.roles) & PROVIDER_STAFF_ROLES)
+        for m in memberships
+        if not m.organization.is_firm and frozenset(m.roles) & PROVIDER_STAFF_ROLES
+    ]
+
+
 def resolve_scopes(
-    user, firms, *, today: datetime.date | None = None, memberships=None
+    user, firms, *, today: datetime.date | None = None, memberships=None, facts=None
 ) -> dict:
     """``resolve_scope`` for several firms at once: {firm pk: Scope} for the firms
     the user may act for, in a fixed number of queries however many firms (the
     cross-firm queues and the firm switcher resolve every firm on each request).
 
     ``today`` defaults to each firm's own date; ``memberships``, the user's
-    active memberships read in this request, saves reading them again.
+    active memberships read in this request, saves reading them again, as
+    ``facts`` (``_StaffFacts`` read for these firms or more) does.
     """
     if user is None or not user.is_authenticated or not user.is_active:
         return {}
@@ -146,7 +163,7 @@ def resolve_scopes(
     if not firms:
         return {}
     if memberships is None:
-        memberships = _active_memberships(user)
+        memberships = active_memberships(user)
     firm_roles = {
         m.organization_id: frozenset(m.roles) & FIRM_ROLES for m in memberships
     }
@@ -155,13 +172,10 @@ def resolve_scopes(
         user=user, firm__in=firms
     ).values_list("firm_id", "matter_id"):
         screened[firm_id].add(matter_id)
-    staff = [
-        (m.organization, frozenset(m.roles) & PROVIDER_STAFF_ROLES)
-        for m in memberships
-        if not m.organization.is_firm and frozenset(m.roles) & PROVIDER_STAFF_ROLES
-    ]
+    staff = _staff_of(memberships)
     outside = [f for f in firms if not firm_roles.get(f.pk)]
-    facts = _StaffFacts.load(user, outside, staff) if staff and outside else None
+    if facts is None and staff and outside:
+        facts = _StaffFacts.load(user, memberships, firms=outside)
     scopes = {}
     for firm in firms:
         day = today or timezone.localdate(timezone=firm.tz)
@@ -185,70 +199,74 @@ def resolve_scopes(
 
 @dataclass
 class _StaffFacts:
-    """What decides a provider staff member's access, read once for all firms."""
+    """What decides a provider staff member's access, read once for all firms:
+    the user's assignments to live engagements of their providers, each with
+    its engagement and firm and how long the user's confidentiality agreement
+    for it runs (one query), their absences (one more) and their staff
+    profiles' status (on the memberships)."""
 
     user: object
-    profiles: dict
+    profile_status: dict
     absences: list
-    engagements: list
-    assignments: dict
-    agreements: dict
+    assignments: list
 
     @classmethod
-    def load(cls, user, firms, staff) -> "_StaffFacts":
-        provider_ids = [provider.pk for provider, _ in staff]
-        engagements = list(
-            Engagement.unscoped.filter(
-                firm__in=firms,
-                provider_id__in=provider_ids,
-                status__in=[Engagement.Status.PILOT, Engagement.Status.ACTIVE],
-            ).order_by("-created_at")
+    def load(cls, user, memberships, *, firms=None) -> "_StaffFacts":
+        provider_ids = [provider.pk for provider, _ in _staff_of(memberships)]
+        # The latest day an agreement the user signed for the engagement holds
+        # (no expiry counts as for ever): valid today if that is today or later.
+        agreed_until = (
+            ConfidentialityAgreement.unscoped.filter(
+                engagement_id=OuterRef("engagement_id"), signer_id=OuterRef("user_id")
+            )
+            .annotate(until=Coalesce("expires_on", Value(datetime.date.max)))
+            .order_by("-until")
+            .values("until")[:1]
         )
-        ids = [e.pk for e in engagements]
-        agreements: dict[int, list] = {}
-        for agreement in ConfidentialityAgreement.unscoped.filter(
-            engagement_id__in=ids, signer=user
-        ):
-            agreements.setdefault(agreement.engagement_id, []).append(agreement)
+        assignments = (
+            Assignment.unscoped.filter(
+                user=user,
+                engagement__provider_id__in=provider_ids,
+                engagement__status__in=[
+                    Engagement.Status.PILOT,
+                    Engagement.Status.ACTIVE,
+                ],
+            )
+            .select_related("engagement", "engagement__firm")
+            .annotate(agreed_until=Subquery(agreed_until, output_field=DateField()))
+            .order_by("-engagement__created_at", "-engagement__pk")
+        )
+        if firms is not None:
+            assignments = assignments.filter(firm__in=firms)
         return cls(
             user=user,
-            profiles={
-                p.organization_id: p
-                for p in StaffProfile.objects.filter(
-                    user=user, organization_id__in=provider_ids
-                )
-            },
+            profile_status={m.organization_id: m.staff_status for m in memberships},
             absences=list(Absence.objects.filter(user=user)),
-            engagements=engagements,
-            assignments={
-                a.engagement_id: a
-                for a in Assignment.unscoped.filter(engagement_id__in=ids, user=user)
-            },
-            agreements=agreements,
+            assignments=list(assignments),
         )
 
+    def firms(self) -> list:
+        return [a.engagement.firm for a in self.assignments]
+
     def scope(self, firm, provider, roles, today, screened) -> Scope | None:
-        profile = self.profiles.get(provider.pk)
-        if profile is None or not profile.is_active:
+        if self.profile_status.get(provider.pk) != StaffProfile.Status.ACTIVE:
             return None
         if any(a.start <= today <= a.end for a in self.absences):
             return None
-        for engagement in self.engagements:
+        for assignment in self.assignments:
+            engagement = assignment.engagement
             if engagement.firm_id != firm.pk or engagement.provider_id != provider.pk:
                 continue
             if not engagement.is_live(today):
                 continue
-            assignment = self.assignments.get(engagement.pk)
-            if assignment is None or not assignment.is_current(today):
+            if not assignment.is_current(today):
                 continue
             functions = frozenset(assignment.functions) & frozenset(
                 engagement.functions
             )
             if not functions:
                 continue
-            if not any(
-                a.is_valid(today) for a in self.agreements.get(engagement.pk, [])
-            ):
+            if assignment.agreed_until is None or assignment.agreed_until < today:
                 continue
             return Scope(
                 user=self.user,
@@ -264,22 +282,25 @@ class _StaffFacts:
         return None
 
 
-def firms_for_user(user, *, today: datetime.date | None = None) -> list[Scope]:
-    """Every firm this user may act for now, one Scope each (the firm switcher)."""
+def firms_for_user(
+    user, *, today: datetime.date | None = None, memberships=None
+) -> list[Scope]:
+    """Every firm this user may act for now, one Scope each (the firm switcher),
+    by name. ``memberships``: the user's active memberships
+    (``active_memberships``), when the request has read them already."""
     if user is None or not user.is_authenticated:
         return []
-    memberships = _active_memberships(user)
-    org_ids = {m.organization_id for m in memberships}
-    candidate_firms = Organization.objects.filter(
-        Q(pk__in=org_ids, kind=Organization.Kind.FIRM)
-        | Q(
-            pk__in=Engagement.unscoped.filter(
-                provider_id__in=org_ids,
-                status__in=[Engagement.Status.PILOT, Engagement.Status.ACTIVE],
-                assignments__user=user,
-            ).values("firm_id")
-        )
-    ).order_by("name")
-    firms = list(candidate_firms)
-    found = resolve_scopes(user, firms, today=today, memberships=memberships)
-    return [found[f.pk] for f in firms if f.pk in found]
+    if memberships is None:
+        memberships = active_memberships(user)
+    firms = {m.organization_id: m.organization for m in memberships}
+    firms = {pk: org for pk, org in firms.items() if org.is_firm}
+    facts = None
+    if _staff_of(memberships):
+        facts = _StaffFacts.load(user, memberships)
+        for firm in facts.firms():
+            firms.setdefault(firm.pk, firm)
+    ordered = sorted(firms.values(), key=lambda f: (f.name, f.pk))
+    found = resolve_scopes(
+        user, ordered, today=today, memberships=memberships, facts=facts
+    )
+    return [found[f.pk] for f in ordered if f.pk in found]

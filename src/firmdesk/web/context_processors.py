@@ -1,6 +1,6 @@
 from django.utils import timezone
 
-from firmdesk.access.scope import firms_for_user
+from firmdesk.access.scope import active_memberships, firms_for_user
 
 
 def shell(request):
@@ -32,22 +32,27 @@ def _cached_firms(request):
     return [s.firm for s in scopes_for_request(request)]
 
 
+def memberships_for_request(request) -> list:
+    """The user's active memberships, read once per request."""
+    if not hasattr(request, "_memberships"):
+        request._memberships = active_memberships(request.user)
+    return request._memberships
+
+
 def scopes_for_request(request):
     """Every firm the user may act for, resolved once per request."""
     if not hasattr(request, "_firm_scopes"):
-        request._firm_scopes = firms_for_user(request.user)
+        request._firm_scopes = firms_for_user(
+            request.user, memberships=memberships_for_request(request)
+        )
     return request._firm_scopes
 
 
 def _provider_admin_orgs(request):
-    from firmdesk.orgs.models import Membership
-
     return [
         m.organization
-        for m in Membership.objects.filter(
-            user=request.user, is_active=True, organization__kind="provider"
-        ).select_related("organization")
-        if "provider_admin" in m.roles
+        for m in memberships_for_request(request)
+        if not m.organization.is_firm and "provider_admin" in m.roles
     ]
 
 

@@ -3,11 +3,12 @@
 import datetime
 import functools
 import uuid
+from html import escape
 
 from django import template
 from django.urls import get_script_prefix, reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 register = template.Library()
 
@@ -44,21 +45,117 @@ def firm_href(firm) -> str:
 @register.simple_tag
 def due_cell(task, now):
     """The due time in the viewer's zone, and how late or how soon, for a row."""
+    return mark_safe(_due_html(task, now))  # noqa: S308 -- values escaped there
+
+
+def _due_html(task, now) -> str:
     if task.due_at is None:
         return "—"
     local = timezone.localtime(task.due_at)
-    phrase = due_phrase(task, now)
-    shown = format_html(
-        '<time datetime="{}">{}</time>',
-        local.isoformat(),
-        # Django's "M j, g:i A T"; strftime is a tenth of the time. Python leaves
-        # the C library in the "C" locale, so the month is always English.
-        local.strftime("%b %-d, %-I:%M %p %Z"),
+    # Django's "M j, g:i A T"; strftime is a tenth of the time. Python leaves
+    # the C library in the "C" locale, so the month is always English. Neither
+    # part can hold markup, but they are escaped all the same.
+    shown = (
+        f'<time datetime="{escape(local.isoformat())}">'
+        f"{escape(local.strftime('%b %-d, %-I:%M %p %Z'))}</time>"
     )
+    phrase = due_phrase(task, now)
     if not phrase:
         return shown
     tone = "text-danger fw-semibold" if task.due_at < now else "text-body-secondary"
-    return format_html('{}<br><span class="small {}">{}</span>', shown, tone, phrase)
+    return f'{shown}<br><span class="small {tone}">{escape(phrase)}</span>'
+
+
+@functools.lru_cache(maxsize=8)
+def _labels(field: str) -> dict:
+    from firmdesk.work.models import Task
+
+    return {
+        key: escape(str(label))
+        for key, label in Task._meta.get_field(field).flatchoices
+    }
+
+
+@register.simple_tag
+def task_rows_html(
+    rows,
+    now,
+    *,
+    select=False,
+    select_only_working=False,
+    show_firm=False,
+    show_assignee=False,
+    empty="",
+):
+    """The rows of a task table (``_task_rows.html``), made in Python.
+
+    Fifty rows through the template language cost 5–9 ms of a queue page (every
+    ``{{ t.… }}`` is a lookup through the page's whole context); the same markup
+    made here costs about one. Every value from the database is escaped."""
+    functions, priorities, statuses = (
+        _labels("function"),
+        _labels("priority"),
+        _labels("status"),
+    )
+    out = []
+    for t in rows:
+        cells = []
+        if select:
+            public_id = escape(str(t.public_id))
+            disabled = (
+                " disabled"
+                if select_only_working and t.status not in ("open", "returned")
+                else ""
+            )
+            cells.append(
+                f'<td><input class="form-check-input" type="checkbox" name="task" '
+                f'value="{public_id}" id="pick-{public_id}" '
+                f'aria-label="Select “{escape(t.title)}”"{disabled}>'
+                f'<input type="hidden" name="rev_{public_id}" '
+                f'value="{escape(str(t.revision))}"></td>'
+            )
+        title = f'<td><a href="{escape(task_href(t))}">{escape(t.title)}</a>'
+        if t.has_open_flag:
+            title += ' <span class="badge flag-badge">Flagged</span>'
+        if t.rework_count:
+            title += (
+                ' <span class="small text-body-secondary">'
+                f"returned {int(t.rework_count)}×</span>"
+            )
+        cells.append(title + "</td>")
+        if show_firm:
+            cells.append(
+                f'<td><a href="{escape(firm_href(t.firm))}">'
+                f"{escape(t.firm.name)}</a></td>"
+            )
+        if t.matter_id is None:
+            cells.append("<td>—</td>")
+        elif t.matter_visible:
+            cells.append(f"<td>{escape(t.matter.number)}</td>")
+        else:
+            cells.append(
+                '<td><span class="text-body-secondary">Not opened to you</span></td>'
+            )
+        cells.append(f"<td>{functions.get(t.function, escape(t.function))}</td>")
+        priority = escape(t.priority)
+        cells.append(
+            f'<td><span class="priority-{priority}">'
+            f"{priorities.get(t.priority, priority)}</span></td>"
+        )
+        status = escape(t.status)
+        cells.append(
+            f'<td><span class="badge status-{status}">'
+            f"{statuses.get(t.status, status)}</span></td>"
+        )
+        if show_assignee:
+            who = escape(str(t.assignee)) if t.assignee_id else "No one yet"
+            cells.append(f"<td>{who}</td>")
+        cells.append(f"<td>{_due_html(t, now)}</td>")
+        out.append("<tr>" + "".join(cells) + "</tr>")
+    if not out:
+        empty = escape(str(empty))
+        out.append(f'<tr><td colspan="9" class="text-body-secondary">{empty}</td></tr>')
+    return mark_safe("\n".join(out))  # noqa: S308 -- every value escaped above
 
 
 def duration_words(delta: datetime.timedelta) -> str:
