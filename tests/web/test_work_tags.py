@@ -130,3 +130,42 @@ def test_task_rows_made_in_python_are_the_templates_rows(firm, other_firm, matte
     # Only work that can be started (open or returned) can be ticked: the
     # submitted, in-progress and done rows cannot.
     assert html.count(" disabled>") == 3
+
+
+def test_review_rows_made_in_python_are_the_templates_rows(firm, matter):
+    from firmdesk.web.templatetags.work_tags import review_rows_html
+
+    reference = Template(
+        (Path(__file__).parent / "review_rows_reference.html").read_text()
+    )
+    now = timezone.now()
+    person = f.member(firm, ["attorney"], email="r@hale.test", full_name="Rae <Q>")
+    rows = [
+        f.task(
+            firm,
+            matter=matter,
+            assignee=person,
+            title="<i>Draft</i> & send",
+            status="submitted",
+            submitted_at=now - datetime.timedelta(hours=26, minutes=5),
+            due_at=now + datetime.timedelta(hours=3),
+            rework_count=1,
+        ),
+        f.task(
+            firm,
+            status="submitted",
+            submitted_at=now - datetime.timedelta(minutes=40),
+            rework_count=3,
+        ),
+    ]
+    for row, flagged in zip(rows, [False, True], strict=True):
+        row.has_open_flag = flagged
+    with timezone.override(NEW_YORK):
+        for everyone in (True, False):
+            for shown in (rows, []):
+                context = {"page": shown, "now": now, "everyone": everyone}
+                made = review_rows_html(shown, now, everyone=everyone)
+                assert _markup(made) == _markup(reference.render(Context(context)))
+    html = review_rows_html(rows, now)
+    assert "&lt;i&gt;Draft&lt;/i&gt; &amp; send" in html and "Rae &lt;Q&gt;" in html
+    assert "1 day 2 hours" in html and "3 times" in html and "1 time<" in html

@@ -1,9 +1,7 @@
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404
 
-from firmdesk.orgs.models import Organization
-
-from .scope import resolve_scope
+from .scope import scopes_for_request
 
 
 class ScopeMiddleware:
@@ -26,8 +24,12 @@ class ScopeMiddleware:
             return None
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
-        firm = Organization.objects.filter(slug=slug, kind="firm").first()
-        scope = resolve_scope(request.user, firm) if firm else None
+        # The firm's Scope from the list of every firm the user may act for now,
+        # which the page's firm switcher shows anyway: the same rule
+        # (``resolve_scopes``), one resolution a request.
+        scope = next(
+            (s for s in scopes_for_request(request) if s.firm.slug == slug), None
+        )
         if scope is None:
             raise Http404("No such firm.")
         request.scope = scope

@@ -304,3 +304,21 @@ def firms_for_user(
         user, ordered, today=today, memberships=memberships, facts=facts
     )
     return [found[f.pk] for f in ordered if f.pk in found]
+
+
+def memberships_for_request(request) -> list:
+    """The user's active memberships, read once per request."""
+    if not hasattr(request, "_memberships"):
+        request._memberships = active_memberships(request.user)
+    return request._memberships
+
+
+def scopes_for_request(request) -> list[Scope]:
+    """Every firm the user may act for now (``firms_for_user``), resolved once per
+    request: the firm pages' Scope (``ScopeMiddleware``), the firm switcher and
+    the cross-firm queues all come from this one list."""
+    if not hasattr(request, "_firm_scopes"):
+        request._firm_scopes = firms_for_user(
+            request.user, memberships=memberships_for_request(request)
+        )
+    return request._firm_scopes

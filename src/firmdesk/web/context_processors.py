@@ -1,6 +1,6 @@
 from django.utils import timezone
 
-from firmdesk.access.scope import active_memberships, firms_for_user
+from firmdesk.access.scope import memberships_for_request, scopes_for_request
 
 
 def shell(request):
@@ -30,22 +30,6 @@ def shell(request):
 
 def _cached_firms(request):
     return [s.firm for s in scopes_for_request(request)]
-
-
-def memberships_for_request(request) -> list:
-    """The user's active memberships, read once per request."""
-    if not hasattr(request, "_memberships"):
-        request._memberships = active_memberships(request.user)
-    return request._memberships
-
-
-def scopes_for_request(request):
-    """Every firm the user may act for, resolved once per request."""
-    if not hasattr(request, "_firm_scopes"):
-        request._firm_scopes = firms_for_user(
-            request.user, memberships=memberships_for_request(request)
-        )
-    return request._firm_scopes
 
 
 def _provider_admin_orgs(request):

@@ -137,13 +137,25 @@ def rows_for_keys(scopes):
     The keys come from the list's own query, which applied every firm's access
     rule and the filters; reading them again through those rules took a sixth of
     a team queue's time. The firms stay in the query all the same, so a key that
-    did not come from these Scopes' firms cannot bring a row of another firm."""
-    firm_ids = [scope.firm.pk for scope in scopes]
+    did not come from these Scopes' firms cannot bring a row of another firm.
+    Each row's firm is its Scope's (already read), not fifty copies from a join."""
+    firms = {scope.firm.pk: scope.firm for scope in scopes}
+    open_flags = Flag.unscoped.filter(task=OuterRef("pk"), resolved_at__isnull=True)
 
     def fetch(keys):
-        return _row_shape(
-            Task.unscoped.filter(firm_id__in=firm_ids, pk__in=keys), scopes
+        rows = list(
+            Task.unscoped.filter(firm_id__in=list(firms), pk__in=keys)
+            .select_related("matter", "assignee")
+            .only(*(f for f in ROW_FIELDS if not f.startswith("firm__")))
+            .annotate(
+                has_open_flag=Exists(open_flags),
+                matter_visible=_matter_visible(scopes),
+            )
+            .order_by()
         )
+        for row in rows:
+            row.firm = firms[row.firm_id]
+        return rows
 
     return fetch
 

@@ -51,14 +51,10 @@ def due_cell(task, now):
 def _due_html(task, now) -> str:
     if task.due_at is None:
         return "—"
-    local = timezone.localtime(task.due_at)
     # Django's "M j, g:i A T"; strftime is a tenth of the time. Python leaves
     # the C library in the "C" locale, so the month is always English. Neither
     # part can hold markup, but they are escaped all the same.
-    shown = (
-        f'<time datetime="{escape(local.isoformat())}">'
-        f"{escape(local.strftime('%b %-d, %-I:%M %p %Z'))}</time>"
-    )
+    shown = _time_html(task.due_at)
     phrase = due_phrase(task, now)
     if not phrase:
         return shown
@@ -155,6 +151,46 @@ def task_rows_html(
     if not out:
         empty = escape(str(empty))
         out.append(f'<tr><td colspan="9" class="text-body-secondary">{empty}</td></tr>')
+    return mark_safe("\n".join(out))  # noqa: S308 -- every value escaped above
+
+
+def _time_html(moment) -> str:
+    """``<time>`` of a moment in the viewer's zone: Django's ``date:'c'`` and
+    ``date:"M j, g:i A T"``, by ``isoformat`` and ``strftime``."""
+    local = timezone.localtime(moment)
+    return (
+        f'<time datetime="{escape(local.isoformat())}">'
+        f"{escape(local.strftime('%b %-d, %-I:%M %p %Z'))}</time>"
+    )
+
+
+@register.simple_tag
+def review_rows_html(rows, now, *, everyone=False):
+    """The rows of the review queue (``_review_queue_partial.html``), made in
+    Python as ``task_rows_html`` is; every value from the database escaped."""
+    out = []
+    for t in rows:
+        title = f'<td><a href="{escape(task_href(t))}">{escape(t.title)}</a>'
+        if t.has_open_flag:
+            title += ' <span class="badge flag-badge">Flagged</span>'
+        matter = escape(t.matter.number) if t.matter_id and t.matter.number else "—"
+        who = escape(str(t.assignee)) if t.assignee_id else "—"
+        times = int(t.rework_count or 0)
+        again = f"{times} time{'s' if times != 1 else ''}" if times else "No"
+        due = _time_html(t.due_at) if t.due_at else "—"
+        out.append(
+            f"<tr>{title}</td><td>{matter}</td><td>{who}</td>"
+            f"<td>{escape(since(t.submitted_at, now))}</td><td>{again}</td>"
+            f"<td>{due}</td></tr>"
+        )
+    if not out:
+        waiting = (
+            "review" if everyone else 'you — <a href="?who=all">see everyone\'s</a>'
+        )
+        out.append(
+            '<tr><td colspan="6" class="text-body-secondary">'
+            f"Nothing is waiting for {waiting}.</td></tr>"
+        )
     return mark_safe("\n".join(out))  # noqa: S308 -- every value escaped above
 
 
