@@ -52,6 +52,7 @@ from firmdesk.work.models import Task
 from firmdesk.work.selectors import tasks_for_scope
 
 from . import forms
+from .auditing import audit_opened
 from .context_processors import scopes_for_request
 
 
@@ -232,15 +233,13 @@ def matter_list(request, firm_slug):
 def matter_detail(request, firm_slug, matter_id):
     scope = request.scope
     matter = access_matter(scope, matter_id)
-    with transaction.atomic():
-        audit_record(
-            org=scope.firm,
-            actor=request.user,
-            action="matter.viewed",
-            obj=matter,
-            matter=matter,
-            summary=f"Opened {matter.number}",
-        )
+    audit_opened(
+        request,
+        matter,
+        action="matter.viewed",
+        matter=matter,
+        summary=f"Opened {matter.number}",
+    )
     tasks = tasks_for_scope(scope).filter(matter=matter)
     parties = (
         MatterParty.objects.in_scope(scope)

@@ -13,18 +13,18 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import dateformat, timezone
 
 from firmdesk.access.selectors import access_matter
-from firmdesk.audit.services import audit_record
 from firmdesk.engagements.models import Assignment
 from firmdesk.orgs.models import Membership, User
 from firmdesk.scheduling.models import Event
 from firmdesk.scheduling.selectors import events_between
 from firmdesk.scheduling.services import may_schedule
+
+from .auditing import audit_opened
 
 VIEWS = ("agenda", "day", "week", "month")
 AGENDA_DAYS = 30
@@ -343,13 +343,11 @@ def calendar(request, firm_slug):
 def matter_calendar(request, firm_slug, matter_id):
     scope = request.scope
     matter = access_matter(scope, matter_id)
-    with transaction.atomic():
-        audit_record(
-            org=scope.firm,
-            actor=request.user,
-            action="matter.calendar_viewed",
-            obj=matter,
-            matter=matter,
-            summary=f"Opened the calendar of {matter.number}",
-        )
+    audit_opened(
+        request,
+        matter,
+        action="matter.calendar_viewed",
+        matter=matter,
+        summary=f"Opened the calendar of {matter.number}",
+    )
     return _page(request, firm_slug, matter=matter)

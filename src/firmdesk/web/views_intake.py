@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib import messages
-from django.db import transaction
 from django.db.models import Case, Count, F, IntegerField, Q, When
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -23,7 +22,6 @@ from django.utils.html import format_html
 from django.views.decorators.http import require_http_methods, require_POST
 
 from firmdesk.access.selectors import access_object
-from firmdesk.audit.services import audit_record
 from firmdesk.common.errors import ServiceError
 from firmdesk.common.paginator import CappedPaginator
 from firmdesk.conflicts.selectors import check_hits_for
@@ -42,6 +40,7 @@ from firmdesk.web.templatetags.work_tags import duration_words
 from firmdesk.work.models import Task
 
 from . import forms_intake as fi
+from .auditing import audit_opened
 from .context_processors import scopes_for_request
 from .views import _apply_service_error, _forbidden_if, _send_document
 from .views_work import _see_other, _wants_partial
@@ -467,14 +466,12 @@ def lead_detail(request, firm_slug, lead_id):
     scope = request.scope
     _forbidden_if(not _may_work(scope))
     lead = _lead(scope, lead_id)
-    with transaction.atomic():
-        audit_record(
-            org=scope.firm,
-            actor=request.user,
-            action="intake.lead_viewed",
-            obj=lead,
-            summary=f"Opened the lead of {lead.name}",
-        )
+    audit_opened(
+        request,
+        lead,
+        action="intake.lead_viewed",
+        summary=f"Opened the lead of {lead.name}",
+    )
     return _lead_page(request, lead)
 
 

@@ -15,7 +15,6 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from firmdesk.access.selectors import access_matter, access_object
-from firmdesk.audit.services import audit_record
 from firmdesk.common.errors import ServiceError
 from firmdesk.conflicts import selectors as conflict_selectors
 from firmdesk.conflicts import services as conflicts
@@ -33,6 +32,7 @@ from firmdesk.matters.services import matter_screen_add, matter_screen_remove
 from firmdesk.orgs.models import Membership, User
 
 from . import forms
+from .auditing import audit_opened
 from .views import _apply_service_error, _forbidden_if
 
 
@@ -81,14 +81,12 @@ def _contact(scope, contact_id, *, for_write=False) -> Contact:
 def contact_detail(request, firm_slug, contact_id):
     scope = request.scope
     contact = _contact(scope, contact_id)
-    with transaction.atomic():
-        audit_record(
-            org=scope.firm,
-            actor=request.user,
-            action="contact.viewed",
-            obj=contact,
-            summary=f"Opened contact {contact.name}",
-        )
+    audit_opened(
+        request,
+        contact,
+        action="contact.viewed",
+        summary=f"Opened contact {contact.name}",
+    )
     parties = (
         MatterParty.objects.in_scope(scope)
         .filter(contact=contact)

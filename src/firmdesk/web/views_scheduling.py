@@ -34,6 +34,7 @@ from firmdesk.scheduling.selectors import (
     feed_events,
 )
 
+from .auditing import audit_opened
 from .forms_scheduling import (
     DeadlineForm,
     EventForm,
@@ -295,15 +296,13 @@ def event_edit(request, firm_slug, event_id):
 def event_detail(request, firm_slug, event_id):
     scope = request.scope
     event = access_event(scope, event_id)
-    with transaction.atomic():
-        audit_record(
-            org=scope.firm,
-            actor=request.user,
-            action="event.viewed",
-            obj=event,
-            matter=event.matter,
-            summary=f"Opened {event.title}",
-        )
+    audit_opened(
+        request,
+        event,
+        action="event.viewed",
+        matter=event.matter,
+        summary=f"Opened {event.title}",
+    )
     viewer = _viewer_zone(request, scope)
     dependents = list(
         Event.objects.in_scope(scope).filter(trigger_event=event).order_by("start")

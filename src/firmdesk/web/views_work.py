@@ -11,7 +11,6 @@ import uuid
 from dataclasses import dataclass, field
 
 from django.contrib import messages
-from django.db import transaction
 from django.db.models import Count, Q
 from django.http import Http404, QueryDict
 from django.shortcuts import redirect, render
@@ -20,7 +19,6 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from firmdesk.access.selectors import access_object
-from firmdesk.audit.services import audit_record
 from firmdesk.common.errors import ServiceError
 from firmdesk.common.paginator import CappedPaginator
 from firmdesk.documents.models import Document
@@ -34,6 +32,7 @@ from firmdesk.work.business_hours import BusinessCalendar
 from firmdesk.work.models import Flag, Playbook, Review, Task
 
 from . import forms_work as wf
+from .auditing import audit_opened
 from .context_processors import scopes_for_request
 from .views import _forbidden_if, _send_document
 
@@ -546,15 +545,13 @@ def _task_page(request, task, *, failed: Failed | None = None, partial=False):
 def task_detail(request, firm_slug, task_id):
     scope = request.scope
     task = selectors.task_for_page(scope, task_id)
-    with transaction.atomic():
-        audit_record(
-            org=scope.firm,
-            actor=request.user,
-            action="task.viewed",
-            obj=task,
-            matter=task.matter,
-            summary=f"Opened task “{task.title}”",
-        )
+    audit_opened(
+        request,
+        task,
+        action="task.viewed",
+        matter=task.matter,
+        summary=f"Opened task “{task.title}”",
+    )
     return _task_page(request, task)
 
 
