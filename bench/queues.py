@@ -98,7 +98,6 @@ from firmdesk.work.selectors import (  # noqa: E402
     queue_mine,
     queue_review,
     queue_team,
-    rows_for_keys,
     sort_tasks,
 )
 
@@ -473,7 +472,6 @@ def selector_request(queue: str, user, firm, params: dict, only_mine: bool):
     if queue == "review":
         scope = resolve_scope(user, firm)
         scoped = time.perf_counter() - started
-        scopes = [scope]
         qs = queue_review(scope, user=user if only_mine else None).order_by(
             "submitted_at", "created_at"
         )
@@ -483,7 +481,7 @@ def selector_request(queue: str, user, firm, params: dict, only_mine: bool):
         qs = queue_mine(scopes, user) if queue == "mine" else queue_team(scopes)
         qs = filter_tasks(qs, params, now=now, user=user, scopes=scopes)
         qs = sort_tasks(qs, params["sort"])
-    page = CappedPaginator(qs, PAGE, rows_for_keys=rows_for_keys(scopes)).get_page(1)
+    page = CappedPaginator(qs, PAGE).get_page(1)
     rows = list(page.object_list)
     return page.paginator.count, rows, scoped
 

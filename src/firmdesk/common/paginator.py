@@ -19,19 +19,11 @@ class CappedPaginator(Paginator):
     and took half a second for a team's finished work. When the count is not
     known yet, it comes with the keys, exact: the sort reads every matching row
     anyway. Only a count asked for on its own stops at the cap.
-
-    ``rows_for_keys``, when given, reads the rows of a page from its keys (a
-    callable taking the list of keys): the keys already passed the list's
-    filters, so the rows can be read without evaluating them again (the task
-    queues' filters are each firm's access rule, a tenth of a page's time).
     """
 
-    def __init__(
-        self, object_list, per_page, *, cap: int = 1000, rows_for_keys=None, **kwargs
-    ):
+    def __init__(self, object_list, per_page, *, cap: int = 1000, **kwargs):
         super().__init__(object_list, per_page, **kwargs)
         self.cap = cap
-        self.rows_for_keys = rows_for_keys
         self._exact = False
 
     @cached_property
@@ -114,11 +106,6 @@ class CappedPaginator(Paginator):
         return self._rows_of([pk for pk, _ in found[: top - bottom]], number)
 
     def _rows_of(self, keys, number):
-        if not keys:
-            rows = []
-        elif self.rows_for_keys is not None:
-            rows = self.rows_for_keys(keys)
-        else:
-            rows = self.object_list.order_by().filter(pk__in=keys)
+        rows = self.object_list.order_by().filter(pk__in=keys) if keys else []
         by_key = {row.pk: row for row in rows}
         return self._get_page([by_key[k] for k in keys if k in by_key], number, self)

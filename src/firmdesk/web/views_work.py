@@ -63,10 +63,8 @@ def _wants_partial(request) -> bool:
     return bool(request.htmx) and not request.htmx.history_restore_request
 
 
-def _page(request, rows, scopes):
-    return CappedPaginator(
-        rows, PAGE_SIZE, rows_for_keys=selectors.rows_for_keys(scopes)
-    ).get_page(request.GET.get("page"))
+def _page(request, rows):
+    return CappedPaginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
 def _live_engagements(scope, function: str = ""):
@@ -111,7 +109,7 @@ def _people(scope, engagements) -> list[tuple]:
 def _table_context(request, form, rows, *, scopes, **extra):
     # Rows carry ``matter_visible`` (selectors._matter_visible): with task-only
     # access a row says a matter exists, never which.
-    page = _page(request, rows, scopes)
+    page = _page(request, rows)
     return {
         "form": form,
         "page": page,
@@ -823,7 +821,7 @@ def review_queue(request, firm_slug):
         scope, user=None if everyone else request.user
     ).order_by("submitted_at", "created_at")
     context = {
-        "page": _page(request, rows, [scope]),
+        "page": _page(request, rows),
         "everyone": everyone,
         "now": timezone.now(),
         "query": request.GET.urlencode(),

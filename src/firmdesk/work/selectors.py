@@ -103,9 +103,9 @@ def _matter_visible(scopes):
     )
 
 
-def _row_shape(qs, scopes):
-    """What a table row shows: its columns, whether it has an open flag, and
-    whether its matter may be named (``_matter_visible``)."""
+def _with_row_data(qs, scopes):
+    from django.db.models import Case, IntegerField, Value, When
+
     open_flags = Flag.unscoped.filter(task=OuterRef("pk"), resolved_at__isnull=True)
     return (
         qs.select_related(*ROW_RELATED)
@@ -113,51 +113,15 @@ def _row_shape(qs, scopes):
         .annotate(
             has_open_flag=Exists(open_flags),
             matter_visible=_matter_visible(scopes),
+            priority_rank=Case(
+                When(priority="urgent", then=Value(0)),
+                When(priority="high", then=Value(1)),
+                When(priority="normal", then=Value(2)),
+                default=Value(3),
+                output_field=IntegerField(),
+            ),
         )
     )
-
-
-def _with_row_data(qs, scopes):
-    from django.db.models import Case, IntegerField, Value, When
-
-    return _row_shape(qs, scopes).annotate(
-        priority_rank=Case(
-            When(priority="urgent", then=Value(0)),
-            When(priority="high", then=Value(1)),
-            When(priority="normal", then=Value(2)),
-            default=Value(3),
-            output_field=IntegerField(),
-        ),
-    )
-
-
-def rows_for_keys(scopes):
-    """The rows of a page of a task table from its keys, for ``CappedPaginator``.
-
-    The keys come from the list's own query, which applied every firm's access
-    rule and the filters; reading them again through those rules took a sixth of
-    a team queue's time. The firms stay in the query all the same, so a key that
-    did not come from these Scopes' firms cannot bring a row of another firm.
-    Each row's firm is its Scope's (already read), not fifty copies from a join."""
-    firms = {scope.firm.pk: scope.firm for scope in scopes}
-    open_flags = Flag.unscoped.filter(task=OuterRef("pk"), resolved_at__isnull=True)
-
-    def fetch(keys):
-        rows = list(
-            Task.unscoped.filter(firm_id__in=list(firms), pk__in=keys)
-            .select_related("matter", "assignee")
-            .only(*(f for f in ROW_FIELDS if not f.startswith("firm__")))
-            .annotate(
-                has_open_flag=Exists(open_flags),
-                matter_visible=_matter_visible(scopes),
-            )
-            .order_by()
-        )
-        for row in rows:
-            row.firm = firms[row.firm_id]
-        return rows
-
-    return fetch
 
 
 FINISHED_DAYS_DEFAULT = 30
