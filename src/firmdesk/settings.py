@@ -114,7 +114,8 @@ WSGI_APPLICATION = "firmdesk.wsgi.application"
 
 TEMPLATES = [
     {
-        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "BACKEND": "firmdesk.common.templates.DjangoTemplates",
+        "NAME": "django",
         "DIRS": [],
         "APP_DIRS": True,
         "OPTIONS": {

@@ -17,3 +17,57 @@ def test_the_wsgi_application_is_ready_to_serve_with_the_collector_tuned():
     finally:
         gc.unfreeze()
         gc.set_threshold(*before)
+
+
+def test_after_each_response_the_server_collects_what_the_request_left():
+    import weakref
+
+    from django.core.signals import request_finished
+
+    before = gc.get_threshold()
+    gc.disable()
+    try:
+        importlib.reload(importlib.import_module("firmdesk.wsgi"))
+        left = _Cyclic()
+        left.me = left
+        gone = weakref.ref(left)
+        del left
+        assert gone() is not None  # in a cycle: reference counting cannot free it
+        request_finished.send(sender=None)
+        assert gone() is None
+    finally:
+        gc.enable()
+        connected = request_finished.disconnect(dispatch_uid="firmdesk.collect_young")
+        gc.unfreeze()
+        gc.set_threshold(*before)
+    assert connected
+
+
+class _Cyclic:
+    pass
+
+
+def test_a_page_lets_go_of_its_data_once_drawn_without_the_cycle_collector(rf):
+    """Django's page context refers to itself (RequestContext.push); the
+    template backend empties it after drawing, so what the view handed over
+    goes with the response, not at the collector's next pass."""
+    import weakref
+
+    from django.template import engines
+
+    class Row:
+        title = "Demand letter"
+
+    row = Row()
+    gone = weakref.ref(row)
+    template = engines["django"].from_string(
+        "{% for r in rows %}{{ r.title }}{% endfor %}"
+    )
+    gc.disable()
+    try:
+        html = template.render({"rows": [row]}, rf.get("/"))
+        del row
+        assert html == "Demand letter"
+        assert gone() is None
+    finally:
+        gc.enable()

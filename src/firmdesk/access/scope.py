@@ -234,15 +234,23 @@ class _StaffFacts:
             )
             .select_related("engagement", "engagement__firm")
             .annotate(agreed_until=Subquery(agreed_until, output_field=DateField()))
-            .order_by("-engagement__created_at", "-engagement__pk")
+            .order_by()
         )
         if firms is not None:
             assignments = assignments.filter(firm__in=firms)
+        # The latest engagement first (a firm with two live engagements of the
+        # provider is served through the newer); sorted here, not in the query,
+        # whose ORDER BY over the join cost more to build than to run.
+        assignments = sorted(
+            assignments,
+            key=lambda a: (a.engagement.created_at, a.engagement.pk),
+            reverse=True,
+        )
         return cls(
             user=user,
             profile_status={m.organization_id: m.staff_status for m in memberships},
-            absences=list(Absence.objects.filter(user=user)),
-            assignments=list(assignments),
+            absences=list(Absence.objects.filter(user=user).order_by()),
+            assignments=assignments,
         )
 
     def firms(self) -> list:
