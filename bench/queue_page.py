@@ -39,7 +39,7 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "firmdesk.settings")
 
 from django.conf import settings  # noqa: E402
-from django.db import connection  # noqa: E402
+from django.db import close_old_connections, connection  # noqa: E402
 from django.test import Client, RequestFactory  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import get_resolver  # noqa: E402
@@ -152,6 +152,7 @@ def main() -> None:
     server.cookies = signed_in_client(user).cookies
 
     def request():
+        close_old_connections()  # as a server does between requests
         response = server.get(path, params)
         if response.status_code != 200:
             sys.exit(f"{path}?{args.params} answered {response.status_code}")

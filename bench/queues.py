@@ -37,14 +37,19 @@ the query plans of one request of each queue.
 
 import argparse
 import datetime
+import http.client
 import os
 import random
 import shlex
+import socket
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from pathlib import Path
+from urllib.parse import urlencode, urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
@@ -56,7 +61,12 @@ import django  # noqa: E402
 django.setup()
 
 from django.conf import settings  # noqa: E402
-from django.db import connection, models, transaction  # noqa: E402
+from django.db import (  # noqa: E402
+    close_old_connections,
+    connection,
+    models,
+    transaction,
+)
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import Resolver404, get_resolver, resolve  # noqa: E402
@@ -549,7 +559,8 @@ def time_pages(requests: Requests, count: int):
     handler, as one server process serves everyone: a new test ``Client`` loads
     the middleware again on its first request (WhiteNoise reads every static
     file's headers), which made a user's first page 25 ms slower than a
-    server's."""
+    server's. Database connections are kept or closed between requests as
+    ``DB_CONN_MAX_AGE`` says, as a server does."""
     server = Client()
     sessions: dict[int, object] = {}
     results = {}
@@ -566,11 +577,113 @@ def time_pages(requests: Requests, count: int):
             started = time.perf_counter()
             response = server.get(path, params)
             elapsed = time.perf_counter() - started
+            # What a server does at the end of each request and the test client
+            # leaves out: close the connection if DB_CONN_MAX_AGE says so (the
+            # next request then pays for a new one, inside its time).
+            close_old_connections()
             if n >= WARM_UP:
                 times.append(elapsed)
                 statuses.append(response.status_code)
                 SLOW_PAGES[queue].append((elapsed, user.pk, params, only_mine, 0))
         results[queue] = (times, statuses)
+    return results
+
+
+def start_server() -> tuple[subprocess.Popen, int, Path]:
+    """gunicorn with one sync worker (one client needs one) on the bench's
+    database, loading this checkout's code, as ``firmdesk run`` serves."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    name = connection.settings_dict["NAME"]
+    if connection.vendor == "sqlite":
+        url = f"sqlite:///{name}"
+    else:
+        url = urlunsplit(urlsplit(os.environ["DATABASE_URL"])._replace(path=f"/{name}"))
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "PYTHONPATH": str(ROOT / "src"),
+        "LOG_LEVEL": "WARNING",
+    }
+    log_path = Path(tempfile.mkdtemp(prefix="bench-queues-")) / "server.log"
+    log = open(log_path, "w")  # noqa: SIM115 - gunicorn writes to it
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "firmdesk.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "1",
+            "--log-level",
+            "warning",
+        ],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise SystemExit(f"gunicorn stopped; see {log_path}")
+        try:
+            if http_get(port, "/login/", {}, "")[0] == 200:
+                return server, port, log_path
+        except OSError:
+            time.sleep(0.2)
+    server.kill()
+    raise SystemExit(f"gunicorn did not answer within 60 s; see {log_path}")
+
+
+def http_get(port: int, path: str, params: dict, cookie: str) -> tuple[int, float]:
+    """One request as a browser makes it (a connection of its own, as gunicorn's
+    sync workers close each): its status and the seconds until the whole page
+    has arrived."""
+    query = urlencode(params)
+    started = time.perf_counter()
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    try:
+        conn.request(
+            "GET", f"{path}?{query}" if query else path, headers={"Cookie": cookie}
+        )
+        response = conn.getresponse()
+        response.read()
+        return response.status, time.perf_counter() - started
+    finally:
+        conn.close()
+
+
+def time_pages_http(requests: Requests, count: int):
+    """The pages through a real server at one client: gunicorn, one worker, each
+    user's session cookie; the time a page takes to arrive in full."""
+    server, port, log_path = start_server()
+    cookie_name = settings.SESSION_COOKIE_NAME
+    sessions: dict[int, str] = {}
+    results = {}
+    try:
+        for queue in QUEUES:
+            times, statuses = [], []
+            for n in range(WARM_UP + count):
+                user, firm, params, only_mine = requests.next(queue)
+                if user.pk not in sessions:
+                    key = signed_in_client(user).cookies[cookie_name].value
+                    sessions[user.pk] = f"{cookie_name}={key}"
+                path = PAGE_PATHS[queue].format(slug=firm.slug if firm else "")
+                if queue == "review" and not only_mine:
+                    params = {**params, "who": "all"}
+                status, elapsed = http_get(port, path, params, sessions[user.pk])
+                if n >= WARM_UP:
+                    times.append(elapsed)
+                    statuses.append(status)
+            results[queue] = (times, statuses)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    if any(s != 200 for t, st in results.values() for s in st):
+        say(f"  some pages did not answer 200; the server's log: {log_path}")
     return results
 
 
@@ -615,6 +728,12 @@ def main() -> None:
         "--explain", action="store_true", help="Print the queues' query plans."
     )
     parser.add_argument(
+        "--http",
+        action="store_true",
+        help="Time the pages through gunicorn too (one worker, one client), with "
+        "the same requests as the selectors.",
+    )
+    parser.add_argument(
         "--slowest",
         type=int,
         default=0,
@@ -636,7 +755,7 @@ def main() -> None:
     database, configured = use_bench_database(keep=args.reuse)
     say(f"Task queue benchmark on {vendor} ({database}), {os.cpu_count()} CPUs")
     timings: dict[str, float] = {}
-    pages = None
+    pages = served = None
     try:
         seeded = Organization.objects.filter(slug__startswith=PREFIX).exists()
         if seeded and args.reuse:
@@ -661,6 +780,9 @@ def main() -> None:
             pages = time_pages(requests, args.requests)
             if args.slowest:
                 print_slowest(args.slowest, SLOW_PAGES, "pages (rows not counted)")
+            if args.http:
+                say(f"Timing {args.requests} requests per queue through gunicorn …")
+                served = time_pages_http(Requests(args.seed), args.requests)
     finally:
         if not (args.keep or args.reuse):
             connection.creation.destroy_test_db(configured, verbosity=0)
@@ -701,15 +823,16 @@ def main() -> None:
             f"{percentile(scoping, 0.95) * 1000:.1f}"
         )
     if pages:
-        for queue in QUEUES:
-            times, statuses = pages[queue]
-            bad = sum(1 for s in statuses if s != 200)
-            lines.append(
-                f"  {names[queue] + ' (page)':30} "
-                f"{statistics.median(times) * 1000:8.1f} "
-                f"{percentile(times, 0.95) * 1000:8.1f} {max(times) * 1000:8.1f}"
-                + (f"   {bad} not 200" if bad else "")
-            )
+        for label, results in (("page", pages), ("page, gunicorn", served)):
+            for queue in QUEUES if results else ():
+                times, statuses = results[queue]
+                bad = sum(1 for s in statuses if s != 200)
+                lines.append(
+                    f"  {names[queue] + f' ({label})':30} "
+                    f"{statistics.median(times) * 1000:8.1f} "
+                    f"{percentile(times, 0.95) * 1000:8.1f} {max(times) * 1000:8.1f}"
+                    + (f"   {bad} not 200" if bad else "")
+                )
     else:
         lines.append(
             "  pages: skipped (/queue/, /queue/team/, /f/<slug>/review/ not routed)"
