@@ -30,7 +30,6 @@ import os
 import re
 import shlex
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -43,6 +42,7 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "firmdesk.settings")
 TEMP = Path(tempfile.mkdtemp(prefix="firmdesk-bench-intake-"))
 GIVEN_URL = os.environ.get("DATABASE_URL", "")
@@ -56,6 +56,7 @@ django.setup()
 from django.conf import settings  # noqa: E402
 from django.db import connection  # noqa: E402
 
+from bench.serving import free_port, start_gunicorn  # noqa: E402
 from firmdesk.intake.models import IntakeForm, IntakeQuestion, Lead  # noqa: E402
 from firmdesk.orgs.models import Membership, Organization, User  # noqa: E402
 
@@ -140,12 +141,6 @@ def build() -> Organization:
 # --- The server ------------------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def start_server(database_url: str, port: int, workers: int, with_worker: bool):
     env = {
         **os.environ,
@@ -155,22 +150,13 @@ def start_server(database_url: str, port: int, workers: int, with_worker: bool):
         "LOG_LEVEL": "WARNING",
     }
     log = open(TEMP / "server.log", "w")  # noqa: SIM115 - the children write to it
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "firmdesk.wsgi:application",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            str(workers),
-            "--log-level",
-            "warning",
-        ],
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
+    server = start_gunicorn(
+        env,
+        port,
+        workers,
+        log,
+        ready_path=f"/intake/{FIRM}/{FORM}/",
+        log_path=TEMP / "server.log",
     )
     children = [server]
     if with_worker:
@@ -182,18 +168,7 @@ def start_server(database_url: str, port: int, workers: int, with_worker: bool):
                 stderr=subprocess.STDOUT,
             )
         )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise SystemExit(f"gunicorn stopped; see {TEMP / 'server.log'}")
-        try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-            conn.request("GET", f"/intake/{FIRM}/{FORM}/")
-            if conn.getresponse().status == 200:
-                return children
-        except OSError:
-            time.sleep(0.2)
-    raise SystemExit(f"gunicorn did not answer within 60 s; see {TEMP / 'server.log'}")
+    return children
 
 
 def stop(children) -> None:

@@ -41,7 +41,6 @@ import http.client
 import os
 import random
 import shlex
-import socket
 import statistics
 import subprocess
 import sys
@@ -77,6 +76,7 @@ from faker import Faker  # noqa: E402
 from rich.console import Console  # noqa: E402
 from rich.progress import Progress  # noqa: E402
 
+from bench.serving import free_port, start_gunicorn  # noqa: E402
 from firmdesk.access.scope import firms_for_user, resolve_scope  # noqa: E402
 from firmdesk.common.paginator import CappedPaginator  # noqa: E402
 from firmdesk.common.runtime import tune_gc  # noqa: E402
@@ -592,9 +592,7 @@ def time_pages(requests: Requests, count: int):
 def start_server() -> tuple[subprocess.Popen, int, Path]:
     """gunicorn with one sync worker (one client needs one) on the bench's
     database, loading this checkout's code, as ``firmdesk run`` serves."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     name = connection.settings_dict["NAME"]
     if connection.vendor == "sqlite":
         url = f"sqlite:///{name}"
@@ -608,34 +606,8 @@ def start_server() -> tuple[subprocess.Popen, int, Path]:
     }
     log_path = Path(tempfile.mkdtemp(prefix="bench-queues-")) / "server.log"
     log = open(log_path, "w")  # noqa: SIM115 - gunicorn writes to it
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "firmdesk.wsgi:application",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            "1",
-            "--log-level",
-            "warning",
-        ],
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise SystemExit(f"gunicorn stopped; see {log_path}")
-        try:
-            if http_get(port, "/login/", {}, "")[0] == 200:
-                return server, port, log_path
-        except OSError:
-            time.sleep(0.2)
-    server.kill()
-    raise SystemExit(f"gunicorn did not answer within 60 s; see {log_path}")
+    server = start_gunicorn(env, port, 1, log, ready_path="/login/", log_path=log_path)
+    return server, port, log_path
 
 
 def http_get(port: int, path: str, params: dict, cookie: str) -> tuple[int, float]:
