@@ -4,6 +4,8 @@ collects less often (see docs/performance.md, "Task queues")."""
 import gc
 import importlib
 
+from django.core.signals import request_finished
+
 from firmdesk.common import runtime
 
 
@@ -15,14 +17,13 @@ def test_the_wsgi_application_is_ready_to_serve_with_the_collector_tuned():
         assert gc.get_threshold() == runtime.GC_THRESHOLDS
         assert gc.get_freeze_count() > 10_000  # Django and every view, at least
     finally:
+        request_finished.disconnect(dispatch_uid="firmdesk.collect_young")
         gc.unfreeze()
         gc.set_threshold(*before)
 
 
 def test_after_each_response_the_server_collects_what_the_request_left():
     import weakref
-
-    from django.core.signals import request_finished
 
     before = gc.get_threshold()
     gc.disable()
