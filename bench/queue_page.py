@@ -7,9 +7,11 @@ compared in turn on the same database, and it can show where the time goes:
 * the page through Django's test ``Client`` (the person's own session, set up
   as the server is: URLconf loaded, then ``tune_gc``): p50 / p95 / max and the
   number of queries;
-* with ``--parts``, the same request's parts on their own: the Scopes
-  (``scopes_for_request``), the list's queries (the selectors and the
-  paginator), and the whole page, so what is left is middleware and templates;
+* with ``--parts``, what the page asks of the database on its own (the bench's
+  ``selector_request``: the Scopes, then the list's queries and its page), so
+  what is left of the page is middleware and templates;
+* with ``--collector``, the cycle collector's runs during the timed requests and
+  their length, the objects a page leaves to it, and Python's CPU time a page;
 * with ``--profile N``, the N functions the page spends most time in
   (``cProfile``, cumulative).
 
@@ -24,9 +26,9 @@ the person's session.
 
 import argparse
 import cProfile
+import gc
 import os
 import pstats
-import shlex
 import statistics
 import sys
 import time
@@ -40,36 +42,23 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "firmdesk.settings")
 
 from django.conf import settings  # noqa: E402
 from django.db import close_old_connections, connection  # noqa: E402
-from django.test import Client, RequestFactory  # noqa: E402
+from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import get_resolver  # noqa: E402
-from django.utils import timezone  # noqa: E402
 
 from bench.queues import (  # noqa: E402  (sets Django up)
-    PAGE,
     PAGE_PATHS,
     PREFIX,
     Requests,
+    command_line,
     percentile,
     say,
+    selector_request,
     signed_in_client,
     use_bench_database,
 )
-from firmdesk.access.scope import (  # noqa: E402
-    firms_for_user,
-    resolve_scope,
-    scopes_for_request,
-)
-from firmdesk.common.paginator import CappedPaginator  # noqa: E402
 from firmdesk.common.runtime import tune_gc  # noqa: E402
 from firmdesk.orgs.models import Organization  # noqa: E402
-from firmdesk.work.selectors import (  # noqa: E402
-    filter_tasks,
-    queue_mine,
-    queue_review,
-    queue_team,
-    sort_tasks,
-)
 
 
 def ms(seconds: float) -> str:
@@ -83,24 +72,23 @@ def figures(times: list[float]) -> str:
     )
 
 
-def list_queries(page: str, user, firm, params: dict):
-    """The list's queries, as the view asks them (web/views_work.py)."""
-    now = timezone.now()
-    if page == "review":
-        scope = resolve_scope(user, firm)
-        qs = queue_review(scope, user=None if params.get("who") == "all" else user)
-        qs = qs.order_by("submitted_at", "created_at")
-    else:
-        scopes = firms_for_user(user)
-        if page == "team":
-            scopes = [s for s in scopes if s.is_provider_staff]
-            qs = queue_team(scopes)
-        else:
-            qs = queue_mine(scopes, user)
-        qs = filter_tasks(qs, params, now=now, user=user, scopes=scopes)
-        qs = sort_tasks(qs, params.get("sort", "due"))
-    paged = CappedPaginator(qs, PAGE).get_page(1)
-    return paged.paginator.count, list(paged.object_list)
+def left_to_collector(request, pages: int = 10) -> int:
+    """Objects the page leaves that only the cycle collector can free, a page."""
+    gc.collect()
+    gc.disable()
+    gc.set_debug(gc.DEBUG_SAVEALL)
+    try:
+        for _ in range(pages):
+            request()
+        gc.collect()
+        # Every collection saved what it found, the server's own after each
+        # response (runtime.collect_young) included.
+        found = len(gc.garbage)
+    finally:
+        gc.set_debug(0)
+        gc.garbage.clear()
+        gc.enable()
+    return round(found / pages)
 
 
 def main() -> None:
@@ -121,17 +109,15 @@ def main() -> None:
     )
     parser.add_argument("--parts", action="store_true", help="Time the parts too.")
     parser.add_argument("--profile", type=int, default=0, metavar="N")
+    parser.add_argument(
+        "--collector",
+        action="store_true",
+        help="Count the cycle collector's runs and their time during the timed "
+        "requests, the objects a page leaves to it, and the process's CPU share.",
+    )
     parser.add_argument("--seed", type=int, default=20260101)
     args = parser.parse_args()
-    command = " ".join(
-        [
-            f"{var}={shlex.quote(os.environ[var])}"
-            for var in ("DATABASE_URL", "FIRMDESK_VAR")
-            if os.environ.get(var)
-        ]
-        + [".venv/bin/python", "bench/queue_page.py"]
-        + [shlex.quote(a) for a in sys.argv[1:]]
-    )
+    command = command_line("bench/queue_page.py")
     database, _ = use_bench_database(keep=True)
     if not Organization.objects.filter(slug__startswith=PREFIX).exists():
         sys.exit(
@@ -163,11 +149,25 @@ def main() -> None:
     with CaptureQueriesContext(connection) as captured:
         request()
     queries = len(captured)
-    times = []
+    pauses: list[float] = []
+    collecting: dict[str, float] = {}
+
+    def watch(phase, info):
+        if phase == "start":
+            collecting["since"] = time.perf_counter()
+        else:
+            pauses.append(time.perf_counter() - collecting["since"])
+
+    if args.collector:
+        gc.callbacks.append(watch)
+    times, cpu = [], []
     for _ in range(args.requests):
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
         request()
         times.append(time.perf_counter() - started)
+        cpu.append(time.process_time() - cpu_started)
+    if args.collector:
+        gc.callbacks.remove(watch)
 
     lines = [
         "",
@@ -175,19 +175,24 @@ def main() -> None:
         f"({database}), {args.requests} requests after {args.warm_up}",
     ]
     if args.parts:
-        factory = RequestFactory()
-        parts = {"scopes": [], "list": []}
+        # The bench's selector request: what the page asks of the database.
+        wanted = {"sort": "due", **params}
+        only_mine = params.get("who") != "all"
+        scoping, listing = [], []
         for _ in range(args.requests):
-            fake = factory.get(path, params)
-            fake.user = user
             started = time.perf_counter()
-            scopes_for_request(fake)
-            parts["scopes"].append(time.perf_counter() - started)
-            started = time.perf_counter()
-            list_queries(args.page, user, firm, params)
-            parts["list"].append(time.perf_counter() - started)
-        lines.append(f"  {'Scopes (scopes_for_request)':33}{figures(parts['scopes'])}")
-        lines.append(f"  {'Scopes, list and its page':33}{figures(parts['list'])}")
+            _, _, scoped = selector_request(args.page, user, firm, wanted, only_mine)
+            listing.append(time.perf_counter() - started)
+            scoping.append(scoped)
+        lines.append(f"  {'Scopes':33}{figures(scoping)}")
+        lines.append(f"  {'Scopes, list and its page':33}{figures(listing)}")
+    if args.collector:
+        lines.append(
+            f"  collector: {len(pauses)} runs in {args.requests} requests"
+            + (f", {ms(min(pauses))}–{ms(max(pauses))} ms each" if pauses else "")
+            + f"; {left_to_collector(request)} objects a page left in cycles;"
+            f" Python's CPU time p50 {ms(statistics.median(cpu))} ms"
+        )
     if args.profile:
         profiler = cProfile.Profile()
         profiler.enable()

@@ -131,6 +131,19 @@ def say(text: str) -> None:
     print(text, flush=True)
 
 
+def command_line(script: str) -> str:
+    """The command that made this output, with the database settings it used."""
+    return " ".join(
+        [
+            f"{var}={shlex.quote(os.environ[var])}"
+            for var in ("DATABASE_URL", "FIRMDESK_VAR", "DB_CONN_MAX_AGE")
+            if os.environ.get(var)
+        ]
+        + [".venv/bin/python", script]
+        + [shlex.quote(a) for a in sys.argv[1:]]
+    )
+
+
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(len(ordered) * q))]
@@ -488,6 +501,8 @@ def selector_request(queue: str, user, firm, params: dict, only_mine: bool):
     else:
         scopes = firms_for_user(user)
         scoped = time.perf_counter() - started
+        if queue == "team":  # as the view: the firms the person serves as staff
+            scopes = [s for s in scopes if s.is_provider_staff]
         qs = queue_mine(scopes, user) if queue == "mine" else queue_team(scopes)
         qs = filter_tasks(qs, params, now=now, user=user, scopes=scopes)
         qs = sort_tasks(qs, params["sort"])
@@ -713,15 +728,7 @@ def main() -> None:
         help="Print the N slowest requests of each queue and what they asked.",
     )
     args = parser.parse_args()
-    command = " ".join(
-        [
-            f"{var}={shlex.quote(os.environ[var])}"
-            for var in ("DATABASE_URL", "FIRMDESK_VAR")
-            if os.environ.get(var)
-        ]
-        + [".venv/bin/python", "bench/queues.py"]
-        + [shlex.quote(a) for a in sys.argv[1:]]
-    )
+    command = command_line("bench/queues.py")
 
     vendor = connection.vendor
     database, configured = use_bench_database(keep=args.reuse)

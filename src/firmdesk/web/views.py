@@ -20,6 +20,7 @@ from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from firmdesk.access.scope import scopes_for_request
 from firmdesk.access.selectors import access_engagement, access_matter, access_object
 from firmdesk.audit.models import AuditEvent
 from firmdesk.audit.services import audit_record
@@ -53,7 +54,6 @@ from firmdesk.work.selectors import tasks_for_scope
 
 from . import forms
 from .auditing import audit_opened
-from .context_processors import scopes_for_request
 
 
 def _forbidden_if(condition: bool):

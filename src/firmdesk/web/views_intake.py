@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.views.decorators.http import require_http_methods, require_POST
 
+from firmdesk.access.scope import scopes_for_request
 from firmdesk.access.selectors import access_object
 from firmdesk.common.errors import ServiceError
 from firmdesk.common.paginator import CappedPaginator
@@ -41,7 +42,6 @@ from firmdesk.work.models import Task
 
 from . import forms_intake as fi
 from .auditing import audit_opened
-from .context_processors import scopes_for_request
 from .views import _apply_service_error, _forbidden_if, _send_document
 from .views_work import _see_other, _wants_partial
 

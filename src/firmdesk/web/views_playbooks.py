@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
+from firmdesk.access.scope import scopes_for_request
 from firmdesk.access.selectors import access_engagement, access_object
 from firmdesk.common.errors import ServiceError
 from firmdesk.engagements.models import Assignment
@@ -34,7 +35,6 @@ from firmdesk.work.selectors import (
     playbooks_for_scope,
 )
 
-from .context_processors import scopes_for_request
 from .forms_playbooks import WEEKDAYS, PlaybookForm, RecurrenceForm
 from .views import _apply_service_error, _forbidden_if
 

@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from firmdesk.access.scope import scopes_for_request
 from firmdesk.access.selectors import access_object
 from firmdesk.common.errors import ServiceError
 from firmdesk.common.paginator import CappedPaginator
@@ -33,7 +34,6 @@ from firmdesk.work.models import Flag, Playbook, Review, Task
 
 from . import forms_work as wf
 from .auditing import audit_opened
-from .context_processors import scopes_for_request
 from .views import _forbidden_if, _send_document
 
 S = Task.Status
