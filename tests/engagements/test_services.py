@@ -1,6 +1,7 @@
 import datetime
 
 import pytest
+import time_machine
 from django.core.exceptions import ValidationError
 
 from firmdesk.access.scope import resolve_scope
@@ -90,6 +91,26 @@ def test_assignment_then_nda_gives_access(
         scope=admin_scope, engagement=engagement, matter=matter, user=user
     )
     assert list(Matter.objects.in_scope(resolve_scope(user, firm))) == [matter]
+
+
+def test_staff_assigned_in_the_firms_evening_get_access_that_evening(
+    firm, admin_scope, engagement, provider
+):
+    # 19:05 in New York is 00:05 the next day in UTC: the assignment must start
+    # on the firm's date, or the person waits until the firm's tomorrow.
+    assert firm.time_zone == "America/New_York"
+    user = f.member(provider, ["paralegal"], email="late@northstar.test")
+    with time_machine.travel(
+        datetime.datetime(2026, 11, 28, 0, 5, tzinfo=datetime.UTC), tick=False
+    ):
+        assignment = services.assignment_create(
+            scope=admin_scope, engagement=engagement, user=user, functions=["documents"]
+        )
+        services.nda_sign(
+            scope=admin_scope, engagement=engagement, signer=user, signed_name="L."
+        )
+        assert assignment.start_date == datetime.date(2026, 11, 27)
+        assert resolve_scope(user, firm) is not None
 
 
 def test_nda_cannot_be_recorded_for_someone_not_assigned(

@@ -106,8 +106,15 @@ def assignment_create(
     assignment = Assignment.unscoped.filter(engagement=engagement, user=user).first()
     with transaction.atomic():
         if assignment is None:
+            # Starts on the firm's own date: the model's default is the
+            # server's (UTC) date, a day ahead of an American firm's evening,
+            # which would keep the person out until tomorrow.
             assignment = Assignment(
-                firm=scope.firm, engagement=engagement, user=user, functions=functions
+                firm=scope.firm,
+                engagement=engagement,
+                user=user,
+                functions=functions,
+                start_date=timezone.localdate(timezone=scope.firm.tz),
             )
         else:
             assignment.functions = functions
