@@ -70,6 +70,31 @@ def test_quick_select_renders_what_djangos_select_does():
         assert quick == "".join(line.strip() for line in django.splitlines())
 
 
+def test_quick_inputs_render_what_djangos_inputs_do():
+    from django import forms
+
+    from firmdesk.web.forms import QuickCheckbox, QuickTextInput
+
+    attrs = {"class": "form-control", "maxlength": "100", "required": False}
+    for value in (None, "", 'Lopez "v." <Acme> & co', 42):
+        quick = QuickTextInput(attrs=attrs).render("q", value)
+        assert quick == forms.TextInput(attrs=attrs).render("q", value)
+    for value in (None, False, True, "on", ""):
+        quick = QuickCheckbox(attrs={"class": "form-check-input"}).render("f", value)
+        django = forms.CheckboxInput(attrs={"class": "form-check-input"})
+        assert quick == django.render("f", value)
+
+
+def test_the_filter_form_keeps_what_was_typed_and_ticked():
+    from firmdesk.web.forms_work import TaskFilterForm
+
+    form = TaskFilterForm({"q": "Lopez & <co>", "flagged": "on"})
+    html = str(form["q"]) + str(form["flagged"])
+    assert 'value="Lopez &amp; &lt;co&gt;"' in html
+    assert 'placeholder="Title or matter number"' in html
+    assert 'type="checkbox" name="flagged"' in html and " checked" in html
+
+
 # The rows as the template language made them before ``task_rows_html``: the
 # markup the pages, their tests and the stylesheet were written against.
 TEMPLATE_ROWS = (Path(__file__).parent / "task_rows_reference.html").read_text()

@@ -7,7 +7,7 @@ from django.utils import timezone
 from firmdesk.orgs.models import Function
 from firmdesk.work.models import Flag, Priority, Review, Task
 
-from .forms import QuickSelect, Styled
+from .forms import QuickCheckbox, QuickSelect, QuickTextInput, Styled
 
 IN_HOUSE = "in_house"
 
@@ -120,11 +120,17 @@ class TaskFilterForm(Styled, forms.Form):
 
     def __init__(self, data, *, firms=None, assignee=True, sorts=SORT_CHOICES):
         super().__init__(data)
+        quick = {forms.TextInput: QuickTextInput, forms.CheckboxInput: QuickCheckbox}
         for field in self.fields.values():
-            if type(field.widget) is forms.Select:
+            kind = type(field.widget)
+            if kind is forms.Select:
                 field.widget = QuickSelect(
                     attrs=field.widget.attrs, choices=field.widget.choices
                 )
+            elif kind in quick:
+                widget = quick[kind](attrs=field.widget.attrs)
+                widget.is_required = field.widget.is_required
+                field.widget = widget
         self.fields["q"].widget.attrs["placeholder"] = "Title or matter number"
         self.fields["sort"].choices = sorts
         if firms is None:
