@@ -15,7 +15,7 @@ from firmdesk.engagements.models import (
 )
 from firmdesk.matters.models import Matter
 from firmdesk.orgs.models import Membership, Organization, StaffProfile, User
-from firmdesk.work.models import Task
+from firmdesk.work.models import Playbook, PlaybookVersion, Task
 
 PASSWORD = "correct horse battery"
 
@@ -128,7 +128,32 @@ def grant(eng, matter, user=None):
     )
 
 
-def task(firm, *, matter=None, assignee=None, function="scheduling", **fields):
+def playbook_version(firm, function="scheduling", *, definition_of_done=()):
+    """A playbook with one published version whose definition of done is
+    ``definition_of_done``."""
+    playbook = Playbook.unscoped.create(firm=firm, function=function)
+    version = PlaybookVersion.unscoped.create(
+        firm=firm,
+        playbook=playbook,
+        number=1,
+        title="Calendar a court date",
+        steps="1. Read the order.",
+        definition_of_done=list(definition_of_done),
+    )
+    playbook.current_version = version
+    playbook.save(update_fields=["current_version"])
+    return version
+
+
+def task(
+    firm, *, matter=None, assignee=None, function="scheduling", checklist=(), **fields
+):
+    """A task; ``checklist`` (item texts) gives it a playbook version with that
+    definition of done."""
+    if checklist:
+        fields["playbook_version"] = playbook_version(
+            firm, function, definition_of_done=checklist
+        )
     return Task.unscoped.create(
         firm=firm,
         matter=matter,

@@ -289,7 +289,7 @@ def test_checklist_saves_through_htmx_without_a_page(firm, matter, assistant):
         firm,
         matter=matter,
         assignee=assistant,
-        checklist=[{"text": "On the calendar", "done": False}, {"text": "Reminder"}],
+        checklist=["On the calendar", "Reminder"],
     )
     response = signed_in(assistant).post(
         action_url(task, "checklist"),
@@ -302,6 +302,7 @@ def test_checklist_saves_through_htmx_without_a_page(firm, matter, assistant):
     assert "1 of 2 ticked" in body
     task.refresh_from_db()
     assert [i["done"] for i in task.checklist] == [False, True]
+    assert task.checklist_ticked == [1]
     assert task.status == "in_progress"
 
 

@@ -277,6 +277,19 @@ def test_internal_work_without_review_is_done_when_handed_in(
     assert told(attorney, "task.submitted") == []
 
 
+def test_the_checklist_keeps_only_items_the_task_has(firm, nora, delegate):
+    task = delegate()
+    items = len(task.checklist)
+    scope = as_(nora, firm)
+    task = services.task_checklist(
+        scope=scope, task=task, revision=task.revision, done={1, items, 99}
+    )
+    assert task.checklist_ticked == [1]
+    assert [i["done"] for i in task.checklist] == [i == 1 for i in range(items)]
+    with pytest.raises(ServiceError, match=f"1 of {items} ticked"):
+        services.task_submit(scope=scope, task=task, revision=task.revision)
+
+
 @pytest.mark.parametrize(
     ("reason", "comment", "field"),
     [

@@ -557,7 +557,7 @@ class TaskPlanner:
             cancelled = min(now, created + rng.uniform(0.5, 72) * HOUR)
             ticked = rng.randint(0, len(items))
             f.update(
-                checklist=_checklist(items, ticked),
+                checklist_ticked=_ticked(ticked),
                 cancel_reason=rng.choice(CANCEL_REASONS),
                 updated_at=cancelled,
                 closed_at=cancelled,
@@ -570,7 +570,7 @@ class TaskPlanner:
             finish = first + (due - first) * rng.uniform(0.3, 0.98)
         finish = max(finish, first + 5 * MINUTE)
         f["first_response_at"] = first
-        f["checklist"] = _checklist(items, len(items))
+        f["checklist_ticked"] = _ticked(len(items))
         f["minutes_logged"] = rng.choice((15, 20, 30, 45, 60, 90, 120, 180))
         if not f["review_required"]:
             completed = min(finish, now)
@@ -655,7 +655,7 @@ class TaskPlanner:
                 )
             else:
                 f["routed_at"] = min(routed, now)
-            f.update(checklist=_checklist(items, 0), updated_at=created, revision=1)
+            f.update(checklist_ticked=_ticked(0), updated_at=created, revision=1)
             return
         first = min(first, created + (now - created) * 0.3)
         routed = min(routed, first)
@@ -688,7 +688,7 @@ class TaskPlanner:
             )
         f.update(
             rework_count=rounds,
-            checklist=_checklist(items, ticked),
+            checklist_ticked=_ticked(ticked),
             minutes_logged=rng.choice((0, 15, 30, 45, 60)),
             updated_at=latest,
             revision=2 + 3 * rounds,
@@ -735,8 +735,9 @@ class TaskPlanner:
             f["sla_breached_at"] = due
 
 
-def _checklist(items, ticked: int) -> list[dict]:
-    return [{"text": text, "done": n < ticked} for n, text in enumerate(items)]
+def _ticked(ticked: int) -> list[int]:
+    """The first ``ticked`` items of the definition of done, ticked."""
+    return list(range(ticked))
 
 
 def _clamp(planned: PlannedTask, now: datetime.datetime) -> None:

@@ -622,6 +622,7 @@ class _Loader:
         due = self.at(firm, self.business_day(firm, due_in), 17)
         playbook = work_services.active_playbook(firm, function)
         version = playbook.current_version if playbook else None
+        items = version.definition_of_done if version else []
         status = values.get("status", Task.Status.OPEN)
         finished = status in (Task.Status.SUBMITTED, Task.Status.DONE)
         routed = self.at(firm, self.business_day(firm, min(due_in, 0) - 1), 10)
@@ -644,10 +645,7 @@ class _Loader:
                 "playbook_version": version,
                 "review_required": version.needs_review if version else True,
                 "output_leaves_firm": version.output_leaves_firm if version else False,
-                "checklist": [
-                    {"text": text, "done": finished}
-                    for text in (version.definition_of_done if version else [])
-                ],
+                "checklist_ticked": list(range(len(items))) if finished else [],
                 "rework_count": 1 if returned else 0,
                 **values,
             },

@@ -600,7 +600,9 @@ def _checklist(c: _Call) -> str:
     task = services.task_checklist(
         scope=c.scope, task=c.task, revision=c.revision, done=done
     )
-    return f"Checklist saved: {task.checklist_done} of {len(task.checklist)} done."
+    return (
+        f"Checklist saved: {task.checklist_done} of {len(task.checklist_items)} done."
+    )
 
 
 def _log_time(c: _Call) -> str:

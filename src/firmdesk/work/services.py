@@ -494,10 +494,6 @@ def _task_create(
             requester=requester,
             review_required=review_required,
             output_leaves_firm=leaves_firm,
-            checklist=[
-                {"text": text, "done": False}
-                for text in (version.definition_of_done if version else [])
-            ],
             recurrence=recurrence,
             recurrence_date=recurrence_date,
         )
@@ -755,11 +751,9 @@ def task_checklist(*, scope, task: Task, revision, done: set[int], now=None) -> 
         task = _locked(task, revision)
         if task.status not in Task.WORKING_STATUSES:
             raise ServiceError("The checklist can change only while work is going on.")
-        task.checklist = [
-            {"text": item["text"], "done": index in done}
-            for index, item in enumerate(task.checklist)
-        ]
-        fields = ["checklist", *_first_response(task, scope.user, now)]
+        items = len(task.checklist_items)
+        task.checklist_ticked = sorted(i for i in done if 0 <= i < items)
+        fields = ["checklist_ticked", *_first_response(task, scope.user, now)]
         if task.status != S.IN_PROGRESS:
             task.status = S.IN_PROGRESS
             fields.append("status")
@@ -792,11 +786,11 @@ def task_submit(*, scope, task: Task, revision, note: str = "", now=None) -> Tas
                 f"The task is {task.get_status_display().lower()}; "
                 "there is nothing to hand in."
             )
-        left = len(task.checklist) - task.checklist_done
-        if left:
+        items = len(task.checklist_items)
+        if task.checklist_done < items:
             raise ServiceError(
                 f"Tick every item of the definition of done before you hand the "
-                f"work in ({task.checklist_done} of {len(task.checklist)} ticked).",
+                f"work in ({task.checklist_done} of {items} ticked).",
                 field="checklist",
             )
         fields = ["status", *_first_response(task, scope.user, now)]
@@ -1174,7 +1168,7 @@ def tasks_hand_over(*, user, reason: str, now=None, firm=None) -> int:
             done = task.checklist_done
             task.handover_note = (
                 f"Handed over from {user.full_name} ({reason}). Status was "
-                f"“{task.get_status_display()}”, {done} of {len(task.checklist)} "
+                f"“{task.get_status_display()}”, {done} of {len(task.checklist_items)} "
                 f"checklist items ticked, {task.minutes_logged} minutes logged."
             )
             task.assignee = None
