@@ -51,11 +51,22 @@ def test_ticks_survive_the_move_and_the_way_back():
         playbook_version=version,
         checklist=[{"text": t, "done": False} for t in items],
     )
+    odd = Task._default_manager.create(
+        firm=firm,
+        function="scheduling",
+        title="Written by hand",
+        checklist=[{"text": "No tick recorded"}, {"text": "Ticked", "done": True}],
+    )
+    empty = Task._default_manager.create(
+        firm=firm, function="scheduling", title="No playbook", checklist=[]
+    )
 
     apps = migrate(AFTER)
     Task = apps.get_model("work", "Task")
     assert Task._default_manager.get(pk=half.pk).checklist_ticked == [0, 2]
     assert Task._default_manager.get(pk=untouched.pk).checklist_ticked == []
+    assert Task._default_manager.get(pk=odd.pk).checklist_ticked == [1]
+    assert Task._default_manager.get(pk=empty.pk).checklist_ticked == []
 
     apps = migrate(BEFORE)
     Task = apps.get_model("work", "Task")
