@@ -51,6 +51,7 @@ from bench.queues import (  # noqa: E402  (sets Django up)
     PREFIX,
     Requests,
     command_line,
+    machine_speed,
     percentile,
     say,
     selector_request,
@@ -202,6 +203,7 @@ def main() -> None:
         stats = pstats.Stats(profiler, stream=sys.stdout)
         stats.sort_stats("cumulative").print_stats(args.profile)
     lines.append(f"  page{'':29}{figures(times)}  {queries} queries")
+    lines.append(machine_speed())
     lines.append(f"  command: {command}")
     say("\n".join(lines))
 

@@ -46,6 +46,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import timeit
 import uuid
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit, urlunsplit
@@ -142,6 +143,14 @@ def command_line(script: str) -> str:
         + [".venv/bin/python", script]
         + [shlex.quote(a) for a in sys.argv[1:]]
     )
+
+
+def machine_speed() -> str:
+    """A line with a yardstick of the machine's speed at the end of the run: this
+    machine runs the same code up to three times slower from one hour to the
+    next, so figures from two runs compare only beside their yardsticks."""
+    best = min(timeit.repeat("sum(range(1_000_000))", number=10, repeat=5)) / 10
+    return f"  machine: sum(range(10**6)) takes {best * 1000:.1f} ms (best of 5)"
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -816,6 +825,7 @@ def main() -> None:
         lines.append(
             "  pages: skipped (/queue/, /queue/team/, /f/<slug>/review/ not routed)"
         )
+    lines.append(machine_speed())
     lines.append(f"  command: {command}")
     say("\n".join(lines))
 
