@@ -257,8 +257,8 @@ class Task(TenantModel):
     )
     # Only which items are ticked: their texts are the definition of done of
     # the task's playbook version, which never changes once published. Kept
-    # out of the row, the texts made a task three times as wide, and a team's
-    # month of finished work three times as many table pages to read.
+    # in the row, the texts made a task twice as wide, and a team's month of
+    # finished work twice as many table pages to read.
     checklist_ticked = models.JSONField(
         default=list,
         blank=True,
