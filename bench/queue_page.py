@@ -116,6 +116,12 @@ def main() -> None:
         help="Count the cycle collector's runs and their time during the timed "
         "requests, the objects a page leaves to it, and the process's CPU share.",
     )
+    parser.add_argument(
+        "--explain",
+        action="store_true",
+        help="PostgreSQL: print EXPLAIN (ANALYZE, BUFFERS) of each query the "
+        "page's Scopes and list ask, once.",
+    )
     parser.add_argument("--seed", type=int, default=20260101)
     args = parser.parse_args()
     command = command_line("bench/queue_page.py")
@@ -187,6 +193,18 @@ def main() -> None:
             scoping.append(scoped)
         lines.append(f"  {'Scopes':33}{figures(scoping)}")
         lines.append(f"  {'Scopes, list and its page':33}{figures(listing)}")
+    if args.explain:
+        # PostgreSQL's account of each query the page's list asks: rows read,
+        # table pages visited, time.
+        wanted = {"sort": "due", **params}
+        only_mine = params.get("who") != "all"
+        with CaptureQueriesContext(connection) as asked:
+            selector_request(args.page, user, firm, wanted, only_mine)
+        with connection.cursor() as cursor:
+            for number, query in enumerate(asked.captured_queries, 1):
+                cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + query["sql"])
+                say(f"-- query {number} of {len(asked.captured_queries)}")
+                say("\n".join(line for (line,) in cursor.fetchall()))
     if args.collector:
         lines.append(
             f"  collector: {len(pauses)} runs in {args.requests} requests"
