@@ -685,6 +685,35 @@ def test_a_departing_assistants_work_goes_to_the_after_hours_cover_at_night(
     assert submitted.assignee == nora
 
 
+def test_handing_over_reads_each_tasks_firm_engagement_and_playbook_with_its_lock(
+    time_machine, firm, handover, django_assert_max_num_queries
+):
+    """The job locks each task and writes its note, audit entry, routing and
+    notices: a fixed number of queries a task (30 when this was written), and the
+    rows the note and the routing read come with the locked task, not one query
+    each."""
+    nora, *_ = handover
+    time_machine.move_to(WED_9AM_NY, tick=False)
+
+    with django_assert_max_num_queries(2 * 30 + 1) as ran:
+        assert services.tasks_hand_over(user=nora, reason="on leave") == 2
+
+    read_again = [
+        q["sql"]
+        for q in ran.captured_queries
+        if q["sql"].startswith("SELECT")
+        and any(
+            f'FROM "{table}"' in q["sql"]
+            for table in (
+                "work_playbookversion",
+                "engagements_engagement",
+                "orgs_organization",
+            )
+        )
+    ]
+    assert read_again == []
+
+
 def test_with_nobody_available_handed_over_work_waits_for_the_next_person(
     time_machine, firm, firm_admin, handover
 ):

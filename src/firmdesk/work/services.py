@@ -270,8 +270,17 @@ def _firm_contact(task: Task):
 
 
 def _locked(task: Task, revision: int | None) -> Task:
-    """The task row, locked, checked against the revision the person saw."""
-    current = Task.objects.for_firm(task.firm).select_for_update().get(pk=task.pk)
+    """The task row, locked, checked against the revision the person saw.
+
+    Read with the rows every service then uses (the firm, its engagement, the
+    playbook version whose checklist it counts), so none costs a query of its
+    own; only the task's row is locked."""
+    current = (
+        Task.objects.for_firm(task.firm)
+        .select_related("firm", "engagement__firm", "playbook_version")
+        .select_for_update(of=("self",))
+        .get(pk=task.pk)
+    )
     if revision is not None and current.revision != int(revision):
         raise StaleTask(current)
     return current
