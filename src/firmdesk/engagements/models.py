@@ -270,7 +270,12 @@ class MatterGrant(TenantModel):
                 fields=["engagement", "matter", "user"], name="one_grant_per_user"
             ),
         ]
-        indexes = [models.Index(fields=["firm", "engagement", "user"])]
+        # Every page of delegated work asks "which matters may this person see
+        # on this engagement" (theirs and the team's grants): answered from the
+        # index alone. SQLite could not use one led by the firm here (the
+        # question names the engagement, not the firm) and read every team
+        # grant of every engagement instead.
+        indexes = [models.Index(fields=["engagement", "user", "matter"])]
 
     def __str__(self):
         return f"{self.matter} → {self.user or 'whole team'}"
