@@ -17,6 +17,7 @@ class Sample(Styled, forms.Form):
         choices=[("x", "X")], widget=forms.CheckboxSelectMultiple, required=False
     )
     agree = forms.BooleanField(required=False)
+    confirm = forms.BooleanField(label="I have read the agreement.")
 
 
 def test_each_widget_gets_its_bootstrap_class_and_plain_messages():
@@ -28,8 +29,12 @@ def test_each_widget_gets_its_bootstrap_class_and_plain_messages():
         "answer": "form-check-input",
         "areas": "form-check-input",
         "agree": "form-check-input",
+        "confirm": "form-check-input",
     }
     assert form.fields["name"].error_messages["required"] == "Fill in “Name”."
+    assert form.fields["confirm"].error_messages["required"] == (
+        "Tick the box “I have read the agreement” to go on."
+    )
 
 
 def test_the_conflict_decision_is_radio_buttons():

@@ -1,5 +1,3 @@
-import datetime
-
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.utils import flatatt
@@ -22,7 +20,12 @@ def style_field(field: forms.Field) -> None:
     else:
         css = "form-control"
     widget.attrs["class"] = css
-    if field.required and field.label:
+    if field.required and field.label and isinstance(widget, forms.CheckboxInput):
+        # A box to tick is not filled in; its label may be a whole sentence.
+        field.error_messages["required"] = (
+            f"Tick the box “{field.label.rstrip('.')}” to go on."
+        )
+    elif field.required and field.label:
         field.error_messages["required"] = f"Fill in “{field.label}”."
     if getattr(field, "empty_label", None) == "---------":
         field.empty_label = "Choose…"
@@ -299,9 +302,8 @@ class AbsenceForm(Styled, forms.ModelForm):
 
 
 class LeftForm(Styled, forms.Form):
-    left_on = forms.DateField(
-        widget=DateInput, label="Last working day", initial=datetime.date.today
-    )
+    # Pre-filled by the view with today in the person's own time zone.
+    left_on = forms.DateField(widget=DateInput, label="Last working day")
     confirm = forms.BooleanField(
         label="Their access to every firm ends now, and their open work must be "
         "reassigned.",

@@ -2,6 +2,7 @@
 ``Model.objects.in_scope``), writes go through services."""
 
 import base64
+import zoneinfo
 from urllib.parse import quote
 
 import segno
@@ -631,6 +632,13 @@ def people(request, firm_slug):
     )
 
 
+def _handed_over(moved: int) -> str:
+    """The sentence that follows a roster change which handed open work over."""
+    if moved == 1:
+        return " 1 open task was handed over."
+    return f" {moved} open tasks were handed over." if moved else ""
+
+
 def _absence_page(request, *, org, person, back_url):
     form = forms.AbsenceForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -644,8 +652,7 @@ def _absence_page(request, *, org, person, back_url):
             moved = work_services.tasks_hand_over_if_unavailable(person)
             messages.success(
                 request,
-                f"Absence recorded for {person}."
-                + (f" {moved} open tasks were handed over." if moved else ""),
+                f"Absence recorded for {person}." + _handed_over(moved),
             )
             return redirect(request.path)
     absences = person.absences.all()[:50]
@@ -776,7 +783,10 @@ def provider_staff_left(request, provider_slug, user_id):
     )
     if profile is None:
         raise Http404("No such staff member.")
-    form = forms.LeftForm(request.POST or None)
+    # "Today" where the person works: in the evening in New York it is already
+    # tomorrow on the server's clock.
+    today = timezone.localdate(timezone=zoneinfo.ZoneInfo(profile.time_zone))
+    form = forms.LeftForm(request.POST or None, initial={"left_on": today})
     if request.method == "POST" and form.is_valid():
         org_services.staff_mark_left(
             actor=request.user,
@@ -787,8 +797,7 @@ def provider_staff_left(request, provider_slug, user_id):
         moved = work_services.tasks_hand_over_if_unavailable(profile.user)
         messages.success(
             request,
-            f"{profile.user} marked as left; their access ended."
-            + (f" {moved} open tasks were handed over." if moved else ""),
+            f"{profile.user} marked as left; their access ended." + _handed_over(moved),
         )
         return redirect("provider_staff", provider_slug)
     return render(
