@@ -17,7 +17,7 @@ from firmdesk.audit.models import AuditEvent
 from firmdesk.audit.services import audit_verify
 from firmdesk.conflicts.models import ConflictKey
 from firmdesk.demo.contacts import PAST_MATTERS
-from firmdesk.demo.services import DEMO_PASSWORD, PEOPLE, demo_load
+from firmdesk.demo.services import DEMO_PASSWORD, PEOPLE
 from firmdesk.engagements.models import (
     Assignment,
     ConfidentialityAgreement,
@@ -74,8 +74,7 @@ def printed_secrets(output: str) -> dict[str, str]:
 
 
 @pytest.fixture
-def demo(db):
-    demo_load()
+def demo(demo_loaded, db):
     return {org.slug: org for org in Organization.objects.all()}
 
 

@@ -49,8 +49,7 @@ BRANDT_CHECK = {
 
 
 @pytest.fixture
-def demo(db):
-    demo_load()
+def demo(demo_loaded, db):
     return {org.slug: org for org in Organization.objects.filter(kind="firm")}
 
 
