@@ -19,13 +19,95 @@ class TenantQuerySet(models.QuerySet):
     pass
 
 
+class NeedToKnow:
+    """How need-to-know narrows a tenant model's rows inside a firm.
+
+    Every concrete ``TenantModel`` declares one as ``need_to_know``; a system
+    check (``common.checks``) refuses a model that declares nothing, so a new
+    table cannot be read firm-wide by forgetting a filter. The kinds:
+
+    - ``the_matter()``: the row is a matter (``Matter`` itself);
+    - ``through_matter("matter")``: visible when its matter is;
+    - ``through_task("task")``: visible when its task is;
+    - ``through("lead")``: visible when that other tenant row is;
+    - ``by_rule(rule, why=...)``: a rule of its own, ``rule(scope) -> Q``;
+    - ``whole_firm(why=...)``: everyone who may act for the firm sees every row
+      (the reason is written down, and reviewed like code).
+    """
+
+    MATTER = "the matter"
+    THROUGH_MATTER = "through its matter"
+    THROUGH_TASK = "through its task"
+    THROUGH = "through another row"
+    RULE = "a rule of its own"
+    WHOLE_FIRM = "the whole firm sees it"
+
+    def __init__(self, kind: str, *, path: str = "", rule=None, why: str = ""):
+        self.kind = kind
+        self.path = path
+        self.rule = rule
+        self.why = why
+
+    def __repr__(self):
+        detail = self.path or self.why
+        return f"NeedToKnow({self.kind}{': ' + detail if detail else ''})"
+
+    @classmethod
+    def the_matter(cls) -> "NeedToKnow":
+        return cls(cls.MATTER)
+
+    @classmethod
+    def through_matter(cls, path: str = "matter") -> "NeedToKnow":
+        return cls(cls.THROUGH_MATTER, path=path)
+
+    @classmethod
+    def through_task(cls, path: str = "task") -> "NeedToKnow":
+        return cls(cls.THROUGH_TASK, path=path)
+
+    @classmethod
+    def through(cls, path: str) -> "NeedToKnow":
+        return cls(cls.THROUGH, path=path)
+
+    @classmethod
+    def by_rule(cls, rule, *, why: str) -> "NeedToKnow":
+        return cls(cls.RULE, rule=rule, why=why)
+
+    @classmethod
+    def whole_firm(cls, *, why: str) -> "NeedToKnow":
+        return cls(cls.WHOLE_FIRM, why=why)
+
+    def q(self, model, scope) -> models.Q | None:
+        """The filter that keeps the rows ``scope`` may see (None: all of the
+        firm's)."""
+        if self.kind == self.MATTER:
+            return scope.matter_q()
+        if self.kind == self.THROUGH_MATTER:
+            return scope.matter_q(self.path)
+        if self.kind == self.THROUGH_TASK:
+            task_model = model._meta.get_field(self.path).related_model
+            return task_model.scope_filter(scope, prefix=f"{self.path}__")
+        if self.kind == self.THROUGH:
+            other = model._meta.get_field(self.path).related_model
+            return models.Q(
+                **{f"{self.path}__in": other.objects.in_scope(scope).values("pk")}
+            )
+        if self.kind == self.RULE:
+            return self.rule(scope)
+        return None
+
+
 class TenantManager(models.Manager):
     """``Model.objects``: usable only through ``in_scope`` / ``for_firm``.
 
     ``Model.objects.in_scope(scope)`` is what views, API routes, exports and feeds
     use. ``for_firm(firm)`` is for jobs and services acting for one firm with no
-    user behind them. ``Model.unscoped`` is for migrations, the admin and the audit
-    verifier, and is rejected in views by a test.
+    user behind them. ``create`` and ``bulk_create`` write rows that name their
+    firm. ``Model.unscoped`` is for migrations and the admin; any other read
+    around a Scope goes through a named helper in ``access.system``, and a test
+    (tests/access/test_system_reads.py) rejects it anywhere else.
+
+    Which rows of its firm a Scope sees is the model's ``need_to_know``
+    declaration (``NeedToKnow``), which every tenant model must make.
     """
 
     def get_queryset(self):
@@ -37,25 +119,45 @@ class TenantManager(models.Manager):
     def _base(self):
         return TenantQuerySet(self.model, using=self._db)
 
+    def create(self, **fields):
+        """Writing a row is not reading one: a row that names its firm is made
+        without a Scope (services check who may write before they call this)."""
+        if fields.get("firm") is None and fields.get("firm_id") is None:
+            raise UnscopedQueryError(
+                f"A {self.model._meta.verbose_name} belongs to a firm: pass firm=."
+            )
+        return self._base().create(**fields)
+
+    def bulk_create(self, objs, **options):
+        objs = list(objs)
+        if any(obj.firm_id is None for obj in objs):
+            raise UnscopedQueryError(
+                f"Every {self.model._meta.verbose_name} belongs to a firm: set firm."
+            )
+        return self._base().bulk_create(objs, **options)
+
     def for_firm(self, firm):
         return self._base().filter(firm=firm)
 
+    def _limit(self, scope):
+        return self.model.need_to_know.q(self.model, scope)
+
     def in_scope(self, scope):
         qs = self.for_firm(scope.firm)
-        limit = getattr(self.model, "scope_filter", None)
+        limit = self._limit(scope)
         if limit is not None:
-            qs = qs.filter(limit(scope))
+            qs = qs.filter(limit)
         return qs
 
     def in_scopes(self, scopes):
         """Rows of several firms in one query, each firm's through its own Scope
         (the cross-firm pages of provider staff: their queue, the team queue)."""
-        limit = getattr(self.model, "scope_filter", None)
         combined = None
         for scope in scopes:
             q = models.Q(firm=scope.firm)
+            limit = self._limit(scope)
             if limit is not None:
-                q &= limit(scope)
+                q &= limit
             combined = q if combined is None else combined | q
         if combined is None:
             return self._base().none()

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.db import models
 
-from firmdesk.common.models import TenantModel
+from firmdesk.common.models import NeedToKnow, TenantModel
 
 
 class ConflictKey(models.Model):
@@ -46,6 +46,13 @@ class ConflictKey(models.Model):
 
 class ConflictCheck(TenantModel):
     """One search and the decision a person made about it."""
+
+    need_to_know = NeedToKnow.whole_firm(
+        why="A conflict check searches the whole firm and stays visible to "
+        "everyone who may run checks (conflicts.services.may_run_checks), but "
+        "conflicts.selectors.check_for_viewer shows a matter the viewer may "
+        "not see, and its names and parties, as 'a matter you cannot open'."
+    )
 
     class Decision(models.TextChoices):
         PENDING = "pending", "Waiting for an attorney"

@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils.text import slugify
 
-from firmdesk.common.models import TenantModel
+from firmdesk.common.models import NeedToKnow, TenantModel
 
 
 class Document(TenantModel):
@@ -65,6 +65,13 @@ class Document(TenantModel):
             return visible
         return visible & ~Q(matter_id__in=scope.screened_matter_ids)
 
+    need_to_know = NeedToKnow.by_rule(
+        scope_filter,
+        why="Firm members see documents not on a matter they are screened "
+        "from; provider staff documents of matters they may see, or "
+        "attached to a task they were given.",
+    )
+
 
 def version_upload_to(version: "DocumentVersion", filename: str) -> str:
     """documents/<firm>/<document>/<number>-<name>: public ids only, and an
@@ -112,10 +119,7 @@ class DocumentVersion(TenantModel):
     def __str__(self):
         return f"{self.document} v{self.number}"
 
-    @staticmethod
-    def scope_filter(scope) -> Q:
-        """A version is visible exactly when its document is."""
-        return Q(document__in=Document.objects.in_scope(scope).values("pk"))
+    need_to_know = NeedToKnow.through("document")
 
     def clean(self):
         self.same_firm(self.document)

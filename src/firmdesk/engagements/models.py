@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 
-from firmdesk.common.models import TenantModel
+from firmdesk.common.models import NeedToKnow, TenantModel
 from firmdesk.orgs.models import Function
 
 NDA_TEXT_VERSION = "2026-1"
@@ -40,6 +40,12 @@ def nda_text_hash(text: str) -> str:
 
 class Engagement(TenantModel):
     """A firm engages a provider for chosen functions. ``firm`` is the law firm."""
+
+    need_to_know = NeedToKnow.whole_firm(
+        why="The firm's contract with a provider names no client or matter; "
+        "its pages are for firm members (access_engagement), and provider staff "
+        "reach it only through their own Scope."
+    )
 
     class Status(models.TextChoices):
         PROPOSED = "proposed", "Proposed"
@@ -178,6 +184,11 @@ class Engagement(TenantModel):
 
 
 class Assignment(TenantModel):
+    need_to_know = NeedToKnow.whole_firm(
+        why="Who works for the firm under an engagement names no client or "
+        "matter; the firm must see everyone who may reach its data."
+    )
+
     engagement = models.ForeignKey(
         Engagement, on_delete=models.CASCADE, related_name="assignments"
     )
@@ -217,6 +228,11 @@ class Assignment(TenantModel):
 
 
 class ConfidentialityAgreement(TenantModel):
+    need_to_know = NeedToKnow.whole_firm(
+        why="A signed confidentiality agreement names the signer and the "
+        "engagement, no client or matter; the firm sees every one it holds."
+    )
+
     engagement = models.ForeignKey(
         Engagement, on_delete=models.CASCADE, related_name="agreements"
     )
@@ -245,6 +261,9 @@ class ConfidentialityAgreement(TenantModel):
 
 class MatterGrant(TenantModel):
     """Need-to-know: a matter opened to one staff member, or to the whole team."""
+
+    # A grant names its matter: shown only to those who may see the matter.
+    need_to_know = NeedToKnow.through_matter("matter")
 
     engagement = models.ForeignKey(
         Engagement, on_delete=models.CASCADE, related_name="grants"

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from firmdesk.common.models import TenantModel
+from firmdesk.common.models import NeedToKnow, TenantModel
 
 
 def new_token() -> str:
@@ -57,6 +57,12 @@ class IntakeForm(TenantModel):
             return Q()
         return Q(pk__in=[])
 
+    need_to_know = NeedToKnow.by_rule(
+        scope_filter,
+        why="Intake forms are the firm's public questionnaires: the firm and "
+        "its intake staff see them.",
+    )
+
 
 class IntakeQuestion(TenantModel):
     class Kind(models.TextChoices):
@@ -86,9 +92,7 @@ class IntakeQuestion(TenantModel):
     def __str__(self):
         return self.label
 
-    @staticmethod
-    def scope_filter(scope) -> Q:
-        return Q(form__in=IntakeForm.objects.in_scope(scope).values("pk"))
+    need_to_know = NeedToKnow.through("form")
 
 
 class Lead(TenantModel):
@@ -197,10 +201,21 @@ class Lead(TenantModel):
 
     @staticmethod
     def scope_filter(scope) -> Q:
-        """Firm members and the intake staff of the firm's engagement."""
-        if scope.works_on("intake"):
+        """Firm members and the intake staff of the firm's engagement; a lead
+        that became a matter from then on only for those who may see it."""
+        if not scope.works_on("intake"):
+            return Q(pk__in=[])
+        matter = scope.matter_q("matter")
+        if matter == Q():
             return Q()
-        return Q(pk__in=[])
+        return Q(matter__isnull=True) | (Q(matter__isnull=False) & matter)
+
+    need_to_know = NeedToKnow.by_rule(
+        scope_filter,
+        why="A lead is a prospective client before any matter exists: the "
+        "firm and the intake staff of its engagement see every lead. Once "
+        "retained it is the matter's, and follows the matter's need-to-know.",
+    )
 
     @property
     def is_open(self) -> bool:
@@ -225,9 +240,7 @@ class LeadNote(TenantModel):
     class Meta:
         ordering = ["created_at"]
 
-    @staticmethod
-    def scope_filter(scope) -> Q:
-        return Q(lead__in=Lead.objects.in_scope(scope).values("pk"))
+    need_to_know = NeedToKnow.through("lead")
 
 
 class Booking(TenantModel):
@@ -270,9 +283,7 @@ class Booking(TenantModel):
         ]
         indexes = [models.Index(fields=["firm", "attorney", "start"])]
 
-    @staticmethod
-    def scope_filter(scope) -> Q:
-        return Q(lead__in=Lead.objects.in_scope(scope).values("pk"))
+    need_to_know = NeedToKnow.through("lead")
 
 
 class ReceptionSettings(TenantModel):
@@ -309,6 +320,11 @@ class ReceptionSettings(TenantModel):
         if scope.works_on("reception"):
             return Q()
         return Q(pk__in=[])
+
+    need_to_know = NeedToKnow.by_rule(
+        scope_filter,
+        why="How reception routes messages: the firm and its reception staff.",
+    )
 
 
 class CallLog(TenantModel):
@@ -377,6 +393,13 @@ class CallLog(TenantModel):
             return Q(taken_by=scope.user) & (Q(matter__isnull=True) | on_visible_matter)
         return Q(pk__in=[])
 
+    need_to_know = NeedToKnow.by_rule(
+        scope_filter,
+        why="Firm members see messages not on a matter they are screened "
+        "from; reception staff the messages they took, those on a matter "
+        "only while they may see it.",
+    )
+
 
 class FeedbackRequest(TenantModel):
     class Kind(models.TextChoices):
@@ -424,3 +447,9 @@ class FeedbackRequest(TenantModel):
         if scope.is_firm_member:
             return Q()
         return Q(pk__in=[])
+
+    need_to_know = NeedToKnow.by_rule(
+        scope_filter,
+        why="Client feedback is the firm's own measure of its service: firm "
+        "members only.",
+    )

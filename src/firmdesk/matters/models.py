@@ -3,7 +3,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
-from firmdesk.common.models import TenantModel
+from firmdesk.common.models import NeedToKnow, TenantModel
 
 
 class Contact(TenantModel):
@@ -42,10 +42,28 @@ class Contact(TenantModel):
 
     @staticmethod
     def scope_filter(scope) -> Q:
-        """Provider staff see a contact only through a matter they may see."""
-        if scope.is_firm_member:
+        """Provider staff see a contact only through a matter they may see.
+        Firm members see every contact but those the firm knows only through
+        matters they are screened from (a screen walls off the matter's people
+        too, not only its number)."""
+        through_visible = Q(
+            pk__in=MatterParty.objects.in_scope(scope).values("contact_id")
+        )
+        if not scope.is_firm_member:
+            return through_visible
+        if not scope.screened_matter_ids:
             return Q()
-        return Q(pk__in=MatterParty.objects.in_scope(scope).values("contact_id"))
+        screened = MatterParty.objects.for_firm(scope.firm).filter(
+            matter_id__in=scope.screened_matter_ids
+        )
+        return ~Q(pk__in=screened.values("contact_id")) | through_visible
+
+    need_to_know = NeedToKnow.by_rule(
+        scope_filter,
+        why="A contact is known through the matters it is a party to: provider "
+        "staff see those of matters they may see, firm members every contact "
+        "but those only in matters they are screened from.",
+    )
 
 
 class ContactAlias(TenantModel):
@@ -62,6 +80,8 @@ class ContactAlias(TenantModel):
     )
     name = models.CharField(max_length=300)
     kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.AKA)
+
+    need_to_know = NeedToKnow.through("contact")
 
     class Meta:
         ordering = ["name"]
@@ -100,6 +120,19 @@ class ContactRelationship(TenantModel):
                 fields=["from_contact", "to_contact", "kind"], name="one_relationship"
             )
         ]
+
+    @staticmethod
+    def scope_filter(scope) -> Q:
+        contacts = Contact.scope_filter(scope)
+        if contacts == Q():
+            return Q()
+        visible = Contact.objects.in_scope(scope).values("pk")
+        return Q(from_contact__in=visible) & Q(to_contact__in=visible)
+
+    need_to_know = NeedToKnow.by_rule(
+        scope_filter,
+        why="A link between two contacts shows only when both contacts do.",
+    )
 
     def __str__(self):
         return f"{self.from_contact} {self.get_kind_display()} {self.to_contact}"
@@ -155,9 +188,7 @@ class Matter(TenantModel):
     def __str__(self):
         return f"{self.number} {self.title}"
 
-    @staticmethod
-    def scope_filter(scope) -> Q:
-        return scope.matter_q()
+    need_to_know = NeedToKnow.the_matter()
 
 
 class MatterParty(TenantModel):
@@ -188,9 +219,7 @@ class MatterParty(TenantModel):
     def __str__(self):
         return f"{self.contact} ({self.get_role_display()}) in {self.matter.number}"
 
-    @staticmethod
-    def scope_filter(scope) -> Q:
-        return scope.matter_q("matter")
+    need_to_know = NeedToKnow.through_matter("matter")
 
     def clean(self):
         self.same_firm(self.matter, self.contact)
@@ -204,6 +233,10 @@ class MatterScreen(TenantModel):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
     )
     reason = models.CharField(max_length=200, blank=True)
+
+    # The screened person cannot open the matter, so not its screens either;
+    # the Scope itself reads screens through access.system.
+    need_to_know = NeedToKnow.through_matter("matter")
 
     class Meta:
         constraints = [

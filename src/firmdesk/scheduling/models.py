@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 
-from firmdesk.common.models import TenantModel
+from firmdesk.common.models import NeedToKnow, TenantModel
 
 from . import deadlines
 
@@ -302,7 +302,9 @@ class Event(TenantModel):
             | Q(created_by=scope.user)
             | Q(
                 Exists(
-                    EventAttendee.unscoped.filter(event=OuterRef("pk"), user=scope.user)
+                    EventAttendee.objects.for_firm(scope.firm).filter(
+                        event=OuterRef("pk"), user=scope.user
+                    )
                 )
             )
         )
@@ -312,6 +314,13 @@ class Event(TenantModel):
         if not scope.screened_matter_ids:
             return visible
         return visible & ~Q(matter_id__in=scope.screened_matter_ids)
+
+    need_to_know = NeedToKnow.by_rule(
+        scope_filter,
+        why="Firm members see every event not on a matter they are screened "
+        "from; provider staff the events of matters they may see and "
+        "matterless events they own, created or attend.",
+    )
 
     def local_start(self, zone=None):
         return self.start.astimezone(zone or self.zone)
@@ -361,9 +370,7 @@ class EventAttendee(TenantModel):
     def __str__(self):
         return str(self.user or self.contact)
 
-    @staticmethod
-    def scope_filter(scope) -> Q:
-        return Q(event__in=Event.objects.in_scope(scope).values("pk"))
+    need_to_know = NeedToKnow.through("event")
 
 
 class Reminder(TenantModel):
@@ -390,6 +397,12 @@ class Reminder(TenantModel):
         return Q(user=scope.user) & Q(
             event__in=Event.objects.in_scope(scope).values("pk")
         )
+
+    need_to_know = NeedToKnow.by_rule(
+        scope_filter,
+        why="A reminder is its recipient's own, and only while its event is "
+        "visible to them.",
+    )
 
 
 def new_feed_token() -> str:
@@ -426,6 +439,12 @@ class CalendarFeed(TenantModel):
     @staticmethod
     def scope_filter(scope) -> Q:
         return Q(user=scope.user)
+
+    need_to_know = NeedToKnow.by_rule(
+        scope_filter,
+        why="A feed address is its owner's secret; every read of it checks "
+        "the owner's access again.",
+    )
 
     @property
     def active(self) -> bool:

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from firmdesk.common.models import TenantModel
+from firmdesk.common.models import NeedToKnow, TenantModel
 from firmdesk.orgs.models import Function
 
 USER = settings.AUTH_USER_MODEL
@@ -52,6 +52,12 @@ class Playbook(TenantModel):
     @staticmethod
     def scope_filter(scope) -> Q:
         return _playbook_visible(scope)
+
+    need_to_know = NeedToKnow.by_rule(
+        scope_filter,
+        why="Procedures name no client: firm members see every one, provider "
+        "staff those of the functions they work on.",
+    )
 
 
 class PlaybookVersion(TenantModel):
@@ -108,6 +114,10 @@ class PlaybookVersion(TenantModel):
     def scope_filter(scope) -> Q:
         return _playbook_visible(scope, "playbook__")
 
+    need_to_know = NeedToKnow.by_rule(
+        scope_filter, why="A version is seen by whoever sees its playbook."
+    )
+
 
 class PlaybookAcknowledgement(TenantModel):
     """A staff member has read a procedure (at a version) before doing the work."""
@@ -133,6 +143,12 @@ class PlaybookAcknowledgement(TenantModel):
         if scope.is_firm_member:
             return Q()
         return Q(user=scope.user)
+
+    need_to_know = NeedToKnow.by_rule(
+        scope_filter,
+        why="Firm members see who read which procedure; provider staff their "
+        "own acknowledgements.",
+    )
 
 
 class Recurrence(TenantModel):
@@ -184,6 +200,12 @@ class Recurrence(TenantModel):
             return Q()
         # Outside staff see tasks, not the firm's schedule of future work.
         return Q(pk__in=[])
+
+    need_to_know = NeedToKnow.by_rule(
+        scope_filter,
+        why="The firm's schedule of future work is the firm's: provider staff "
+        "see the tasks it makes, not the schedule.",
+    )
 
 
 class Task(TenantModel):
@@ -419,9 +441,12 @@ class Task(TenantModel):
             )
         return q
 
-
-def _via_task(scope) -> Q:
-    return Task.scope_filter(scope, prefix="task__")
+    need_to_know = NeedToKnow.by_rule(
+        scope_filter,
+        why="Firm members see every task not on a matter they are screened "
+        "from; provider staff tasks in their functions that were given to "
+        "them or belong to a matter they may see.",
+    )
 
 
 class Review(TenantModel):
@@ -451,7 +476,7 @@ class Review(TenantModel):
         ordering = ["created_at"]
         indexes = [models.Index(fields=["firm", "decision", "created_at"])]
 
-    scope_filter = staticmethod(_via_task)
+    need_to_know = NeedToKnow.through_task("task")
 
 
 class Comment(TenantModel):
@@ -464,7 +489,7 @@ class Comment(TenantModel):
     class Meta:
         ordering = ["created_at"]
 
-    scope_filter = staticmethod(_via_task)
+    need_to_know = NeedToKnow.through_task("task")
 
 
 class Flag(TenantModel):
@@ -488,7 +513,7 @@ class Flag(TenantModel):
         ordering = ["created_at"]
         indexes = [models.Index(fields=["firm", "resolved_at"])]
 
-    scope_filter = staticmethod(_via_task)
+    need_to_know = NeedToKnow.through_task("task")
 
     @property
     def is_open(self) -> bool:
@@ -521,4 +546,4 @@ class SlaBreach(TenantModel):
         ]
         indexes = [models.Index(fields=["firm", "engagement", "due_at"])]
 
-    scope_filter = staticmethod(_via_task)
+    need_to_know = NeedToKnow.through_task("task")
