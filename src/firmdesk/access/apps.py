@@ -4,3 +4,10 @@ from django.apps import AppConfig
 class AccessConfig(AppConfig):
     name = "firmdesk.access"
     label = "access"
+
+    def ready(self):
+        from firmdesk.notify.services import register_delivery_check
+
+        from .delivery import hidden_notifications
+
+        register_delivery_check(hidden_notifications)

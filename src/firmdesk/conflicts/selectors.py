@@ -193,16 +193,91 @@ def check_get(*, scope, public_id) -> ConflictCheck | None:
     return ConflictCheck.objects.in_scope(scope).filter(public_id=public_id).first()
 
 
+HIDDEN_MATTER = "a matter you cannot open"
+HIDDEN_PARTY = "a party of a matter you cannot open"
+
+
+@dataclass
+class CheckShown:
+    """A conflict check as one viewer may see it (pages render this, never the
+    model): a check that opened a matter the viewer may not see keeps its
+    date, people and decision, but not the names searched (they are that
+    matter's parties) nor the matter's number."""
+
+    check: ConflictCheck
+    matter_hidden: bool
+    names: list[str]
+    matter_number: str
+    matter_public_id: str
+
+    def __getattr__(self, name):
+        # Everything else (dates, decision, who) is the check's own.
+        if name in {"names", "hits", "matter", "matter_id"}:
+            raise AttributeError(name)
+        return getattr(self.check, name)
+
+    @property
+    def hit_count(self) -> int:
+        return len(self.check.hits)
+
+    @property
+    def has_matter(self) -> bool:
+        return self.check.matter_id is not None
+
+
+def _visible_matter_ids(scope, matter_ids) -> set[int]:
+    from firmdesk.matters.models import Matter
+
+    ids = {m for m in matter_ids if m}
+    if not ids:
+        return set()
+    return set(
+        Matter.objects.in_scope(scope).filter(pk__in=ids).values_list("pk", flat=True)
+    )
+
+
+def checks_for_viewer(*, scope, checks) -> list[CheckShown]:
+    """The checks (a page of them) as ``scope`` may see them, in one query."""
+    checks = list(checks)
+    visible = _visible_matter_ids(scope, [c.matter_id for c in checks])
+    return [
+        _shown(c, c.matter_id is not None and c.matter_id not in visible)
+        for c in checks
+    ]
+
+
+def check_for_viewer(*, scope, check: ConflictCheck) -> CheckShown:
+    return checks_for_viewer(scope=scope, checks=[check])[0]
+
+
+def _shown(check: ConflictCheck, hidden: bool) -> CheckShown:
+    if hidden:
+        return CheckShown(check, True, [], HIDDEN_MATTER, "")
+    matter = check.matter if check.matter_id else None
+    return CheckShown(
+        check,
+        False,
+        list(check.names),
+        matter.number if matter else "",
+        str(matter.public_id) if matter else "",
+    )
+
+
 def check_hits_for(*, scope, check: ConflictCheck) -> list[dict]:
     """The check's hits as this scope may see them.
 
     A hit always shows (whoever runs intake must know there is one), but a
     matter the scope may not see (an ethical screen, need-to-know) is named
-    only as "a matter you cannot see", for an attorney to review.
+    only as "a matter you cannot open", without number or title; a contact
+    the scope may not see (known to the firm only through such matters) shows
+    without its name, aliases or relationships. A check that opened a matter
+    the scope may not see shows no hits at all (``CheckShown.matter_hidden``):
+    they are about that matter's parties.
     """
-    from firmdesk.matters.models import Matter
+    from firmdesk.matters.models import Contact, Matter
 
-    hidden = "a matter you cannot see"
+    if check.matter_id and not _visible_matter_ids(scope, [check.matter_id]):
+        return []
     mentioned = {r["matter_id"] for hit in check.hits for r in hit.get("roles", [])} | {
         hit["matter_id"] for hit in check.hits if hit.get("matter_id")
     }
@@ -212,20 +287,72 @@ def check_hits_for(*, scope, check: ConflictCheck) -> list[dict]:
         .filter(public_id__in=[m for m in mentioned if m])
         .values_list("public_id", flat=True)
     }
-    out = []
-    for hit in check.hits:
-        hit = dict(hit)
-        unseen = [r for r in hit.get("roles", []) if r.get("matter_id") not in visible]
-        for role in unseen:
-            if role.get("matter"):
-                hit["path"] = hit.get("path", "").replace(role["matter"], hidden)
-        if hit.get("matter_id") and hit["matter_id"] not in visible:
-            hit.update(matter=hidden, matter_title="", matter_id="")
-        hit["roles"] = [
-            {**r, "matter": hidden, "matter_title": "", "matter_id": ""}
-            if r in unseen
-            else r
-            for r in hit.get("roles", [])
-        ]
-        out.append(hit)
-    return out
+    contacts = {hit["contact"] for hit in check.hits if hit.get("contact")}
+    contacts |= {c for hit in check.hits for c in hit.get("via", [])}
+    seen_contacts = {
+        str(pid)
+        for pid in Contact.objects.in_scope(scope)
+        .filter(public_id__in=contacts)
+        .values_list("public_id", flat=True)
+    }
+    restricted = Contact.scope_filter(scope) != Q()
+    return [_hit_shown(hit, visible, seen_contacts, restricted) for hit in check.hits]
+
+
+def _hit_shown(
+    hit: dict, visible: set[str], seen_contacts: set[str], restricted: bool
+) -> dict:
+    hit = dict(hit)
+    roles = hit.get("roles", [])
+    unseen = [r for r in roles if r.get("matter_id") not in visible]
+    hidden_matter = bool(hit.get("matter_id")) and hit["matter_id"] not in visible
+    if hit.get("contact") not in seen_contacts:
+        # Known only through matters the viewer may not see: the name that was
+        # searched and the kind of role stay, everything naming the contact goes.
+        return {
+            **hit,
+            "contact": "",
+            "contact_name": HIDDEN_PARTY,
+            "matched_name": "",
+            "matched_as": "name",
+            "reason": "Similar to a party of a matter you cannot open: an "
+            "attorney who can open it must review this hit.",
+            "path": "",
+            "via": [],
+            "matter": HIDDEN_MATTER if roles or hit.get("matter_id") else "",
+            "matter_title": "",
+            "matter_id": "",
+            "matter_status": "",
+            "roles": [_role_hidden(r) for r in roles],
+            "hidden": True,
+        }
+    if hit.get("path"):
+        # A related party's path names the contacts it passes through and ends
+        # with the matter it sits in ("…, client in M-1"). A path through a
+        # contact the viewer may not see (or recorded before paths kept their
+        # contacts) says only that the party is related; a path ending in a
+        # hidden matter ends with the party's name.
+        via = hit.get("via")
+        if restricted and (not via or any(c not in seen_contacts for c in via)):
+            hit["path"] = f"{hit['contact_name']}, related to a match for {hit['name']}"
+        elif unseen:
+            steps = hit["path"].split(" → ")
+            hit["path"] = " → ".join(steps[:-1] + [hit["contact_name"]])
+        hit["reason"] = f"related party: {hit['path']}"
+    if hidden_matter:
+        hit.update(
+            matter=HIDDEN_MATTER, matter_title="", matter_id="", matter_status=""
+        )
+    hit["roles"] = [_role_hidden(r) if r in unseen else r for r in roles]
+    hit["hidden"] = False
+    return hit
+
+
+def _role_hidden(role: dict) -> dict:
+    return {
+        **role,
+        "matter": HIDDEN_MATTER,
+        "matter_title": "",
+        "matter_id": "",
+        "matter_status": "",
+    }

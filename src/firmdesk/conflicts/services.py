@@ -77,6 +77,7 @@ class Hit:
     role: str = ""
     roles: list[dict] = field(default_factory=list)
     path: str = ""  # for a related party: how it is related
+    via: list[str] = field(default_factory=list)  # the path's contacts (public ids)
     related: bool = False
     is_prospective: bool = False
 
@@ -219,13 +220,13 @@ def _related_hits(*, firm, direct: list[Hit]) -> dict[int, tuple[Hit, list, obje
     that have a matter role or came as a prospective client.
     """
     seen = {h.contact_id for h in direct}
-    frontier = {h.contact_id: (h, [h.contact_name]) for h in direct}
+    frontier = {h.contact_id: (h, [h.contact_name], [h.contact]) for h in direct}
     out: dict[int, tuple[Hit, list, object]] = {}
     for hop in (1, 2):
         if not frontier:
             break
         edges = selectors.relationships_of(firm=firm, ids=frontier)
-        reached: dict[int, tuple[Hit, list[str], str]] = {}
+        reached: dict[int, tuple[Hit, list[str], str, list[str]]] = {}
         for src, kind, dst in edges:
             for here, there, label in (
                 (src, dst, ContactRelationship.Kind(kind).label),
@@ -233,13 +234,13 @@ def _related_hits(*, firm, direct: list[Hit]) -> dict[int, tuple[Hit, list, obje
             ):
                 if here not in frontier or there in seen or there in reached:
                     continue
-                origin, steps = frontier[here]
-                reached[there] = (origin, steps, label)
+                origin, steps, via = frontier[here]
+                reached[there] = (origin, steps, label, via)
         if not reached:
             break
         contacts = selectors.contacts_by_id(firm=firm, ids=reached)
         next_frontier = {}
-        for contact_id, (origin, steps, label) in reached.items():
+        for contact_id, (origin, steps, label, via) in reached.items():
             cand = contacts.get(contact_id)
             if cand is None:
                 continue
@@ -256,9 +257,14 @@ def _related_hits(*, firm, direct: list[Hit]) -> dict[int, tuple[Hit, list, obje
                 reason="",
                 related=True,
                 is_prospective=cand.is_prospective,
+                via=list(via),
             )
             out[contact_id] = (hit, steps + [label], cand)
-            next_frontier[contact_id] = (origin, steps + [label, cand.name])
+            next_frontier[contact_id] = (
+                origin,
+                steps + [label, cand.name],
+                via + [cand.public_id],
+            )
         frontier = next_frontier
     return out
 

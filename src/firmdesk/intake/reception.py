@@ -260,6 +260,7 @@ def call_notify(call: CallLog, user, *, kind: str, title: str, lead: str, key: s
     return notify(
         user=user,
         firm=call.firm,
+        about=call,
         kind=kind,
         title=title,
         body=body,

@@ -964,6 +964,7 @@ def bookings_confirm(*, lead: Lead, actor) -> int:
             notify(
                 user=booking.attorney,
                 firm=lead.firm,
+                about=lead,
                 kind="intake.consultation",
                 title=f"Consultation booked: {lead.name}",
                 body=f"{local:%A %d %B, %H:%M} ({booking.attorney.time_zone}).",

@@ -80,6 +80,7 @@ def announce_lead(lead_id: int) -> int:
         if notify(
             user=person,
             firm=lead.firm,
+            about=lead,
             kind="intake.lead",
             title=f"New inquiry: {lead.name}",
             body=f"{lead.get_source_display()}. "
@@ -304,6 +305,7 @@ def lead_alarm(lead_id: int, stamp: str, breach: bool) -> bool:
             notify(
                 user=person,
                 firm=lead.firm,
+                about=lead,
                 kind=f"intake.first_response_{kind}",
                 title=(
                     f"Not answered in time: {lead.name}"

@@ -10,6 +10,8 @@ class Notification(models.Model):
     ``firm`` names the firm whose space the link opens; notifications of a firm
     the user can no longer act for are hidden (the access rule), not deleted.
     ``key`` makes one event give one notification however often it is raised.
+    ``subject`` is the row it is about: access to it is checked again when the
+    notification is shown or e-mailed (``notify.services.deliverable``).
     """
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -23,6 +25,17 @@ class Notification(models.Model):
         on_delete=models.CASCADE,
         related_name="+",
     )
+    # What it is about (a task, an event, a message, a lead, a matter): shown
+    # and e-mailed only while the recipient may still see it, however their
+    # access changed since the notification was written.
+    subject_type = models.ForeignKey(
+        "contenttypes.ContentType",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    subject_id = models.PositiveBigIntegerField(null=True, blank=True)
     kind = models.CharField(max_length=40)
     title = models.CharField(max_length=200)
     body = models.TextField(blank=True)

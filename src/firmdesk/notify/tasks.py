@@ -6,6 +6,7 @@ from django_tasks import task
 from firmdesk.jobs.services import deliver_at_least_once
 
 from .models import Notification
+from .services import hidden_ids
 
 
 @task()
@@ -15,6 +16,9 @@ def send_notification_email(notification_id: int) -> bool:
         Notification.objects.filter(pk=notification_id).select_related("user").first()
     )
     if note is None or not note.email or not note.user.email:
+        return False
+    if hidden_ids(note.user, [note]):
+        # The recipient lost access to what it is about since it was written.
         return False
 
     def send(delivery_id: str) -> None:

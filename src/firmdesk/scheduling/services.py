@@ -538,6 +538,7 @@ def _recompute(event: Event, trigger, *, actor, firm, why=COUNTS_FROM_CHANGED) -
             lambda: notify(
                 user=event.owner,
                 firm=firm,
+                about=event,
                 kind="deadline_moved",
                 title=f"Deadline moved: {event.title}",
                 body=(

@@ -85,6 +85,7 @@ def send_reminder(reminder_id: int) -> bool:
         notify(
             user=row.user,
             firm=row.firm,
+            about=event,
             kind=f"event.reminder.{event.kind}",
             title=f"Reminder: {event.title}",
             body=f"{event.get_kind_display()} on {when}.",

@@ -45,10 +45,13 @@ def _unread(request) -> int:
     from django.db.models import Q
 
     from firmdesk.notify.models import Notification
+    from firmdesk.notify.services import visible
 
     firms = [s.firm.pk for s in scopes_for_request(request)]
-    return (
-        Notification.objects.filter(user=request.user, read_at__isnull=True)
-        .filter(Q(firm__isnull=True) | Q(firm__in=firms))
-        .count()
-    )
+    return visible(
+        request.user,
+        Notification.objects.filter(user=request.user, read_at__isnull=True).filter(
+            Q(firm__isnull=True) | Q(firm__in=firms)
+        ),
+        scopes=scopes_for_request(request),
+    ).count()

@@ -226,6 +226,9 @@ def conflict_check_list(request, firm_slug):
         decision=decision if decision in ConflictCheck.Decision.values else None,
     ).select_related("run_by", "decided_by", "matter")
     page = Paginator(checks, 50).get_page(request.GET.get("page"))
+    page.object_list = conflict_selectors.checks_for_viewer(
+        scope=scope, checks=page.object_list
+    )
     return render(
         request,
         "web/conflict_check_list.html",
@@ -295,7 +298,7 @@ def conflict_check_detail(request, firm_slug, check_id):
         request,
         "web/conflict_check_detail.html",
         {
-            "check": check,
+            "check": conflict_selectors.check_for_viewer(scope=scope, check=check),
             "hits": hits,
             "form": form,
             "may_open": check.allows_opening and check.matter_id is None,
@@ -307,13 +310,19 @@ def conflict_check_detail(request, firm_slug, check_id):
 
 
 def _party_rows(scope, check):
-    """One row per searched name, offering the contacts the check found for it."""
+    """One row per searched name, offering the contacts the check found for it
+    (those the person may see: a contact known only through a matter hidden
+    from them is not offered)."""
+    hits = conflict_selectors.check_hits_for(scope=scope, check=check)
     rows = []
     for name in check.names:
         found = [
             (h["contact"], f"{h['contact_name']} (existing contact, {h['score']}%)")
-            for h in check.hits
-            if h["name"] == name and not h.get("related") and h["score"] >= 90
+            for h in hits
+            if h["name"] == name
+            and h["contact"]
+            and not h.get("related")
+            and h["score"] >= 90
         ]
         rows.append((name, list(dict.fromkeys(found))))
     return rows

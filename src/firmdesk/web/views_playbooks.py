@@ -24,6 +24,7 @@ from firmdesk.engagements.models import Assignment
 from firmdesk.matters.models import Matter
 from firmdesk.notify.models import Notification
 from firmdesk.notify.services import notifications_mark_read
+from firmdesk.notify.services import visible as notify_visible
 from firmdesk.orgs.models import Function
 from firmdesk.work import services
 from firmdesk.work.models import PlaybookVersion, Recurrence
@@ -374,11 +375,16 @@ def recurring_stop(request, firm_slug, recurrence_id):
 
 
 def _visible_notifications(request):
-    """The user's own, of no firm or of a firm they may act for now: a
-    notification about a firm they lost access to stays hidden."""
+    """The user's own, of no firm or of a firm they may act for now, and about
+    nothing they may no longer see: a notification about a firm they lost
+    access to, or a matter they were screened from since, stays hidden."""
     firm_ids = [scope.firm.pk for scope in scopes_for_request(request)]
-    return Notification.objects.filter(user=request.user).filter(
-        Q(firm__isnull=True) | Q(firm_id__in=firm_ids)
+    return notify_visible(
+        request.user,
+        Notification.objects.filter(user=request.user).filter(
+            Q(firm__isnull=True) | Q(firm_id__in=firm_ids)
+        ),
+        scopes=scopes_for_request(request),
     )
 
 

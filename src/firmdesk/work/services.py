@@ -254,6 +254,7 @@ def _tell(user, task: Task, kind: str, title: str, body: str = "") -> None:
     notify(
         user=user,
         firm=task.firm,
+        about=task,
         kind=kind,
         title=title,
         body=body,
@@ -1056,6 +1057,7 @@ def task_comment(*, scope, task: Task, body: str, now=None) -> Comment:
             notify(
                 user=person,
                 firm=task.firm,
+                about=task,
                 kind="task.comment",
                 title=f"{scope.user.full_name} commented on “{task.title}”",
                 body=body[:500],
@@ -1094,6 +1096,7 @@ def task_flag(*, scope, task: Task, kind: str, note: str = "", now=None) -> Flag
             notify(
                 user=person,
                 firm=task.firm,
+                about=task,
                 kind="task.flag",
                 title=f"{flag.get_kind_display()}: {task.title}",
                 body=note.strip()[:500],

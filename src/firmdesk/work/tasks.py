@@ -95,6 +95,7 @@ def sla_warning(task_id: int, stamp: str) -> bool:
             notify(
                 user=person,
                 firm=row.firm,
+                about=row,
                 kind="task.due_soon",
                 title=f"Due soon: {row.title}",
                 body=f"Due {local:%a %b %-d, %-I:%M %p} {local.tzname()}.",
@@ -143,6 +144,7 @@ def sla_breach(task_id: int, stamp: str) -> bool:
             notify(
                 user=person,
                 firm=row.firm,
+                about=row,
                 kind="task.overdue",
                 title=f"Overdue: {row.title}",
                 body="The task passed its due time and is recorded as a "

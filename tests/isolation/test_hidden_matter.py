@@ -1,0 +1,216 @@
+"""A matter someone may not see leaves no trace on any page they may open.
+
+Firm A has a matter, "Quarry Holdings", that the attorney Owen Ortiz is
+screened from and that is not opened to any outside staff. It has parties with
+an alias and a relationship, the conflict check that opened it, a later check
+that found its client again, a task, an event, a telephone message, the lead it
+came from, and a notification to Owen written before his screen. Then every
+page of the route registry that each of these people may open, lists and
+searches with the matter's words in the query, and the calendar feed are read,
+and none may show the matter's number, title or any of its parties' names.
+"""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import escape
+
+from firmdesk.access.scope import resolve_scope
+from firmdesk.conflicts import services as conflicts
+from firmdesk.intake.models import CallLog, Lead
+from firmdesk.matters.models import MatterParty, MatterScreen
+from firmdesk.notify.services import notify
+from firmdesk.scheduling.models import Event
+from tests import factories as f
+
+from .registry import ROUTES
+
+NUMBER = "M-2026-077"
+TITLE = "Quarry Holdings acquisition"
+CLIENT = "Quentin Marlowe"
+ALIAS = "Quentin Marlowe-Hayes"
+ADVERSE = "Vandal Freight Corp"
+RELATED = "Marlowe Family Trust"
+MARKERS = (NUMBER, TITLE, "Quarry Holdings", CLIENT, ADVERSE, RELATED)
+
+VIEWERS = ("attorney", "intake_specialist", "assistant", "ungranted_assistant")
+
+
+@pytest.fixture
+def hidden_matter(firm, firm_admin, attorney, firm_staff):
+    """Firm A's matter that Owen is screened from, opened through the services
+    as a firm would: check, decision, opening; then its other traces."""
+    admin = resolve_scope(firm_admin, firm)
+    client = conflicts.contact_save(
+        firm=firm,
+        actor=firm_admin,
+        kind="person",
+        name=CLIENT,
+        aliases=[ALIAS],
+    )
+    adverse = conflicts.contact_save(
+        firm=firm, actor=firm_admin, kind="organization", name=ADVERSE
+    )
+    trust = conflicts.contact_save(
+        firm=firm, actor=firm_admin, kind="organization", name=RELATED
+    )
+    conflicts.relationship_add(
+        firm=firm, actor=firm_admin, from_contact=trust, kind="payer", to_contact=client
+    )
+    opening = conflicts.conflict_check_run(
+        scope=admin, names=[CLIENT, ADVERSE, RELATED], purpose="New matter"
+    )
+    conflicts.conflict_decide(
+        scope=admin, check=opening, decision="clear", note="No conflict found."
+    )
+    matter = conflicts.matter_open(
+        scope=admin,
+        number=NUMBER,
+        title=TITLE,
+        responsible_attorney=firm_admin,
+        parties=[(client, "client"), (adverse, "adverse"), (trust, "related")],
+        check=opening,
+    )
+    assert MatterParty.unscoped.filter(matter=matter).count() == 3
+    # A later search finds the client again (as an intake screen would).
+    conflicts.conflict_check_run(scope=admin, names=["Quentin Marlow"])
+    f.task(
+        firm,
+        matter=matter,
+        assignee=firm_staff,
+        requester=firm_admin,
+        title="Prepare the Quarry Holdings disclosure schedule",
+        due_at=timezone.now() + datetime.timedelta(hours=3),
+    )
+    now = timezone.now()
+    Event.unscoped.create(
+        firm=firm,
+        kind="meeting",
+        title="Quarry Holdings closing meeting",
+        matter=matter,
+        start=now + datetime.timedelta(hours=1),
+        end=now + datetime.timedelta(hours=2),
+        time_zone="America/New_York",
+        owner=firm_admin,
+        created_by=firm_admin,
+    )
+    CallLog.unscoped.create(
+        firm=firm,
+        caller_name=CLIENT,
+        number="+12125550177",
+        received_at=now,
+        matter=matter,
+        message="Quarry Holdings: asks when the closing is.",
+        taken_by=firm_staff,
+        recipient=firm_admin,
+    )
+    Lead.unscoped.create(
+        firm=firm,
+        source=Lead.Source.PHONE,
+        practice_area="Corporate",
+        name=CLIENT,
+        adverse_parties=[ADVERSE],
+        received_at=now - datetime.timedelta(days=3),
+        status=Lead.Status.RETAINED,
+        matter=matter,
+        conflict_check=opening,
+    )
+    notify(
+        user=attorney,
+        firm=firm,
+        about=matter,
+        kind="task.assigned",
+        title=f"New task on {NUMBER} {TITLE}",
+        body=f"Call {CLIENT} about the schedule.",
+        url=f"/f/{firm.slug}/matters/{matter.public_id}/",
+    )
+    MatterScreen.unscoped.create(
+        firm=firm, matter=matter, user=attorney, reason="Former client"
+    )
+    return matter
+
+
+def _leaks(body: str) -> list[str]:
+    return [m for m in MARKERS if escape(m) in body or m in body]
+
+
+def _body(response) -> str:
+    raw = (
+        b"".join(response.streaming_content) if response.streaming else response.content
+    )
+    return raw.decode(errors="replace")
+
+
+def _pages_for(fixtures):
+    """(url, route name) of every GET page of the registry (whoever the registry
+    says may open it: what answers 200 is read), and the pages without ids
+    again with the hidden matter's words as the query."""
+    out = []
+    for route in ROUTES.values():
+        if route.method != "GET":
+            continue
+        url = reverse(route.name, kwargs=route.url_kwargs(fixtures))
+        out.append((url, route.name))
+        if not any(k.endswith("_id") for k in route.url_kwargs(fixtures)):
+            # Never a marker itself: a search box shows back what was typed.
+            for words in ("Quarry", "Marlowe", "Vandal", "2026-07"):
+                out.append((f"{url}?q={words}", route.name))
+    return out
+
+
+@pytest.mark.parametrize("who", VIEWERS)
+def test_a_hidden_matter_shows_on_no_page_the_person_may_open(
+    client, fixtures, sign_in, hidden_matter, who
+):
+    fixtures.attorney_feed  # Owen's personal calendar feed (calendar_feed route)
+    user = fixtures.user(who)
+    assert not resolve_scope(user, fixtures.firm).can_see_matter(hidden_matter)
+    sign_in(client, user)
+    found = {}
+    opened = 0
+    for url, name in _pages_for(fixtures):
+        response = client.get(url)
+        if response.status_code != 200:
+            continue
+        opened += 1
+        leaks = _leaks(_body(response))
+        if leaks:
+            found[url] = (name, leaks)
+    assert opened > 20
+    assert found == {}
+
+
+def test_the_check_that_opened_a_hidden_matter_stays_listed_without_its_names(
+    client, sign_in, firm, attorney, hidden_matter
+):
+    sign_in(client, attorney)
+    body = client.get(reverse("conflict_check_list", args=[firm.slug])).content.decode()
+    assert "this check opened a matter you cannot open" in body
+    assert "Quentin Marlow</a>" in body  # the later search stays, with its words
+    assert not _leaks(body)
+
+
+@pytest.mark.parametrize("who", ["attorney", "intake_specialist"])
+def test_a_search_for_a_hidden_party_says_there_is_a_hit_without_naming_it(
+    client, sign_in, fixtures, firm, hidden_matter, who
+):
+    user = fixtures.user(who)
+    scope = resolve_scope(user, firm)
+    check = conflicts.conflict_check_run(scope=scope, names=["Vandal Freight"])
+    sign_in(client, user)
+    url = reverse("conflict_check_detail", args=[firm.slug, check.public_id])
+    body = client.get(url).content.decode()
+    assert "a party of a matter you cannot open" in body
+    assert "an attorney who can open it must review this hit" in body
+    assert not _leaks(body)
+
+
+def test_a_firm_member_without_the_screen_still_sees_every_name(
+    client, sign_in, firm, firm_admin, hidden_matter
+):
+    sign_in(client, firm_admin)
+    body = client.get(reverse("conflict_check_list", args=[firm.slug])).content
+    assert escape(f"{CLIENT}; {ADVERSE}; {RELATED}").encode() in body
+    assert NUMBER.encode() in body
