@@ -1,0 +1,81 @@
+"""The access rule has named escape hatches only (access/system.py).
+
+Every ``.unscoped`` (and every other way around a tenant manager, or raw SQL on
+client tables) in ``src/`` must be in the allowlist below, with the reason.
+A new one anywhere else fails this test: read through a Scope, or add a named
+helper to access/system.py and say why there.
+"""
+
+import re
+from pathlib import Path
+
+import firmdesk
+
+SOURCE = Path(firmdesk.__file__).parent
+BYPASS = re.compile(
+    r"\.unscoped\b|\b_default_manager\b|\b_base_manager\b"
+    r"|\.raw\(|\.extra\(|\bRawSQL\(|connection\.cursor\(|\bcursor\.execute\("
+)
+
+# path (from src/firmdesk/) → (how many lines may match, why)
+ALLOWED = {
+    "common/models.py": (3, "defines the unscoped manager and says what it is for"),
+    "access/system.py": (5, "the named system reads themselves"),
+    "conflicts/services.py": (
+        6,
+        "the conflict index is rebuilt in bulk with SQL (COPY / INSERT … SELECT "
+        "into conflicts_conflictkey for one firm, ANALYZE): derived rows, never "
+        "read for a page",
+    ),
+}
+
+
+def _matches():
+    found: dict[str, list[str]] = {}
+    for path in sorted(SOURCE.rglob("*.py")):
+        if "migrations" in path.parts:
+            continue
+        rel = path.relative_to(SOURCE).as_posix()
+        for number, line in enumerate(path.read_text().splitlines(), start=1):
+            if BYPASS.search(line) and not line.lstrip().startswith("#"):
+                found.setdefault(rel, []).append(f"{rel}:{number}: {line.strip()}")
+    return found
+
+
+def test_no_read_around_the_access_rule_outside_the_allowlist():
+    found = _matches()
+    unexpected = [
+        line
+        for rel, lines in found.items()
+        if len(lines) > ALLOWED.get(rel, (0, ""))[0]
+        for line in lines
+    ]
+    assert not unexpected, (
+        "Client data read around the access rule. Read through "
+        "Model.objects.in_scope(scope) or an access_* helper; for a job, a token "
+        "or a sweep use access.system (job_row, by_token, sweep, rule_facts, "
+        "loader); create rows with Model.objects.create(firm=...):\n"
+        + "\n".join(unexpected)
+    )
+
+
+def test_the_allowlist_names_no_file_that_no_longer_needs_it():
+    found = _matches()
+    stale = {
+        rel: (len(found.get(rel, [])), allowed)
+        for rel, (allowed, _) in ALLOWED.items()
+        if len(found.get(rel, [])) < allowed
+    }
+    assert stale == {}, "lower the count (or drop the entry) in ALLOWED"
+
+
+def test_the_lint_catches_a_new_unscoped_read(tmp_path, monkeypatch):
+    module = SOURCE / "work" / "_lint_probe.py"
+    module.write_text("def rows(Task):\n    return Task.unscoped.all()\n")
+    try:
+        found = _matches()
+    finally:
+        module.unlink()
+    assert found["work/_lint_probe.py"] == [
+        "work/_lint_probe.py:2: return Task.unscoped.all()"
+    ]
