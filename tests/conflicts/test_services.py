@@ -347,11 +347,35 @@ def test_hits_on_screened_matters_are_shown_without_the_matter(
     MatterScreen.unscoped.create(firm=firm, matter=secret, user=attorney)
     check = conflict_check_run(scope=scope_of(firm_admin, firm), names=["Acme"])
     (seen,) = check_hits_for(scope=scope_of(attorney, firm), check=check)
-    assert seen["contact_name"] == "Acme Corp"
-    assert seen["matter"] == "a matter you cannot see"
-    assert "M-2024-099" not in str(seen)
+    # Acme is known to the firm only through the screened matter: the hit says
+    # there is one, for an attorney who can open the matter, and names nothing.
+    assert seen["name"] == "Acme"
+    assert seen["contact_name"] == "a party of a matter you cannot open"
+    assert seen["contact"] == ""
+    assert seen["matter"] == "a matter you cannot open"
+    assert seen["role"] == "Adverse party"
+    assert "M-2024-099" not in str(seen) and "Acme Corp" not in str(seen)
     (admin_view,) = check_hits_for(scope=scope_of(firm_admin, firm), check=check)
     assert admin_view["matter"] == "M-2024-099"
+    assert admin_view["contact_name"] == "Acme Corp"
+
+
+@pytest.mark.django_db
+def test_a_party_also_in_a_visible_matter_keeps_its_name_not_the_hidden_matter(
+    firm, add_contact, attorney, firm_admin, scope_of
+):
+    acme = add_contact("Acme Corp", kind="organization")
+    secret = imported(firm, "M-2024-099", [(acme, "adverse")])
+    imported(firm, "M-2024-100", [(acme, "client")])
+    MatterScreen.unscoped.create(firm=firm, matter=secret, user=attorney)
+    check = conflict_check_run(scope=scope_of(firm_admin, firm), names=["Acme"])
+    (seen,) = check_hits_for(scope=scope_of(attorney, firm), check=check)
+    assert seen["contact_name"] == "Acme Corp"
+    assert sorted(r["matter"] for r in seen["roles"]) == [
+        "M-2024-100",
+        "a matter you cannot open",
+    ]
+    assert "M-2024-099" not in str(seen)
 
 
 # --- Opening matters ---------------------------------------------------------------
