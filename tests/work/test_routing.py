@@ -412,7 +412,7 @@ def _absent_today(user, engagement):
         ),
         pytest.param(
             _nda_expired,
-            "has not signed the confidentiality agreement",
+            "has a confidentiality agreement that has expired",
             id="nda-expired",
         ),
         pytest.param(

@@ -29,6 +29,8 @@ from firmdesk.orgs.models import (
     StaffProfile,
 )
 
+from .rule import staff_reasons
+
 ALL_FUNCTIONS = frozenset(Function.values)
 
 
@@ -211,7 +213,7 @@ class _StaffFacts:
     assignments: list
 
     @classmethod
-    def load(cls, user, memberships, *, firms=None) -> "_StaffFacts":
+    def load(cls, user, memberships, *, firms=None, live_only=True) -> "_StaffFacts":
         provider_ids = [provider.pk for provider, _ in _staff_of(memberships)]
         # The latest day an agreement the user signed for the engagement holds
         # (no expiry counts as for ever): valid today if that is today or later.
@@ -223,16 +225,18 @@ class _StaffFacts:
             .order_by("-until")
             .values("until")[:1]
         )
-        assignments = (
-            Assignment.unscoped.filter(
-                user=user,
-                engagement__provider_id__in=provider_ids,
+        assignments = Assignment.unscoped.filter(
+            user=user, engagement__provider_id__in=provider_ids
+        )
+        if live_only:
+            assignments = assignments.filter(
                 engagement__status__in=[
                     Engagement.Status.PILOT,
                     Engagement.Status.ACTIVE,
-                ],
+                ]
             )
-            .select_related("engagement", "engagement__firm")
+        assignments = (
+            assignments.select_related("engagement", "engagement__firm")
             .annotate(agreed_until=Subquery(agreed_until, output_field=DateField()))
             .order_by()
         )
@@ -256,32 +260,43 @@ class _StaffFacts:
     def firms(self) -> list:
         return [a.engagement.firm for a in self.assignments]
 
-    def scope(self, firm, provider, roles, today, screened) -> Scope | None:
-        if self.profile_status.get(provider.pk) != StaffProfile.Status.ACTIVE:
-            return None
-        if any(a.start <= today <= a.end for a in self.absences):
-            return None
+    def _each(self, firm, provider, today):
+        """(assignment, every reason it gives no access today) for each of the
+        user's assignments to an engagement between ``provider`` and ``firm``."""
+        status = self.profile_status.get(provider.pk)
+        absent = any(a.start <= today <= a.end for a in self.absences)
         for assignment in self.assignments:
             engagement = assignment.engagement
             if engagement.firm_id != firm.pk or engagement.provider_id != provider.pk:
                 continue
-            if not engagement.is_live(today):
-                continue
-            if not assignment.is_current(today):
-                continue
-            functions = frozenset(assignment.functions) & frozenset(
-                engagement.functions
+            yield (
+                assignment,
+                staff_reasons(
+                    engagement=engagement,
+                    assignment=assignment,
+                    profile_status=status,
+                    agreed_until=assignment.agreed_until,
+                    absent=absent,
+                    today=today,
+                ),
             )
-            if not functions:
+
+    def reasons(self, firm, provider, today) -> list[list[str]]:
+        """For ``access.rule.access_check``: the reasons of each assignment."""
+        return [reasons for _, reasons in self._each(firm, provider, today)]
+
+    def scope(self, firm, provider, roles, today, screened) -> Scope | None:
+        for assignment, reasons in self._each(firm, provider, today):
+            if reasons:
                 continue
-            if assignment.agreed_until is None or assignment.agreed_until < today:
-                continue
+            engagement = assignment.engagement
             return Scope(
                 user=self.user,
                 firm=firm,
                 roles=roles,
                 is_firm_member=False,
-                functions=functions,
+                functions=frozenset(assignment.functions)
+                & frozenset(engagement.functions),
                 engagement=engagement,
                 all_matters=engagement.all_matters,
                 screened_matter_ids=frozenset(screened),

@@ -2,6 +2,7 @@
 ``Model.objects.in_scope``), writes go through services."""
 
 import base64
+import datetime
 import zoneinfo
 from urllib.parse import quote
 
@@ -21,6 +22,7 @@ from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from firmdesk.access.rule import staff_reasons
 from firmdesk.access.scope import scopes_for_request
 from firmdesk.access.selectors import access_engagement, access_matter, access_object
 from firmdesk.audit.models import AuditEvent
@@ -319,27 +321,36 @@ def engagement_detail(request, firm_slug, engagement_id):
         )
     )
     signed = {}
+    agreed_until: dict[int, datetime.date] = {}
     for agreement in ConfidentialityAgreement.objects.in_scope(scope).filter(
         engagement=engagement
     ):
+        until = agreement.expires_on or datetime.date.max
+        agreed_until[agreement.signer_id] = max(
+            until, agreed_until.get(agreement.signer_id, until)
+        )
         if agreement.is_valid(today_):
             signed.setdefault(agreement.signer_id, agreement)
     rows = []
     for a in assignments:
         profile = getattr(a.user, "staff_profile", None)
         absent = a.user.absences_today[0] if a.user.absences_today else None
+        # The access rule's own words for what is missing (access.rule).
+        reasons = staff_reasons(
+            engagement=engagement,
+            assignment=a,
+            profile_status=profile.status if profile and a.user.is_active else None,
+            agreed_until=agreed_until.get(a.user_id),
+            absent=absent is not None,
+            today=today_,
+        )
         rows.append(
             {
                 "assignment": a,
                 "agreement": signed.get(a.user_id),
-                "current": a.is_current(today_),
-                "left": profile is not None and not profile.is_active,
                 "absent": absent,
-                "has_access": engagement.is_live(today_)
-                and a.is_current(today_)
-                and a.user_id in signed
-                and absent is None
-                and (profile is None or profile.is_active),
+                "reasons": reasons,
+                "has_access": not reasons,
             }
         )
     grants = (

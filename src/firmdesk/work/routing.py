@@ -1,11 +1,12 @@
 """Who gets a new task.
 
-A task of an outside engagement goes to a staff member of that engagement who:
-is assigned to it now with the task's function, has a valid confidentiality
-agreement for it, has not left their provider, is not absent today (their own
-date), has acknowledged the engagement's playbooks for their functions and has
-current training records ("onboarded"), and is inside their working hours now in
-their own time zone. Among those, the one with the least open work (across every
+A task of an outside engagement goes to a staff member of that engagement who
+has access to the firm under the access rule (``access.rule.staff_reasons``:
+assigned now, a valid confidentiality agreement, not left, not absent, on a live
+engagement; judged on their own date), does the task's function, has
+acknowledged the engagement's playbooks for their functions and has current
+training records ("onboarded"), and is inside their working hours now in their
+own time zone. Among those, the one with the least open work (across every
 firm they serve) gets it; ties go to the one who was given a task least recently,
 then by name. Outside everybody's hours, the engagement's after-hours cover gets
 it if they pass every other check; otherwise the task waits and the worker tries
@@ -19,6 +20,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, F, Max
 from django.utils import timezone
 
+from firmdesk.access.rule import staff_reasons
 from firmdesk.engagements.models import Assignment, ConfidentialityAgreement
 from firmdesk.orgs.models import Absence, Function, TrainingRecord
 
@@ -131,14 +133,14 @@ def candidates(task: Task, now: datetime.datetime) -> list[Candidate]:
         .annotate(last=Max("routed_at"))
         .values_list("assignee", "last")
     )
-    signed = {
-        a.signer_id
-        for a in ConfidentialityAgreement.objects.for_firm(firm).filter(
-            engagement=engagement, signer__in=users
-        )
-        if a.is_valid(timezone.localdate(now, firm.tz))
-    }
-    live = engagement.is_live(timezone.localdate(now, firm.tz))
+    agreed_until: dict[int, datetime.date] = {}
+    for signer_id, expires_on in (
+        ConfidentialityAgreement.objects.for_firm(firm)
+        .filter(engagement=engagement, signer__in=users)
+        .values_list("signer_id", "expires_on")
+    ):
+        until = expires_on or datetime.date.max
+        agreed_until[signer_id] = max(until, agreed_until.get(signer_id, until))
     onboarding = _Onboarding.load(engagement, users)
     recent = now.date() - datetime.timedelta(days=2)
     absences = list(Absence.objects.filter(user__in=users, end__gte=recent))
@@ -155,18 +157,18 @@ def candidates(task: Task, now: datetime.datetime) -> list[Candidate]:
             last_routed_at=last_routed.get(user.pk),
             local_time=f"{local:%-I:%M %p} {local.tzname()}",
         )
-        if not live:
-            c.problems.append("is on an engagement that is not active")
-        if not user.is_active or profile is None or not profile.is_active:
-            c.problems.append("has left the provider")
-        if not assignment.is_current(today):
-            c.problems.append("is not assigned to the engagement now")
+        c.problems = staff_reasons(
+            engagement=engagement,
+            assignment=assignment,
+            profile_status=profile.status if profile and user.is_active else None,
+            agreed_until=agreed_until.get(user.pk),
+            absent=any(
+                a.user_id == user.pk and a.start <= today <= a.end for a in absences
+            ),
+            today=today,
+        )
         if task.function not in assignment.functions:
             c.problems.append(f"does not do {Function(task.function).label.lower()}")
-        if user.pk not in signed:
-            c.problems.append("has not signed the confidentiality agreement")
-        if any(a.user_id == user.pk and a.start <= today <= a.end for a in absences):
-            c.problems.append("is absent today")
         if not c.problems:
             c.problems.extend(onboarding.gaps(user, assignment.functions, today))
         c.in_hours = profile is not None and (
