@@ -11,3 +11,7 @@ class AccessConfig(AppConfig):
         from .delivery import hidden_notifications
 
         register_delivery_check(hidden_notifications)
+
+        from .guard import guard_matter_links
+
+        guard_matter_links()

@@ -10,11 +10,17 @@ collector then freed twenty thousand at once, a 15–25 ms pause inside that
 request, which was most of the team queue's slowest twentieth (bench/queues.py,
 docs/performance.md). Emptying the context once the page is drawn breaks the
 cycle; the page's data goes when the response does.
+
+While a page is drawn, ``common.rendering.drawing_for`` names its request, so a
+link from a row to a matter its viewer may not open draws as "a matter you cannot
+open" (``access.guard``) whatever the template says.
 """
 
 from django.template import TemplateDoesNotExist
 from django.template.backends import django as django_backend
 from django.template.context import make_context
+
+from .rendering import drawing_for
 
 
 class DjangoTemplates(django_backend.DjangoTemplates):
@@ -33,11 +39,13 @@ class Template(django_backend.Template):
         context = make_context(
             context, request, autoescape=self.backend.engine.autoescape
         )
+        drawing = drawing_for.set(request)
         try:
             return self.template.render(context)
         except TemplateDoesNotExist as exc:
             django_backend.reraise(exc, self.backend)
         finally:
+            drawing_for.reset(drawing)
             # The context is this call's own (make_context); copies taken while
             # rendering (the test client's) keep their own list of dicts.
             context.dicts.clear()

@@ -189,6 +189,9 @@ class Matter(TenantModel):
         return f"{self.number} {self.title}"
 
     need_to_know = NeedToKnow.the_matter()
+    # A page draws HIDDEN_MATTER (access.guard) for a matter its viewer may
+    # not open; both answer is_hidden.
+    is_hidden = False
 
 
 class MatterParty(TenantModel):

@@ -1,0 +1,57 @@
+"""While a page is drawn, a link from a row to a matter its viewer may not open
+draws as "a matter you cannot open" — whatever the template forgets to check."""
+
+from django.apps import apps
+from django.template import engines
+from django.test import RequestFactory
+
+from firmdesk.access.guard import HIDDEN_MATTER, GuardedMatterLink
+from firmdesk.access.scope import resolve_scope
+from firmdesk.matters.models import Matter
+from tests import factories as f
+
+TEMPLATE = "{{ task.matter }}|{{ task.matter.number }}|{{ task.matter.is_hidden }}"
+
+
+def _draw(user, firm, task):
+    request = RequestFactory().get("/")
+    request.user = user
+    request.scope = resolve_scope(user, firm)
+    return engines["django"].from_string(TEMPLATE).render({"task": task}, request)
+
+
+def test_a_task_given_without_its_matter_draws_the_matter_as_hidden(
+    firm, matter, ungranted_assistant
+):
+    task = f.task(firm, matter=matter, assignee=ungranted_assistant)
+    assert _draw(ungranted_assistant, firm, task) == "a matter you cannot open||True"
+
+
+def test_someone_who_may_open_the_matter_sees_it(firm, matter, attorney, assistant):
+    task = f.task(firm, matter=matter, assignee=assistant)
+    assert _draw(attorney, firm, task) == "M-2026-001 Lopez v. Acme|M-2026-001|False"
+    assert _draw(assistant, firm, task).startswith("M-2026-001")
+
+
+def test_services_outside_a_page_follow_the_link_as_usual(
+    firm, matter, ungranted_assistant
+):
+    task = f.task(firm, matter=matter, assignee=ungranted_assistant)
+    assert task.matter == matter
+    assert _draw(ungranted_assistant, firm, task).startswith("a matter")
+    assert task.matter == matter  # the page left nothing behind
+
+
+def test_every_link_to_a_matter_is_guarded():
+    links = [
+        (model, field.name)
+        for model in apps.get_models()
+        for field in model._meta.get_fields()
+        if field.many_to_one and field.concrete and field.related_model is Matter
+    ]
+    assert len(links) >= 8
+    assert all(
+        isinstance(model.__dict__[name], GuardedMatterLink) for model, name in links
+    )
+    assert str(HIDDEN_MATTER) == "a matter you cannot open"
+    assert HIDDEN_MATTER.public_id is None and HIDDEN_MATTER.number == ""
