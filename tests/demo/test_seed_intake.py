@@ -5,6 +5,7 @@ linked across firms; the demo's leads made through the services, once."""
 
 import datetime
 import io
+import math
 import statistics
 from collections import Counter
 
@@ -17,7 +18,7 @@ from firmdesk.access.scope import resolve_scope
 from firmdesk.audit.models import AuditEvent
 from firmdesk.conflicts.models import ConflictCheck
 from firmdesk.demo.demo_intake import CONTACTED_LEAD, NEW_LEAD, RETAINED_LEAD
-from firmdesk.demo.seed_intake import SOURCE_WEIGHTS
+from firmdesk.demo.seed_intake import FEEDBACK_ANSWERED, SOURCE_WEIGHTS
 from firmdesk.demo.services import demo_load
 from firmdesk.engagements.models import Assignment
 from firmdesk.intake import reception, services
@@ -281,7 +282,11 @@ def test_feedback_asked_after_retaining_and_consulting_mostly_good(leads):
         lead__status=S.RETAINED
     )
     answered = feedback.filter(answered_at__isnull=False)
-    assert 0.4 <= answered.count() / feedback.count() <= 0.8
+    # About FEEDBACK_ANSWERED of them, drawn at random: a few dozen requests, so
+    # within three standard deviations (a fixed band failed on some days).
+    n = feedback.count()
+    spread = 3 * math.sqrt(FEEDBACK_ANSWERED * (1 - FEEDBACK_ANSWERED) / n)
+    assert abs(answered.count() / n - FEEDBACK_ANSWERED) <= spread
     ratings = list(answered.values_list("rating", flat=True))
     assert statistics.mean(ratings) >= 3.8
     assert not feedback.filter(answered_at__isnull=True, rating__isnull=False)
@@ -328,7 +333,16 @@ def test_demo_leads_were_worked_through_the_services(seeded, db):
     assert contacted.status == S.CONTACTED and contacted.owner == specialist
     assert contacted.received_at < contacted.first_response_at
     assert contacted.first_response_at <= contacted.response_due_at
-    retained = seen.select_related("matter").get(name=RETAINED_LEAD)
+    # Retained, the lead is its matter's: the specialist sees it only if the
+    # matter is opened to them (roles-and-access.md, "Leads").
+    retained_lead = Lead.objects.for_firm(hale).get(name=RETAINED_LEAD)
+    assert (retained_lead in seen) == scope.can_see_matter(retained_lead.matter)
+    firm_scope = resolve_scope(person("attorney@hale-ortiz.example"), hale)
+    retained = (
+        Lead.objects.in_scope(firm_scope)
+        .select_related("matter")
+        .get(name=RETAINED_LEAD)
+    )
     assert retained.status == S.RETAINED
     assert retained.conflict_check.decision == ConflictCheck.Decision.CLEAR
     assert retained.matter.status == Matter.Status.OPEN

@@ -696,8 +696,12 @@ def _seed_attendees_and_reminders(ctx, planned: list[PlannedEvent]) -> None:
         if event.status != S.SCHEDULED:
             return
         people = dict.fromkeys(u for u in (p.fields["owner_id"], *p.users) if u)
+        # In UTC, as the database gives it to sync_reminders: a start in the
+        # court's zone would subtract wall-clock time, an hour off across a
+        # change to or from summer time.
+        start = event.start.astimezone(datetime.UTC)
         for minutes in event.reminder_minutes:
-            fire_at = event.start - minutes * MINUTE
+            fire_at = start - minutes * MINUTE
             if fire_at > ctx.now:
                 for user in people:
                     yield user, minutes, fire_at
