@@ -28,8 +28,8 @@ from decimal import Decimal
 from itertools import accumulate
 
 from firmdesk.engagements.models import Engagement
+from firmdesk.orgs.business_hours import BusinessCalendar
 from firmdesk.orgs.models import Function
-from firmdesk.work.business_hours import BusinessCalendar
 from firmdesk.work.models import (
     Comment,
     Flag,

@@ -31,12 +31,12 @@ from firmdesk.conflicts.keys import parse_phone
 from firmdesk.conflicts.models import ConflictCheck
 from firmdesk.matters.models import Contact, MatterParty
 from firmdesk.notify.services import notify
+from firmdesk.orgs.business_hours import BusinessCalendar
 from firmdesk.orgs.models import Membership
 from firmdesk.scheduling import availability
 from firmdesk.scheduling import services as scheduling
 from firmdesk.scheduling.models import Event
 from firmdesk.work import services as work
-from firmdesk.work.business_hours import BusinessCalendar
 
 from .models import Booking, FeedbackRequest, IntakeForm, Lead, LeadNote
 

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 
 from django.db.models import Q
 
+from firmdesk.orgs.business_hours import BusinessCalendar
 from firmdesk.orgs.models import Absence, StaffProfile
-from firmdesk.work.business_hours import BusinessCalendar
 
 from .models import Event, EventAttendee
 

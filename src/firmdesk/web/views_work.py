@@ -27,9 +27,9 @@ from firmdesk.documents.selectors import access_document
 from firmdesk.documents.services import document_upload
 from firmdesk.engagements.models import Assignment, Engagement
 from firmdesk.matters.models import Matter
+from firmdesk.orgs.business_hours import BusinessCalendar
 from firmdesk.orgs.models import Function, Membership
 from firmdesk.work import routing, selectors, services
-from firmdesk.work.business_hours import BusinessCalendar
 from firmdesk.work.models import Flag, Playbook, Review, Task
 
 from . import forms_work as wf

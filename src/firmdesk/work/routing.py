@@ -22,9 +22,9 @@ from django.utils import timezone
 
 from firmdesk.access.rule import staff_reasons
 from firmdesk.engagements.models import Assignment, ConfidentialityAgreement
+from firmdesk.orgs.business_hours import BusinessCalendar
 from firmdesk.orgs.models import Absence, Function, TrainingRecord
 
-from .business_hours import BusinessCalendar
 from .models import Playbook, PlaybookAcknowledgement, Task
 
 

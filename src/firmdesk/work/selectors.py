@@ -9,9 +9,9 @@ from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Coalesce
 
 from firmdesk.access.selectors import access_object
+from firmdesk.orgs.business_hours import BusinessCalendar
 from firmdesk.orgs.models import Function
 
-from .business_hours import BusinessCalendar
 from .models import (
     Comment,
     Flag,

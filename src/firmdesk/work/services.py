@@ -20,10 +20,10 @@ from firmdesk.audit.services import audit_record
 from firmdesk.common.errors import ServiceError
 from firmdesk.engagements.models import Engagement
 from firmdesk.notify.services import notify
+from firmdesk.orgs.business_hours import BusinessCalendar
 from firmdesk.orgs.models import Function
 
 from . import routing
-from .business_hours import BusinessCalendar
 from .models import (
     Comment,
     Flag,

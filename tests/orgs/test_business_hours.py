@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from firmdesk.orgs.business_hours import BusinessCalendar
 from firmdesk.orgs.models import StaffProfile
-from firmdesk.work.business_hours import BusinessCalendar
 from tests.factories import OrganizationFactory
 
 UTC = datetime.UTC
