@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 VENDOR := src/firmdesk/static/vendor
 
-.PHONY: run test deps static chromium lint bench clean
+.PHONY: run test deps static chromium lint typecheck bench clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -42,6 +42,11 @@ test: static chromium
 lint: deps
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(MAKE) --no-print-directory typecheck
+
+# The packages and settings are in pyproject.toml ([tool.mypy]); no database needed.
+typecheck: deps
+	$(BIN)/mypy
 
 clean:
 	rm -rf $(VENV) node_modules $(VENDOR) var

@@ -111,7 +111,9 @@ class Scope:
         return self.all_matters or matter.pk in self.granted_matter_ids
 
 
-def resolve_scope(user, firm: Organization, *, today: datetime.date | None = None):
+def resolve_scope(
+    user, firm: Organization | None, *, today: datetime.date | None = None
+):
     """The Scope through which ``user`` acts for ``firm``, or None: no access.
 
     Provider staff need all of: an active (or pilot) engagement between their
@@ -245,7 +247,7 @@ class _StaffFacts:
         # The latest engagement first (a firm with two live engagements of the
         # provider is served through the newer); sorted here, not in the query,
         # whose ORDER BY over the join cost more to build than to run.
-        assignments = sorted(
+        latest_first = sorted(
             assignments,
             key=lambda a: (a.engagement.created_at, a.engagement.pk),
             reverse=True,
@@ -254,7 +256,7 @@ class _StaffFacts:
             user=user,
             profile_status={m.organization_id: m.staff_status for m in memberships},
             absences=list(Absence.objects.filter(user=user).order_by()),
-            assignments=assignments,
+            assignments=latest_first,
         )
 
     def firms(self) -> list:

@@ -1,6 +1,7 @@
 from functools import cached_property
+from typing import Any
 
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.db.models import Count, QuerySet, Window
 
 
@@ -29,11 +30,12 @@ class CappedPaginator(Paginator):
     @cached_property
     def count(self) -> int:
         rows = self.object_list
-        if isinstance(rows, QuerySet):
-            # Only the keys: annotations and joins the rows carry are not
-            # needed to count them.
-            rows = rows.order_by().values("pk")
-        return min(rows[: self.cap + 1].count(), self.cap + 1)
+        if not isinstance(rows, QuerySet):
+            return min(len(rows), self.cap + 1)
+        # Only the keys: annotations and joins the rows carry are not needed to
+        # count them.
+        keys = rows.order_by().values("pk")
+        return min(keys[: self.cap + 1].count(), self.cap + 1)
 
     @property
     def capped(self) -> bool:
@@ -41,38 +43,45 @@ class CappedPaginator(Paginator):
         return not self._exact and self.count > self.cap
 
     def get_page(self, number):
-        if self._counted_with_keys():
+        uncounted = self._uncounted_query()
+        if uncounted is not None:
             try:
                 wanted = max(int(number), 1)
             except (TypeError, ValueError):
                 wanted = 1
-            page = self._page_and_count(wanted)
+            page = self._page_and_count(uncounted, wanted)
             if page is not None:
                 return page
         return super().get_page(number)
 
     def page(self, number):
-        if not isinstance(self.object_list, QuerySet):
+        rows = self.object_list
+        if not isinstance(rows, QuerySet):
             return super().page(number)
-        if self._counted_with_keys():
-            page = self._page_and_count(number)
+        uncounted = self._uncounted_query()
+        if uncounted is not None:
+            page = self._page_and_count(uncounted, number)
             if page is not None:
                 return page
         number = self.validate_number(number)
         if self.count <= self.per_page + self.orphans:
             # One page in all: nothing to narrow down, one query.
-            return self._get_page(list(self.object_list), number, self)
+            return Page(list(rows), number, self)
         bottom = (number - 1) * self.per_page
         top = bottom + self.per_page
         if top + self.orphans >= self.count:
             top = self.count
-        keys = list(self.object_list.values_list("pk", flat=True)[bottom:top])
-        return self._rows_of(keys, number)
+        keys = list(rows.values_list("pk", flat=True)[bottom:top])
+        return self._rows_of(rows, keys, number)
 
-    def _counted_with_keys(self) -> bool:
-        return isinstance(self.object_list, QuerySet) and "count" not in self.__dict__
+    def _uncounted_query(self) -> QuerySet[Any] | None:
+        """The query, while its count is still to come with a page's keys."""
+        rows = self.object_list
+        if isinstance(rows, QuerySet) and "count" not in self.__dict__:
+            return rows
+        return None
 
-    def _page_and_count(self, number):
+    def _page_and_count(self, rows: QuerySet[Any], number):
         """Page ``number`` and the count, in one query for the keys and one for
         the rows; None when ``number`` is not a page there is (then the count
         is known and the usual way answers)."""
@@ -84,17 +93,17 @@ class CappedPaginator(Paginator):
             return None
         bottom = (number - 1) * self.per_page
         found = list(
-            self.object_list.annotate(_total=Window(Count("pk"))).values_list(
-                "pk", "_total"
-            )[bottom : bottom + self.per_page + self.orphans]
+            rows.annotate(_total=Window(Count("pk"))).values_list("pk", "_total")[
+                bottom : bottom + self.per_page + self.orphans
+            ]
         )
         if not found:
             if number == 1:
                 self.__dict__["count"] = 0
-                return self._rows_of([], self.validate_number(1))
+                return self._rows_of(rows, [], self.validate_number(1))
             # Past the end (an old link): the whole count, so the last page
             # shown is the real last page.
-            self.__dict__["count"] = self.object_list.order_by().values("pk").count()
+            self.__dict__["count"] = rows.order_by().values("pk").count()
             self._exact = True
             return None
         # Counted on the way, so exact: no cap, and every page can be reached.
@@ -103,9 +112,9 @@ class CappedPaginator(Paginator):
         top = bottom + self.per_page
         if top + self.orphans >= total:
             top = total
-        return self._rows_of([pk for pk, _ in found[: top - bottom]], number)
+        return self._rows_of(rows, [pk for pk, _ in found[: top - bottom]], number)
 
-    def _rows_of(self, keys, number):
-        rows = self.object_list.order_by().filter(pk__in=keys) if keys else []
-        by_key = {row.pk: row for row in rows}
-        return self._get_page([by_key[k] for k in keys if k in by_key], number, self)
+    def _rows_of(self, rows: QuerySet[Any], keys, number):
+        found = rows.order_by().filter(pk__in=keys) if keys else []
+        by_key = {row.pk: row for row in found}
+        return Page([by_key[k] for k in keys if k in by_key], number, self)

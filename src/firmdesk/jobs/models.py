@@ -94,10 +94,14 @@ class ScheduledRun(models.Model):
         return f"{self.kind} {self.object_key} due {self.due_at:%Y-%m-%d %H:%M}"
 
 
+# Checked by the services too: SQLite does not enforce a column's length.
+EFFECT_KEY_MAX_LENGTH = 255
+
+
 class JobEffect(models.Model):
     """An effect a job has had, under a key naming it, recorded exactly once."""
 
-    key = models.CharField(max_length=255, unique=True)
+    key = models.CharField(max_length=EFFECT_KEY_MAX_LENGTH, unique=True)
     job = models.ForeignKey(
         DBTaskResult,
         null=True,

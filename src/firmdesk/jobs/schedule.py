@@ -155,7 +155,7 @@ def _enqueue_new(items: list[Due]) -> int:
     on PostgreSQL also writes an error to the server log every minute. A key that
     appears between the read and the insert is still refused by the constraint.
     """
-    seen = set()
+    seen: set[tuple[str, str, datetime.datetime]] = set()
     for start in range(0, len(items), _LOOKUP_CHUNK):
         chunk = items[start : start + _LOOKUP_CHUNK]
         seen.update(

@@ -19,7 +19,7 @@ from contextvars import ContextVar
 
 from django.db import IntegrityError, transaction
 
-from .models import JobEffect
+from .models import EFFECT_KEY_MAX_LENGTH, JobEffect
 
 _current_job: ContextVar[uuid.UUID | None] = ContextVar(
     "firmdesk_current_job", default=None
@@ -27,8 +27,6 @@ _current_job: ContextVar[uuid.UUID | None] = ContextVar(
 
 # Fixed forever: delivery ids derived from it must not change between releases.
 _DELIVERY_NAMESPACE = uuid.UUID("7d3f4a52-6a8e-4f43-9a47-2c7f0f8e5b1d")
-
-_KEY_MAX_LENGTH = JobEffect._meta.get_field("key").max_length
 
 
 @contextmanager
@@ -100,7 +98,7 @@ def _record(key: str) -> bool:
 
 def _check_key(key: str) -> None:
     # SQLite does not enforce max_length: refuse here so both databases agree.
-    if not key or len(key) > _KEY_MAX_LENGTH:
+    if not key or len(key) > EFFECT_KEY_MAX_LENGTH:
         raise ValueError(
-            f"An effect key must have 1 to {_KEY_MAX_LENGTH} characters: {key!r}"
+            f"An effect key must have 1 to {EFFECT_KEY_MAX_LENGTH} characters: {key!r}"
         )

@@ -132,7 +132,10 @@ class Worker:
         schedule: Schedule = default_schedule,
         worker_id: str | None = None,
     ) -> None:
-        backend = task_backends[backend_alias]
+        # Typed as object for mypy: django-tasks-db declares its classes against
+        # Django 6's django.tasks (see _call), so to mypy a django_tasks backend
+        # can never be a DatabaseBackend and the rest of __init__ is unreachable.
+        backend: object = task_backends[backend_alias]
         if not isinstance(backend, DatabaseBackend):
             raise ImproperlyConfigured(
                 f"firmdesk worker runs jobs stored in the database, but the task "
@@ -559,7 +562,10 @@ def _call(job: DBTaskResult) -> Any:
     task_started.send(sender=type(task.get_backend()), task_result=task_result)
     if task.takes_context:
         value = task.call(
-            TaskContext(task_result=task_result),
+            # django-tasks-db is typed against Django 6's django.tasks (the first
+            # branch of django_tasks_db.compat); on Django 5.2 its TaskResult is
+            # the django_tasks backport's at run time, which TaskContext takes.
+            TaskContext(task_result=task_result),  # type: ignore[arg-type]
             *task_result.args,
             **task_result.kwargs,
         )
