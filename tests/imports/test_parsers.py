@@ -12,7 +12,6 @@ from firmdesk.conflicts.importing import (
     CellProblem,
     FileProblem,
     decode_csv_bytes,
-    firm_region,
     header_key,
     parse_aliases,
     parse_date,
@@ -144,15 +143,6 @@ def test_numbers_with_a_country_code_keep_it():
 def test_numbers_without_area_code_or_digits_are_refused(text):
     with pytest.raises(CellProblem, match="area code"):
         parse_phone(text, "US")
-
-
-def test_the_firms_country_comes_from_its_jurisdiction():
-    class Firm:
-        jurisdiction = "US-NY"
-
-    assert firm_region(Firm()) == "US"
-    Firm.jurisdiction = "GB"
-    assert firm_region(Firm()) == "GB"
 
 
 nanp = st.tuples(

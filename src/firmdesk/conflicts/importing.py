@@ -26,13 +26,13 @@ import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 
-import phonenumbers
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from firmdesk.audit.services import audit_record
+from firmdesk.common.phones import Strictness, firm_region, phone_e164
 from firmdesk.matters.models import (
     Contact,
     ContactAlias,
@@ -301,25 +301,13 @@ def parse_phone(text: str, region: str) -> str:
     """A phone number in E.164 form (+12125550100), read the way the firm's
     country writes numbers; an extension is dropped (E.164 has none)."""
     value = (text or "").strip()
-    try:
-        number = phonenumbers.parse(value, region or "US")
-    except phonenumbers.NumberParseException:
-        number = None
-    if number is not None and (
-        phonenumbers.is_possible_number_with_reason(number)
-        == phonenumbers.ValidationResult.IS_POSSIBLE
-    ):
-        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    e164 = phone_e164(value, region, strictness=Strictness.POSSIBLE)
+    if e164 is not None:
+        return e164
     raise CellProblem(
         f"the phone number “{value}” is not one we can read; write it with its "
         "area code, such as (212) 555-0100 or +44 20 7946 0000, or leave it empty"
     )
-
-
-def firm_region(firm) -> str:
-    """The country part of the firm's jurisdiction: "US-NY" → "US"."""
-    country = (getattr(firm, "jurisdiction", "") or "US").partition("-")[0].upper()
-    return country if country in phonenumbers.SUPPORTED_REGIONS else "US"
 
 
 _SPLIT_EMAILS = re.compile(r"[;,\s]+")

@@ -26,7 +26,7 @@ neighbourhood (typos, "Micro Soft"); ``OP:`` sounds of two distinctive words;
 from collections.abc import Iterable
 from itertools import combinations
 
-import phonenumbers
+from firmdesk.common.phones import DEFAULT_REGION, Strictness, phone_e164
 
 from .normalize import (
     anchor_codes,
@@ -220,17 +220,6 @@ def phone_key(e164: str) -> str:
     return _k("T:", e164)
 
 
-def parse_phone(text: str, region: str = "US") -> str | None:
-    """E.164 form of a phone number, or None when it is not one."""
-    try:
-        number = phonenumbers.parse(text, region)
-    except phonenumbers.NumberParseException:
-        return None
-    if not phonenumbers.is_possible_number(number):
-        return None
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-
-
 # --- Putting it together ---------------------------------------------------
 
 
@@ -267,7 +256,7 @@ def query_keys(name: str, kind: str | None = None) -> dict[str, int]:
     if "@" in text and " " not in text:
         keys.add(email_key(text))
     elif sum(ch.isdigit() for ch in text) >= 7:
-        e164 = parse_phone(text)
+        e164 = phone_e164(text, DEFAULT_REGION, strictness=Strictness.LOCAL_OK)
         if e164:
             keys.add(phone_key(e164))
     if not keys:

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from firmdesk.audit.services import audit_record
 from firmdesk.common.errors import ServiceError
+from firmdesk.common.phones import Strictness, phone_e164
 from firmdesk.matters.models import (
     Contact,
     ContactAlias,
@@ -31,7 +32,7 @@ from firmdesk.orgs.models import Membership, Organization, StaffProfile
 
 from . import selectors
 from .engine import MIN_SCORE, NameMatch, compare, tie_break
-from .keys import contact_keys, parse_phone, query_keys
+from .keys import contact_keys, query_keys
 from .models import ConflictCheck, ConflictKey
 from .normalize import normalize_name
 
@@ -517,7 +518,7 @@ def _clean_phones(phones, region: str) -> list[str]:
     for phone in phones or []:
         if not (phone or "").strip():
             continue
-        e164 = parse_phone(phone, region)
+        e164 = phone_e164(phone, region, strictness=Strictness.LOCAL_OK)
         if e164 is None:
             raise ServiceError(
                 f"“{phone}” is not a phone number we can read. Write it with its "

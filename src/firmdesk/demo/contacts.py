@@ -27,7 +27,7 @@ from django.db import transaction
 from faker import Faker
 
 from firmdesk.audit.services import audit_record
-from firmdesk.conflicts.keys import parse_phone
+from firmdesk.common.phones import DEFAULT_REGION, Strictness, phone_e164
 from firmdesk.conflicts.services import (
     contacts_index_bulk,
     matter_import_pre_existing,
@@ -560,7 +560,8 @@ class _Builder:
                     break
                 number = phone(self.pick, self.areas, fiction=True)
             self.details.add(number)
-            spec.phones.append(parse_phone(number) or number)
+            e164 = phone_e164(number, DEFAULT_REGION, strictness=Strictness.LOCAL_OK)
+            spec.phones.append(e164 or number)
         if rng.random() < 0.5:
             spec.address = (
                 f"{self.names.street(self.pick)}\n{self.pick.choice(self.cities)}"

@@ -13,7 +13,6 @@ are background jobs (``reception_tasks``).
 
 import datetime
 
-import phonenumbers
 from django.db import transaction
 from django.db.models import F, Q
 from django.urls import reverse
@@ -22,6 +21,7 @@ from django.utils import timezone
 from firmdesk.access.scope import resolve_scope
 from firmdesk.access.selectors import access_object
 from firmdesk.audit.services import audit_record
+from firmdesk.common import phones
 from firmdesk.common.errors import ServiceError
 from firmdesk.notify.services import notify
 from firmdesk.orgs.models import Membership, Role
@@ -180,11 +180,6 @@ def reception_settings_save(
 # --- Phone numbers ----------------------------------------------------------------
 
 
-def _region(firm) -> str:
-    country = (firm.jurisdiction or "").partition("-")[0].upper()
-    return country if len(country) == 2 else "US"
-
-
 def normalise_number(number: str, *, firm) -> tuple[str, str]:
     """``number`` as typed → (E.164, extension); ("", "") when left empty.
 
@@ -200,31 +195,17 @@ def normalise_number(number: str, *, firm) -> tuple[str, str]:
         "withheld it.",
         field="number",
     )
-    try:
-        parsed = phonenumbers.parse(typed, _region(firm))
-    except phonenumbers.NumberParseException:
-        raise problem from None
-    if not phonenumbers.is_valid_number(parsed):
+    parsed = phones.parse_phone(
+        typed, phones.firm_region(firm), strictness=phones.Strictness.VALID
+    )
+    if parsed is None:
         raise problem
-    e164 = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
-    return e164, parsed.extension or ""
+    return phones.to_e164(parsed), parsed.extension or ""
 
 
 def number_display(e164: str, *, firm) -> str:
     """As people read it: national format at home, international abroad."""
-    if not e164:
-        return ""
-    try:
-        parsed = phonenumbers.parse(e164, None)
-    except phonenumbers.NumberParseException:
-        return e164
-    home = phonenumbers.region_code_for_number(parsed) == _region(firm)
-    style = (
-        phonenumbers.PhoneNumberFormat.NATIONAL
-        if home
-        else phonenumbers.PhoneNumberFormat.INTERNATIONAL
-    )
-    return phonenumbers.format_number(parsed, style)
+    return phones.phone_display(e164, phones.firm_region(firm))
 
 
 # --- Taking a message -------------------------------------------------------------

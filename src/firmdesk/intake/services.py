@@ -26,8 +26,8 @@ from django.utils import timezone
 
 from firmdesk.audit.services import audit_record
 from firmdesk.common.errors import ServiceError
+from firmdesk.common.phones import Strictness, firm_region, phone_e164
 from firmdesk.conflicts import services as conflicts
-from firmdesk.conflicts.keys import parse_phone
 from firmdesk.conflicts.models import ConflictCheck
 from firmdesk.matters.models import Contact, MatterParty
 from firmdesk.notify.services import notify
@@ -46,17 +46,12 @@ CONSULTATION_MINUTES = 30
 MAX_ADVERSE_PARTIES = 10
 
 
-def _region(firm) -> str:
-    country = (firm.jurisdiction or "US").partition("-")[0]
-    return country or "US"
-
-
 def normalise_phone(text: str, firm) -> str:
     """E.164, or '' for an empty number; a clear error for one we cannot read."""
     text = (text or "").strip()
     if not text:
         return ""
-    number = parse_phone(text, _region(firm))
+    number = phone_e164(text, firm_region(firm), strictness=Strictness.LOCAL_OK)
     if number is None:
         raise ServiceError(
             f"“{text}” is not a phone number we can read. Write it with the area "

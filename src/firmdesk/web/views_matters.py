@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from firmdesk.access.selectors import access_matter, access_object
 from firmdesk.common.errors import ServiceError
+from firmdesk.common.phones import firm_region
 from firmdesk.conflicts import selectors as conflict_selectors
 from firmdesk.conflicts import services as conflicts
 from firmdesk.conflicts.exporting import export_contacts_csv
@@ -38,10 +39,6 @@ from .views import _apply_service_error, _forbidden_if
 
 def _may_edit_contacts(scope) -> bool:
     return scope.is_firm_member or bool(scope.functions & {"crm", "intake"})
-
-
-def _phone_region(scope) -> str:
-    return scope.firm.jurisdiction.partition("-")[0] or "US"
 
 
 # --- Contacts ------------------------------------------------------------------
@@ -173,7 +170,7 @@ def contact_edit(request, firm_slug, contact_id=None):
                 address=data["address"],
                 is_prospective=data["is_prospective"],
                 notes=data["notes"],
-                phone_region=_phone_region(scope),
+                phone_region=firm_region(scope.firm),
                 **sensitive,
             )
         except ServiceError as error:
@@ -358,7 +355,7 @@ def matter_open(request, firm_slug, check_id):
                             actor=request.user,
                             kind=row["kind"],
                             name=row["name"],
-                            phone_region=_phone_region(scope),
+                            phone_region=firm_region(scope.firm),
                         )
                     parties.append((contact, row["role"]))
                 matter = conflicts.matter_open(
