@@ -43,6 +43,7 @@ lint: deps
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(MAKE) --no-print-directory typecheck
+	$(BIN)/lint-imports --no-cache --no-logo
 
 # The packages and settings are in pyproject.toml ([tool.mypy]); no database needed.
 typecheck: deps
