@@ -41,6 +41,7 @@ def labelled_firm(django_db_setup, django_db_blocker):
         atomic.__exit__(None, None, None)
 
 
+@pytest.mark.slow
 @pytest.mark.django_db
 def test_labelled_pairs_are_found_and_noise_stays_out(labelled_firm, capsys):
     firm, built = labelled_firm
