@@ -7,6 +7,8 @@ from collections import defaultdict
 
 from django.contrib.contenttypes.models import ContentType
 
+from firmdesk.common.models import TenantManager
+
 from .scope import resolve_scopes
 
 
@@ -28,11 +30,12 @@ def hidden_notifications(user, notes, scopes=None) -> set[int]:
             about[n.subject_type_id][n.firm_id].add(n.subject_id)
     for type_id, by_firm in about.items():
         model = ContentType.objects.get_for_id(type_id).model_class()
-        if model is None or not hasattr(model.objects, "in_scopes"):
+        manager = getattr(model, "objects", None)
+        if not isinstance(manager, TenantManager):
             continue  # not client data: the firm check above is the rule
         ids = set().union(*by_firm.values())
         seen = set(
-            model.objects.in_scopes([scopes[f] for f in by_firm])
+            manager.in_scopes([scopes[f] for f in by_firm])
             .filter(pk__in=ids)
             .values_list("pk", flat=True)
         )

@@ -106,14 +106,11 @@ def access_check(
     if scope is None:
         memberships = active_memberships(user)
         staff = _staff_of(memberships)
-        facts = (
-            _StaffFacts.load(user, memberships, firms=[firm], live_only=False)
-            if staff
-            else None
-        )
-        for provider, _ in staff:
-            for reasons in facts.reasons(firm, provider, day):
-                check.reasons.extend(r for r in reasons if r not in check.reasons)
+        if staff:
+            facts = _StaffFacts.load(user, memberships, firms=[firm], live_only=False)
+            for provider, _ in staff:
+                for reasons in facts.reasons(firm, provider, day):
+                    check.reasons.extend(r for r in reasons if r not in check.reasons)
         if not check.reasons:
             check.reasons.append(NOT_IN_FIRM)
         return check

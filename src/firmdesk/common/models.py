@@ -6,6 +6,7 @@ forgotten filter fails loudly instead of leaking another firm's data quietly.
 """
 
 import uuid
+from typing import Any, ClassVar
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -96,7 +97,7 @@ class NeedToKnow:
         return None
 
 
-class TenantManager(models.Manager):
+class TenantManager(models.Manager["TenantModel"]):
     """``Model.objects``: usable only through ``in_scope`` / ``for_firm``.
 
     ``Model.objects.in_scope(scope)`` is what views, API routes, exports and feeds
@@ -128,13 +129,13 @@ class TenantManager(models.Manager):
             )
         return self._base().create(**fields)
 
-    def bulk_create(self, objs, **options):
+    def bulk_create(self, objs, *args: Any, **options: Any):
         objs = list(objs)
         if any(obj.firm_id is None for obj in objs):
             raise UnscopedQueryError(
                 f"Every {self.model._meta.verbose_name} belongs to a firm: set firm."
             )
-        return self._base().bulk_create(objs, **options)
+        return self._base().bulk_create(objs, *args, **options)
 
     def for_firm(self, firm):
         return self._base().filter(firm=firm)
@@ -186,6 +187,8 @@ class TenantModel(TimeStamped):
 
     unscoped = models.Manager()
     objects = TenantManager()
+    # Declared by every concrete model (the system check in common.checks).
+    need_to_know: ClassVar[NeedToKnow]
 
     class Meta:
         abstract = True
