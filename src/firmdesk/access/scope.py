@@ -30,6 +30,7 @@ from firmdesk.orgs.models import (
 )
 
 from .rule import staff_reasons
+from .system import rule_facts
 
 ALL_FUNCTIONS = frozenset(Function.values)
 
@@ -48,7 +49,8 @@ class Scope:
 
     def _grants(self):
         return (
-            MatterGrant.unscoped.filter(engagement=self.engagement)
+            rule_facts(MatterGrant)
+            .filter(engagement=self.engagement)
             .filter(Q(user=self.user) | Q(user__isnull=True))
             .values("matter_id")
         )
@@ -172,9 +174,11 @@ def resolve_scopes(
         m.organization_id: frozenset(m.roles) & FIRM_ROLES for m in memberships
     }
     screened: dict[int, set[int]] = {f.pk: set() for f in firms}
-    for firm_id, matter_id in MatterScreen.unscoped.filter(
-        user=user, firm__in=firms
-    ).values_list("firm_id", "matter_id"):
+    for firm_id, matter_id in (
+        rule_facts(MatterScreen)
+        .filter(user=user, firm__in=firms)
+        .values_list("firm_id", "matter_id")
+    ):
         screened[firm_id].add(matter_id)
     staff = _staff_of(memberships)
     outside = [f for f in firms if not firm_roles.get(f.pk)]
@@ -220,14 +224,15 @@ class _StaffFacts:
         # The latest day an agreement the user signed for the engagement holds
         # (no expiry counts as for ever): valid today if that is today or later.
         agreed_until = (
-            ConfidentialityAgreement.unscoped.filter(
+            rule_facts(ConfidentialityAgreement)
+            .filter(
                 engagement_id=OuterRef("engagement_id"), signer_id=OuterRef("user_id")
             )
             .annotate(until=Coalesce("expires_on", Value(datetime.date.max)))
             .order_by("-until")
             .values("until")[:1]
         )
-        assignments = Assignment.unscoped.filter(
+        assignments = rule_facts(Assignment).filter(
             user=user, engagement__provider_id__in=provider_ids
         )
         if live_only:

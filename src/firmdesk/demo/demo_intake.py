@@ -181,7 +181,8 @@ def _form(intake: _Intake) -> IntakeForm:
 
 def _client_of(matter: Matter):
     party = (
-        MatterParty.unscoped.filter(matter=matter, role=MatterParty.Role.CLIENT)
+        MatterParty.objects.for_firm(matter.firm_id)
+        .filter(matter=matter, role=MatterParty.Role.CLIENT)
         .select_related("contact")
         .order_by("pk")
         .first()

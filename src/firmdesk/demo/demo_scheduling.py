@@ -90,7 +90,9 @@ class _Calendar:
 
 
 def _party(matter: Matter, role: str, kind: str | None = None):
-    parties = MatterParty.unscoped.filter(matter=matter, role=role)
+    parties = MatterParty.objects.for_firm(matter.firm_id).filter(
+        matter=matter, role=role
+    )
     if kind is not None:
         parties = parties.filter(contact__kind=kind)
     party = parties.select_related("contact").order_by("pk").first()

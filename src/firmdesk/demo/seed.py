@@ -28,6 +28,7 @@ from django.utils import timezone
 from faker import Faker
 from rich.progress import Progress
 
+from firmdesk.access.system import loader
 from firmdesk.conflicts.services import contacts_index_bulk
 from firmdesk.engagements.models import (
     Assignment,
@@ -214,7 +215,7 @@ class SeedContext:
         Objects may come from a generator, so a quarter of a million tasks never
         sit in memory at once; only what ``keep`` returns does.
         """
-        manager = getattr(model, "unscoped", model._default_manager).using(self.alias)
+        manager = loader(model).using(self.alias)
         bar = self.progress.add_task(label, total=total)
         kept: list = []
         batch: list = []

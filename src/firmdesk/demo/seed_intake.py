@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 
+from firmdesk.access.system import loader
 from firmdesk.conflicts.models import ConflictCheck
 from firmdesk.conflicts.services import conflict_search
 from firmdesk.engagements.models import Engagement
@@ -620,7 +621,8 @@ def _recent_matters(ctx) -> dict[int, list[RecentMatter]]:
     they came without a conflict check), with their clients and other sides."""
     since = ctx.today - HISTORY_DAYS * DAY
     rows = (
-        Matter.unscoped.using(ctx.alias)
+        loader(Matter)
+        .using(ctx.alias)
         .filter(
             firm_id__in=[f.pk for f in ctx.firms],
             opened_on__gte=since,
@@ -643,7 +645,8 @@ def _recent_matters(ctx) -> dict[int, list[RecentMatter]]:
         matters[pk] = RecentMatter(pk, *rest)
         by_firm[firm_id].append(matters[pk])
     parties = (
-        MatterParty.unscoped.using(ctx.alias)
+        loader(MatterParty)
+        .using(ctx.alias)
         .filter(matter_id__in=list(matters), role__in=[R.CLIENT, R.ADVERSE])
         .order_by("pk")
         .values_list(
@@ -672,7 +675,8 @@ def _clients(ctx) -> dict[int, list[str]]:
     """Names of each firm's clients on open matters: the other side of the
     leads a firm must decline for a conflict."""
     rows = (
-        MatterParty.unscoped.using(ctx.alias)
+        loader(MatterParty)
+        .using(ctx.alias)
         .filter(
             firm_id__in=[f.pk for f in ctx.firms],
             role=R.CLIENT,
@@ -1177,7 +1181,8 @@ def _callers(ctx) -> dict[int, list[tuple[int, str, str, str]]]:
     """Per attorney: (matter, caller, number, kind) of who calls about their
     live matters: clients and opposing counsel."""
     rows = (
-        MatterParty.unscoped.using(ctx.alias)
+        loader(MatterParty)
+        .using(ctx.alias)
         .filter(
             firm_id__in=[f.pk for f in ctx.firms],
             matter__status__in=[Matter.Status.OPEN, Matter.Status.PRE_EXISTING],

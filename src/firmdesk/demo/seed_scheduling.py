@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from itertools import accumulate
 from zoneinfo import ZoneInfo
 
+from firmdesk.access.system import loader
 from firmdesk.matters.models import Contact, Matter, MatterParty
 from firmdesk.orgs.models import Function
 from firmdesk.scheduling.models import (
@@ -566,7 +567,8 @@ def _matters(ctx) -> dict[int, list[MatterRow]]:
     """Each firm's live matters, with who could attend their events."""
     firm_ids = [firm.pk for firm in ctx.firms]
     rows = (
-        Matter.unscoped.using(ctx.alias)
+        loader(Matter)
+        .using(ctx.alias)
         .filter(firm_id__in=firm_ids, status__in=LIVE_MATTERS)
         .order_by("pk")
         .values_list(
@@ -575,7 +577,8 @@ def _matters(ctx) -> dict[int, list[MatterRow]]:
     )
     matters = {row[0]: MatterRow(*row) for row in rows}
     parties = (
-        MatterParty.unscoped.using(ctx.alias)
+        loader(MatterParty)
+        .using(ctx.alias)
         .filter(firm_id__in=firm_ids, matter__status__in=LIVE_MATTERS)
         .order_by("pk")
         .values_list(
@@ -599,7 +602,8 @@ def _matters(ctx) -> dict[int, list[MatterRow]]:
 
 def _prospects(ctx) -> dict[int, list[tuple[int, str]]]:
     rows = (
-        Contact.unscoped.using(ctx.alias)
+        loader(Contact)
+        .using(ctx.alias)
         .filter(firm_id__in=[f.pk for f in ctx.firms], is_prospective=True)
         .order_by("pk")
         .values_list("firm_id", "pk", "name")

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import accumulate
 
+from firmdesk.access.system import loader
 from firmdesk.engagements.models import Engagement
 from firmdesk.orgs.business_hours import BusinessCalendar
 from firmdesk.orgs.models import Function
@@ -290,7 +291,7 @@ def seed_playbooks(ctx) -> None:
             by_function.setdefault(function_of[version.playbook_id], []).append(plan)
         for playbook in playbooks:
             playbook.current_version = current[playbook.pk]
-        Playbook.unscoped.using(ctx.alias).bulk_update(
+        loader(Playbook).using(ctx.alias).bulk_update(
             playbooks, ["current_version"], batch_size=500
         )
 

@@ -26,6 +26,7 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from faker import Faker
 
+from firmdesk.access.system import loader
 from firmdesk.audit.services import audit_record
 from firmdesk.engagements.models import (
     Assignment,
@@ -223,8 +224,7 @@ class _Loader:
         ``org`` is the organisation whose audit chain records the creation; None
         for an organisation, which records its own.
         """
-        manager = getattr(model, "unscoped", model._default_manager)
-        obj = manager.filter(**lookup).first()
+        obj = loader(model).filter(**lookup).first()
         if obj is not None:
             return obj
         obj = model(**lookup, **values)
@@ -590,9 +590,11 @@ class _Loader:
             )
         for key in ("active", "pilot"):
             engagement = engagements[key]
-            for assignment in Assignment.unscoped.filter(engagement=engagement):
-                for playbook in Playbook.unscoped.filter(
-                    firm=engagement.firm,
+            firm_id = engagement.firm_id
+            for assignment in Assignment.objects.for_firm(firm_id).filter(
+                engagement=engagement
+            ):
+                for playbook in Playbook.objects.for_firm(firm_id).filter(
                     function__in=assignment.functions,
                     current_version__isnull=False,
                 ):

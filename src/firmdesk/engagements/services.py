@@ -103,7 +103,11 @@ def assignment_create(
     profile = StaffProfile.objects.filter(user=user).first()
     if profile is not None and not profile.is_active:
         raise ServiceError(f"{user} has left {engagement.provider}.", field="user")
-    assignment = Assignment.unscoped.filter(engagement=engagement, user=user).first()
+    assignment = (
+        Assignment.objects.for_firm(engagement.firm_id)
+        .filter(engagement=engagement, user=user)
+        .first()
+    )
     with transaction.atomic():
         if assignment is None:
             # Starts on the firm's own date: the model's default is the
@@ -163,7 +167,11 @@ def nda_sign(
     the text's hash is kept so the wording signed can be proved later.
     """
     _require_firm_admin(scope)
-    if not Assignment.unscoped.filter(engagement=engagement, user=signer).exists():
+    if (
+        not Assignment.objects.for_firm(engagement.firm_id)
+        .filter(engagement=engagement, user=signer)
+        .exists()
+    ):
         raise ServiceError(
             f"Assign {signer} to the engagement before recording their agreement.",
             field="signer",

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
+from firmdesk.access.system import by_token
 from firmdesk.audit.services import audit_record
 from firmdesk.common.errors import ServiceError
 from firmdesk.orgs.models import Organization
@@ -46,21 +47,15 @@ def active_form(firm, slug: str) -> tuple[IntakeForm, list[IntakeQuestion]] | No
 def lead_by_token(token: str) -> Lead | None:
     if not TOKEN.match(token or ""):
         return None
-    return (
-        Lead.unscoped.select_related("firm")
-        .filter(token=token, firm__kind=Organization.Kind.FIRM)
-        .first()
-    )
+    lead = by_token(Lead, related=("firm",), token=token)
+    return lead if lead is not None and lead.firm.is_firm else None
 
 
 def feedback_by_token(token: str) -> FeedbackRequest | None:
     if not TOKEN.match(token or ""):
         return None
-    return (
-        FeedbackRequest.unscoped.select_related("firm")
-        .filter(token=token, firm__kind=Organization.Kind.FIRM)
-        .first()
-    )
+    request = by_token(FeedbackRequest, related=("firm",), token=token)
+    return request if request is not None and request.firm.is_firm else None
 
 
 def retry_at(firm, address: str, now=None) -> dt.datetime:
@@ -118,7 +113,7 @@ def booking_lead_create(
     fields = services.lead_fields(firm, submission)
     engagement = services.intake_engagement(firm)
     with transaction.atomic():
-        lead = Lead.unscoped.create(
+        lead = Lead.objects.create(
             firm=firm,
             source=Lead.Source.BOOKING,
             engagement=engagement,

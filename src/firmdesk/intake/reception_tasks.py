@@ -12,6 +12,7 @@ from django.utils import timezone
 from django_tasks import task
 
 from firmdesk.access.scope import resolve_scope
+from firmdesk.access.system import job_row, sweep
 from firmdesk.audit.services import audit_record
 from firmdesk.jobs.schedule import Due, due_work
 from firmdesk.jobs.services import run_once
@@ -47,7 +48,7 @@ def call_escalations(now):
     default_minutes = ReceptionSettings._meta.get_field(
         "escalate_after_minutes"
     ).default
-    pending = CallLog.unscoped.filter(
+    pending = sweep(CallLog).filter(
         acknowledged_at__isnull=True,
         escalated_at__isnull=True,
         received_at__gt=now
@@ -58,9 +59,9 @@ def call_escalations(now):
     if not firm_ids:
         return
     minutes_of = dict(
-        ReceptionSettings.unscoped.filter(firm_id__in=firm_ids).values_list(
-            "firm_id", "escalate_after_minutes"
-        )
+        sweep(ReceptionSettings)
+        .filter(firm_id__in=firm_ids)
+        .values_list("firm_id", "escalate_after_minutes")
     )
     for firm_id in sorted(firm_ids):
         after = datetime.timedelta(minutes=minutes_of.get(firm_id, default_minutes))
@@ -103,11 +104,8 @@ def escalate_call(call_id: int) -> bool:
     with run_once(f"intake.call-escalation:{call_id}") as first_time:
         if not first_time:
             return False
-        call = (
-            CallLog.unscoped.select_for_update(of=("self",))
-            .select_related("firm", "matter", "recipient")
-            .filter(pk=call_id)
-            .first()
+        call = job_row(
+            CallLog, call_id, related=("firm", "matter", "recipient"), for_update=True
         )
         if call is None or call.acknowledged_at or call.escalated_at:
             return False
@@ -160,7 +158,7 @@ def _local_day_bounds(day: datetime.date, zone) -> tuple:
 @due_work
 def daily_call_summaries(now):
     """At 07:00 each firm's time, one summary job per firm for yesterday."""
-    recent = CallLog.unscoped.filter(received_at__gte=now - datetime.timedelta(days=3))
+    recent = sweep(CallLog).filter(received_at__gte=now - datetime.timedelta(days=3))
     firms = Organization.objects.filter(
         kind=Organization.Kind.FIRM,
         pk__in=recent.values("firm_id"),

@@ -24,6 +24,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from firmdesk.access.system import job_row
 from firmdesk.audit.services import audit_record
 from firmdesk.common.errors import ServiceError
 from firmdesk.common.phones import Strictness, firm_region, phone_e164
@@ -141,7 +142,7 @@ def form_save(*, scope, actor, form: IntakeForm | None, data: dict, questions: l
         form.is_active = bool(data.get("is_active", True))
         form.save()
         IntakeQuestion.objects.for_firm(scope.firm).filter(form=form).delete()
-        IntakeQuestion.unscoped.bulk_create(
+        IntakeQuestion.objects.bulk_create(
             [IntakeQuestion(firm=scope.firm, form=form, **q) for q in clean]
         )
         audit_record(
@@ -272,7 +273,7 @@ def lead_submit(
     fields = lead_fields(firm, submission)
     engagement = intake_engagement(firm)
     with transaction.atomic():
-        lead = Lead.unscoped.create(
+        lead = Lead.objects.create(
             firm=firm,
             source=Lead.Source.WEB_FORM,
             form=form,
@@ -312,7 +313,7 @@ def lead_create(
     fields = lead_fields(firm, submission)
     engagement = intake_engagement(firm)
     with transaction.atomic():
-        lead = Lead.unscoped.create(
+        lead = Lead.objects.create(
             firm=firm,
             source=source,
             practice_area=(practice_area or "")[:80],
@@ -339,7 +340,10 @@ def after_arrival(lead_pk: int, *, confirm: bool) -> None:
     from . import tasks
 
     try:
-        lead_screen(Lead.unscoped.get(pk=lead_pk))
+        lead = job_row(Lead, lead_pk)
+        if lead is None:
+            raise Lead.DoesNotExist(f"Lead {lead_pk} is gone")
+        lead_screen(lead)
     except Exception:
         logger.exception("Screening lead %s failed; the job will retry", lead_pk)
     try:
@@ -488,7 +492,7 @@ def lead_log_contact(*, scope, lead: Lead, actor, kind: str, text: str) -> LeadN
         raise ServiceError("Say what was said or agreed.", field="text")
     with transaction.atomic():
         lead = _locked(lead)
-        note = LeadNote.unscoped.create(
+        note = LeadNote.objects.create(
             firm=lead.firm, lead=lead, kind=kind, text=text, author=actor
         )
         changed = []
@@ -536,7 +540,7 @@ def lead_set_status(
         lead.closed_at = timezone.now() if status == Lead.Status.NO_RESPONSE else None
         lead.close_reason = reason.strip()[:300]
         _touch(lead, "status", "closed_at", "close_reason")
-        LeadNote.unscoped.create(
+        LeadNote.objects.create(
             firm=lead.firm,
             lead=lead,
             kind=LeadNote.Kind.STATUS,
@@ -702,7 +706,7 @@ def lead_retain(
         lead.matter = matter
         lead.closed_at = timezone.now()
         _touch(lead, "status", "matter", "closed_at")
-        LeadNote.unscoped.create(
+        LeadNote.objects.create(
             firm=lead.firm,
             lead=lead,
             kind=LeadNote.Kind.STATUS,
@@ -765,7 +769,7 @@ def lead_decline(*, scope, lead: Lead, actor, reason: str, revision=None):
             lead=lead, status__in=[Booking.Status.REQUESTED, Booking.Status.CONFIRMED]
         ):
             _booking_cancel(booking, actor=actor)
-        LeadNote.unscoped.create(
+        LeadNote.objects.create(
             firm=lead.firm,
             lead=lead,
             kind=LeadNote.Kind.STATUS,
@@ -863,7 +867,7 @@ def booking_request(
         raise SlotTaken(_next_slot(firm, attorney, start))
     try:
         with transaction.atomic():
-            booking = Booking.unscoped.create(
+            booking = Booking.objects.create(
                 firm=firm,
                 lead=lead,
                 attorney=attorney,
@@ -997,7 +1001,7 @@ def feedback_request(
 
     try:
         with transaction.atomic():
-            request = FeedbackRequest.unscoped.create(
+            request = FeedbackRequest.objects.create(
                 firm=firm,
                 kind=kind,
                 email=email,

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django_tasks import task
 
+from firmdesk.access.system import job_row
 from firmdesk.audit.services import audit_record
 from firmdesk.engagements.models import Assignment
 from firmdesk.jobs.schedule import Due, due_work, scheduled
@@ -67,7 +68,7 @@ def intake_people(lead: Lead) -> set:
 
 @task()
 def announce_lead(lead_id: int) -> int:
-    lead = Lead.unscoped.select_related("firm", "owner").filter(pk=lead_id).first()
+    lead = job_row(Lead, lead_id, related=("firm", "owner"))
     if lead is None:
         return 0
     due = (
@@ -98,7 +99,7 @@ def announce_lead(lead_id: int) -> int:
 
 @task()
 def send_submission_confirmation(lead_id: int) -> bool:
-    lead = Lead.unscoped.select_related("firm", "form").filter(pk=lead_id).first()
+    lead = job_row(Lead, lead_id, related=("firm", "form"))
     if lead is None or not lead.email:
         return False
 
@@ -124,12 +125,12 @@ def send_submission_confirmation(lead_id: int) -> bool:
 
 @task()
 def send_booking_confirmation(booking_id: int) -> bool:
-    booking = (
-        Booking.unscoped.select_related("lead", "attorney", "firm")
-        .filter(pk=booking_id, status=Booking.Status.CONFIRMED)
-        .first()
-    )
-    if booking is None or not booking.lead.email:
+    booking = job_row(Booking, booking_id, related=("lead", "attorney", "firm"))
+    if (
+        booking is None
+        or booking.status != Booking.Status.CONFIRMED
+        or not booking.lead.email
+    ):
         return False
     zone_name = booking.visitor_time_zone or booking.firm.time_zone
     try:
@@ -156,9 +157,7 @@ def send_booking_confirmation(booking_id: int) -> bool:
 
 @task()
 def send_feedback_request(request_id: int) -> bool:
-    request = (
-        FeedbackRequest.unscoped.select_related("firm").filter(pk=request_id).first()
-    )
+    request = job_row(FeedbackRequest, request_id, related=("firm",))
     if request is None or request.answered_at is not None:
         return False
     path = reverse("public_feedback", kwargs={"token": request.token})
@@ -184,7 +183,9 @@ def send_feedback_request(request_id: int) -> bool:
 
     sent = deliver_at_least_once(f"intake.feedback:{request.pk}", send=send)
     if sent:
-        FeedbackRequest.unscoped.filter(pk=request.pk).update(sent_at=timezone.now())
+        FeedbackRequest.objects.for_firm(request.firm).filter(pk=request.pk).update(
+            sent_at=timezone.now()
+        )
     return sent
 
 
@@ -268,12 +269,7 @@ def lead_alarm(lead_id: int, stamp: str, breach: bool) -> bool:
     with run_once(f"intake.lead-{kind}:{lead_id}:{stamp}") as first_time:
         if not first_time:
             return False
-        lead = (
-            Lead.unscoped.select_for_update(of=("self",))
-            .select_related("firm", "owner")
-            .filter(pk=lead_id)
-            .first()
-        )
+        lead = job_row(Lead, lead_id, related=("firm", "owner"), for_update=True)
         if (
             lead is None
             or lead.first_response_at is not None
@@ -340,9 +336,7 @@ def consultation_feedback(now):
 
 @task()
 def ask_feedback(booking_id: int) -> bool:
-    booking = (
-        Booking.unscoped.select_related("lead", "firm").filter(pk=booking_id).first()
-    )
+    booking = job_row(Booking, booking_id, related=("lead", "firm"))
     if booking is None or booking.status != Booking.Status.CONFIRMED:
         return False
     made = services.feedback_request(

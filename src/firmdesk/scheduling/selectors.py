@@ -7,6 +7,7 @@ import datetime as dt
 from django.db.models import Prefetch, Q
 
 from firmdesk.access.selectors import access_object
+from firmdesk.access.system import by_token, through_scoped
 
 from .models import CalendarFeed, Event, EventAttendee, feed_token_is_well_formed
 
@@ -31,7 +32,7 @@ def _with_people(qs):
     return qs.select_related("matter", "court", "owner").prefetch_related(
         Prefetch(
             "attendees",
-            queryset=EventAttendee.unscoped.select_related("user", "contact"),
+            queryset=through_scoped(EventAttendee).select_related("user", "contact"),
         )
     )
 
@@ -53,7 +54,11 @@ def events_between(
     if user is not None:
         qs = qs.filter(
             Q(owner=user)
-            | Q(pk__in=EventAttendee.unscoped.filter(user=user).values("event_id"))
+            | Q(
+                pk__in=EventAttendee.objects.for_firm(scope.firm)
+                .filter(user=user)
+                .values("event_id")
+            )
         )
     if not include_cancelled:
         qs = qs.exclude(status=Event.Status.CANCELLED)
@@ -79,7 +84,11 @@ def feed_events(feed: CalendarFeed, scope):
     else:
         qs = qs.filter(
             Q(owner=feed.user)
-            | Q(pk__in=EventAttendee.unscoped.filter(user=feed.user).values("event_id"))
+            | Q(
+                pk__in=EventAttendee.objects.for_firm(scope.firm)
+                .filter(user=feed.user)
+                .values("event_id")
+            )
         )
     # A year back is plenty for a calendar program; cancelled events stay so
     # subscribers see them vacated rather than silently gone.
@@ -92,11 +101,7 @@ def feed_by_token(token: str) -> CalendarFeed | None:
     it names the person, whose Scope the caller then resolves and applies."""
     if not feed_token_is_well_formed(token):
         return None
-    feed = (
-        CalendarFeed.unscoped.select_related("firm", "user", "matter")
-        .filter(token=token, revoked_at__isnull=True)
-        .first()
-    )
-    if feed is None or not feed.user.is_active:
+    feed = by_token(CalendarFeed, related=("firm", "user", "matter"), token=token)
+    if feed is None or feed.revoked_at is not None or not feed.user.is_active:
         return None
     return feed

@@ -196,7 +196,7 @@ def _set_attendees(event: Event, data: EventData) -> None:
             row.delete()
     have_users = {r.user_id for r in existing if r.user_id}
     have_contacts = {r.contact_id for r in existing if r.contact_id}
-    EventAttendee.unscoped.bulk_create(
+    EventAttendee.objects.bulk_create(
         [
             EventAttendee(firm=event.firm, event=event, user=u)
             for pk, u in wanted_users.items()
@@ -683,7 +683,7 @@ def sync_reminders(event: Event) -> None:
         .filter(key__in=list(wanted))
         .values_list("key", flat=True)
     )
-    Reminder.unscoped.bulk_create(
+    Reminder.objects.bulk_create(
         [
             Reminder(
                 firm=event.firm,
@@ -707,7 +707,7 @@ def feed_create(*, scope, actor, matter=None) -> CalendarFeed:
         CalendarFeed.Kind.MATTER if matter is not None else CalendarFeed.Kind.PERSONAL
     )
     with transaction.atomic():
-        feed = CalendarFeed.unscoped.create(
+        feed = CalendarFeed.objects.create(
             firm=scope.firm, user=actor, kind=kind, matter=matter
         )
         audit_record(

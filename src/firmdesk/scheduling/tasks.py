@@ -14,6 +14,7 @@ from django.utils import timezone
 from django_tasks import task
 
 from firmdesk.access.scope import resolve_scope
+from firmdesk.access.system import job_row
 from firmdesk.jobs.schedule import Due, due_work
 from firmdesk.jobs.services import run_once
 from firmdesk.notify.services import notify
@@ -42,10 +43,8 @@ def event_reminders(now):
 
 @task()
 def send_reminder(reminder_id: int) -> bool:
-    row = (
-        Reminder.unscoped.select_related("event", "user", "firm", "event__matter")
-        .filter(pk=reminder_id)
-        .first()
+    row = job_row(
+        Reminder, reminder_id, related=("event", "user", "firm", "event__matter")
     )
     if row is None:
         return False

@@ -24,7 +24,12 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from firmdesk.access.rule import staff_reasons
 from firmdesk.access.scope import scopes_for_request
-from firmdesk.access.selectors import access_engagement, access_matter, access_object
+from firmdesk.access.selectors import (
+    access_engagement,
+    access_matter,
+    access_object,
+    current_assignments_of_provider,
+)
 from firmdesk.audit.models import AuditEvent
 from firmdesk.audit.services import audit_record
 from firmdesk.common.errors import ServiceError
@@ -38,7 +43,6 @@ from firmdesk.engagements.models import (
     MatterGrant,
     nda_text,
 )
-from firmdesk.engagements.selectors import current_assignments_of_provider
 from firmdesk.matters.models import Matter, MatterParty
 from firmdesk.orgs import services as org_services
 from firmdesk.orgs.models import (

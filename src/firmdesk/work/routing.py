@@ -21,6 +21,7 @@ from django.db.models import Count, F, Max
 from django.utils import timezone
 
 from firmdesk.access.rule import staff_reasons
+from firmdesk.access.system import workload
 from firmdesk.engagements.models import Assignment, ConfidentialityAgreement
 from firmdesk.orgs.business_hours import BusinessCalendar
 from firmdesk.orgs.models import Absence, Function, TrainingRecord
@@ -122,13 +123,15 @@ def candidates(task: Task, now: datetime.datetime) -> list[Candidate]:
     )
     users = [a.user for a in assignments]
     open_counts = dict(
-        Task.unscoped.filter(assignee__in=users, status__in=Task.OPEN_STATUSES)
+        workload(Task, assignees=users)
+        .filter(status__in=Task.OPEN_STATUSES)
         .values("assignee")
         .annotate(n=Count("pk"))
         .values_list("assignee", "n")
     )
     last_routed = dict(
-        Task.unscoped.filter(assignee__in=users, routed_at__isnull=False)
+        workload(Task, assignees=users)
+        .filter(routed_at__isnull=False)
         .values("assignee")
         .annotate(last=Max("routed_at"))
         .values_list("assignee", "last")

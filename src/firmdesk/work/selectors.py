@@ -9,6 +9,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Coalesce
 
 from firmdesk.access.selectors import access_object
+from firmdesk.access.system import through_scoped
 from firmdesk.orgs.business_hours import BusinessCalendar
 from firmdesk.orgs.models import Function
 
@@ -106,7 +107,9 @@ def _matter_visible(scopes):
 def _with_row_data(qs, scopes):
     from django.db.models import Case, IntegerField, Value, When
 
-    open_flags = Flag.unscoped.filter(task=OuterRef("pk"), resolved_at__isnull=True)
+    open_flags = through_scoped(Flag).filter(
+        task=OuterRef("pk"), resolved_at__isnull=True
+    )
     return (
         qs.select_related(*ROW_RELATED)
         .only(*ROW_FIELDS)
@@ -165,7 +168,11 @@ def filter_tasks(qs, params: dict, *, now: datetime.datetime, user=None, scopes=
         qs = qs.filter(firm__slug=params["firm"])
     if params.get("flagged"):
         qs = qs.filter(
-            Exists(Flag.unscoped.filter(task=OuterRef("pk"), resolved_at__isnull=True))
+            Exists(
+                through_scoped(Flag).filter(
+                    task=OuterRef("pk"), resolved_at__isnull=True
+                )
+            )
         )
     who = params.get("assignee")
     if who == "me" and user is not None:

@@ -16,6 +16,7 @@ from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 
+from firmdesk.access.system import workload
 from firmdesk.audit.services import audit_record
 from firmdesk.common.errors import ServiceError
 from firmdesk.engagements.models import Engagement
@@ -1166,9 +1167,11 @@ def tasks_hand_over(*, user, reason: str, now=None, firm=None) -> int:
     review stays put: the review does not need them.
     """
     now = now or timezone.now()
-    tasks = Task.unscoped.filter(
-        assignee=user, status__in=Task.WORKING_STATUSES
-    ).select_related("engagement", "firm")
+    tasks = (
+        workload(Task, assignees=[user])
+        .filter(status__in=Task.WORKING_STATUSES)
+        .select_related("engagement", "firm")
+    )
     if firm is not None:
         tasks = tasks.filter(firm=firm)
     moved = 0

@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django_tasks import task
 
+from firmdesk.access.system import job_row, sweep
 from firmdesk.audit.services import audit_record
 from firmdesk.jobs.schedule import Due, due_work, scheduled
 from firmdesk.jobs.services import run_once
@@ -67,11 +68,11 @@ def sla_alarms(now):
 
 
 def _still_due(task_id: int, stamp: str) -> Task | None:
-    row = (
-        Task.unscoped.select_for_update(of=("self",))
-        .select_related("firm", "engagement", "assignee", "requester")
-        .filter(pk=task_id)
-        .first()
+    row = job_row(
+        Task,
+        task_id,
+        related=("firm", "engagement", "assignee", "requester"),
+        for_update=True,
     )
     if row is None or row.status not in Task.WORKING_STATUSES:
         return None
@@ -164,7 +165,7 @@ def route_waiting_tasks() -> int:
     """Tasks nobody could take when they arrived go to whoever is free now."""
     routed = 0
     for firm in _firms().filter(
-        pk__in=Task.unscoped.filter(needs_routing=True).values("firm_id")
+        pk__in=sweep(Task).filter(needs_routing=True).values("firm_id")
     ):
         routed += services.task_route_waiting(firm=firm)
     return routed
@@ -176,7 +177,8 @@ def hand_over_unavailable() -> int:
     """Open work of people who are absent, left, or lost access goes to others."""
     moved = 0
     pairs = (
-        Task.unscoped.filter(
+        sweep(Task)
+        .filter(
             status__in=Task.WORKING_STATUSES,
             assignee__isnull=False,
             engagement__isnull=False,
