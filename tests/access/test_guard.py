@@ -55,3 +55,22 @@ def test_every_link_to_a_matter_is_guarded():
     )
     assert str(HIDDEN_MATTER) == "a matter you cannot open"
     assert HIDDEN_MATTER.public_id is None and HIDDEN_MATTER.number == ""
+
+
+def test_a_row_that_links_to_a_task_is_seen_only_through_that_task():
+    """Why tasks need no guard like matters: every link to a Task comes from a
+    row declared ``through_task`` on that very link (a review, comment, flag,
+    breach), so whoever sees the row sees its task."""
+    from firmdesk.common.models import NeedToKnow
+    from firmdesk.work.models import Task
+
+    links = [
+        (model, field.name)
+        for model in apps.get_models()
+        for field in model._meta.get_fields()
+        if field.many_to_one and field.concrete and field.related_model is Task
+    ]
+    assert links
+    for model, name in links:
+        declared = model.__dict__["need_to_know"]
+        assert (declared.kind, declared.path) == (NeedToKnow.THROUGH_TASK, name), model
