@@ -86,7 +86,7 @@ def test_quick_inputs_render_what_djangos_inputs_do():
 
 
 def test_the_filter_form_keeps_what_was_typed_and_ticked():
-    from firmdesk.web.forms_work import TaskFilterForm
+    from firmdesk.web.work.forms import TaskFilterForm
 
     form = TaskFilterForm({"q": "Lopez & <co>", "flagged": "on"})
     html = str(form["q"]) + str(form["flagged"])
