@@ -8,7 +8,7 @@ import zoneinfo
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Prefetch
+from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -21,22 +21,24 @@ from firmdesk.conflicts.services import prior_employers_check
 from firmdesk.engagements import services as engagement_services
 from firmdesk.engagements.models import (
     Assignment,
-    ConfidentialityAgreement,
     Engagement,
     MatterGrant,
     nda_text,
 )
-from firmdesk.engagements.selectors import current_assignments_of_provider
+from firmdesk.engagements.selectors import (
+    assignable_staff,
+    assigned_staff,
+    current_assignments_of_provider,
+    engagement_roster,
+)
 from firmdesk.matters.models import Matter
 from firmdesk.orgs import services as org_services
 from firmdesk.orgs.models import (
-    PROVIDER_STAFF_ROLES,
-    Absence,
     Membership,
     Organization,
     StaffProfile,
-    User,
 )
+from firmdesk.orgs.selectors import provider_administered_by
 from firmdesk.web.pages import (
     apply_service_error,
     apply_validation_error,
@@ -90,42 +92,7 @@ def engagement_detail(request, firm_slug, engagement_id):
     scope = request.scope
     engagement = access_engagement(scope, engagement_id)
     today_ = timezone.localdate(timezone=scope.firm.tz)
-    assignments = list(
-        Assignment.objects.in_scope(scope)
-        .filter(engagement=engagement)
-        .select_related("user", "user__staff_profile")
-        .prefetch_related(
-            Prefetch(
-                "user__absences",
-                queryset=Absence.objects.filter(start__lte=today_, end__gte=today_),
-                to_attr="absences_today",
-            )
-        )
-    )
-    signed = {}
-    for agreement in ConfidentialityAgreement.objects.in_scope(scope).filter(
-        engagement=engagement
-    ):
-        if agreement.is_valid(today_):
-            signed.setdefault(agreement.signer_id, agreement)
-    rows = []
-    for a in assignments:
-        profile = getattr(a.user, "staff_profile", None)
-        absent = a.user.absences_today[0] if a.user.absences_today else None
-        rows.append(
-            {
-                "assignment": a,
-                "agreement": signed.get(a.user_id),
-                "current": a.is_current(today_),
-                "left": profile is not None and not profile.is_active,
-                "absent": absent,
-                "has_access": engagement.is_live(today_)
-                and a.is_current(today_)
-                and a.user_id in signed
-                and absent is None
-                and (profile is None or profile.is_active),
-            }
-        )
+    rows = engagement_roster(scope=scope, engagement=engagement, today=today_)
     grants = (
         MatterGrant.objects.in_scope(scope)
         .filter(engagement=engagement)
@@ -177,38 +144,16 @@ def engagement_edit(request, firm_slug, engagement_id):
     )
 
 
-def _provider_staff(engagement):
-    return User.objects.filter(
-        memberships__organization=engagement.provider,
-        memberships__is_active=True,
-        staff_profile__status=StaffProfile.Status.ACTIVE,
-    ).distinct()
-
-
-def _assigned_staff(scope, engagement):
-    return User.objects.filter(
-        pk__in=Assignment.objects.in_scope(scope)
-        .filter(engagement=engagement)
-        .values("user_id")
-    )
-
-
 @require_http_methods(["GET", "POST"])
 def engagement_assign(request, firm_slug, engagement_id):
     scope = request.scope
     forbidden_if(not scope.is_firm_admin)
     engagement = access_engagement(scope, engagement_id)
-    staff = [
-        u
-        for u in _provider_staff(engagement).prefetch_related("memberships")
-        if any(
-            set(m.roles) & PROVIDER_STAFF_ROLES
-            for m in u.memberships.all()
-            if m.organization_id == engagement.provider_id
-        )
-    ]
-    staff_qs = User.objects.filter(pk__in=[u.pk for u in staff])
-    form = forms.AssignForm(request.POST or None, engagement=engagement, staff=staff_qs)
+    form = forms.AssignForm(
+        request.POST or None,
+        engagement=engagement,
+        staff=assignable_staff(engagement=engagement),
+    )
     if request.method == "POST" and form.is_valid():
         try:
             engagement_services.assignment_create(
@@ -288,7 +233,7 @@ def engagement_nda(request, firm_slug, engagement_id):
     scope = request.scope
     forbidden_if(not scope.is_firm_admin)
     engagement = access_engagement(scope, engagement_id)
-    signers = _assigned_staff(scope, engagement)
+    signers = assigned_staff(scope=scope, engagement=engagement)
     form = forms.NdaForm(
         request.POST or None,
         signers=signers,
@@ -323,7 +268,7 @@ def engagement_grant(request, firm_slug, engagement_id):
     form = forms.GrantForm(
         request.POST or None,
         matters=Matter.objects.in_scope(scope).exclude(status=Matter.Status.CLOSED),
-        staff=_assigned_staff(scope, engagement),
+        staff=assigned_staff(scope=scope, engagement=engagement),
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -539,19 +484,10 @@ def person_absences(request, firm_slug, user_id):
 
 def _provider_for_admin(request, provider_slug) -> Organization:
     """The provider whose admin the user is, or 404."""
-    membership = (
-        Membership.objects.filter(
-            user=request.user,
-            is_active=True,
-            organization__slug=provider_slug,
-            organization__kind=Organization.Kind.PROVIDER,
-        )
-        .select_related("organization")
-        .first()
-    )
-    if membership is None or "provider_admin" not in membership.roles:
+    provider = provider_administered_by(user=request.user, provider_slug=provider_slug)
+    if provider is None:
         raise Http404("Not here.")
-    return membership.organization
+    return provider
 
 
 def provider_staff(request, provider_slug):

@@ -25,11 +25,6 @@ from firmdesk.work.selectors import (
 from .forms import PlaybookForm
 
 
-def _may_acknowledge(scope) -> bool:
-    """The people who do the work: outside staff and the firm's in-house staff."""
-    return scope.is_provider_staff or scope.has_role("firm_staff")
-
-
 def _in_your_words(gap: str) -> str:
     """``onboarding_gaps`` speaks about the person to a firm admin; the staff
     member reads it about themselves."""
@@ -47,9 +42,8 @@ def playbook_list(request, firm_slug):
     if not scope.is_firm_member:
         playbooks = playbooks.filter(is_active=True)
     playbooks = list(playbooks)
-    acknowledged = (
-        acknowledged_versions(scope, request.user) if _may_acknowledge(scope) else {}
-    )
+    may_acknowledge = services.may_acknowledge_playbooks(scope=scope)
+    acknowledged = acknowledged_versions(scope, request.user) if may_acknowledge else {}
     by_function: dict[str, list] = {}
     for playbook in playbooks:
         if playbook.current_version is None:
@@ -64,7 +58,7 @@ def playbook_list(request, firm_slug):
     context = {
         "groups": groups,
         "count": sum(len(rows) for _, rows in groups),
-        "may_acknowledge": _may_acknowledge(scope),
+        "may_acknowledge": may_acknowledge,
         "gaps": None,
     }
     if scope.is_provider_staff:
@@ -119,7 +113,7 @@ def playbook_detail(request, firm_slug, playbook_id):
         shown = next((v for v in versions if str(v.number) == requested), None)
         if shown is None:
             raise Http404("No such version.")
-    may_acknowledge = _may_acknowledge(scope)
+    may_acknowledge = services.may_acknowledge_playbooks(scope=scope)
     acknowledged = (
         acknowledged_versions(scope, request.user).get(playbook.pk)
         if may_acknowledge
@@ -143,7 +137,7 @@ def playbook_detail(request, firm_slug, playbook_id):
 @require_POST
 def playbook_acknowledge(request, firm_slug, playbook_id):
     scope = request.scope
-    forbidden_if(not _may_acknowledge(scope))
+    forbidden_if(not services.may_acknowledge_playbooks(scope=scope))
     playbook = access_playbook(scope, playbook_id)
     if playbook.current_version is None:
         raise Http404("No playbook here.")

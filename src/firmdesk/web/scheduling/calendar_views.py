@@ -18,10 +18,8 @@ from django.shortcuts import render
 from django.utils import dateformat, timezone
 
 from firmdesk.access.selectors import access_matter
-from firmdesk.engagements.models import Assignment
-from firmdesk.orgs.models import Membership, User
 from firmdesk.scheduling.models import Event
-from firmdesk.scheduling.selectors import events_between
+from firmdesk.scheduling.selectors import calendar_people, events_between
 from firmdesk.scheduling.services import may_schedule
 from firmdesk.web.auditing import audit_opened
 
@@ -208,44 +206,10 @@ def _heading(view: str, day: dt.date, first: dt.date, last: dt.date) -> str:
     return f"Week of {span}" if view == "week" else span
 
 
-def _people(scope, today: dt.date) -> tuple[dict, list]:
-    """Whose calendar may be picked: the firm's people and the staff assigned
-    to its engagements (by public id), and the current ones for the picker."""
-    known: dict[str, User] = {}
-    choices = []
-    for membership in (
-        Membership.objects.filter(
-            organization=scope.firm, is_active=True, user__is_active=True
-        )
-        .select_related("user")
-        .order_by("user__full_name")
-    ):
-        user = membership.user
-        known[str(user.public_id)] = user
-        choices.append((str(user.public_id), user.full_name))
-    assignments = Assignment.objects.in_scope(scope)
-    if scope.is_provider_staff:
-        # Who else a provider serves the firm with is the firm's business.
-        assignments = assignments.filter(engagement=scope.engagement)
-    for assignment in assignments.select_related(
-        "user", "engagement__provider"
-    ).order_by("user__full_name", "-start_date"):
-        user = assignment.user
-        key = str(user.public_id)
-        if key in known:
-            continue
-        known[key] = user
-        if assignment.is_current(today) and user.is_active:
-            choices.append(
-                (key, f"{user.full_name} ({assignment.engagement.provider})")
-            )
-    return known, choices
-
-
 def _whose(scope, request, value: str, today: dt.date):
     """``who`` → (label, user to filter on or None, picker choices). Anyone
     outside the firm's people, or no one at all, answers 404."""
-    known, choices = _people(scope, today)
+    known, choices = calendar_people(scope=scope, today=today)
     if value == "team":
         return "team", None, choices
     if value in ("", "me"):

@@ -25,6 +25,7 @@ from firmdesk.access.scope import resolve_scope
 from firmdesk.access.selectors import access_matter, access_object
 from firmdesk.audit.services import audit_record
 from firmdesk.common.errors import ServiceError
+from firmdesk.engagements.selectors import live_engagements
 from firmdesk.matters.models import Contact, Matter
 from firmdesk.scheduling import deadlines, ical, services
 from firmdesk.scheduling.models import CalendarFeed, Event
@@ -35,7 +36,7 @@ from firmdesk.scheduling.selectors import (
 )
 from firmdesk.web.auditing import audit_opened
 from firmdesk.web.pages import apply_service_error, forbidden_if
-from firmdesk.web.work.views import _live_engagements, _people
+from firmdesk.work.selectors import assignable_people
 
 from .forms import (
     DeadlineForm,
@@ -70,7 +71,7 @@ def _matter_by_id(scope, public_id):
 
 
 def _people_of(scope):
-    return _people(scope, _live_engagements(scope))
+    return assignable_people(scope=scope, engagements=live_engagements(scope=scope))
 
 
 def _user_by_id(people, public_id):

@@ -26,9 +26,9 @@ from firmdesk.common.paginator import CappedPaginator
 from firmdesk.documents.models import Document
 from firmdesk.documents.selectors import access_document
 from firmdesk.documents.services import document_upload
-from firmdesk.engagements.models import Assignment, Engagement
+from firmdesk.engagements.selectors import live_engagements
 from firmdesk.matters.models import Matter
-from firmdesk.orgs.models import Function, Membership
+from firmdesk.orgs.models import Function
 from firmdesk.web.auditing import audit_opened
 from firmdesk.web.pages import (
     apply_service_error,
@@ -37,7 +37,7 @@ from firmdesk.web.pages import (
     send_document,
     wants_partial,
 )
-from firmdesk.work import routing, selectors, services
+from firmdesk.work import selectors, services
 from firmdesk.work.business_hours import BusinessCalendar
 from firmdesk.work.models import Flag, Playbook, Recurrence, Review, Task
 
@@ -63,43 +63,11 @@ def _page(request, rows):
     return CappedPaginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
-def _live_engagements(scope, function: str = ""):
-    today = timezone.localdate(timezone=scope.firm.tz)
-    return [
-        e
-        for e in Engagement.objects.in_scope(scope)
-        .filter(status__in=[Engagement.Status.PILOT, Engagement.Status.ACTIVE])
-        .select_related("provider")
-        .order_by("created_at")
-        if e.is_live(today) and (not function or function in e.functions)
-    ]
-
-
-def _people(scope, engagements) -> list[tuple]:
-    """Who work can be given to by hand: the firm's people (in-house work) and
-    the staff assigned to the firm's live engagements, labelled so."""
-    today = timezone.localdate(timezone=scope.firm.tz)
-    people = {}
-    for m in (
-        Membership.objects.filter(
-            organization=scope.firm, is_active=True, user__is_active=True
-        )
-        .select_related("user")
-        .order_by("user__full_name")
-    ):
-        people[m.user_id] = (m.user, f"{m.user.full_name} (in-house)")
-    for a in (
-        Assignment.objects.in_scope(scope)
-        .filter(engagement__in=engagements)
-        .select_related("user", "engagement__provider")
-        .order_by("user__full_name")
-    ):
-        if a.is_current(today) and a.user_id not in people:
-            people[a.user_id] = (
-                a.user,
-                f"{a.user.full_name} ({a.engagement.provider.name})",
-            )
-    return sorted(people.values(), key=lambda p: p[1])
+def _assignable(scope) -> list[tuple]:
+    """Who the firm's work can be given to, across its live engagements."""
+    return selectors.assignable_people(
+        scope=scope, engagements=live_engagements(scope=scope)
+    )
 
 
 def _table_context(request, form, rows, *, scopes, **extra):
@@ -148,7 +116,7 @@ def task_list(request, firm_slug):
         counts=counts,
         may_bulk=may_bulk,
         may_delegate=scope.is_firm_member,
-        people=_people(scope, _live_engagements(scope)) if may_bulk else [],
+        people=_assignable(scope) if may_bulk else [],
         filtered=form.is_filtered,
         scopes=[scope],
     )
@@ -182,9 +150,7 @@ def task_bulk(request, firm_slug):
         return see_other(back)
     if action == "reassign":
         chosen = request.POST.get("assignee", "")
-        people = {
-            str(u.public_id): u for u, _ in _people(scope, _live_engagements(scope))
-        }
+        people = {str(u.public_id): u for u, _ in _assignable(scope)}
         assignee = people.get(chosen)
         if assignee is None:
             messages.error(request, "Choose who gets the tasks; nothing changed.")
@@ -256,7 +222,7 @@ def task_new(request, firm_slug):
     function = source.get("function", "")
     if function not in Function.values:
         function = ""
-    engagements = _live_engagements(scope, function)
+    engagements = live_engagements(scope=scope, function=function)
     playbooks = list(
         Playbook.objects.in_scope(scope)
         .filter(is_active=True, current_version__isnull=False)
@@ -299,7 +265,7 @@ def task_new(request, firm_slug):
         tz=request.user.tz,
         engagements=engagements,
         playbooks=playbooks,
-        people=_people(scope, engagements),
+        people=selectors.assignable_people(scope=scope, engagements=engagements),
         leaves_firm=leaves_firm,
     )
     kept = []
@@ -396,35 +362,6 @@ class Failed:
     errors: list[str] = field(default_factory=list)
 
 
-_may_manage = services.may_manage
-
-
-def _reassign_people(scope, task, now):
-    """Who the task can go to now, and everyone else with the reason they cannot."""
-    if task.engagement_id is None:
-        people = [
-            (m.user, m.user.full_name)
-            for m in Membership.objects.filter(
-                organization=scope.firm, is_active=True, user__is_active=True
-            )
-            .select_related("user")
-            .order_by("user__full_name")
-            if m.user_id != task.assignee_id
-        ]
-        return people, []
-    eligible, others = [], []
-    for c in routing.candidates(task, now):
-        if c.user.pk == task.assignee_id:
-            continue
-        if c.eligible:
-            hours = "working now" if c.in_hours else f"outside hours, {c.local_time}"
-            label = f"{c.user.full_name} ({c.open_tasks} open; {hours})"
-            eligible.append((c.user, label))
-        else:
-            others.append((c.user, ", ".join(c.problems)))
-    return eligible, others
-
-
 def _metrics(task):
     calendar = BusinessCalendar.for_organization(task.firm)
     start = task.routed_at or task.created_at
@@ -453,22 +390,7 @@ def _task_page(request, task, *, failed: Failed | None = None, partial=False):
     user = request.user
     now = timezone.now()
     is_assignee = task.assignee_id == user.pk
-    manage = _may_manage(scope, task)
-    reviewer = _is_reviewer(scope) and not is_assignee
-    working = task.status in Task.WORKING_STATUSES
-    may = {
-        "start": is_assignee and task.status in (S.OPEN, S.RETURNED),
-        "checklist": is_assignee and working,
-        "log_time": is_assignee and (task.is_open or task.status == S.APPROVED),
-        "submit": is_assignee and working,
-        "review": reviewer and task.status == S.SUBMITTED,
-        "complete": task.status == S.APPROVED and (is_assignee or manage),
-        "cancel": manage and task.is_open,
-        "reassign": (manage or is_assignee) and task.is_open,
-        "extra_cost": scope.is_firm_admin and task.extra_cost == Task.ExtraCost.PENDING,
-        "edit": manage and task.is_open,
-        "attach": is_assignee or scope.is_firm_member,
-    }
+    may = services.task_permissions(scope=scope, task=task)
     tz = user.tz
     blank = {
         "submit": wf.SubmitForm(auto_id="submit_%s"),
@@ -493,7 +415,9 @@ def _task_page(request, task, *, failed: Failed | None = None, partial=False):
         )
     unavailable = []
     if may["reassign"]:
-        people, unavailable = _reassign_people(scope, task, now)
+        people, unavailable = selectors.reassign_choices(
+            scope=scope, task=task, now=now
+        )
         blank["reassign"] = wf.ReassignForm(people=people, auto_id="reassign_%s")
     if failed is not None and failed.form is not None:
         blank[failed.action] = failed.form
@@ -658,7 +582,9 @@ def _cancel(c: _Call) -> str:
 
 
 def _reassign(c: _Call) -> str:
-    people, _ = _reassign_people(c.scope, c.task, timezone.now())
+    people, _ = selectors.reassign_choices(
+        scope=c.scope, task=c.task, now=timezone.now()
+    )
     data = c.bind(wf.ReassignForm, people=people)
     task = services.task_assign(
         scope=c.scope,
