@@ -78,6 +78,26 @@ def may_decide_conflicts(scope) -> bool:
     return conflicts.may_decide(scope)
 
 
+def lead_permissions(*, scope, lead: Lead) -> dict[str, bool]:
+    """What the person of ``scope`` may do on the lead's page, action by action
+    (everyone on it may work leads: ``may_work_leads``)."""
+    check = lead.conflict_check
+    is_open = lead.is_open
+    return {
+        "work": is_open,
+        "status": is_open or lead.status == Lead.Status.NO_RESPONSE,
+        "decide": bool(
+            check is not None
+            and check.matter_id is None
+            and is_open
+            and may_decide_conflicts(scope)
+        ),
+        "retain": is_open and screen_cleared(lead),
+        "decline": is_open,
+        "link_contacts": scope.is_firm_member,
+    }
+
+
 def _require_intake(scope):
     if not may_work_leads(scope):
         raise ServiceError("Your engagement with this firm does not include intake.")

@@ -26,7 +26,6 @@ from firmdesk.access.selectors import access_object
 from firmdesk.common.errors import ServiceError
 from firmdesk.common.paginator import CappedPaginator
 from firmdesk.conflicts.selectors import check_hits_for
-from firmdesk.engagements.models import Assignment, Engagement
 from firmdesk.intake import services
 from firmdesk.intake.models import (
     Booking,
@@ -36,7 +35,7 @@ from firmdesk.intake.models import (
     Lead,
     LeadNote,
 )
-from firmdesk.orgs.models import Membership
+from firmdesk.intake.selectors import firm_attorneys, lead_owner_choices
 from firmdesk.web.auditing import audit_opened
 from firmdesk.web.pages import (
     apply_service_error,
@@ -104,59 +103,6 @@ def _overdue_q(now) -> Q:
     return Q(status__in=OPEN, first_response_at__isnull=True, response_due_at__lt=now)
 
 
-# --- Who ----------------------------------------------------------------------------
-
-
-def _live_intake_engagements(scope):
-    today = timezone.localdate(timezone=scope.firm.tz)
-    return [
-        e
-        for e in Engagement.objects.in_scope(scope)
-        .filter(status__in=[Engagement.Status.PILOT, Engagement.Status.ACTIVE])
-        .select_related("provider")
-        if e.is_live(today) and "intake" in e.functions
-    ]
-
-
-def _lead_people(scope) -> list[tuple]:
-    """Who may own a lead: the firm's people and the current intake staff of
-    its live engagements, labelled so."""
-    today = timezone.localdate(timezone=scope.firm.tz)
-    people = {}
-    for m in Membership.objects.filter(
-        organization=scope.firm, is_active=True, user__is_active=True
-    ).select_related("user"):
-        people[m.user_id] = (m.user, f"{m.user.full_name} (in-house)")
-    for a in (
-        Assignment.objects.in_scope(scope)
-        .filter(engagement__in=_live_intake_engagements(scope), user__is_active=True)
-        .select_related("user", "engagement__provider")
-    ):
-        if (
-            "intake" in (a.functions or [])
-            and a.is_current(today)
-            and a.user_id not in people
-        ):
-            people[a.user_id] = (
-                a.user,
-                f"{a.user.full_name} ({a.engagement.provider.name})",
-            )
-    return sorted(people.values(), key=lambda p: p[1])
-
-
-def _attorneys(firm) -> list:
-    return sorted(
-        (
-            m.user
-            for m in Membership.objects.filter(
-                organization=firm, is_active=True, user__is_active=True
-            ).select_related("user")
-            if "attorney" in (m.roles or [])
-        ),
-        key=lambda u: u.full_name,
-    )
-
-
 # --- Lead tables ----------------------------------------------------------------------
 
 
@@ -222,7 +168,7 @@ def lead_list(request, firm_slug):
     scope = request.scope
     forbidden_if(not _may_work(scope))
     now = timezone.now()
-    form = fi.LeadFilterForm(request.GET, people=_lead_people(scope))
+    form = fi.LeadFilterForm(request.GET, people=lead_owner_choices(scope=scope))
     params = form.params()
     everything = Lead.objects.in_scope(scope)
     counts = everything.aggregate(
@@ -390,20 +336,9 @@ def _lead_page(request, lead, *, failed: Failed | None = None, status=200):
     user = request.user
     now = timezone.now()
     check = lead.conflict_check
-    is_open = lead.is_open
-    may_decide = services.may_decide_conflicts(scope)
-    may = {
-        "work": is_open,
-        "status": is_open or lead.status == Lead.Status.NO_RESPONSE,
-        "decide": bool(
-            check is not None and check.matter_id is None and is_open and may_decide
-        ),
-        "retain": is_open and services.screen_cleared(lead),
-        "decline": is_open,
-        "link_contacts": scope.is_firm_member,
-    }
-    people = _lead_people(scope)
-    attorneys = _attorneys(scope.firm)
+    may = services.lead_permissions(scope=scope, lead=lead)
+    people = lead_owner_choices(scope=scope)
+    attorneys = firm_attorneys(firm=scope.firm)
     default_attorney = user if user in attorneys else None
     title = f"{lead.name}: {lead.practice_area}" if lead.practice_area else lead.name
     blank = {
@@ -567,7 +502,7 @@ def _checklist(c: _Call) -> str:
 
 
 def _assign(c: _Call) -> str:
-    data = c.bind(fi.AssignForm, people=_lead_people(c.scope))
+    data = c.bind(fi.AssignForm, people=lead_owner_choices(scope=c.scope))
     owner = data["owner"]
     services.lead_assign(scope=c.scope, lead=c.lead, actor=c.user, owner=owner)
     return f"Now owned by {owner.full_name}." if owner else "No one owns it now."
@@ -588,7 +523,7 @@ def _decide_conflict(c: _Call) -> str:
 
 
 def _retain(c: _Call) -> str:
-    data = c.bind(fi.RetainForm, attorneys=_attorneys(c.scope.firm))
+    data = c.bind(fi.RetainForm, attorneys=firm_attorneys(firm=c.scope.firm))
     matter, task = services.lead_retain(
         scope=c.scope,
         lead=c.lead,

@@ -22,7 +22,6 @@ from firmdesk.conflicts import services as conflicts
 from firmdesk.conflicts.exporting import export_contacts_csv
 from firmdesk.conflicts.importing import import_file
 from firmdesk.conflicts.models import ConflictCheck
-from firmdesk.engagements.models import Assignment, Engagement
 from firmdesk.matters.models import (
     Contact,
     ContactRelationship,
@@ -31,7 +30,6 @@ from firmdesk.matters.models import (
     MatterScreen,
 )
 from firmdesk.matters.services import matter_screen_add, matter_screen_remove
-from firmdesk.orgs.models import Membership, User
 from firmdesk.scheduling.selectors import matter_deadlines
 from firmdesk.scheduling.services import may_schedule
 from firmdesk.web.auditing import audit_opened
@@ -39,10 +37,6 @@ from firmdesk.web.pages import apply_service_error, forbidden_if
 from firmdesk.work.selectors import tasks_for_scope
 
 from . import forms
-
-
-def _may_edit_contacts(scope) -> bool:
-    return scope.is_firm_member or bool(scope.functions & {"crm", "intake"})
 
 
 def _phone_region(scope) -> str:
@@ -132,7 +126,7 @@ def contact_list(request, firm_slug):
             "q": q,
             "kind": kind,
             "kinds": Contact.Kind.choices,
-            "may_edit": _may_edit_contacts(scope),
+            "may_edit": conflicts.may_edit_contacts(scope=scope),
         },
     )
 
@@ -184,7 +178,7 @@ def contact_detail(request, firm_slug, contact_id):
             "related_in": related_in,
             "show_sensitive": scope.is_firm_member,
             "rel_form": rel_form,
-            "may_edit": _may_edit_contacts(scope),
+            "may_edit": conflicts.may_edit_contacts(scope=scope),
         },
     )
 
@@ -192,7 +186,7 @@ def contact_detail(request, firm_slug, contact_id):
 @require_http_methods(["GET", "POST"])
 def contact_edit(request, firm_slug, contact_id=None):
     scope = request.scope
-    forbidden_if(not _may_edit_contacts(scope))
+    forbidden_if(not conflicts.may_edit_contacts(scope=scope))
     contact = _contact(scope, contact_id) if contact_id else None
     initial = {}
     if contact is not None:
@@ -398,7 +392,7 @@ def matter_open(request, firm_slug, check_id):
         return redirect("conflict_check_detail", firm_slug, check.public_id)
     form = forms.MatterOpenForm(
         request.POST or None,
-        attorneys=_attorneys(scope),
+        attorneys=conflict_selectors.responsible_attorneys(scope=scope),
         parties=_party_rows(scope, check),
     )
     if request.method == "POST" and form.is_valid():
@@ -439,32 +433,7 @@ def matter_open(request, firm_slug, check_id):
     )
 
 
-def _attorneys(scope):
-    ids = [
-        m.user_id
-        for m in Membership.objects.filter(organization=scope.firm, is_active=True)
-        if "attorney" in m.roles
-    ]
-    return User.objects.filter(pk__in=ids)
-
-
 # --- Ethical screens ---------------------------------------------------------
-
-
-def _screenable_users(scope):
-    members = User.objects.filter(
-        memberships__organization=scope.firm, memberships__is_active=True
-    )
-    outside = User.objects.filter(
-        pk__in=Assignment.objects.in_scope(scope)
-        .filter(
-            engagement__status__in=[Engagement.Status.PILOT, Engagement.Status.ACTIVE]
-        )
-        .values("user_id")
-    )
-    return (
-        (members | outside).exclude(pk=scope.user.pk).distinct().order_by("full_name")
-    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -472,7 +441,9 @@ def matter_screens(request, firm_slug, matter_id):
     scope = request.scope
     forbidden_if(not scope.is_firm_admin)
     matter = access_matter(scope, matter_id)
-    form = forms.ScreenForm(request.POST or None, users=_screenable_users(scope))
+    form = forms.ScreenForm(
+        request.POST or None, users=conflict_selectors.screenable_users(scope=scope)
+    )
     if request.method == "POST" and form.is_valid():
         try:
             matter_screen_add(scope=scope, matter=matter, **form.cleaned_data)

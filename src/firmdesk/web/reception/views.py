@@ -7,7 +7,6 @@ Rows come through the Scope (``in_scope`` / ``access_*``), writes through
 """
 
 from django.contrib import messages
-from django.db.models import Prefetch, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,44 +16,13 @@ from firmdesk.access.selectors import access_matter
 from firmdesk.common.errors import ServiceError
 from firmdesk.common.paginator import CappedPaginator
 from firmdesk.intake import reception
-from firmdesk.matters.models import Matter, MatterParty
+from firmdesk.matters.models import Matter
 from firmdesk.web.pages import apply_service_error, forbidden_if
 
 from .forms import CallForm, ReceptionSettingsForm
 
-LOOKUP_LIMIT = 8
-LOOKUP_MIN_CHARS = 2
 PAGE_SIZE = 50
 SHOWS = ("mine", "all", "taken")
-
-
-def _matters_matching(scope, text: str):
-    """Matters in the scope whose number, title or client's name has ``text``."""
-    text = text.strip()
-    if len(text) < LOOKUP_MIN_CHARS:
-        return []
-    visible = Matter.objects.in_scope(scope)
-    by_client = MatterParty.objects.in_scope(scope).filter(
-        role=MatterParty.Role.CLIENT, contact__name__icontains=text
-    )
-    clients = Prefetch(
-        "parties",
-        queryset=MatterParty.objects.in_scope(scope)
-        .filter(role=MatterParty.Role.CLIENT)
-        .select_related("contact"),
-        to_attr="clients",
-    )
-    return list(
-        visible.filter(
-            Q(number__icontains=text)
-            | Q(title__icontains=text)
-            | Q(pk__in=by_client.values("matter_id"))
-        )
-        .exclude(status=Matter.Status.CLOSED)
-        .select_related("responsible_attorney")
-        .prefetch_related(clients)
-        .order_by("number")[:LOOKUP_LIMIT]
-    )
 
 
 def _matter_from(scope, form):
@@ -137,8 +105,8 @@ def call_matter_lookup(request, firm_slug):
         request,
         "web/reception/_call_matter_results.html",
         {
-            "matters": _matters_matching(scope, text),
-            "searched": len(text.strip()) >= LOOKUP_MIN_CHARS,
+            "matters": reception.matters_matching(scope=scope, text=text),
+            "searched": len(text.strip()) >= reception.LOOKUP_MIN_CHARS,
         },
     )
 
