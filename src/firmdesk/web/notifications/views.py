@@ -4,23 +4,21 @@ import uuid
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from firmdesk.access.scope import scopes_for_request
-from firmdesk.notify.models import Notification
+from firmdesk.notify.selectors import notifications_visible
 from firmdesk.notify.services import notifications_mark_read
 
 
 def _visible_notifications(request):
-    """The user's own, of no firm or of a firm they may act for now: a
-    notification about a firm they lost access to stays hidden."""
-    firm_ids = [scope.firm.pk for scope in scopes_for_request(request)]
-    return Notification.objects.filter(user=request.user).filter(
-        Q(firm__isnull=True) | Q(firm_id__in=firm_ids)
+    """The user's own, about no firm or a firm they may act for now."""
+    return notifications_visible(
+        user=request.user,
+        firm_ids=[scope.firm.pk for scope in scopes_for_request(request)],
     )
 
 
