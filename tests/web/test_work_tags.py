@@ -20,9 +20,9 @@ def test_task_href_is_the_tasks_page_in_each_firm(firm, other_firm):
     for org in (firm, other_firm):
         task = f.task(org, title="<b>Call</b>")
         assert task_href(task) == reverse(
-            "task_detail", args=[org.slug, task.public_id]
+            "work:task_detail", args=[org.slug, task.public_id]
         )
-        assert firm_href(org) == reverse("firm_today", args=[org.slug])
+        assert firm_href(org) == reverse("today:firm_today", args=[org.slug])
 
 
 def test_due_cell_shows_the_viewers_time_and_lateness():

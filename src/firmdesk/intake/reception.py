@@ -235,7 +235,7 @@ def number_display(e164: str, *, firm) -> str:
 
 
 def call_list_url(firm) -> str:
-    return reverse("call_list", kwargs={"firm_slug": firm.slug})
+    return reverse("reception:call_list", kwargs={"firm_slug": firm.slug})
 
 
 def call_url(call: CallLog) -> str:

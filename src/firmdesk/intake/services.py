@@ -977,7 +977,7 @@ def bookings_confirm(*, lead: Lead, actor) -> int:
                 summary=f"Consultation with {lead.name} confirmed",
             )
             url = reverse(
-                "event_detail",
+                "scheduling:event_detail",
                 kwargs={"firm_slug": lead.firm.slug, "event_id": event.public_id},
             )
             local = booking.start.astimezone(booking.attorney.tz)

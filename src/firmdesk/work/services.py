@@ -244,7 +244,8 @@ def service_level_due(*, firm, engagement, version, function, start):
 
 def task_url(task: Task) -> str:
     return reverse(
-        "task_detail", kwargs={"firm_slug": task.firm.slug, "task_id": task.public_id}
+        "work:task_detail",
+        kwargs={"firm_slug": task.firm.slug, "task_id": task.public_id},
     )
 
 

@@ -6,6 +6,8 @@ from django.urls import path
 
 from . import views
 
+app_name = "accounts"
+
 urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),

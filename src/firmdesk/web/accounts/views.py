@@ -23,9 +23,9 @@ class LoginView(auth_views.LoginView):
 @require_http_methods(["GET", "POST"])
 def two_factor(request):
     """Set up an authenticator app (first time) or enter today's code."""
-    next_url = request.GET.get("next") or reverse("today")
+    next_url = request.GET.get("next") or reverse("today:today")
     if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}):
-        next_url = reverse("today")
+        next_url = reverse("today:today")
     confirmed = TOTPDevice.objects.filter(user=request.user, confirmed=True).first()
     device = confirmed
     if device is None:

@@ -7,6 +7,8 @@ from firmdesk.web.pages import firm_space
 
 from . import views
 
+app_name = "audit"
+
 urlpatterns = [
     firm_space([path("audit/", views.audit_log, name="audit_log")]),
 ]

@@ -7,6 +7,8 @@ from firmdesk.web.pages import firm_space, provider_space
 
 from . import views
 
+app_name = "engagements"
+
 firm_patterns: list = [  # under /f/<firm_slug>/
     path("engagements/", views.engagement_list, name="engagement_list"),
     path("engagements/new/", views.engagement_new, name="engagement_new"),

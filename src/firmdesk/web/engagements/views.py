@@ -80,7 +80,9 @@ def engagement_new(request, firm_slug):
             apply_validation_error(form, error)
         else:
             messages.success(request, f"Engagement “{engagement}” created.")
-            return redirect("engagement_detail", firm_slug, engagement.public_id)
+            return redirect(
+                "engagements:engagement_detail", firm_slug, engagement.public_id
+            )
     return render(
         request,
         "web/engagements/engagement_form.html",
@@ -119,7 +121,9 @@ def engagement_edit(request, firm_slug, engagement_id):
         messages.error(
             request, "This engagement has ended and can no longer be changed."
         )
-        return redirect("engagement_detail", firm_slug, engagement.public_id)
+        return redirect(
+            "engagements:engagement_detail", firm_slug, engagement.public_id
+        )
     form = forms.EngagementForm(
         request.POST or None, instance=engagement, firm=scope.firm
     )
@@ -136,7 +140,9 @@ def engagement_edit(request, firm_slug, engagement_id):
             apply_validation_error(form, error)
         else:
             messages.success(request, "Engagement saved.")
-            return redirect("engagement_detail", firm_slug, engagement.public_id)
+            return redirect(
+                "engagements:engagement_detail", firm_slug, engagement.public_id
+            )
     return render(
         request,
         "web/engagements/engagement_form.html",
@@ -172,7 +178,9 @@ def engagement_assign(request, firm_slug, engagement_id):
                 "until their confidentiality agreement is recorded.",
             )
             _warn_prior_employers(request, scope, person)
-            return redirect("engagement_detail", firm_slug, engagement.public_id)
+            return redirect(
+                "engagements:engagement_detail", firm_slug, engagement.public_id
+            )
     return render(
         request,
         "web/engagements/engagement_assign.html",
@@ -213,7 +221,9 @@ def assignment_end(request, firm_slug, engagement_id, assignment_id):
     if request.method == "POST":
         engagement_services.assignment_end(scope=scope, assignment=assignment)
         messages.success(request, f"{assignment.user} no longer has access.")
-        return redirect("engagement_detail", firm_slug, engagement.public_id)
+        return redirect(
+            "engagements:engagement_detail", firm_slug, engagement.public_id
+        )
     return render(
         request,
         "web/confirm.html",
@@ -222,7 +232,7 @@ def assignment_end(request, firm_slug, engagement_id, assignment_id):
             "body": "They lose access to the firm's data at once.",
             "button": "Remove from engagement",
             "cancel": reverse(
-                "engagement_detail", args=[firm_slug, engagement.public_id]
+                "engagements:engagement_detail", args=[firm_slug, engagement.public_id]
             ),
         },
     )
@@ -252,7 +262,9 @@ def engagement_nda(request, firm_slug, engagement_id):
             apply_service_error(form, error)
         else:
             messages.success(request, "Confidentiality agreement recorded.")
-            return redirect("engagement_detail", firm_slug, engagement.public_id)
+            return redirect(
+                "engagements:engagement_detail", firm_slug, engagement.public_id
+            )
     return render(
         request,
         "web/engagements/engagement_nda.html",
@@ -282,7 +294,9 @@ def engagement_grant(request, firm_slug, engagement_id):
             apply_service_error(form, error)
         else:
             messages.success(request, f"{form.cleaned_data['matter']} opened.")
-            return redirect("engagement_detail", firm_slug, engagement.public_id)
+            return redirect(
+                "engagements:engagement_detail", firm_slug, engagement.public_id
+            )
     return render(
         request,
         "web/engagements/engagement_grant.html",
@@ -305,7 +319,9 @@ def grant_revoke(request, firm_slug, engagement_id, grant_id):
     if request.method == "POST":
         engagement_services.matter_grant_revoke(scope=scope, grant=grant)
         messages.success(request, f"{grant.matter} is no longer open to {who}.")
-        return redirect("engagement_detail", firm_slug, engagement.public_id)
+        return redirect(
+            "engagements:engagement_detail", firm_slug, engagement.public_id
+        )
     return render(
         request,
         "web/confirm.html",
@@ -315,7 +331,7 @@ def grant_revoke(request, firm_slug, engagement_id, grant_id):
             "Tasks given to them on it stay visible to them.",
             "button": "Withdraw access",
             "cancel": reverse(
-                "engagement_detail", args=[firm_slug, engagement.public_id]
+                "engagements:engagement_detail", args=[firm_slug, engagement.public_id]
             ),
         },
     )
@@ -338,7 +354,9 @@ def engagement_end(request, firm_slug, engagement_id):
             messages.success(
                 request, f"“{engagement}” ended. Its staff no longer have access."
             )
-            return redirect("engagement_detail", firm_slug, engagement.public_id)
+            return redirect(
+                "engagements:engagement_detail", firm_slug, engagement.public_id
+            )
     return render(
         request,
         "web/engagements/engagement_end.html",
@@ -475,7 +493,7 @@ def person_absences(request, firm_slug, user_id):
         request,
         org=scope.firm,
         person=membership.user,
-        back_url=reverse("people", args=[firm_slug]),
+        back_url=reverse("engagements:people", args=[firm_slug]),
     )
 
 
@@ -535,7 +553,7 @@ def provider_staff_absences(request, provider_slug, user_id):
         request,
         org=provider,
         person=profile.user,
-        back_url=reverse("provider_staff", args=[provider_slug]),
+        back_url=reverse("engagements:provider_staff", args=[provider_slug]),
     )
 
 
@@ -569,7 +587,7 @@ def provider_staff_left(request, provider_slug, user_id):
             request,
             f"{profile.user} marked as left; their access ended." + _handed_over(moved),
         )
-        return redirect("provider_staff", provider_slug)
+        return redirect("engagements:provider_staff", provider_slug)
     return render(
         request,
         "web/engagements/staff_left.html",

@@ -7,6 +7,8 @@ from firmdesk.web.pages import firm_space
 
 from . import views
 
+app_name = "intake"
+
 firm_patterns: list = [  # under /f/<firm_slug>/
     path("intake/forms/", views.intake_form_list, name="intake_form_list"),
     path("intake/forms/new/", views.intake_form_new, name="intake_form_new"),

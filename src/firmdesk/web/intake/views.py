@@ -68,7 +68,7 @@ def _may_work(scope) -> bool:
 
 
 def _lead_url(lead) -> str:
-    return reverse("lead_detail", args=[lead.firm.slug, lead.public_id])
+    return reverse("intake:lead_detail", args=[lead.firm.slug, lead.public_id])
 
 
 # --- The first-response clock ---------------------------------------------------------
@@ -271,7 +271,7 @@ def lead_new(request, firm_slug):
                 f"Lead from {lead.name} recorded and given to you. The conflict "
                 f"screen runs now.{due}",
             )
-            return redirect("lead_detail", firm_slug, lead.public_id)
+            return redirect("intake:lead_detail", firm_slug, lead.public_id)
     return render(
         request,
         "web/intake/lead_new.html",
@@ -537,7 +537,7 @@ def _retain(c: _Call) -> str:
     if c.scope.can_see_matter(matter):
         made = format_html(
             'matter <a href="{}">{}</a> is open',
-            reverse("matter_detail", args=[slug, matter.public_id]),
+            reverse("matters:matter_detail", args=[slug, matter.public_id]),
             matter.number,
         )
     else:
@@ -545,7 +545,7 @@ def _retain(c: _Call) -> str:
     if Task.objects.in_scope(c.scope).filter(pk=task.pk).exists():
         letter = format_html(
             'the task <a href="{}">{}</a> is on the list',
-            reverse("task_detail", args=[slug, task.public_id]),
+            reverse("work:task_detail", args=[slug, task.public_id]),
             task.title,
         )
     else:
@@ -622,7 +622,8 @@ def _public_url(request, firm, form) -> str:
     """The form's public address, once the public pages are installed."""
     try:
         path = reverse(
-            "public_intake_form", kwargs={"firm": firm.slug, "form_slug": form.slug}
+            "public_intake:public_intake_form",
+            kwargs={"firm": firm.slug, "form_slug": form.slug},
         )
     except NoReverseMatch:
         return ""
@@ -702,7 +703,7 @@ def _builder(request, scope, form: IntakeForm | None):
                     f"“{saved.title}” saved with {len(rows)} question"
                     f"{'s' if len(rows) != 1 else ''} of your own.",
                 )
-                return redirect("intake_form_list", scope.firm.slug)
+                return redirect("intake:intake_form_list", scope.firm.slug)
     else:
         if form is None:
             main = fi.IntakeFormForm(initial=NEW_FORM)

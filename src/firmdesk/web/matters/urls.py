@@ -7,6 +7,8 @@ from firmdesk.web.pages import firm_space
 
 from . import views
 
+app_name = "matters"
+
 firm_patterns: list = [  # under /f/<firm_slug>/
     path("matters/", views.matter_list, name="matter_list"),
     path("matters/<uuid:matter_id>/", views.matter_detail, name="matter_detail"),

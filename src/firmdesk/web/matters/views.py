@@ -237,7 +237,7 @@ def contact_edit(request, firm_slug, contact_id=None):
             apply_service_error(form, error)
         else:
             messages.success(request, f"{saved.name} saved.")
-            return redirect("contact_detail", firm_slug, saved.public_id)
+            return redirect("matters:contact_detail", firm_slug, saved.public_id)
     return render(
         request, "web/matters/contact_form.html", {"form": form, "contact": contact}
     )
@@ -270,7 +270,7 @@ def contact_relationship_add(request, firm_slug, contact_id):
         messages.error(
             request, "Choose the kind of relationship and the other contact."
         )
-    return redirect("contact_detail", firm_slug, contact.public_id)
+    return redirect("matters:contact_detail", firm_slug, contact.public_id)
 
 
 # --- Conflict checks ---------------------------------------------------------
@@ -313,7 +313,7 @@ def conflict_check_new(request, firm_slug):
         except ServiceError as error:
             apply_service_error(form, error)
         else:
-            return redirect("conflict_check_detail", firm_slug, check.public_id)
+            return redirect("matters:conflict_check_detail", firm_slug, check.public_id)
     return render(request, "web/matters/conflict_check_form.html", {"form": form})
 
 
@@ -348,7 +348,9 @@ def conflict_check_detail(request, firm_slug, check_id):
                 apply_service_error(form, error)
             else:
                 messages.success(request, "Decision recorded.")
-                return redirect("conflict_check_detail", firm_slug, check.public_id)
+                return redirect(
+                    "matters:conflict_check_detail", firm_slug, check.public_id
+                )
     hits = conflict_selectors.check_hits_for(scope=scope, check=check)
     return render(
         request,
@@ -389,7 +391,7 @@ def matter_open(request, firm_slug, check_id):
             "A matter opens only on a cleared (or waived) conflict check that has "
             "not opened a matter yet.",
         )
-        return redirect("conflict_check_detail", firm_slug, check.public_id)
+        return redirect("matters:conflict_check_detail", firm_slug, check.public_id)
     form = forms.MatterOpenForm(
         request.POST or None,
         attorneys=conflict_selectors.responsible_attorneys(scope=scope),
@@ -426,8 +428,8 @@ def matter_open(request, firm_slug, check_id):
         else:
             messages.success(request, f"Matter {matter.number} opened.")
             if scope.can_see_matter(matter):
-                return redirect("matter_detail", firm_slug, matter.public_id)
-            return redirect("conflict_check_detail", firm_slug, check.public_id)
+                return redirect("matters:matter_detail", firm_slug, matter.public_id)
+            return redirect("matters:conflict_check_detail", firm_slug, check.public_id)
     return render(
         request, "web/matters/matter_open.html", {"form": form, "check": check}
     )
@@ -451,7 +453,7 @@ def matter_screens(request, firm_slug, matter_id):
             apply_service_error(form, error)
         else:
             messages.success(request, f"{form.cleaned_data['user']} walled off.")
-            return redirect("matter_screens", firm_slug, matter.public_id)
+            return redirect("matters:matter_screens", firm_slug, matter.public_id)
     screens = (
         MatterScreen.objects.in_scope(scope)
         .filter(matter=matter)
@@ -477,7 +479,9 @@ def matter_screen_delete(request, firm_slug, matter_id, screen_id):
     )
     matter_screen_remove(scope=scope, screen=screen)
     messages.success(request, "Screen removed.")
-    return redirect(reverse("matter_screens", args=[firm_slug, matter.public_id]))
+    return redirect(
+        reverse("matters:matter_screens", args=[firm_slug, matter.public_id])
+    )
 
 
 # --- Import and export -------------------------------------------------------
@@ -505,7 +509,7 @@ def import_page(request, firm_slug):
         path = _upload_dir(scope) / pending["token"]
         if not path.exists():
             messages.error(request, "The checked file is gone; upload it again.")
-            return redirect("import_page", firm_slug)
+            return redirect("matters:import_page", firm_slug)
         result = import_file(
             firm=scope.firm,
             actor=request.user,
@@ -519,7 +523,7 @@ def import_page(request, firm_slug):
         del request.session["pending_import"]
         if result.written:
             messages.success(request, result.summary())
-            return redirect("contact_list", firm_slug)
+            return redirect("matters:contact_list", firm_slug)
     elif request.method == "POST":
         form = forms.ImportForm(request.POST, request.FILES)
         if form.is_valid():

@@ -6,6 +6,8 @@ from django.urls import path
 
 from . import views
 
+app_name = "notifications"
+
 urlpatterns = [
     path("notifications/", views.notifications, name="notifications"),
     path("notifications/read/", views.notifications_read, name="notifications_read"),

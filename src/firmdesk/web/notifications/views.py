@@ -63,7 +63,7 @@ def notifications_read(request):
             if marked
             else "Nothing new to mark as read.",
         )
-    target = reverse("notifications")
+    target = reverse("notifications:notifications")
     page = request.POST.get("page", "")
     if page.isdigit():
         target += f"?page={page}"

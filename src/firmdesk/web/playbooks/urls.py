@@ -7,6 +7,8 @@ from firmdesk.web.pages import firm_space
 
 from . import views
 
+app_name = "playbooks"
+
 firm_patterns: list = [  # under /f/<firm_slug>/
     path("playbooks/", views.playbook_list, name="playbook_list"),
     path("playbooks/new/", views.playbook_new, name="playbook_new"),

@@ -90,7 +90,7 @@ def playbook_install_starter(request, firm_slug):
         )
     else:
         messages.info(request, "The starter playbooks are here already.")
-    return redirect("playbook_list", firm_slug)
+    return redirect("playbooks:playbook_list", firm_slug)
 
 
 def playbook_detail(request, firm_slug, playbook_id):
@@ -148,7 +148,7 @@ def playbook_acknowledge(request, firm_slug, playbook_id):
         f"Recorded: you have read “{version.title}” (version {version.number}) "
         "and will follow it.",
     )
-    return redirect("playbook_detail", firm_slug, playbook.public_id)
+    return redirect("playbooks:playbook_detail", firm_slug, playbook.public_id)
 
 
 @require_http_methods(["GET", "POST"])
@@ -169,7 +169,7 @@ def playbook_new(request, firm_slug):
             messages.success(
                 request, f"Playbook “{playbook.current_version.title}” published."
             )
-            return redirect("playbook_detail", firm_slug, playbook.public_id)
+            return redirect("playbooks:playbook_detail", firm_slug, playbook.public_id)
     return render(
         request, "web/playbooks/playbook_form.html", {"form": form, "playbook": None}
     )
@@ -200,7 +200,7 @@ def playbook_edit(request, firm_slug, playbook_id):
                 f"Version {version.number} published. Tasks already created keep "
                 "the version they were made with.",
             )
-            return redirect("playbook_detail", firm_slug, playbook.public_id)
+            return redirect("playbooks:playbook_detail", firm_slug, playbook.public_id)
     return render(
         request,
         "web/playbooks/playbook_form.html",

@@ -7,6 +7,8 @@ from django.urls import path
 
 from . import views
 
+app_name = "public_intake"
+
 urlpatterns = [
     path(
         "intake/<slug:firm>/<slug:form_slug>/",

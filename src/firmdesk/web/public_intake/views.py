@@ -123,7 +123,10 @@ def intake_form(request, firm, form_slug):
         apply_service_error(form, error)
         return render(request, template, context)
     return redirect(
-        "public_intake_thanks", firm=firm.slug, form_slug=intake.slug, token=lead.token
+        "public_intake:public_intake_thanks",
+        firm=firm.slug,
+        form_slug=intake.slug,
+        token=lead.token,
     )
 
 
@@ -275,7 +278,9 @@ def _booking(request, *, firm, attorneys, attorney_page):
         else:
             apply_service_error(form, error)
         return render(request, template, context)
-    url = reverse("public_booking_for_lead", kwargs={"token": asked.lead.token})
+    url = reverse(
+        "public_intake:public_booking_for_lead", kwargs={"token": asked.lead.token}
+    )
     if asked.taken is not None:
         params = {"tz": zone, "taken": "1"}
         if asked.taken.next_slot is not None:

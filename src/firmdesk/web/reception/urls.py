@@ -7,6 +7,8 @@ from firmdesk.web.pages import firm_space
 
 from . import views
 
+app_name = "reception"
+
 firm_patterns: list = [  # under /f/<firm_slug>/
     path("calls/", views.call_list, name="call_list"),
     path("calls/new/", views.call_new, name="call_new"),

@@ -58,7 +58,7 @@ def call_new(request, firm_slug):
     form = CallForm(request.POST or None, people=people)
     form.fields["matter_query"].widget.attrs.update(
         {
-            "hx-get": reverse("call_matter_lookup", args=[firm_slug]),
+            "hx-get": reverse("reception:call_matter_lookup", args=[firm_slug]),
             "hx-trigger": "input changed delay:150ms",
             "hx-target": "#matter-results",
             "hx-sync": "this:replace",
@@ -83,7 +83,7 @@ def call_new(request, firm_slug):
                 f"{'Urgent message' if form.urgency == 'urgent' else 'Message'} "
                 f"from {call.caller_name} sent to {call.recipient.full_name}.",
             )
-            return redirect("call_new", firm_slug)
+            return redirect("reception:call_new", firm_slug)
         except ServiceError as error:
             if error.field == "matter":
                 error.field = "matter_query"
@@ -190,7 +190,7 @@ def reception_settings(request, firm_slug):
                 escalate_to=form.user("escalate_to"),
             )
             messages.success(request, "Saved how reception routes messages.")
-            return redirect("reception_settings", firm_slug)
+            return redirect("reception:reception_settings", firm_slug)
         except ServiceError as error:
             apply_service_error(form, error)
     return render(request, "web/reception/call_settings.html", {"form": form})

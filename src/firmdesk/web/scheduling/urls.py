@@ -7,6 +7,8 @@ from firmdesk.web.pages import firm_space
 
 from . import calendar_views, views
 
+app_name = "scheduling"
+
 firm_patterns: list = [  # under /f/<firm_slug>/
     path("calendar/", calendar_views.calendar, name="calendar"),
     path(

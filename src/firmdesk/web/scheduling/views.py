@@ -204,7 +204,7 @@ def event_new(request, firm_slug):
                     scope=scope, data=data, actor=request.user
                 )
                 messages.success(request, f"Scheduled “{event.title}”.")
-                return redirect("event_detail", firm_slug, event.public_id)
+                return redirect("scheduling:event_detail", firm_slug, event.public_id)
             form.data = form.data.copy()
             form.data["confirm_clash"] = clash
         except ServiceError as error:
@@ -226,7 +226,7 @@ def event_edit(request, firm_slug, event_id):
             request,
             "A computed deadline changes through its trigger date, not by hand.",
         )
-        return redirect("event_detail", firm_slug, event.public_id)
+        return redirect("scheduling:event_detail", firm_slug, event.public_id)
     local_start = event.local_start().replace(tzinfo=None)
     local_end = event.local_end().replace(tzinfo=None)
     initial = {
@@ -271,7 +271,7 @@ def event_edit(request, firm_slug, event_id):
                     revision=form.cleaned_data.get("revision"),
                 )
                 messages.success(request, f"Saved “{event.title}”.")
-                return redirect("event_detail", firm_slug, event.public_id)
+                return redirect("scheduling:event_detail", firm_slug, event.public_id)
             form.data = form.data.copy()
             form.data["confirm_clash"] = clash
         except services.StaleEvent as error:
@@ -355,7 +355,7 @@ def event_status(request, firm_slug, event_id):
     form = StatusForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Choose what happened to the event and try again.")
-        return redirect("event_detail", firm_slug, event.public_id)
+        return redirect("scheduling:event_detail", firm_slug, event.public_id)
     try:
         event = services.event_set_status(
             scope=scope,
@@ -370,7 +370,7 @@ def event_status(request, firm_slug, event_id):
         )
     except ServiceError as error:
         messages.error(request, error.message)
-    return redirect("event_detail", firm_slug, event.public_id)
+    return redirect("scheduling:event_detail", firm_slug, event.public_id)
 
 
 def _trigger_events(scope):
@@ -454,7 +454,7 @@ def deadline_new(request, firm_slug):
                 )
                 due = event.start_date or event.last_moment.astimezone(event.zone)
                 messages.success(request, f"“{event.title}” is due {due:%A %d %B %Y}.")
-                return redirect("event_detail", firm_slug, event.public_id)
+                return redirect("scheduling:event_detail", firm_slug, event.public_id)
         except deadlines.DeadlineError as error:
             form.add_error(None, str(error))
         except ServiceError as error:
@@ -475,10 +475,10 @@ def deadline_trigger(request, firm_slug, event_id):
             request,
             "This deadline counts from another event: change that event's date.",
         )
-        return redirect("event_detail", firm_slug, event.public_id)
+        return redirect("scheduling:event_detail", firm_slug, event.public_id)
     if not form.is_valid():
         messages.error(request, "Enter the new trigger date as a date.")
-        return redirect("event_detail", firm_slug, event.public_id)
+        return redirect("scheduling:event_detail", firm_slug, event.public_id)
     try:
         event = services.deadline_set_trigger(
             scope=scope,
@@ -492,14 +492,14 @@ def deadline_trigger(request, firm_slug, event_id):
         )
     except ServiceError as error:
         messages.error(request, error.message)
-    return redirect("event_detail", firm_slug, event.public_id)
+    return redirect("scheduling:event_detail", firm_slug, event.public_id)
 
 
 # --- Feeds ------------------------------------------------------------------------
 
 
 def _feed_url(request, feed) -> str:
-    path = reverse("calendar_feed", kwargs={"token": feed.token})
+    path = reverse("scheduling:calendar_feed", kwargs={"token": feed.token})
     base = getattr(settings, "FIRMDESK_BASE_URL", "") or request.build_absolute_uri("/")
     return base.rstrip("/") + path
 
@@ -515,7 +515,7 @@ def feed_list(request, firm_slug):
             "New calendar address made. Copy it into Outlook, Google Calendar or "
             "Apple Calendar as a subscription (“from the internet”).",
         )
-        return redirect("feed_list", firm_slug)
+        return redirect("scheduling:feed_list", firm_slug)
     feeds = list(
         CalendarFeed.objects.in_scope(scope)
         .select_related("matter")
@@ -543,7 +543,7 @@ def feed_revoke(request, firm_slug, feed_id):
         "That address no longer works. Remove the subscription from your "
         "calendar program.",
     )
-    return redirect("feed_list", firm_slug)
+    return redirect("scheduling:feed_list", firm_slug)
 
 
 @login_not_required
@@ -610,7 +610,9 @@ def event_import(request, firm_slug, matter_id):
                     f"Imported {result.created} new and updated {result.updated} "
                     f"events; {result.unchanged} were already up to date.",
                 )
-                return redirect("matter_calendar", firm_slug, matter.public_id)
+                return redirect(
+                    "scheduling:matter_calendar", firm_slug, matter.public_id
+                )
             except ical.ImportProblem as error:
                 form.add_error("file", str(error))
             except ServiceError as error:

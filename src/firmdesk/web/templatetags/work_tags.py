@@ -20,12 +20,12 @@ _SAMPLE_ID = uuid.UUID(int=0)
 
 @functools.lru_cache(maxsize=4096)
 def _task_url_pattern(prefix: str, firm_slug: str) -> str:
-    return reverse("task_detail", args=[firm_slug, _SAMPLE_ID])
+    return reverse("work:task_detail", args=[firm_slug, _SAMPLE_ID])
 
 
 @register.filter
 def task_href(task) -> str:
-    """The task's page: ``{% url 'task_detail' t.firm.slug t.public_id %}``,
+    """The task's page: ``{% url 'work:task_detail' t.firm.slug t.public_id %}``,
     reversed once a firm."""
     pattern = _task_url_pattern(get_script_prefix(), task.firm.slug)
     return pattern.replace(str(_SAMPLE_ID), str(task.public_id))
@@ -33,7 +33,7 @@ def task_href(task) -> str:
 
 @functools.lru_cache(maxsize=4096)
 def _firm_url(prefix: str, firm_slug: str) -> str:
-    return reverse("firm_today", args=[firm_slug])
+    return reverse("today:firm_today", args=[firm_slug])
 
 
 @register.filter

@@ -8,8 +8,10 @@ from firmdesk.web.pages import firm_space
 
 from . import views
 
+app_name = "today"
+
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="today"), name="home"),
+    path("", RedirectView.as_view(pattern_name="today:today"), name="home"),
     path("today/", views.today, name="today"),
     firm_space([path("", views.firm_today, name="firm_today")]),
 ]

@@ -7,6 +7,8 @@ from firmdesk.web.pages import firm_space
 
 from . import views
 
+app_name = "work"
+
 firm_patterns: list = [  # under /f/<firm_slug>/
     path("tasks/", views.task_list, name="task_list"),
     path("tasks/new/", views.task_new, name="task_new"),

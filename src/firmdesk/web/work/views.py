@@ -134,7 +134,7 @@ def task_bulk(request, firm_slug):
     revision its row showed; the message says what happened to each."""
     scope = request.scope
     forbidden_if(not _is_reviewer(scope))
-    back = reverse("task_list", args=[firm_slug])
+    back = reverse("work:task_list", args=[firm_slug])
     query = QueryDict(request.POST.get("query", "")).urlencode()
     if query:
         back = f"{back}?{query}"
@@ -799,7 +799,7 @@ def recurring_list(request, firm_slug):
                 f"“{recurrence.title}” set up. A task is created for it on each "
                 "date it comes back.",
             )
-            return redirect("recurring_list", firm_slug)
+            return redirect("work:recurring_list", firm_slug)
     yesterday = timezone.localdate(timezone=scope.firm.tz) - datetime.timedelta(1)
     rows = []
     for recurrence in (
@@ -826,7 +826,7 @@ def recurring_stop(request, firm_slug, recurrence_id):
     forbidden_if(not scope.is_firm_member)
     recurrence = access_object(Recurrence, scope, recurrence_id)
     forbidden_if(not services.recurrence_may_stop(scope, recurrence))
-    back = reverse("recurring_list", args=[firm_slug])
+    back = reverse("work:recurring_list", args=[firm_slug])
     if request.method == "POST":
         services.recurrence_stop(scope=scope, recurrence=recurrence)
         messages.success(
@@ -886,7 +886,7 @@ def queue_mine(request):
 def queue_start(request):
     """Start the ticked tasks of my queue, each in its own firm's Scope."""
     scopes = {s.firm.pk: s for s in scopes_for_request(request)}
-    back = reverse("queue_mine")
+    back = reverse("work:queue_mine")
     query = QueryDict(request.POST.get("query", "")).urlencode()
     if query:
         back = f"{back}?{query}"
@@ -931,7 +931,7 @@ def queue_team(request):
     if not staff_scopes:
         firm_scopes = [s for s in scopes if s.is_firm_member]
         if len(firm_scopes) == 1:
-            return redirect("task_list", firm_scopes[0].firm.slug)
+            return redirect("work:task_list", firm_scopes[0].firm.slug)
         return render(
             request, "web/work/queue_team_pick.html", {"firm_scopes": firm_scopes}
         )
