@@ -498,7 +498,7 @@ class Requests:
 
 def selector_request(queue: str, user, firm, params: dict, only_mine: bool):
     """What a queue page asks of the database, through the selectors, as the
-    views in web/views_work.py use them."""
+    views in web/work/views.py use them."""
     now = timezone.now()
     started = time.perf_counter()
     if queue == "review":

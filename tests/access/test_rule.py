@@ -126,8 +126,10 @@ def test_the_engagement_page_gives_the_rules_reasons(
 ):
     client.force_login(firm_admin)
     url = reverse(
-        "engagement_detail",
+        "engagements:engagement_detail",
         kwargs={"firm_slug": firm.slug, "engagement_id": engagement.public_id},
     )
     body = client.get(url).content.decode()
     assert "Nils Okafor has not signed the confidentiality agreement." in body
+    # Current assignments can still be ended from the roster.
+    assert body.count(">Remove<span") == 2

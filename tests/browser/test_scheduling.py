@@ -109,7 +109,9 @@ def test_assistant_schedules_a_hearing_the_attorney_sees_in_chicago_time_and_fee
     lawyer_page.get_by_role("button", name="Make a new address").click()
     address = lawyer_page.get_by_label("Feed address")
     address.click()
-    path = reverse("calendar_feed", kwargs={"token": CalendarFeed.unscoped.get().token})
+    path = reverse(
+        "scheduling:calendar_feed", kwargs={"token": CalendarFeed.unscoped.get().token}
+    )
     assert address.input_value().endswith(path)
     response = lawyer_page.request.get(base + path)
     assert response.status == 200

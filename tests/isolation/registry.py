@@ -2,6 +2,7 @@
 
 ``test_isolation.py`` walks the project's URL patterns and fails for any route
 name missing here, so a new page cannot ship without saying who may see it.
+Names carry their area's namespace, as ``reverse`` takes them: ``work:task_list``.
 Add an entry to ``ROUTES`` with:
 
 - ``kwargs``: how to build its URL from the shared fixtures (tests/conftest.py and
@@ -105,9 +106,9 @@ class RouteGroup:
 
 _ROUTES = [
     # --- Public and signed-in pages (no client data of their own) -----------
-    Route("login", allowed=(ANONYMOUS,), public=True, why="the sign-in form"),
+    Route("accounts:login", allowed=(ANONYMOUS,), public=True, why="the sign-in form"),
     Route(
-        "logout",
+        "accounts:logout",
         allowed=(ANONYMOUS, "firm_admin", "assistant"),
         method="POST",
         success=302,
@@ -115,62 +116,62 @@ _ROUTES = [
         why="signing out is open to anyone and lands on the sign-in page",
     ),
     Route(
-        "home",
+        "today:home",
         allowed=SIGNED_IN_SAMPLE,
         denied=(ANONYMOUS,),
         success=302,
         why="redirects to Today",
     ),
     Route(
-        "today",
+        "today:today",
         allowed=SIGNED_IN_SAMPLE,
         denied=(ANONYMOUS,),
         why="each firm's rows found through that firm's Scope; see "
         "test_today_lists_firm_a_only_for_people_who_may_act_for_it",
     ),
     Route(
-        "two_factor",
+        "accounts:two_factor",
         allowed=SIGNED_IN_SAMPLE,
         denied=(ANONYMOUS,),
         why="the user's own authenticator device only",
     ),
     # --- Firm pages: /f/<firm_slug>/ ----------------------------------------
     Route(
-        "firm_today",
+        "today:firm_today",
         kwargs=_firm,
         allowed=FIRM_MEMBERS + PROVIDER_STAFF_IN_FIRM,
         denied=NO_FIRM_ACCESS,
     ),
     Route(
-        "matter_list",
+        "matters:matter_list",
         kwargs=_firm,
         allowed=FIRM_MEMBERS + PROVIDER_STAFF_IN_FIRM,
         denied=NO_FIRM_ACCESS,
         why="ungranted staff get the page with no matters on it",
     ),
     Route(
-        "matter_detail",
+        "matters:matter_detail",
         kwargs=lambda f: {**_firm(f), "matter_id": f.matter.public_id},
         foreign_kwargs=lambda f: {**_firm(f), "matter_id": f.other_matter.public_id},
         allowed=(*FIRM_MEMBERS, "assistant"),
         denied=(*NO_FIRM_ACCESS, "ungranted_assistant"),
     ),
     Route(
-        "engagement_list",
+        "engagements:engagement_list",
         kwargs=_firm,
         allowed=FIRM_MEMBERS,
         denied=NO_FIRM_ACCESS + PROVIDER_STAFF_IN_FIRM,
         why="engagements are the firm's business",
     ),
     Route(
-        "engagement_detail",
+        "engagements:engagement_detail",
         kwargs=_engagement,
         foreign_kwargs=_other_engagement,
         allowed=FIRM_MEMBERS,
         denied=NO_FIRM_ACCESS + PROVIDER_STAFF_IN_FIRM,
     ),
     Route(
-        "engagement_new",
+        "engagements:engagement_new",
         kwargs=_firm,
         allowed=("firm_admin",),
         denied=NO_FIRM_ACCESS + PROVIDER_STAFF_IN_FIRM + FIRM_NON_ADMINS,
@@ -184,15 +185,15 @@ _ROUTES = [
             denied=NO_FIRM_ACCESS + PROVIDER_STAFF_IN_FIRM + FIRM_NON_ADMINS,
         )
         for name in (
-            "engagement_edit",
-            "engagement_assign",
-            "engagement_nda",
-            "engagement_grant",
-            "engagement_end",
+            "engagements:engagement_edit",
+            "engagements:engagement_assign",
+            "engagements:engagement_nda",
+            "engagements:engagement_grant",
+            "engagements:engagement_end",
         )
     ),
     Route(
-        "assignment_end",
+        "engagements:assignment_end",
         kwargs=lambda f: {
             **_engagement(f),
             "assignment_id": f.assistant_assignment.public_id,
@@ -207,7 +208,7 @@ _ROUTES = [
         "engagement is the foreign case",
     ),
     Route(
-        "grant_revoke",
+        "engagements:grant_revoke",
         kwargs=lambda f: {
             **_engagement(f),
             "grant_id": f.revocable_grant.public_id,
@@ -224,13 +225,13 @@ _ROUTES = [
         why="POST only, on a grant of its own so revoking it changes nothing else",
     ),
     Route(
-        "people",
+        "engagements:people",
         kwargs=_firm,
         allowed=FIRM_MEMBERS,
         denied=NO_FIRM_ACCESS + PROVIDER_STAFF_IN_FIRM,
     ),
     Route(
-        "person_absences",
+        "engagements:person_absences",
         kwargs=lambda f: {**_firm(f), "user_id": f.firm_admin.public_id},
         foreign_kwargs=lambda f: {**_firm(f), "user_id": f.outsider.public_id},
         allowed=("firm_admin",),
@@ -238,28 +239,28 @@ _ROUTES = [
         why="the foreign case is a member of firm B",
     ),
     Route(
-        "audit_log",
+        "audit:audit_log",
         kwargs=_firm,
         allowed=("firm_admin",),
         denied=NO_FIRM_ACCESS + PROVIDER_STAFF_IN_FIRM + FIRM_NON_ADMINS,
     ),
     # --- Contacts, conflict checks, opening matters, screens (issue 3) -------
     Route(
-        "contact_list",
+        "matters:contact_list",
         kwargs=_firm,
         allowed=FIRM_MEMBERS + PROVIDER_STAFF_IN_FIRM,
         denied=NO_FIRM_ACCESS,
         why="provider staff see only contacts on matters they may see",
     ),
     Route(
-        "contact_new",
+        "matters:contact_new",
         kwargs=_firm,
         allowed=FIRM_MEMBERS,
         denied=NO_FIRM_ACCESS + PROVIDER_STAFF_IN_FIRM,
         why="provider staff need the CRM or intake function",
     ),
     Route(
-        "contact_detail",
+        "matters:contact_detail",
         kwargs=lambda f: {**_firm(f), "contact_id": f.contact.public_id},
         foreign_kwargs=lambda f: {**_firm(f), "contact_id": f.other_contact.public_id},
         allowed=(*FIRM_MEMBERS, "assistant"),
@@ -267,14 +268,14 @@ _ROUTES = [
         why="a party of a matter the ungranted assistant may not see",
     ),
     Route(
-        "contact_edit",
+        "matters:contact_edit",
         kwargs=lambda f: {**_firm(f), "contact_id": f.contact.public_id},
         foreign_kwargs=lambda f: {**_firm(f), "contact_id": f.other_contact.public_id},
         allowed=FIRM_MEMBERS,
         denied=NO_FIRM_ACCESS + PROVIDER_STAFF_IN_FIRM,
     ),
     Route(
-        "contact_relationship_add",
+        "matters:contact_relationship_add",
         kwargs=lambda f: {**_firm(f), "contact_id": f.contact.public_id},
         foreign_kwargs=lambda f: {**_firm(f), "contact_id": f.other_contact.public_id},
         method="POST",
@@ -283,54 +284,54 @@ _ROUTES = [
         denied=NO_FIRM_ACCESS + PROVIDER_STAFF_IN_FIRM,
     ),
     Route(
-        "contact_export",
+        "matters:contact_export",
         kwargs=_firm,
         allowed=FIRM_MEMBERS,
         denied=NO_FIRM_ACCESS + PROVIDER_STAFF_IN_FIRM,
         why="the whole firm's contacts in one file stay with the firm",
     ),
     Route(
-        "import_page",
+        "matters:import_page",
         kwargs=_firm,
         allowed=("firm_admin",),
         denied=NO_FIRM_ACCESS + PROVIDER_STAFF_IN_FIRM + FIRM_NON_ADMINS,
     ),
     Route(
-        "conflict_check_list",
+        "matters:conflict_check_list",
         kwargs=_firm,
         allowed=FIRM_MEMBERS,
         denied=NO_FIRM_ACCESS + PROVIDER_STAFF_IN_FIRM,
         why="provider staff need the intake function",
     ),
     Route(
-        "conflict_check_new",
+        "matters:conflict_check_new",
         kwargs=_firm,
         allowed=FIRM_MEMBERS,
         denied=NO_FIRM_ACCESS + PROVIDER_STAFF_IN_FIRM,
     ),
     Route(
-        "conflict_check_detail",
+        "matters:conflict_check_detail",
         kwargs=lambda f: {**_firm(f), "check_id": f.conflict_check.public_id},
         foreign_kwargs=lambda f: {**_firm(f), "check_id": f.other_check.public_id},
         allowed=FIRM_MEMBERS,
         denied=NO_FIRM_ACCESS + PROVIDER_STAFF_IN_FIRM,
     ),
     Route(
-        "matter_open",
+        "matters:matter_open",
         kwargs=lambda f: {**_firm(f), "check_id": f.cleared_check.public_id},
         foreign_kwargs=lambda f: {**_firm(f), "check_id": f.other_check.public_id},
         allowed=FIRM_MEMBERS,
         denied=NO_FIRM_ACCESS + PROVIDER_STAFF_IN_FIRM,
     ),
     Route(
-        "matter_screens",
+        "matters:matter_screens",
         kwargs=lambda f: {**_firm(f), "matter_id": f.matter.public_id},
         foreign_kwargs=lambda f: {**_firm(f), "matter_id": f.other_matter.public_id},
         allowed=("firm_admin",),
         denied=NO_FIRM_ACCESS + PROVIDER_STAFF_IN_FIRM + FIRM_NON_ADMINS,
     ),
     Route(
-        "matter_screen_delete",
+        "matters:matter_screen_delete",
         kwargs=lambda f: {
             **_firm(f),
             "matter_id": f.matter.public_id,
@@ -349,7 +350,7 @@ _ROUTES = [
     ),
     # --- Provider pages: /p/<provider_slug>/ --------------------------------
     Route(
-        "provider_staff",
+        "engagements:provider_staff",
         kwargs=lambda f: {"provider_slug": f.provider.slug},
         allowed=("provider_admin",),
         denied=(
@@ -375,7 +376,10 @@ _ROUTES = [
             ),
             why="the foreign case is another provider's staff member",
         )
-        for name in ("provider_staff_absences", "provider_staff_left")
+        for name in (
+            "engagements:provider_staff_absences",
+            "engagements:provider_staff_left",
+        )
     ),
 ]
 

@@ -28,44 +28,48 @@ def _form(attr: str):
 
 ROUTES = [
     Route(
-        "intake_form_list",
+        "intake:intake_form_list",
         kwargs=_firm,
         allowed=FIRM_MEMBERS,
         denied=NOT_FIRM,
         why="the firm builds its forms; intake staff work the leads they bring",
     ),
-    Route("intake_form_new", kwargs=_firm, allowed=FIRM_MEMBERS, denied=NOT_FIRM),
     Route(
-        "intake_form_edit",
+        "intake:intake_form_new", kwargs=_firm, allowed=FIRM_MEMBERS, denied=NOT_FIRM
+    ),
+    Route(
+        "intake:intake_form_edit",
         kwargs=_form("intake_form"),
         foreign_kwargs=_form("other_intake_form"),
         allowed=FIRM_MEMBERS,
         denied=NOT_FIRM,
     ),
     Route(
-        "feedback_list",
+        "intake:feedback_list",
         kwargs=_firm,
         allowed=FIRM_MEMBERS,
         denied=NOT_FIRM,
         why="clients' ratings of the firm, for the firm",
     ),
     Route(
-        "lead_list",
+        "intake:lead_list",
         kwargs=_firm,
         allowed=LEAD_WORKERS,
         denied=NOT_LEAD_WORKERS,
         why="firm members and provider staff whose assignment includes intake",
     ),
-    Route("lead_new", kwargs=_firm, allowed=LEAD_WORKERS, denied=NOT_LEAD_WORKERS),
     Route(
-        "lead_detail",
+        "intake:lead_new", kwargs=_firm, allowed=LEAD_WORKERS, denied=NOT_LEAD_WORKERS
+    ),
+    Route(
+        "intake:lead_detail",
         kwargs=_lead("lead"),
         foreign_kwargs=_lead("other_lead"),
         allowed=LEAD_WORKERS,
         denied=NOT_LEAD_WORKERS,
     ),
     Route(
-        "lead_action",
+        "intake:lead_action",
         kwargs=_lead("lead"),
         foreign_kwargs=_lead("other_lead"),
         method="POST",
@@ -76,7 +80,7 @@ ROUTES = [
         "action, and denied people changing nothing, in tests/web/test_lead_pages.py",
     ),
     Route(
-        "lead_document",
+        "intake:lead_document",
         kwargs=lambda f: {
             **_lead("lead")(f),
             "document_id": f.lead_document.public_id,
@@ -92,7 +96,7 @@ ROUTES = [
     ),
     # --- Cross-firm: each firm's leads through that firm's Scope -------------
     Route(
-        "lead_queue",
+        "intake:lead_queue",
         allowed=(*FIRM_MEMBERS, "intake_specialist", "outsider"),
         denied=(ANONYMOUS, "assistant", "ungranted_assistant", "provider_admin"),
         why="people who work leads for no firm get 404; the specialist sees "

@@ -38,7 +38,7 @@ def _other_recurrence(f) -> dict:
 
 ROUTES: list = [
     Route(
-        "playbook_list",
+        "playbooks:playbook_list",
         kwargs=_firm,
         allowed=FIRM_MEMBERS + PROVIDER_STAFF_IN_FIRM,
         denied=NO_FIRM_ACCESS,
@@ -46,7 +46,7 @@ ROUTES: list = [
         "test_provider_staff_see_only_playbooks_of_their_functions",
     ),
     Route(
-        "playbook_detail",
+        "playbooks:playbook_detail",
         kwargs=_playbook,
         foreign_kwargs=_other_playbook,
         allowed=FIRM_MEMBERS + PROVIDER_STAFF_IN_FIRM,
@@ -54,20 +54,20 @@ ROUTES: list = [
         why="a scheduling playbook: both assistants do scheduling",
     ),
     Route(
-        "playbook_new",
+        "playbooks:playbook_new",
         kwargs=_firm,
         allowed=("firm_admin",),
         denied=NO_FIRM_ACCESS + PROVIDER_STAFF_IN_FIRM + FIRM_NON_ADMINS,
     ),
     Route(
-        "playbook_edit",
+        "playbooks:playbook_edit",
         kwargs=_playbook,
         foreign_kwargs=_other_playbook,
         allowed=("firm_admin",),
         denied=NO_FIRM_ACCESS + PROVIDER_STAFF_IN_FIRM + FIRM_NON_ADMINS,
     ),
     Route(
-        "playbook_install_starter",
+        "playbooks:playbook_install_starter",
         kwargs=_firm,
         method="POST",
         success=302,
@@ -76,7 +76,7 @@ ROUTES: list = [
         denied=NO_FIRM_ACCESS + PROVIDER_STAFF_IN_FIRM + FIRM_NON_ADMINS,
     ),
     Route(
-        "playbook_acknowledge",
+        "playbooks:playbook_acknowledge",
         kwargs=_playbook,
         foreign_kwargs=_other_playbook,
         method="POST",
@@ -89,7 +89,7 @@ ROUTES: list = [
         why="attorneys and admins write playbooks; they have nothing to acknowledge",
     ),
     Route(
-        "engagement_weekly",
+        "engagements:engagement_weekly",
         kwargs=_engagement,
         foreign_kwargs=_other_engagement,
         allowed=FIRM_MEMBERS,
@@ -97,14 +97,14 @@ ROUTES: list = [
         why="engagements are the firm's business",
     ),
     Route(
-        "recurring_list",
+        "work:recurring_list",
         kwargs=_firm,
         allowed=FIRM_MEMBERS,
         denied=NO_FIRM_ACCESS + PROVIDER_STAFF_IN_FIRM,
         why="the firm's schedule of future work; outside staff see the tasks",
     ),
     Route(
-        "recurring_stop",
+        "work:recurring_stop",
         kwargs=_recurrence,
         foreign_kwargs=_other_recurrence,
         method="POST",
@@ -115,14 +115,14 @@ ROUTES: list = [
         why="set up by the attorney; in-house staff may stop only their own",
     ),
     Route(
-        "notifications",
+        "notifications:notifications",
         allowed=SIGNED_IN_SAMPLE,
         denied=(ANONYMOUS,),
         why="the user's own; those of a firm they lost access to are hidden, see "
         "test_notifications_of_a_firm_the_user_lost_are_hidden",
     ),
     Route(
-        "notifications_read",
+        "notifications:notifications_read",
         method="POST",
         success=302,
         allowed=SIGNED_IN_SAMPLE,

@@ -23,7 +23,7 @@ def _thanks(f, lead) -> dict:
 
 ROUTES = [
     Route(
-        "public_intake_form",
+        "public_intake:public_intake_form",
         kwargs=lambda f: _form(f, f.public_form),
         foreign_kwargs=lambda f: _form(f, f.public_other_form),
         allowed=ANYONE,
@@ -31,7 +31,7 @@ ROUTES = [
         why="a firm's intake form, open to the public; an inactive form is 404",
     ),
     Route(
-        "public_intake_thanks",
+        "public_intake:public_intake_thanks",
         kwargs=lambda f: _thanks(f, f.public_lead),
         foreign_kwargs=lambda f: _thanks(f, f.public_other_lead),
         allowed=ANYONE,
@@ -40,14 +40,14 @@ ROUTES = [
         "confirmation text and the booking link, nothing the visitor typed",
     ),
     Route(
-        "public_booking",
+        "public_intake:public_booking",
         kwargs=lambda f: {"firm": f.firm.slug},
         allowed=ANYONE,
         public=True,
         why="free consultation times of the firm's attorneys (times only)",
     ),
     Route(
-        "public_booking_attorney",
+        "public_intake:public_booking_attorney",
         kwargs=lambda f: {"firm": f.firm.slug, "attorney": f.attorney.public_id},
         foreign_kwargs=lambda f: {
             "firm": f.firm.slug,
@@ -58,14 +58,14 @@ ROUTES = [
         why="one attorney's free times; someone not an attorney of the firm is 404",
     ),
     Route(
-        "public_booking_for_lead",
+        "public_intake:public_booking_for_lead",
         kwargs=lambda f: {"token": f.public_lead.token},
         allowed=ANYONE,
         public=True,
         why="the booking link e-mailed to a lead: the token is the credential",
     ),
     Route(
-        "public_feedback",
+        "public_intake:public_feedback",
         kwargs=lambda f: {"token": f.public_feedback_request.token},
         allowed=ANYONE,
         public=True,

@@ -30,28 +30,28 @@ def _other_call(f) -> dict:
 
 ROUTES = [
     Route(
-        "call_new",
+        "reception:call_new",
         kwargs=_firm,
         allowed=TAKE_CALLS,
         denied=NO_RECEPTION,
         why="firm members and staff whose engagement covers reception",
     ),
     Route(
-        "call_matter_lookup",
+        "reception:call_matter_lookup",
         kwargs=_firm,
         allowed=TAKE_CALLS,
         denied=NO_RECEPTION,
         why="matters in the asker's scope only; see tests/web/test_reception_pages.py",
     ),
     Route(
-        "call_list",
+        "reception:call_list",
         kwargs=_firm,
         allowed=TAKE_CALLS,
         denied=NO_RECEPTION,
         why="firm members see the firm's messages, reception staff the ones they took",
     ),
     Route(
-        "call_acknowledge",
+        "reception:call_acknowledge",
         kwargs=_call,
         foreign_kwargs=_other_call,
         method="POST",
@@ -62,7 +62,7 @@ ROUTES = [
         why="only the message's recipient (or whoever it escalated to) acknowledges it",
     ),
     Route(
-        "reception_settings",
+        "reception:reception_settings",
         kwargs=_firm,
         allowed=("firm_admin",),
         denied=(*NO_RECEPTION, *FIRM_NON_ADMINS, "receptionist"),

@@ -25,7 +25,7 @@ def _status_of(attr: str):
 
 ROUTES = [
     Route(
-        "task_list",
+        "work:task_list",
         kwargs=_firm,
         allowed=FIRM_MEMBERS + PROVIDER_STAFF_IN_FIRM,
         denied=NO_FIRM_ACCESS,
@@ -33,14 +33,14 @@ ROUTES = [
         "matters opened to them",
     ),
     Route(
-        "task_new",
+        "work:task_new",
         kwargs=_firm,
         allowed=FIRM_MEMBERS,
         denied=NO_FIRM_ACCESS + PROVIDER_STAFF_IN_FIRM,
         why="only the firm's people delegate work",
     ),
     Route(
-        "task_bulk",
+        "work:task_bulk",
         kwargs=_firm,
         method="POST",
         success=303,
@@ -50,7 +50,7 @@ ROUTES = [
         "proved by test_bulk_actions_are_for_attorneys_only (tests/web)",
     ),
     Route(
-        "task_detail",
+        "work:task_detail",
         kwargs=_task("assistant_task"),
         foreign_kwargs=_task("other_task"),
         allowed=(*FIRM_MEMBERS, "assistant"),
@@ -59,7 +59,7 @@ ROUTES = [
         "access is proved by test_task_only_access_opens_the_task_not_the_matter",
     ),
     Route(
-        "task_action",
+        "work:task_action",
         kwargs=lambda f: {**_task("startable_task")(f), "action": "start"},
         foreign_kwargs=lambda f: {**_task("other_task")(f), "action": "start"},
         method="POST",
@@ -71,7 +71,7 @@ ROUTES = [
         "tested in tests/web/test_task_pages.py",
     ),
     Route(
-        "task_attachment",
+        "work:task_attachment",
         kwargs=lambda f: {
             **_task("assistant_task")(f),
             "document_id": f.task_document.public_id,
@@ -85,7 +85,7 @@ ROUTES = [
         why="files of a task, to whoever may see the task",
     ),
     Route(
-        "review_queue",
+        "work:review_queue",
         kwargs=_firm,
         allowed=REVIEWERS,
         denied=NO_FIRM_ACCESS + PROVIDER_STAFF_IN_FIRM + ("firm_staff",),
@@ -93,14 +93,14 @@ ROUTES = [
     ),
     # --- Cross-firm pages: each row found through its own firm's Scope --------
     Route(
-        "queue_mine",
+        "work:queue_mine",
         allowed=SIGNED_IN_SAMPLE,
         denied=(ANONYMOUS,),
         why="the signed-in person's own tasks, firm by firm; see "
         "test_my_queue_lists_only_what_each_firm_allows",
     ),
     Route(
-        "queue_start",
+        "work:queue_start",
         method="POST",
         success=303,
         allowed=SIGNED_IN_SAMPLE,
@@ -108,7 +108,7 @@ ROUTES = [
         why="starts only the person's own tasks, each in its firm's Scope",
     ),
     Route(
-        "queue_team",
+        "work:queue_team",
         allowed=("assistant", "ungranted_assistant", "provider_admin"),
         denied=(ANONYMOUS,),
         why="firm people are sent to their firm's task list (302); see "

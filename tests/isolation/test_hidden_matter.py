@@ -186,7 +186,9 @@ def test_the_check_that_opened_a_hidden_matter_stays_listed_without_its_names(
     client, sign_in, firm, attorney, hidden_matter
 ):
     sign_in(client, attorney)
-    body = client.get(reverse("conflict_check_list", args=[firm.slug])).content.decode()
+    body = client.get(
+        reverse("matters:conflict_check_list", args=[firm.slug])
+    ).content.decode()
     assert "this check opened a matter you cannot open" in body
     assert "Quentin Marlow</a>" in body  # the later search stays, with its words
     assert not _leaks(body)
@@ -200,7 +202,7 @@ def test_a_search_for_a_hidden_party_says_there_is_a_hit_without_naming_it(
     scope = resolve_scope(user, firm)
     check = conflicts.conflict_check_run(scope=scope, names=["Vandal Freight"])
     sign_in(client, user)
-    url = reverse("conflict_check_detail", args=[firm.slug, check.public_id])
+    url = reverse("matters:conflict_check_detail", args=[firm.slug, check.public_id])
     body = client.get(url).content.decode()
     assert "a party of a matter you cannot open" in body
     assert "an attorney who can open it must review this hit" in body
@@ -211,6 +213,6 @@ def test_a_firm_member_without_the_screen_still_sees_every_name(
     client, sign_in, firm, firm_admin, hidden_matter
 ):
     sign_in(client, firm_admin)
-    body = client.get(reverse("conflict_check_list", args=[firm.slug])).content
+    body = client.get(reverse("matters:conflict_check_list", args=[firm.slug])).content
     assert escape(f"{CLIENT}; {ADVERSE}; {RELATED}").encode() in body
     assert NUMBER.encode() in body

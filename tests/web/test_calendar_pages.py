@@ -68,12 +68,14 @@ def add_deadline(scope, title, day, **fields):
 
 def url(firm, **params):
     query = "&".join(f"{k}={v}" for k, v in params.items())
-    return reverse("calendar", args=[firm.slug]) + (f"?{query}" if query else "")
+    return reverse("scheduling:calendar", args=[firm.slug]) + (
+        f"?{query}" if query else ""
+    )
 
 
 def matter_url(firm, matter, **params):
     query = "&".join(f"{k}={v}" for k, v in params.items())
-    base = reverse("matter_calendar", args=[firm.slug, matter.public_id])
+    base = reverse("scheduling:matter_calendar", args=[firm.slug, matter.public_id])
     return base + (f"?{query}" if query else "")
 
 
@@ -339,7 +341,7 @@ def test_matter_calendar_shows_only_that_matters_events(
     assert response.status_code == 200
     assert titles(response) == {"Hearing on the motion", "Ida's filing run"}
     html = response.content.decode()
-    new_event = reverse("event_new", args=[firm.slug])
+    new_event = reverse("scheduling:event_new", args=[firm.slug])
     assert f"{new_event}?date=2026-06-10&amp;matter={matter.public_id}" in html
     assert 'name="who"' not in html
 
@@ -390,7 +392,7 @@ def test_cancelled_events_are_hidden_unless_asked_for(client, firm, attorney, sc
 
 def test_each_event_links_to_its_page(client, firm, attorney, scope):
     event = add(scope, "Meeting", datetime.datetime(2026, 6, 11, 9))
-    href = reverse("event_detail", args=[firm.slug, event.public_id])
+    href = reverse("scheduling:event_detail", args=[firm.slug, event.public_id])
     as_viewer(client, attorney)
     for view in ("agenda", "day", "week", "month"):
         response = client.get(url(firm, view=view, date="2026-06-11"))
@@ -421,7 +423,7 @@ def test_previous_next_and_today_keep_the_view_and_who(
         url(firm, view="month", date="2026-01-31", who=who)
     )
     html = response.content.decode()
-    base = reverse("calendar", args=[firm.slug])
+    base = reverse("scheduling:calendar", args=[firm.slug])
     # Back from 31 January lands on the last day of December; on to 28 February.
     assert f'href="{base}?view=month&amp;date=2025-12-31&amp;who={who}"' in html
     assert f'href="{base}?view=month&amp;date=2026-02-28&amp;who={who}"' in html
@@ -436,8 +438,14 @@ def test_new_event_and_deadline_links_carry_the_date(client, firm, attorney):
     html = (
         as_viewer(client, attorney).get(url(firm, date="2026-06-20")).content.decode()
     )
-    assert f'href="{reverse("event_new", args=[firm.slug])}?date=2026-06-20"' in html
-    assert f'href="{reverse("deadline_new", args=[firm.slug])}?date=2026-06-20"' in html
+    assert (
+        f'href="{reverse("scheduling:event_new", args=[firm.slug])}?date=2026-06-20"'
+        in html
+    )
+    assert (
+        f'href="{reverse("scheduling:deadline_new", args=[firm.slug])}?date=2026-06-20"'
+        in html
+    )
 
 
 def test_htmx_navigation_gets_the_calendar_without_the_layout(client, firm, attorney):

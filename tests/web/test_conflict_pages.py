@@ -23,7 +23,7 @@ def test_check_decide_and_open_a_matter(client, firm, firm_admin, attorney):
     client.force_login(attorney)
     slug = firm.slug
     response = client.post(
-        reverse("conflict_check_new", args=[slug]),
+        reverse("matters:conflict_check_new", args=[slug]),
         {"names": "Jane Roe\nBob Smyth", "purpose": "New matter: Roe v. Smyth"},
     )
     assert response.status_code == 302
@@ -32,10 +32,12 @@ def test_check_decide_and_open_a_matter(client, firm, firm_admin, attorney):
     assert "Robert Smith" in page and "M-2024-031" in page
     assert check.decision == "pending"
 
-    opening = reverse("matter_open", args=[slug, check.public_id])
+    opening = reverse("matters:matter_open", args=[slug, check.public_id])
     refused = client.get(opening)
     assert refused.status_code == 302
-    assert refused.url == reverse("conflict_check_detail", args=[slug, check.public_id])
+    assert refused.url == reverse(
+        "matters:conflict_check_detail", args=[slug, check.public_id]
+    )
 
     waived = client.post(response.url, {"decision": "waived", "note": ""})
     assert "A waiver needs a note" in waived.content.decode()
@@ -61,7 +63,7 @@ def test_check_decide_and_open_a_matter(client, firm, firm_admin, attorney):
     )
     matter = Matter.objects.for_firm(firm).get(title="Roe v. Smyth")
     assert done.status_code == 302
-    assert done.url == reverse("matter_detail", args=[slug, matter.public_id])
+    assert done.url == reverse("matters:matter_detail", args=[slug, matter.public_id])
     assert matter.status == "open" and matter.opened_on is not None
     roles = {
         (p.contact.name, p.role)
@@ -74,9 +76,11 @@ def test_check_decide_and_open_a_matter(client, firm, firm_admin, attorney):
 
 def test_non_attorney_staff_cannot_decide(client, firm, firm_staff):
     client.force_login(firm_staff)
-    client.post(reverse("conflict_check_new", args=[firm.slug]), {"names": "Jane Roe"})
+    client.post(
+        reverse("matters:conflict_check_new", args=[firm.slug]), {"names": "Jane Roe"}
+    )
     check = ConflictCheck.objects.for_firm(firm).get()
-    url = reverse("conflict_check_detail", args=[firm.slug, check.public_id])
+    url = reverse("matters:conflict_check_detail", args=[firm.slug, check.public_id])
     assert "Record decision" not in client.get(url).content.decode()
     assert client.post(url, {"decision": "clear"}).status_code == 404
     check.refresh_from_db()
@@ -85,7 +89,7 @@ def test_non_attorney_staff_cannot_decide(client, firm, firm_staff):
 
 def test_contact_form_keeps_input_and_normalises_phones(client, firm, firm_admin):
     client.force_login(firm_admin)
-    url = reverse("contact_new", args=[firm.slug])
+    url = reverse("matters:contact_new", args=[firm.slug])
     bad = client.post(url, {"kind": "person", "name": "", "phones": "212 555 0100"})
     assert bad.status_code == 200 and 'value="212 555 0100"' in bad.content.decode()
     client.post(
@@ -109,12 +113,14 @@ def test_screened_member_gets_404_on_the_matter(
     client, firm, firm_admin, attorney, matter
 ):
     client.force_login(firm_admin)
-    url = reverse("matter_screens", args=[firm.slug, matter.public_id])
+    url = reverse("matters:matter_screens", args=[firm.slug, matter.public_id])
     client.post(url, {"user": attorney.pk, "reason": "Represented the other side"})
     client.force_login(attorney)
-    detail = reverse("matter_detail", args=[firm.slug, matter.public_id])
+    detail = reverse("matters:matter_detail", args=[firm.slug, matter.public_id])
     assert client.get(detail).status_code == 404
-    listing = client.get(reverse("matter_list", args=[firm.slug])).content.decode()
+    listing = client.get(
+        reverse("matters:matter_list", args=[firm.slug])
+    ).content.decode()
     assert matter.number not in listing
 
 
@@ -122,7 +128,7 @@ def test_import_page_checks_first_then_imports_whole(client, firm, firm_admin):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     client.force_login(firm_admin)
-    url = reverse("import_page", args=[firm.slug])
+    url = reverse("matters:import_page", args=[firm.slug])
     good = (
         "kind,name,aliases,email,phone,matter_number,matter_title,role,matter_status\n"
         "person,Dana Whitfield,Dana Cole,dana@example.com,,2019-0042,"
@@ -165,7 +171,7 @@ def test_contact_export_downloads_csv(client, firm, firm_admin):
         firm=firm, actor=firm_admin, kind="person", name="Dana Whitfield"
     )
     client.force_login(firm_admin)
-    response = client.get(reverse("contact_export", args=[firm.slug]))
+    response = client.get(reverse("matters:contact_export", args=[firm.slug]))
     assert response["Content-Type"].startswith("text/csv")
     assert "Dana Whitfield" in response.content.decode("utf-8-sig")
 
@@ -187,7 +193,9 @@ def test_assigning_staff_shows_hits_on_their_former_employers(
     )
     client.force_login(firm_admin)
     response = client.post(
-        reverse("engagement_assign", args=[firm.slug, engagement.public_id]),
+        reverse(
+            "engagements:engagement_assign", args=[firm.slug, engagement.public_id]
+        ),
         {"user": hire.pk, "functions": ["documents"]},
         follow=True,
     )

@@ -117,15 +117,15 @@ def add_deadline(scope, matter, court, rule, trigger, **fields) -> Event:
 
 
 def new_event_url(firm):
-    return reverse("event_new", args=[firm.slug])
+    return reverse("scheduling:event_new", args=[firm.slug])
 
 
-def event_url(event, name="event_detail"):
+def event_url(event, name="scheduling:event_detail"):
     return reverse(name, args=[event.firm.slug, event.public_id])
 
 
 def feed_path(feed) -> str:
-    return reverse("calendar_feed", kwargs={"token": feed.token})
+    return reverse("scheduling:calendar_feed", kwargs={"token": feed.token})
 
 
 def parse(response) -> icalendar.Calendar:
@@ -330,8 +330,11 @@ def test_assistant_whose_engagement_has_no_scheduling_cannot_open_the_pages(
 
     assert client.get(new_event_url(firm)).status_code == 404
     assert client.post(new_event_url(firm), form_data(clerk)).status_code == 404
-    assert client.get(reverse("deadline_new", args=[firm.slug])).status_code == 404
-    import_url = reverse("event_import", args=[firm.slug, matter.public_id])
+    assert (
+        client.get(reverse("scheduling:deadline_new", args=[firm.slug])).status_code
+        == 404
+    )
+    import_url = reverse("scheduling:event_import", args=[firm.slug, matter.public_id])
     assert client.get(import_url).status_code == 404
     assert not Event.objects.for_firm(firm).exists()
 
@@ -400,9 +403,12 @@ def test_an_outsider_gets_404_for_the_event_and_its_actions(outsider, hearing):
     client = signed_in(outsider)
 
     assert client.get(event_url(hearing)).status_code == 404
-    assert client.get(event_url(hearing, "event_edit")).status_code == 404
+    assert client.get(event_url(hearing, "scheduling:event_edit")).status_code == 404
     cancel = {"status": "cancelled", "revision": hearing.revision}
-    assert client.post(event_url(hearing, "event_status"), cancel).status_code == 404
+    assert (
+        client.post(event_url(hearing, "scheduling:event_status"), cancel).status_code
+        == 404
+    )
     hearing.refresh_from_db()
     assert hearing.status == Event.Status.SCHEDULED
 
@@ -413,7 +419,7 @@ def test_cancelling_a_hearing_vacates_it_and_drops_its_reminders(attorney, heari
     assert hearing.reminders.count() == 2
 
     response = client.post(
-        event_url(hearing, "event_status"),
+        event_url(hearing, "scheduling:event_status"),
         {"status": "cancelled", "revision": hearing.revision},
         follow=True,
     )
@@ -432,7 +438,7 @@ def test_an_edit_from_a_second_tab_is_refused_and_overwrites_nothing(
     attorney, firm_staff, hearing, nysd
 ):
     first, second = signed_in(attorney), signed_in(firm_staff)
-    edit = event_url(hearing, "event_edit")
+    edit = event_url(hearing, "scheduling:event_edit")
     for client in (first, second):
         assert 'name="revision" value="1"' in body(client.get(edit))
     typed = form_data(
@@ -465,7 +471,8 @@ def test_an_edit_from_a_second_tab_is_refused_and_overwrites_nothing(
     assert hearing.revision == 2
     # A status change from a page loaded before the edit is refused too.
     second.post(
-        event_url(hearing, "event_status"), {"status": "cancelled", "revision": "1"}
+        event_url(hearing, "scheduling:event_status"),
+        {"status": "cancelled", "revision": "1"},
     )
     hearing.refresh_from_db()
     assert hearing.status == Event.Status.SCHEDULED
@@ -496,7 +503,7 @@ def test_deadline_preview_shows_the_derivation_and_saves_nothing(
     firm, matter, attorney, nysd, answer_rule
 ):
     client = signed_in(attorney)
-    url = reverse("deadline_new", args=[firm.slug])
+    url = reverse("scheduling:deadline_new", args=[firm.slug])
     assert client.get(url, {"matter": matter.public_id}).status_code == 200
 
     response = client.post(
@@ -522,7 +529,7 @@ def test_an_hour_period_preview_shows_the_time_in_the_courts_zone(
     attorney.save()
 
     response = signed_in(attorney).post(
-        reverse("deadline_new", args=[firm.slug]),
+        reverse("scheduling:deadline_new", args=[firm.slug]),
         {
             **deadline_post(attorney, matter, nysd, None),
             "custom_offset": "24",
@@ -547,7 +554,7 @@ def test_saving_a_deadline_keeps_its_derivation(
     client = signed_in(attorney)
 
     response = client.post(
-        reverse("deadline_new", args=[firm.slug]),
+        reverse("scheduling:deadline_new", args=[firm.slug]),
         {**deadline_post(attorney, matter, nysd, answer_rule), "action": "save"},
         follow=True,
     )
@@ -616,7 +623,7 @@ def test_a_deadline_that_cannot_be_computed_says_why(
     firm, matter, attorney, nysd, answer_rule, change, message, action
 ):
     response = signed_in(attorney).post(
-        reverse("deadline_new", args=[firm.slug]),
+        reverse("scheduling:deadline_new", args=[firm.slug]),
         {
             **deadline_post(attorney, matter, nysd, answer_rule),
             **change,
@@ -653,7 +660,7 @@ def test_a_new_trigger_date_recomputes_the_deadline_and_tells_its_owner(
 
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
-            event_url(deadline, "deadline_trigger"),
+            event_url(deadline, "scheduling:deadline_trigger"),
             {"trigger_date": "2026-06-22", "revision": deadline.revision},
             follow=True,
         )
@@ -682,7 +689,7 @@ def test_a_trigger_date_that_is_not_a_date_changes_nothing(
     )
 
     response = signed_in(attorney).post(
-        event_url(deadline, "deadline_trigger"),
+        event_url(deadline, "scheduling:deadline_trigger"),
         {"trigger_date": "soon", "revision": deadline.revision},
         follow=True,
     )
@@ -706,7 +713,9 @@ def test_marking_a_deadline_done_needs_the_confirmation_box(
     assert "I confirm it was filed or served" in body(client.get(event_url(deadline)))
     done = {"status": "done", "revision": deadline.revision}
 
-    refused = client.post(event_url(deadline, "event_status"), done, follow=True)
+    refused = client.post(
+        event_url(deadline, "scheduling:event_status"), done, follow=True
+    )
 
     assert (
         "Confirm that the filing or service was made before marking this deadline "
@@ -716,7 +725,9 @@ def test_marking_a_deadline_done_needs_the_confirmation_box(
     assert deadline.status == Event.Status.SCHEDULED
 
     accepted = client.post(
-        event_url(deadline, "event_status"), {**done, "confirm": "on"}, follow=True
+        event_url(deadline, "scheduling:event_status"),
+        {**done, "confirm": "on"},
+        follow=True,
     )
 
     assert "“Answer to the complaint” is now done." in messages_of(accepted)
@@ -738,7 +749,7 @@ def test_matter_page_lists_its_deadlines_with_their_derivations(
 
     page = body(
         signed_in(attorney).get(
-            reverse("matter_detail", args=[firm.slug, matter.public_id])
+            reverse("matters:matter_detail", args=[firm.slug, matter.public_id])
         )
     )
 
@@ -769,7 +780,7 @@ def path_of(address: str) -> str:
 
 def test_the_feed_page_makes_a_personal_or_a_matter_feed(firm, matter, attorney):
     client = signed_in(attorney)
-    feeds = reverse("feed_list", args=[firm.slug])
+    feeds = reverse("scheduling:feed_list", args=[firm.slug])
     assert "No feeds yet." in body(client.get(feeds))
 
     mine = client.post(feeds, {"matter": ""}, follow=True)
@@ -789,7 +800,7 @@ def test_the_feed_page_makes_a_personal_or_a_matter_feed(firm, matter, attorney)
 def test_the_feed_page_shows_the_address_and_turns_it_off(firm, attorney):
     feed = make_feed(attorney, firm)
     client = signed_in(attorney)
-    feeds = reverse("feed_list", args=[firm.slug])
+    feeds = reverse("scheduling:feed_list", args=[firm.slug])
 
     (address,) = feed_addresses(body(client.get(feeds)))
 
@@ -797,7 +808,7 @@ def test_the_feed_page_shows_the_address_and_turns_it_off(firm, attorney):
     assert Client().get(path_of(address)).status_code == 200
 
     revoked = client.post(
-        reverse("feed_revoke", args=[firm.slug, feed.public_id]), follow=True
+        reverse("scheduling:feed_revoke", args=[firm.slug, feed.public_id]), follow=True
     )
 
     assert "That address no longer works." in " ".join(messages_of(revoked))
@@ -811,7 +822,7 @@ def test_someone_elses_feed_cannot_be_turned_off(firm, attorney, firm_staff, out
     feed = make_feed(attorney, firm)
 
     for person in (firm_staff, outsider):
-        url = reverse("feed_revoke", args=[firm.slug, feed.public_id])
+        url = reverse("scheduling:feed_revoke", args=[firm.slug, feed.public_id])
         assert signed_in(person).post(url).status_code == 404
     feed.refresh_from_db()
     assert feed.active
@@ -1018,7 +1029,7 @@ ICS = (
 
 def test_importing_an_ics_file_puts_its_events_in_the_matter(firm, matter, attorney):
     client = signed_in(attorney)
-    url = reverse("event_import", args=[firm.slug, matter.public_id])
+    url = reverse("scheduling:event_import", args=[firm.slug, matter.public_id])
     assert client.get(url).status_code == 200
 
     response = client.post(
@@ -1027,7 +1038,7 @@ def test_importing_an_ics_file_puts_its_events_in_the_matter(firm, matter, attor
 
     assert response.status_code == 302
     assert response["Location"] == reverse(
-        "matter_calendar", args=[firm.slug, matter.public_id]
+        "scheduling:matter_calendar", args=[firm.slug, matter.public_id]
     )
     hearing = Event.objects.for_firm(firm).get(title="Status hearing")
     reply = Event.objects.for_firm(firm).get(title="Reply brief due")
@@ -1072,7 +1083,7 @@ def test_a_file_that_is_not_a_calendar_is_refused_with_a_message(
     firm, matter, attorney, content, message
 ):
     response = signed_in(attorney).post(
-        reverse("event_import", args=[firm.slug, matter.public_id]),
+        reverse("scheduling:event_import", args=[firm.slug, matter.public_id]),
         {"file": SimpleUploadedFile("export.ics", content)},
     )
 

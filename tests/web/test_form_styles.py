@@ -4,7 +4,8 @@ draws a box around each button)."""
 
 from django import forms
 
-from firmdesk.web.forms import DecisionForm, Styled
+from firmdesk.web.forms import Styled
+from firmdesk.web.matters.forms import DecisionForm
 
 
 class Sample(Styled, forms.Form):

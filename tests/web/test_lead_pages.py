@@ -41,11 +41,11 @@ def signed_in(user, client=None):
 
 
 def detail_url(lead):
-    return reverse("lead_detail", args=[lead.firm.slug, lead.public_id])
+    return reverse("intake:lead_detail", args=[lead.firm.slug, lead.public_id])
 
 
 def action_url(lead):
-    return reverse("lead_action", args=[lead.firm.slug, lead.public_id])
+    return reverse("intake:lead_action", args=[lead.firm.slug, lead.public_id])
 
 
 def act(client, lead, action, **data):
@@ -74,7 +74,7 @@ def test_intake_specialist_sees_every_firms_leads_on_the_queue(
     firm, other_firm, intake_specialist, firm_lead, brandt_lead
 ):
     client = signed_in(intake_specialist)
-    body = client.get(reverse("lead_queue")).content.decode()
+    body = client.get(reverse("intake:lead_queue")).content.decode()
     assert "Dana Whitfield" in body and "Bruno Brandtner" in body
     assert escape(firm.name) in body and escape(other_firm.name) in body
     assert detail_url(firm_lead) in body and detail_url(brandt_lead) in body
@@ -85,7 +85,7 @@ def test_intake_specialist_sees_every_firms_leads_on_the_queue(
 def test_firm_member_sees_only_their_firms_leads_on_the_queue(
     attorney, firm_lead, brandt_lead
 ):
-    body = signed_in(attorney).get(reverse("lead_queue")).content.decode()
+    body = signed_in(attorney).get(reverse("intake:lead_queue")).content.decode()
     assert "Dana Whitfield" in body and "Bruno Brandtner" not in body
 
 
@@ -107,7 +107,9 @@ def test_queue_puts_open_unanswered_leads_first_and_overdue_ones_in_red(
     fresh = take_lead(firm, intake_specialist, name="Fresh Fay", screen=False)
     Lead.unscoped.filter(pk=late.pk).update(response_due_at=now - HOUR)
 
-    body = signed_in(intake_specialist).get(reverse("lead_queue")).content.decode()
+    body = (
+        signed_in(intake_specialist).get(reverse("intake:lead_queue")).content.decode()
+    )
     order = [body.index(n) for n in ("Late Lena", "Fresh Fay", "Answered Ann")]
     assert order == sorted(order)
     assert re.search(r'text-danger fw-semibold">Overdue by (59 minutes|1 hour)', body)
@@ -117,25 +119,27 @@ def test_queue_puts_open_unanswered_leads_first_and_overdue_ones_in_red(
 def test_queue_filters_mine_and_unassigned(firm, intake_specialist, attorney, lead):
     take_lead(firm, intake_specialist, name="Mine Mo", screen=False)
     client = signed_in(intake_specialist)
-    mine = client.get(reverse("lead_queue"), {"owner": "me"}).content.decode()
+    mine = client.get(reverse("intake:lead_queue"), {"owner": "me"}).content.decode()
     assert "Mine Mo" in mine and "Dana Whitfield" not in mine
-    nobody = client.get(reverse("lead_queue"), {"owner": "none"}).content.decode()
+    nobody = client.get(
+        reverse("intake:lead_queue"), {"owner": "none"}
+    ).content.decode()
     assert "Dana Whitfield" in nobody and "Mine Mo" not in nobody
 
 
 def test_queue_answers_htmx_with_the_rows_only(intake_specialist, firm_lead):
     client = signed_in(intake_specialist)
-    partial = client.get(reverse("lead_queue"), HTTP_HX_REQUEST="true")
+    partial = client.get(reverse("intake:lead_queue"), HTTP_HX_REQUEST="true")
     assert "<html" not in partial.content.decode()
     assert "Dana Whitfield" in partial.content.decode()
     restore = client.get(
-        reverse("lead_queue"),
+        reverse("intake:lead_queue"),
         HTTP_HX_REQUEST="true",
         HTTP_HX_HISTORY_RESTORE_REQUEST="true",
     )
     assert "<html" in restore.content.decode()
     firm_list = client.get(
-        reverse("lead_list", args=[firm_lead.firm.slug]), HTTP_HX_REQUEST="true"
+        reverse("intake:lead_list", args=[firm_lead.firm.slug]), HTTP_HX_REQUEST="true"
     ).content.decode()
     assert "<html" not in firm_list and "Dana Whitfield" in firm_list
 
@@ -151,9 +155,12 @@ def _add_leads(firm, other_firm, user, outsider, n):
 @pytest.mark.parametrize(
     ("viewer", "url_of"),
     [
-        ("intake_specialist", lambda firm: reverse("lead_queue")),
-        ("intake_specialist", lambda firm: reverse("lead_list", args=[firm.slug])),
-        ("attorney", lambda firm: reverse("lead_list", args=[firm.slug])),
+        ("intake_specialist", lambda firm: reverse("intake:lead_queue")),
+        (
+            "intake_specialist",
+            lambda firm: reverse("intake:lead_list", args=[firm.slug]),
+        ),
+        ("attorney", lambda firm: reverse("intake:lead_list", args=[firm.slug])),
     ],
     ids=["queue", "list-specialist", "list-attorney"],
 )
@@ -190,13 +197,13 @@ def test_scheduling_only_assistant_gets_404_on_every_lead_page(
 ):
     client = signed_in(assistant)
     for url in (
-        reverse("lead_queue"),
-        reverse("lead_list", args=[firm.slug]),
-        reverse("lead_new", args=[firm.slug]),
+        reverse("intake:lead_queue"),
+        reverse("intake:lead_list", args=[firm.slug]),
+        reverse("intake:lead_new", args=[firm.slug]),
         detail_url(lead),
-        reverse("intake_form_list", args=[firm.slug]),
-        reverse("intake_form_edit", args=[firm.slug, intake_form.public_id]),
-        reverse("feedback_list", args=[firm.slug]),
+        reverse("intake:intake_form_list", args=[firm.slug]),
+        reverse("intake:intake_form_edit", args=[firm.slug, intake_form.public_id]),
+        reverse("intake:feedback_list", args=[firm.slug]),
     ):
         assert client.get(url).status_code == 404, url
     before = Lead.unscoped.filter(pk=lead.pk).values().get()
@@ -215,10 +222,10 @@ def test_intake_specialist_may_not_build_forms_or_read_feedback(
 ):
     client = signed_in(intake_specialist)
     for url in (
-        reverse("intake_form_list", args=[firm.slug]),
-        reverse("intake_form_new", args=[firm.slug]),
-        reverse("intake_form_edit", args=[firm.slug, intake_form.public_id]),
-        reverse("feedback_list", args=[firm.slug]),
+        reverse("intake:intake_form_list", args=[firm.slug]),
+        reverse("intake:intake_form_new", args=[firm.slug]),
+        reverse("intake:intake_form_edit", args=[firm.slug, intake_form.public_id]),
+        reverse("intake:feedback_list", args=[firm.slug]),
     ):
         assert client.get(url).status_code == 404, url
 
@@ -234,7 +241,7 @@ def test_lead_list_filters_by_status_source_owner_and_overdue(
         response_due_at=timezone.now() - HOUR, owner=None
     )
     client = signed_in(attorney)
-    url = reverse("lead_list", args=[firm.slug])
+    url = reverse("intake:lead_list", args=[firm.slug])
     page = client.get(url).content.decode()
     assert "Dana Whitfield" in page and "Phoned Pat" in page
     assert "1 overdue" in page
@@ -265,7 +272,7 @@ def test_taking_a_lead_by_phone_records_and_screens_it(
 ):
     existing_client(firm, attorney, name="Carl Whitfield")
     client = signed_in(intake_specialist)
-    url = reverse("lead_new", args=[firm.slug])
+    url = reverse("intake:lead_new", args=[firm.slug])
     assert client.get(url).status_code == 200
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
@@ -291,7 +298,7 @@ def test_taking_a_lead_by_phone_records_and_screens_it(
 
 def test_taking_a_lead_keeps_what_was_typed_on_error(firm, engagement, attorney):
     response = signed_in(attorney).post(
-        reverse("lead_new", args=[firm.slug]),
+        reverse("intake:lead_new", args=[firm.slug]),
         {"source": "email", "name": "Dana Whitfield", "phone": "call me maybe"},
     )
     body = response.content.decode()
@@ -315,7 +322,9 @@ def test_a_lead_file_is_reached_only_through_its_lead(
     sent = attach_to_lead(lead, "separation-agreement.pdf", b"%PDF-1.7\n1 0 obj\n")
     client = signed_in(intake_specialist)
     page = client.get(detail_url(lead)).content.decode()
-    url = reverse("lead_document", args=[firm.slug, lead.public_id, sent.public_id])
+    url = reverse(
+        "intake:lead_document", args=[firm.slug, lead.public_id, sent.public_id]
+    )
     assert f'href="{url}"' in page and "separation-agreement.pdf" in page
 
     response = client.get(url)
@@ -327,7 +336,7 @@ def test_a_lead_file_is_reached_only_through_its_lead(
     assert event.detail["lead"] == str(lead.public_id)
 
     elsewhere = reverse(
-        "lead_document", args=[firm.slug, second.public_id, sent.public_id]
+        "intake:lead_document", args=[firm.slug, second.public_id, sent.public_id]
     )
     assert client.get(elsewhere).status_code == 404
 
@@ -475,8 +484,8 @@ def test_retain_from_the_page_opens_the_matter_and_shows_it_and_the_task(
     matter = Matter.unscoped.get()
     task = Task.unscoped.get(matter=matter)
     body = client.get(response.url).content.decode()
-    assert reverse("matter_detail", args=[firm.slug, matter.public_id]) in body
-    assert reverse("task_detail", args=[firm.slug, task.public_id]) in body
+    assert reverse("matters:matter_detail", args=[firm.slug, matter.public_id]) in body
+    assert reverse("work:task_detail", args=[firm.slug, task.public_id]) in body
     assert "Send the engagement letter to Dana Whitfield" in body
     assert "Retained" in body
 
@@ -569,7 +578,7 @@ def _builder_post(**extra):
 
 def test_building_a_form_with_its_questions(firm, attorney):
     client = signed_in(attorney)
-    url = reverse("intake_form_new", args=[firm.slug])
+    url = reverse("intake:intake_form_new", args=[firm.slug])
     page = client.get(url).content.decode()
     assert "do not give legal advice" in page
 
@@ -594,7 +603,7 @@ def test_building_a_form_with_its_questions(firm, attorney):
 
 def test_a_choice_question_needs_two_choices(firm, attorney):
     response = signed_in(attorney).post(
-        reverse("intake_form_new", args=[firm.slug]),
+        reverse("intake:intake_form_new", args=[firm.slug]),
         _builder_post(**{"q-1-choices": "In person"}),
     )
     body = response.content.decode()
@@ -609,7 +618,7 @@ def test_editing_a_form_removes_a_question_and_refuses_a_taken_address(
 ):
     IntakeForm.unscoped.create(firm=firm, title="Wills", slug="wills")
     client = signed_in(attorney)
-    url = reverse("intake_form_edit", args=[firm.slug, intake_form.public_id])
+    url = reverse("intake:intake_form_edit", args=[firm.slug, intake_form.public_id])
     page = client.get(url).content.decode()
     assert 'value="Are there children of the marriage?"' in page
     taken = client.post(url, _builder_post(slug="wills")).content.decode()
@@ -626,13 +635,14 @@ def test_editing_a_form_removes_a_question_and_refuses_a_taken_address(
 def test_form_list_shows_each_forms_public_address(firm, attorney, intake_form, lead):
     body = (
         signed_in(attorney)
-        .get(reverse("intake_form_list", args=[firm.slug]))
+        .get(reverse("intake:intake_form_list", args=[firm.slug]))
         .content.decode()
     )
     assert "Family law inquiry" in body
     try:
         public = reverse(
-            "public_intake_form", kwargs={"firm": firm.slug, "form_slug": "family"}
+            "public_intake:public_intake_form",
+            kwargs={"firm": firm.slug, "form_slug": "family"},
         )
     except NoReverseMatch:  # the public pages are not installed
         public = "Available once the public pages are installed"
@@ -660,7 +670,7 @@ def test_feedback_page_shows_answers_and_the_average_per_kind(firm, attorney, le
     )
     body = (
         signed_in(attorney)
-        .get(reverse("feedback_list", args=[firm.slug]))
+        .get(reverse("intake:feedback_list", args=[firm.slug]))
         .content.decode()
     )
     assert "Clear and quick." in body and "Waited a week." in body

@@ -101,7 +101,7 @@ def test_editing_publishes_version_2_and_a_task_made_from_version_1_keeps_it(
     assert task.playbook_version.number == 1
 
     client.force_login(firm_admin)
-    edit_url = reverse("playbook_edit", args=[firm.slug, playbook.public_id])
+    edit_url = reverse("playbooks:playbook_edit", args=[firm.slug, playbook.public_id])
     page = client.get(edit_url).content.decode()
     assert "Saving publishes version 2" in page
     response = client.post(
@@ -120,7 +120,7 @@ def test_editing_publishes_version_2_and_a_task_made_from_version_1_keeps_it(
     assert task.playbook_version.number == 1
     assert "Put it on the" in task.playbook_version.steps
 
-    detail = reverse("playbook_detail", args=[firm.slug, playbook.public_id])
+    detail = reverse("playbooks:playbook_detail", args=[firm.slug, playbook.public_id])
     current = client.get(detail).content.decode()
     assert "online court calendar" in current
     assert "Check the court&#x27;s calendar" in current  # the history's note
@@ -135,7 +135,7 @@ def test_playbook_form_keeps_what_was_typed_and_says_what_is_missing(
 ):
     client.force_login(firm_admin)
     response = client.post(
-        reverse("playbook_new", args=[firm.slug]),
+        reverse("playbooks:playbook_new", args=[firm.slug]),
         {
             "title": "Book a consultation",
             "function": "intake",
@@ -153,7 +153,7 @@ def test_playbook_form_keeps_what_was_typed_and_says_what_is_missing(
 def test_new_playbook_is_published_as_version_1(client, firm, firm_admin):
     client.force_login(firm_admin)
     response = client.post(
-        reverse("playbook_new", args=[firm.slug]),
+        reverse("playbooks:playbook_new", args=[firm.slug]),
         {
             "title": "Send the monthly pre-bill",
             "function": "billing",
@@ -176,10 +176,13 @@ def test_attorney_who_is_not_a_firm_admin_cannot_edit_a_playbook(
     client, firm, attorney, playbook
 ):
     client.force_login(attorney)
-    url = reverse("playbook_edit", args=[firm.slug, playbook.public_id])
+    url = reverse("playbooks:playbook_edit", args=[firm.slug, playbook.public_id])
     assert client.get(url).status_code == 404
     assert client.post(url, _edit_data(playbook, title="Hijacked")).status_code == 404
-    assert client.get(reverse("playbook_new", args=[firm.slug])).status_code == 404
+    assert (
+        client.get(reverse("playbooks:playbook_new", args=[firm.slug])).status_code
+        == 404
+    )
     playbook.refresh_from_db()
     assert playbook.current_version.number == 1
     assert playbook.current_version.title == "Calendar a court date"
@@ -189,9 +192,9 @@ def test_starter_library_is_offered_to_an_admin_of_a_firm_without_playbooks(
     client, firm, firm_admin
 ):
     client.force_login(firm_admin)
-    url = reverse("playbook_list", args=[firm.slug])
+    url = reverse("playbooks:playbook_list", args=[firm.slug])
     assert "Add the starter library" in client.get(url).content.decode()
-    client.post(reverse("playbook_install_starter", args=[firm.slug]))
+    client.post(reverse("playbooks:playbook_install_starter", args=[firm.slug]))
     page = client.get(url).content.decode()
     assert Playbook.unscoped.filter(firm=firm).count() == 8
     assert "Add the starter library" not in page
@@ -213,13 +216,15 @@ def test_provider_staff_see_only_playbooks_of_their_functions(
         is_active=False,
     )
     _staff(client, assistant)
-    page = client.get(reverse("playbook_list", args=[firm.slug])).content.decode()
+    page = client.get(
+        reverse("playbooks:playbook_list", args=[firm.slug])
+    ).content.decode()
     assert "Calendar a court date" in page
     assert "Prepare the pre-bill" not in page
     assert "Old docketing routine" not in page
-    detail = reverse("playbook_detail", args=[firm.slug, billing.public_id])
+    detail = reverse("playbooks:playbook_detail", args=[firm.slug, billing.public_id])
     assert client.get(detail).status_code == 404
-    ours_url = reverse("playbook_detail", args=[firm.slug, ours.public_id])
+    ours_url = reverse("playbooks:playbook_detail", args=[firm.slug, ours.public_id])
     assert client.get(ours_url).status_code == 200
 
 
@@ -227,13 +232,13 @@ def test_acknowledging_records_the_current_version_and_clears_onboarding(
     client, firm, admin_scope, trained, playbook
 ):
     _staff(client, trained)
-    listing = reverse("playbook_list", args=[firm.slug])
+    listing = reverse("playbooks:playbook_list", args=[firm.slug])
     page = client.get(listing).content.decode()
     assert "You have not acknowledged the playbooks" in page
     assert "Read and acknowledge" in page
 
     response = client.post(
-        reverse("playbook_acknowledge", args=[firm.slug, playbook.public_id])
+        reverse("playbooks:playbook_acknowledge", args=[firm.slug, playbook.public_id])
     )
     assert response.status_code == 302
     ack = PlaybookAcknowledgement.unscoped.get(user=trained, playbook=playbook)
@@ -255,17 +260,21 @@ def test_acknowledging_records_the_current_version_and_clears_onboarding(
 
 def test_onboarding_box_says_training_is_missing(client, firm, assistant, playbook):
     _staff(client, assistant)
-    page = client.get(reverse("playbook_list", args=[firm.slug])).content.decode()
+    page = client.get(
+        reverse("playbooks:playbook_list", args=[firm.slug])
+    ).content.decode()
     assert "You have no training record" in page
 
 
 def test_attorney_has_nothing_to_acknowledge(client, firm, attorney, playbook):
     client.force_login(attorney)
     detail = client.get(
-        reverse("playbook_detail", args=[firm.slug, playbook.public_id])
+        reverse("playbooks:playbook_detail", args=[firm.slug, playbook.public_id])
     )
     assert "I have read this" not in detail.content.decode()
-    url = reverse("playbook_acknowledge", args=[firm.slug, playbook.public_id])
+    url = reverse(
+        "playbooks:playbook_acknowledge", args=[firm.slug, playbook.public_id]
+    )
     assert client.post(url).status_code == 404
     assert not PlaybookAcknowledgement.unscoped.exists()
 
@@ -419,7 +428,9 @@ def test_weekly_review_page_shows_the_week_and_its_neighbours(
     client, firm, firm_admin, engagement, week_of_work
 ):
     client.force_login(firm_admin)
-    url = reverse("engagement_weekly", args=[firm.slug, engagement.public_id])
+    url = reverse(
+        "engagements:engagement_weekly", args=[firm.slug, engagement.public_id]
+    )
     body = client.get(f"{url}?week=2026-W10").content.decode()
     assert "Monday Mar 2 to Sunday Mar 8, 2026" in body
     assert "?week=2026-W09" in body and "?week=2026-W11" in body
@@ -434,7 +445,9 @@ def test_weekly_review_queries_do_not_grow_with_work(
     client, firm, firm_admin, engagement, assistant, django_assert_max_num_queries
 ):
     client.force_login(firm_admin)
-    url = reverse("engagement_weekly", args=[firm.slug, engagement.public_id])
+    url = reverse(
+        "engagements:engagement_weekly", args=[firm.slug, engagement.public_id]
+    )
     now = timezone.now()
 
     def add(n):
@@ -483,7 +496,7 @@ def test_recurring_task_form_checks_the_schedule_and_keeps_what_was_typed(
     client, firm, attorney, matter
 ):
     client.force_login(attorney)
-    url = reverse("recurring_list", args=[firm.slug])
+    url = reverse("work:recurring_list", args=[firm.slug])
     response = client.post(
         url,
         {
@@ -538,7 +551,7 @@ def test_stopping_recurring_work(client, firm, attorney, firm_staff):
         frequency="weekdays",
         starts_on=datetime.date(2026, 3, 2),
     )
-    url = reverse("recurring_stop", args=[firm.slug, recurrence.public_id])
+    url = reverse("work:recurring_stop", args=[firm.slug, recurrence.public_id])
     client.force_login(firm_staff)
     assert client.post(url).status_code == 404
     client.force_login(attorney)
@@ -546,7 +559,7 @@ def test_stopping_recurring_work(client, firm, attorney, firm_staff):
     assert client.post(url).status_code == 302
     recurrence.refresh_from_db()
     assert not recurrence.is_active
-    page = client.get(reverse("recurring_list", args=[firm.slug])).content.decode()
+    page = client.get(reverse("work:recurring_list", args=[firm.slug])).content.decode()
     assert "Stopped" in page
 
 
@@ -563,7 +576,7 @@ def test_notifications_of_a_firm_the_user_lost_are_hidden(
     ):
         Notification.objects.create(user=assistant, firm=org, kind="x", title=title)
     _staff(client, assistant)
-    url = reverse("notifications")
+    url = reverse("notifications:notifications")
     body = client.get(url).content.decode()
     assert "Lopez hearing" in body and "Brandt filing" in body and "3 unread" in body
 
@@ -573,7 +586,7 @@ def test_notifications_of_a_firm_the_user_lost_are_hidden(
     assert "Brandt filing" in body and "Welcome to FirmDesk" in body
     assert "2 unread" in body
 
-    client.post(reverse("notifications_read"))
+    client.post(reverse("notifications:notifications_read"))
     hidden = Notification.objects.get(firm=firm)
     assert hidden.read_at is None  # marked only what the user could see
     assert Notification.objects.filter(read_at__isnull=False).count() == 2
@@ -585,7 +598,9 @@ def test_marking_one_notification_read_leaves_the_others(client, firm_admin):
         for t in ("One", "Two")
     )
     client.force_login(firm_admin)
-    client.post(reverse("notifications_read"), {"id": [str(first.public_id)]})
+    client.post(
+        reverse("notifications:notifications_read"), {"id": [str(first.public_id)]}
+    )
     first.refresh_from_db()
     second.refresh_from_db()
     assert first.read_at is not None and second.read_at is None
@@ -594,10 +609,15 @@ def test_marking_one_notification_read_leaves_the_others(client, firm_admin):
 def test_someone_elses_notification_cannot_be_marked_read(client, firm_admin, attorney):
     theirs = Notification.objects.create(user=attorney, kind="x", title="Theirs")
     client.force_login(firm_admin)
-    client.post(reverse("notifications_read"), {"id": [str(theirs.public_id)]})
+    client.post(
+        reverse("notifications:notifications_read"), {"id": [str(theirs.public_id)]}
+    )
     theirs.refresh_from_db()
     assert theirs.read_at is None
-    assert "Theirs" not in client.get(reverse("notifications")).content.decode()
+    assert (
+        "Theirs"
+        not in client.get(reverse("notifications:notifications")).content.decode()
+    )
 
 
 # --- List pages: queries do not grow with rows ------------------------------------
@@ -638,10 +658,10 @@ def _add_recurrences(scope, user, n):
 @pytest.mark.parametrize(
     ("name", "viewer", "add"),
     [
-        ("playbook_list", "firm_admin", _add_playbooks),
-        ("playbook_list", "assistant", _add_playbooks),
-        ("notifications", "assistant", _add_notifications),
-        ("recurring_list", "firm_admin", _add_recurrences),
+        ("playbooks:playbook_list", "firm_admin", _add_playbooks),
+        ("playbooks:playbook_list", "assistant", _add_playbooks),
+        ("notifications:notifications", "assistant", _add_notifications),
+        ("work:recurring_list", "firm_admin", _add_recurrences),
     ],
 )
 def test_list_page_queries_do_not_grow_with_rows(
@@ -649,7 +669,9 @@ def test_list_page_queries_do_not_grow_with_rows(
 ):
     user = request.getfixturevalue(viewer)
     _staff(client, user)
-    url = reverse(name, args=[] if name == "notifications" else [firm.slug])
+    url = reverse(
+        name, args=[] if name == "notifications:notifications" else [firm.slug]
+    )
     add(admin_scope, user, 3)
     client.get(url)
 

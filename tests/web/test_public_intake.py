@@ -118,7 +118,7 @@ def every_kind(firm):
 
 
 def form_url(form):
-    return reverse("public_intake_form", args=[form.firm.slug, form.slug])
+    return reverse("public_intake:public_intake_form", args=[form.firm.slug, form.slug])
 
 
 VISITOR = {
@@ -153,7 +153,8 @@ def test_visitor_opens_and_sends_the_form_without_signing_in(
     lead = Lead.objects.for_firm(intake_form.firm).get()
     assert response.status_code == 302
     assert response.url == reverse(
-        "public_intake_thanks", args=[intake_form.firm.slug, "injury", lead.token]
+        "public_intake:public_intake_thanks",
+        args=[intake_form.firm.slug, "injury", lead.token],
     )
     assert lead.source == Lead.Source.WEB_FORM and lead.form == intake_form
     assert lead.phone == "+13125550142"
@@ -165,7 +166,7 @@ def test_visitor_opens_and_sends_the_form_without_signing_in(
 
     thanks = client.get(response.url)
     assert "We will call you within one business day." in thanks.content.decode()
-    booking = reverse("public_booking_for_lead", args=[lead.token])
+    booking = reverse("public_intake:public_booking_for_lead", args=[lead.token])
     assert f'href="{booking}"' in thanks.content.decode()
 
 
@@ -181,12 +182,16 @@ def test_unknown_firm_unknown_form_and_inactive_form_are_404(
     client, intake_form, other_firm
 ):
     assert (
-        client.get(reverse("public_intake_form", args=["nope", "injury"])).status_code
+        client.get(
+            reverse("public_intake:public_intake_form", args=["nope", "injury"])
+        ).status_code
         == 404
     )
     assert (
         client.get(
-            reverse("public_intake_form", args=[other_firm.slug, "injury"])
+            reverse(
+                "public_intake:public_intake_form", args=[other_firm.slug, "injury"]
+            )
         ).status_code
         == 404
     )
@@ -391,7 +396,10 @@ def test_submission_survives_a_failing_mail_server_and_is_confirmed_later(
     (message,) = mail.outbox
     assert message.to == ["maria@example.com"]
     assert "We will call you within one business day." in message.body
-    assert reverse("public_booking_for_lead", args=[lead.token]) in message.body
+    assert (
+        reverse("public_intake:public_booking_for_lead", args=[lead.token])
+        in message.body
+    )
 
 
 def test_visitor_gets_the_confirmation_email_when_mail_works(
@@ -411,7 +419,9 @@ def test_thanks_page_needs_the_leads_own_token_firm_and_form(
 ):
     client.post(form_url(intake_form), {**VISITOR, "q1": "2026-12-01"})
     lead = Lead.objects.for_firm(intake_form.firm).get()
-    url = reverse("public_intake_thanks", args=["hale-ortiz", "injury", lead.token])
+    url = reverse(
+        "public_intake:public_intake_thanks", args=["hale-ortiz", "injury", lead.token]
+    )
     assert client.get(url).status_code == 200
     for args in [
         [other_firm.slug, "injury", lead.token],
@@ -419,7 +429,12 @@ def test_thanks_page_needs_the_leads_own_token_firm_and_form(
         ["hale-ortiz", "injury", "x" * 32],
         ["hale-ortiz", "injury", "not a token"],
     ]:
-        assert client.get(reverse("public_intake_thanks", args=args)).status_code == 404
+        assert (
+            client.get(
+                reverse("public_intake:public_intake_thanks", args=args)
+            ).status_code
+            == 404
+        )
 
 
 # --- Booking -------------------------------------------------------------------------
@@ -432,7 +447,7 @@ def monday():
 
 
 def book_url(firm, **params):
-    url = reverse("public_booking", args=[firm.slug])
+    url = reverse("public_intake:public_booking", args=[firm.slug])
     return url + (
         "?" + "&".join(f"{k}={v}" for k, v in params.items()) if params else ""
     )
@@ -457,10 +472,17 @@ def test_slots_are_shown_by_day_in_the_visitors_zone(client, firm, attorney, mon
 
 
 def test_unknown_firm_or_attorney_booking_page_is_404(client, firm, attorney, outsider):
-    assert client.get(reverse("public_booking", args=["nope"])).status_code == 404
-    url = reverse("public_booking_attorney", args=[firm.slug, outsider.public_id])
+    assert (
+        client.get(reverse("public_intake:public_booking", args=["nope"])).status_code
+        == 404
+    )
+    url = reverse(
+        "public_intake:public_booking_attorney", args=[firm.slug, outsider.public_id]
+    )
     assert client.get(url).status_code == 404
-    url = reverse("public_booking_attorney", args=[firm.slug, attorney.public_id])
+    url = reverse(
+        "public_intake:public_booking_attorney", args=[firm.slug, attorney.public_id]
+    )
     assert client.get(url).status_code == 200
 
 
@@ -468,7 +490,7 @@ def test_visitor_books_a_slot_as_a_request_then_a_cleared_screen_confirms_it(
     client, firm, attorney, monday, settings, django_capture_on_commit_callbacks
 ):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    url = reverse("public_booking", args=[firm.slug])
+    url = reverse("public_intake:public_booking", args=[firm.slug])
     chosen = client.get(url, slot(attorney, NOON_NY)).content.decode()
     assert "Monday 11 January 2027, 9:00 AM (PST) with Owen Ortiz" in chosen
 
@@ -479,7 +501,7 @@ def test_visitor_books_a_slot_as_a_request_then_a_cleared_screen_confirms_it(
     assert lead.source == Lead.Source.BOOKING and lead.conflict_check is not None
     assert response.status_code == 302
     assert response.url.startswith(
-        reverse("public_booking_for_lead", args=[lead.token])
+        reverse("public_intake:public_booking_for_lead", args=[lead.token])
     )
     booking = Booking.objects.for_firm(firm).get()
     assert (booking.attorney, booking.start, booking.status) == (
@@ -509,7 +531,7 @@ def test_visitor_books_a_slot_as_a_request_then_a_cleared_screen_confirms_it(
 def test_second_visitor_for_the_same_slot_is_told_and_offered_the_next(
     client, firm, attorney, monday, django_capture_on_commit_callbacks
 ):
-    url = reverse("public_booking", args=[firm.slug])
+    url = reverse("public_intake:public_booking", args=[firm.slug])
     with django_capture_on_commit_callbacks(execute=True):
         client.post(url, {**VISITOR, **slot(attorney, NOON_NY)})
     second = {**VISITOR, "name": "Sam Reed", "email": "sam@example.com"}
@@ -529,7 +551,7 @@ def test_second_visitor_for_the_same_slot_is_told_and_offered_the_next(
     assert "9:30 AM (PST) with Owen Ortiz" in body, "the next slot is offered"
 
     next_slot = NOON_NY + datetime.timedelta(minutes=30)
-    lead_url = reverse("public_booking_for_lead", args=[sam.token])
+    lead_url = reverse("public_intake:public_booking_for_lead", args=[sam.token])
     asked = client.post(lead_url, slot(attorney, next_slot))
     assert asked.status_code == 302
     assert Booking.objects.for_firm(firm).get(lead=sam).start == next_slot
@@ -541,7 +563,7 @@ def test_known_lead_books_from_the_link_in_their_email_once(
 ):
     client.post(form_url(intake_form), {**VISITOR, "q1": "2026-12-01"})
     lead = Lead.objects.for_firm(firm).get()
-    url = reverse("public_booking_for_lead", args=[lead.token])
+    url = reverse("public_intake:public_booking_for_lead", args=[lead.token])
     page = client.get(url, {"tz": "America/Chicago"}).content.decode()
     assert "11:00 AM" in page and 'name="name"' not in page
 
@@ -553,7 +575,7 @@ def test_known_lead_books_from_the_link_in_their_email_once(
 
 
 def test_a_time_that_is_past_or_not_offered_is_refused(client, firm, attorney, monday):
-    url = reverse("public_booking", args=[firm.slug])
+    url = reverse("public_intake:public_booking", args=[firm.slug])
     past = MONDAY_10AM_NY - datetime.timedelta(hours=1)
     body = client.post(url, {**VISITOR, **slot(attorney, past)}).content.decode()
     assert "That time is no longer offered" in body
@@ -564,7 +586,7 @@ def test_a_time_that_is_past_or_not_offered_is_refused(client, firm, attorney, m
 
 
 def test_booking_honeypot_stores_nothing(client, firm, attorney, monday):
-    url = reverse("public_booking", args=[firm.slug])
+    url = reverse("public_intake:public_booking", args=[firm.slug])
     data = {**VISITOR, **slot(attorney, NOON_NY), "website": "spam"}
     assert client.post(url, data).status_code == 200
     assert not Lead.objects.for_firm(firm).exists()
@@ -572,7 +594,7 @@ def test_booking_honeypot_stores_nothing(client, firm, attorney, monday):
 
 def test_booking_page_is_rate_limited_too(client, firm, attorney, monday, settings):
     settings.FIRMDESK_INTAKE_RATE_LIMIT = "1/hour"
-    url = reverse("public_booking", args=[firm.slug])
+    url = reverse("public_intake:public_booking", args=[firm.slug])
     client.post(url, {**VISITOR, **slot(attorney, NOON_NY)})
     later = NOON_NY + datetime.timedelta(hours=1)
     response = client.post(url, {**VISITOR, **slot(attorney, later)})
@@ -592,7 +614,7 @@ def feedback_request(firm):
 
 
 def test_feedback_is_answered_once(client, feedback_request):
-    url = reverse("public_feedback", args=[feedback_request.token])
+    url = reverse("public_intake:public_feedback", args=[feedback_request.token])
     page = client.get(url).content.decode()
     assert "how you found your consultation" in page
     assert page.count('type="radio" name="rating"') == 5
@@ -613,7 +635,7 @@ def test_feedback_is_answered_once(client, feedback_request):
 
 
 def test_feedback_without_a_rating_asks_for_one(client, feedback_request):
-    url = reverse("public_feedback", args=[feedback_request.token])
+    url = reverse("public_intake:public_feedback", args=[feedback_request.token])
     body = text(client.post(url, {"comment": "Fine"}))
     assert "Choose a rating from 1 to 5." in body and "Fine" in body
     feedback_request.refresh_from_db()
@@ -621,6 +643,9 @@ def test_feedback_without_a_rating_asks_for_one(client, feedback_request):
 
 
 def test_unknown_feedback_or_lead_token_is_404(client, db):
-    for name in ("public_feedback", "public_booking_for_lead"):
+    for name in (
+        "public_intake:public_feedback",
+        "public_intake:public_booking_for_lead",
+    ):
         assert client.get(reverse(name, args=["a" * 32])).status_code == 404
         assert client.get(reverse(name, args=["bad token!"])).status_code == 404

@@ -66,7 +66,7 @@ def client_contact(firm, matter):
 
 
 def test_call_entry_page_starts_on_the_callers_name(firm, receptionist):
-    body = signed_in(receptionist).get(reverse("call_new", args=[firm.slug]))
+    body = signed_in(receptionist).get(reverse("reception:call_new", args=[firm.slug]))
     html = body.content.decode()
     assert body.status_code == 200
     assert re.search(r'<input[^>]*name="caller_name"[^>]*autofocus', html)
@@ -77,7 +77,7 @@ def test_saving_a_call_records_it_and_gives_an_empty_form_for_the_next(
     firm, receptionist, matter, attorney
 ):
     client = signed_in(receptionist)
-    url = reverse("call_new", args=[firm.slug])
+    url = reverse("reception:call_new", args=[firm.slug])
 
     response = client.post(
         url,
@@ -104,7 +104,7 @@ def test_saving_a_call_records_it_and_gives_an_empty_form_for_the_next(
 def test_urgent_call_for_a_chosen_person(firm, attorney, firm_admin):
     client = signed_in(attorney)
     client.post(
-        reverse("call_new", args=[firm.slug]),
+        reverse("reception:call_new", args=[firm.slug]),
         a_call(urgent="on", recipient=str(firm_admin.public_id), callback_wanted=""),
     )
     call = CallLog.objects.for_firm(firm).get()
@@ -123,7 +123,7 @@ def test_bad_number_keeps_everything_typed_and_says_what_to_fix(
         urgent="on",
     )
     response = signed_in(receptionist).post(
-        reverse("call_new", args=[firm.slug]), typed
+        reverse("reception:call_new", args=[firm.slug]), typed
     )
 
     assert response.status_code == 200
@@ -142,7 +142,7 @@ def test_bad_number_keeps_everything_typed_and_says_what_to_fix(
 
 def test_without_a_matter_the_recipient_is_asked_for(firm, receptionist):
     response = signed_in(receptionist).post(
-        reverse("call_new", args=[firm.slug]), a_call()
+        reverse("reception:call_new", args=[firm.slug]), a_call()
     )
     assert "Choose who the message is for." in response.content.decode()
     assert not CallLog.objects.for_firm(firm).exists()
@@ -152,7 +152,7 @@ def test_a_matter_typed_by_its_exact_number_is_found_without_the_list(
     firm, attorney, matter
 ):
     client = signed_in(attorney)
-    url = reverse("call_new", args=[firm.slug])
+    url = reverse("reception:call_new", args=[firm.slug])
     client.post(url, a_call(matter_query="m-2026-001"))
     assert CallLog.objects.for_firm(firm).get().matter == matter
 
@@ -167,7 +167,7 @@ def test_a_matter_id_outside_the_scope_is_refused_not_used(
     client = signed_in(ungranted_receptionist)
     for public_id in (matter.public_id, other_matter.public_id):
         response = client.post(
-            reverse("call_new", args=[firm.slug]),
+            reverse("reception:call_new", args=[firm.slug]),
             a_call(matter=str(public_id), recipient=str(attorney.public_id)),
         )
         assert response.status_code == 200
@@ -180,7 +180,8 @@ def test_a_matter_id_outside_the_scope_is_refused_not_used(
 
 def lookup(client, firm, text) -> str:
     response = client.get(
-        reverse("call_matter_lookup", args=[firm.slug]), {"matter_query": text}
+        reverse("reception:call_matter_lookup", args=[firm.slug]),
+        {"matter_query": text},
     )
     assert response.status_code == 200
     return response.content.decode()
@@ -221,11 +222,11 @@ def test_lookup_waits_for_two_characters(firm, attorney, matter):
 
 def test_recipient_acknowledges_from_for_me(firm, attorney, call, receptionist):
     client = signed_in(attorney)
-    url = reverse("call_list", args=[firm.slug])
+    url = reverse("reception:call_list", args=[firm.slug])
     html = client.get(url).content.decode()
     assert 'aria-current="page">For me<' in html
     assert "Maria Lopez" in html and "(212) 555-0142" in html
-    ack = reverse("call_acknowledge", args=[firm.slug, call.public_id])
+    ack = reverse("reception:call_acknowledge", args=[firm.slug, call.public_id])
     assert f'action="{ack}"' in html
 
     response = client.post(ack, {"show": "mine"}, follow=True)
@@ -240,11 +241,11 @@ def test_someone_else_sees_the_message_under_all_but_cannot_acknowledge_it(
     firm, firm_admin, call
 ):
     client = signed_in(firm_admin)
-    url = reverse("call_list", args=[firm.slug])
+    url = reverse("reception:call_list", args=[firm.slug])
     assert "Maria Lopez" not in client.get(url).content.decode()
     everything = client.get(url, {"show": "all"}).content.decode()
     assert "Maria Lopez" in everything
-    ack = reverse("call_acknowledge", args=[firm.slug, call.public_id])
+    ack = reverse("reception:call_acknowledge", args=[firm.slug, call.public_id])
     assert ack not in everything
     assert client.post(ack).status_code == 404
     call.refresh_from_db()
@@ -271,7 +272,7 @@ def test_receptionist_sees_only_the_calls_they_took_today(
         recipient=attorney,
     )
     client = signed_in(receptionist)
-    html = client.get(reverse("call_list", args=[firm.slug])).content.decode()
+    html = client.get(reverse("reception:call_list", args=[firm.slug])).content.decode()
     assert "Maria Lopez" in html
     assert "The messages you took today." in html
     assert other.caller_name not in html and "Yesterday" not in html
@@ -279,7 +280,7 @@ def test_receptionist_sees_only_the_calls_they_took_today(
     assert "Acknowledge" not in html
     # "all" is for firm members: the receptionist still gets their own.
     html = client.get(
-        reverse("call_list", args=[firm.slug]), {"show": "all"}
+        reverse("reception:call_list", args=[firm.slug]), {"show": "all"}
     ).content.decode()
     assert other.caller_name not in html and "Maria Lopez" in html
 
@@ -298,7 +299,7 @@ def test_a_message_on_a_matter_goes_from_reception_with_the_grant(
         recipient=attorney,
     )
     client = signed_in(receptionist)
-    url = reverse("call_list", args=[firm.slug])
+    url = reverse("reception:call_list", args=[firm.slug])
     html = client.get(url).content.decode()
     assert "Maria Lopez" in html and "Walk-in Caller" in html
     MatterGrant.unscoped.filter(matter=matter, user=receptionist).delete()
@@ -310,7 +311,7 @@ def test_message_list_queries_do_not_grow_with_messages(
     firm, attorney, receptionist, matter, django_assert_max_num_queries
 ):
     client = signed_in(attorney)
-    url = reverse("call_list", args=[firm.slug])
+    url = reverse("reception:call_list", args=[firm.slug])
 
     def add(n):
         for i in range(n):
@@ -339,7 +340,7 @@ def test_message_list_queries_do_not_grow_with_messages(
 
 def test_firm_admin_sets_on_call_and_escalation(firm, firm_admin, attorney, firm_staff):
     client = signed_in(firm_admin)
-    url = reverse("reception_settings", args=[firm.slug])
+    url = reverse("reception:reception_settings", args=[firm.slug])
     assert client.get(url).status_code == 200
 
     response = client.post(
@@ -364,7 +365,7 @@ def test_firm_admin_sets_on_call_and_escalation(firm, firm_admin, attorney, firm
 
 def test_settings_refuse_a_bad_escalation_time_in_words(firm, firm_admin):
     response = signed_in(firm_admin).post(
-        reverse("reception_settings", args=[firm.slug]),
+        reverse("reception:reception_settings", args=[firm.slug]),
         {"on_call": "", "escalate_after_minutes": "0", "escalate_to": ""},
     )
     assert "Give at least 1 minute." in response.content.decode()
@@ -374,5 +375,5 @@ def test_settings_refuse_a_bad_escalation_time_in_words(firm, firm_admin):
 @pytest.mark.parametrize("who", ["attorney", "firm_staff", "receptionist"])
 def test_settings_are_for_firm_admins_only(request, firm, who):
     user = request.getfixturevalue(who)
-    url = reverse("reception_settings", args=[firm.slug])
+    url = reverse("reception:reception_settings", args=[firm.slug])
     assert signed_in(user).get(url).status_code == 404

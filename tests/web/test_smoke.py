@@ -7,22 +7,22 @@ def test_pages_render_for_firm_admin(
     client.force_login(firm_admin)
     slug = firm.slug
     for url in [
-        reverse("today"),
-        reverse("firm_today", args=[slug]),
-        reverse("matter_list", args=[slug]),
-        reverse("matter_detail", args=[slug, matter.public_id]),
-        reverse("task_list", args=[slug]),
-        reverse("engagement_list", args=[slug]),
-        reverse("engagement_new", args=[slug]),
-        reverse("engagement_detail", args=[slug, engagement.public_id]),
-        reverse("engagement_edit", args=[slug, engagement.public_id]),
-        reverse("engagement_assign", args=[slug, engagement.public_id]),
-        reverse("engagement_nda", args=[slug, engagement.public_id]),
-        reverse("engagement_grant", args=[slug, engagement.public_id]),
-        reverse("engagement_end", args=[slug, engagement.public_id]),
-        reverse("people", args=[slug]),
-        reverse("person_absences", args=[slug, firm_admin.public_id]),
-        reverse("audit_log", args=[slug]),
+        reverse("today:today"),
+        reverse("today:firm_today", args=[slug]),
+        reverse("matters:matter_list", args=[slug]),
+        reverse("matters:matter_detail", args=[slug, matter.public_id]),
+        reverse("work:task_list", args=[slug]),
+        reverse("engagements:engagement_list", args=[slug]),
+        reverse("engagements:engagement_new", args=[slug]),
+        reverse("engagements:engagement_detail", args=[slug, engagement.public_id]),
+        reverse("engagements:engagement_edit", args=[slug, engagement.public_id]),
+        reverse("engagements:engagement_assign", args=[slug, engagement.public_id]),
+        reverse("engagements:engagement_nda", args=[slug, engagement.public_id]),
+        reverse("engagements:engagement_grant", args=[slug, engagement.public_id]),
+        reverse("engagements:engagement_end", args=[slug, engagement.public_id]),
+        reverse("engagements:people", args=[slug]),
+        reverse("engagements:person_absences", args=[slug, firm_admin.public_id]),
+        reverse("audit:audit_log", args=[slug]),
     ]:
         response = client.get(url)
         assert response.status_code == 200, url
@@ -32,7 +32,7 @@ def test_engagement_form_keeps_input_and_explains_errors(
     client, firm, firm_admin, provider
 ):
     client.force_login(firm_admin)
-    url = reverse("engagement_new", args=[firm.slug])
+    url = reverse("engagements:engagement_new", args=[firm.slug])
     response = client.post(
         url,
         {
@@ -64,7 +64,7 @@ def test_engagement_created_from_the_form_with_turnaround(
 
     client.force_login(firm_admin)
     response = client.post(
-        reverse("engagement_new", args=[firm.slug]),
+        reverse("engagements:engagement_new", args=[firm.slug]),
         {
             "provider": provider.pk,
             "name": "Overflow support",

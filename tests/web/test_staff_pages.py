@@ -17,7 +17,9 @@ FRI_10PM_NY = datetime.datetime(2026, 11, 28, 3, 0, tzinfo=datetime.UTC)
 
 
 def left_url(provider, user):
-    return reverse("provider_staff_left", args=[provider.slug, user.public_id])
+    return reverse(
+        "engagements:provider_staff_left", args=[provider.slug, user.public_id]
+    )
 
 
 def test_last_working_day_starts_as_today_where_the_person_works(

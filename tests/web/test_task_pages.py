@@ -42,16 +42,17 @@ def attach(task, actor, name="notice.pdf"):
 
 
 def task_url(task):
-    return reverse("task_detail", args=[task.firm.slug, task.public_id])
+    return reverse("work:task_detail", args=[task.firm.slug, task.public_id])
 
 
 def action_url(task, action):
-    return reverse("task_action", args=[task.firm.slug, task.public_id, action])
+    return reverse("work:task_action", args=[task.firm.slug, task.public_id, action])
 
 
 def file_url(task, document):
     return reverse(
-        "task_attachment", args=[task.firm.slug, task.public_id, document.public_id]
+        "work:task_attachment",
+        args=[task.firm.slug, task.public_id, document.public_id],
     )
 
 
@@ -96,7 +97,7 @@ def test_task_only_access_shows_the_task_and_its_files_and_nothing_else(
     assert b"".join(download.streaming_content) == PDF
     assert 'filename="notice-to-mail.pdf"' in download["Content-Disposition"]
 
-    matter_page = reverse("matter_detail", args=[firm.slug, matter.public_id])
+    matter_page = reverse("matters:matter_detail", args=[firm.slug, matter.public_id])
     assert client.get(matter_page).status_code == 404
     assert client.get(task_url(other)).status_code == 404
     assert client.get(file_url(other, other_file)).status_code == 404
@@ -104,16 +105,16 @@ def test_task_only_access_shows_the_task_and_its_files_and_nothing_else(
     assert client.get(file_url(own, other_file)).status_code == 404
     assert client.get(file_url(own, matter_file)).status_code == 404
 
-    listing = client.get(reverse("task_list", args=[firm.slug])).content.decode()
+    listing = client.get(reverse("work:task_list", args=[firm.slug])).content.decode()
     assert "Mail the notice" in listing and "Draft the reply" not in listing
     assert escape(matter.number) not in listing
     # Searching by the matter's number must not confirm it.
     probe = client.get(
-        reverse("task_list", args=[firm.slug]), {"q": matter.number[:6]}
+        reverse("work:task_list", args=[firm.slug]), {"q": matter.number[:6]}
     ).content.decode()
     assert "Mail the notice" not in probe
 
-    queue = client.get(reverse("queue_mine")).content.decode()
+    queue = client.get(reverse("work:queue_mine")).content.decode()
     assert "Mail the notice" in queue and escape(matter.number) not in queue
 
     MatterScreen.unscoped.create(firm=firm, matter=matter, user=attorney)
@@ -179,7 +180,7 @@ def test_delegate_keeps_everything_typed_and_the_uploaded_files_on_error(
     firm, matter, attorney, engagement, onboarded
 ):
     client = signed_in(attorney)
-    url = reverse("task_new", args=[firm.slug])
+    url = reverse("work:task_new", args=[firm.slug])
     assert client.get(url).status_code == 200
     first = client.post(
         url,
@@ -216,7 +217,7 @@ def test_delegate_refuses_a_person_who_cannot_take_the_work(
 ):
     client = signed_in(attorney)
     response = client.post(
-        reverse("task_new", args=[firm.slug]),
+        reverse("work:task_new", args=[firm.slug]),
         delegate_data(engagement, assignee=str(ungranted_assistant.public_id)),
     )
     assert response.status_code == 200
@@ -229,7 +230,7 @@ def test_delegate_locks_review_when_the_work_leaves_the_firm(
 ):
     client = signed_in(attorney)
     page = client.get(
-        reverse("task_new", args=[firm.slug]),
+        reverse("work:task_new", args=[firm.slug]),
         {"function": "documents"},
         HTTP_HX_REQUEST="true",
     )
@@ -240,7 +241,7 @@ def test_delegate_locks_review_when_the_work_leaves_the_firm(
 
 
 def test_provider_staff_cannot_delegate(firm, assistant):
-    response = signed_in(assistant).get(reverse("task_new", args=[firm.slug]))
+    response = signed_in(assistant).get(reverse("work:task_new", args=[firm.slug]))
     assert response.status_code == 404
 
 
@@ -393,7 +394,7 @@ def test_bulk_reassign_leaves_a_task_someone_changed_alone(
         **{f"rev_{t.public_id}": t.revision for t in tasks},
     }
     response = signed_in(attorney).post(
-        reverse("task_bulk", args=[firm.slug]), data, follow=True
+        reverse("work:task_bulk", args=[firm.slug]), data, follow=True
     )
     assert "2 tasks reassigned to Ida Lane; 1 was changed by someone else" in (
         response.content.decode()
@@ -417,7 +418,9 @@ def test_bulk_actions_are_for_attorneys_only(firm, matter, firm_staff, assistant
         f"rev_{task.public_id}": task.revision,
     }
     for person in (firm_staff, assistant):
-        response = signed_in(person).post(reverse("task_bulk", args=[firm.slug]), data)
+        response = signed_in(person).post(
+            reverse("work:task_bulk", args=[firm.slug]), data
+        )
         assert response.status_code == 404
     task.refresh_from_db()
     assert task.status == "open"
@@ -426,7 +429,7 @@ def test_bulk_actions_are_for_attorneys_only(firm, matter, firm_staff, assistant
 def test_bulk_cancel_needs_a_reason(firm, matter, attorney, assistant):
     task = f.task(firm, matter=matter, assignee=assistant)
     response = signed_in(attorney).post(
-        reverse("task_bulk", args=[firm.slug]),
+        reverse("work:task_bulk", args=[firm.slug]),
         {"bulk_action": "cancel", "task": [str(task.public_id)]},
         follow=True,
     )
@@ -445,7 +448,7 @@ def test_task_list_filters_and_htmx_gets_only_the_table(
     f.task(firm, matter=matter, assignee=assistant, title="Late one", due_at=past)
     f.task(firm, matter=matter, title="Nobody's", priority="urgent")
     client = signed_in(attorney)
-    url = reverse("task_list", args=[firm.slug])
+    url = reverse("work:task_list", args=[firm.slug])
     overdue = client.get(url, {"status": "overdue"}).content.decode()
     assert "Late one" in overdue and "Nobody&#x27;s" not in overdue
     assert "late by 3 hours" in overdue
@@ -502,7 +505,7 @@ def test_finished_work_is_listed_by_when_it_was_finished(
         }
 
     client = signed_in(attorney)
-    url = reverse("task_list", args=[firm.slug])
+    url = reverse("work:task_list", args=[firm.slug])
     assert titles(url, status="done") == {"Filed last week"}
     assert titles(url, status="done", finished="365") == {
         "Filed last week",
@@ -526,7 +529,7 @@ def test_finished_work_is_listed_by_when_it_was_finished(
     assert titles(url, status="done", finished="7000") == {"Filed last week"}
     # The assistant's queue across both firms uses the same window.
     client = signed_in(assistant)
-    mine = titles(reverse("queue_mine"), status="done")
+    mine = titles(reverse("work:queue_mine"), status="done")
     assert mine == {"Filed last week", "Brandt filing"}
 
 
@@ -545,7 +548,7 @@ def test_finishing_a_task_records_when(firm, matter, attorney, assistant):
 
 
 def test_empty_task_list_says_what_to_do(firm, attorney):
-    body = signed_in(attorney).get(reverse("task_list", args=[firm.slug]))
+    body = signed_in(attorney).get(reverse("work:task_list", args=[firm.slug]))
     assert "No tasks yet" in body.content.decode()
     assert "delegate one" in body.content.decode()
 
@@ -573,7 +576,7 @@ def test_review_queue_shows_mine_by_default_and_everyones_on_request(
         submitted_at=timezone.now(),
     )
     client = signed_in(attorney)
-    url = reverse("review_queue", args=[firm.slug])
+    url = reverse("work:review_queue", args=[firm.slug])
     mine = client.get(url).content.decode()
     assert "Mine to review" in mine and "Grace" not in mine
     assert "5 hours" in mine
@@ -595,10 +598,12 @@ def test_my_queue_lists_only_what_each_firm_allows(
         title="Billing for Brandt",
     )
     client = signed_in(assistant)
-    body = client.get(reverse("queue_mine")).content.decode()
+    body = client.get(reverse("work:queue_mine")).content.decode()
     assert "For Hale" in body and "For Brandt" in body
     assert "Owen" not in body and "Billing for Brandt" not in body
-    only = client.get(reverse("queue_mine"), {"firm": other_firm.slug}).content.decode()
+    only = client.get(
+        reverse("work:queue_mine"), {"firm": other_firm.slug}
+    ).content.decode()
     assert "For Brandt" in only and "For Hale" not in only
 
 
@@ -609,14 +614,16 @@ def test_queue_rows_name_only_the_matters_each_person_may_see(
     the grant the number shows. The team queue and the firm's list alike."""
     f.task(firm, matter=matter, assignee=ungranted_assistant, title="Mail it")
     f.task(firm, matter=matter, assignee=assistant, title="Calendar it")
-    bare = signed_in(ungranted_assistant).get(reverse("queue_mine")).content.decode()
+    bare = (
+        signed_in(ungranted_assistant).get(reverse("work:queue_mine")).content.decode()
+    )
     assert "Mail it" in bare and "Not opened to you" in bare
     assert escape(matter.number) not in bare
     granted = signed_in(assistant)
-    for url in (reverse("queue_mine"), reverse("queue_team")):
+    for url in (reverse("work:queue_mine"), reverse("work:queue_team")):
         body = granted.get(url).content.decode()
         assert escape(matter.number) in body and "Not opened to you" not in body
-    firm_list = signed_in(attorney).get(reverse("task_list", args=[firm.slug]))
+    firm_list = signed_in(attorney).get(reverse("work:task_list", args=[firm.slug]))
     assert firm_list.content.decode().count(escape(matter.number)) >= 2
 
 
@@ -629,7 +636,7 @@ def test_bulk_start_from_my_queue(firm, other_firm, matter, other_matter, assist
         "task": [str(t.public_id) for t in tasks],
         **{f"rev_{t.public_id}": t.revision for t in tasks},
     }
-    response = signed_in(assistant).post(reverse("queue_start"), data, follow=True)
+    response = signed_in(assistant).post(reverse("work:queue_start"), data, follow=True)
     assert "2 tasks started" in response.content.decode()
     for task in tasks:
         task.refresh_from_db()
@@ -638,15 +645,15 @@ def test_bulk_start_from_my_queue(firm, other_firm, matter, other_matter, assist
 
 def test_bulk_start_ignores_tasks_of_others(firm, matter, assistant, attorney):
     theirs = f.task(firm, matter=matter, assignee=attorney)
-    signed_in(assistant).post(reverse("queue_start"), {"task": [theirs.public_id]})
+    signed_in(assistant).post(reverse("work:queue_start"), {"task": [theirs.public_id]})
     theirs.refresh_from_db()
     assert theirs.status == "open"
 
 
 def test_team_queue_sends_firm_people_to_their_task_list(firm, attorney):
-    response = signed_in(attorney).get(reverse("queue_team"))
+    response = signed_in(attorney).get(reverse("work:queue_team"))
     assert response.status_code == 302
-    assert response.url == reverse("task_list", args=[firm.slug])
+    assert response.url == reverse("work:task_list", args=[firm.slug])
 
 
 def test_team_queue_shows_the_engagements_work_on_opened_matters(
@@ -655,10 +662,12 @@ def test_team_queue_shows_the_engagements_work_on_opened_matters(
     f.task(firm, matter=matter, assignee=ungranted_assistant, title="Gus's task")
     engagement = assistant.assignments.first().engagement
     f.task(firm, matter=matter, engagement=engagement, title="Team task")
-    body = signed_in(assistant).get(reverse("queue_team")).content.decode()
+    body = signed_in(assistant).get(reverse("work:queue_team")).content.decode()
     assert "Gus&#x27;s task" not in body
     assert "Team task" in body
-    gus = signed_in(ungranted_assistant).get(reverse("queue_team")).content.decode()
+    gus = (
+        signed_in(ungranted_assistant).get(reverse("work:queue_team")).content.decode()
+    )
     assert "Team task" not in gus and escape(matter.number) not in gus
 
 
@@ -686,11 +695,11 @@ LIST_BOUND = 40
 @pytest.mark.parametrize(
     ("viewer", "url_of"),
     [
-        ("attorney", lambda firm: reverse("task_list", args=[firm.slug])),
-        ("assistant", lambda firm: reverse("task_list", args=[firm.slug])),
-        ("attorney", lambda firm: reverse("review_queue", args=[firm.slug])),
-        ("assistant", lambda firm: reverse("queue_mine")),
-        ("assistant", lambda firm: reverse("queue_team")),
+        ("attorney", lambda firm: reverse("work:task_list", args=[firm.slug])),
+        ("assistant", lambda firm: reverse("work:task_list", args=[firm.slug])),
+        ("attorney", lambda firm: reverse("work:review_queue", args=[firm.slug])),
+        ("assistant", lambda firm: reverse("work:queue_mine")),
+        ("assistant", lambda firm: reverse("work:queue_team")),
     ],
     ids=["task_list-attorney", "task_list-assistant", "review", "mine", "team"],
 )
@@ -723,7 +732,7 @@ def test_list_pages_keep_a_fixed_number_of_queries(
 
 def test_htmx_history_restore_gets_the_whole_page(firm, attorney):
     response = signed_in(attorney).get(
-        reverse("task_list", args=[firm.slug]),
+        reverse("work:task_list", args=[firm.slug]),
         HTTP_HX_REQUEST="true",
         HTTP_HX_HISTORY_RESTORE_REQUEST="true",
     )

@@ -20,9 +20,9 @@ def test_task_href_is_the_tasks_page_in_each_firm(firm, other_firm):
     for org in (firm, other_firm):
         task = f.task(org, title="<b>Call</b>")
         assert task_href(task) == reverse(
-            "task_detail", args=[org.slug, task.public_id]
+            "work:task_detail", args=[org.slug, task.public_id]
         )
-        assert firm_href(org) == reverse("firm_today", args=[org.slug])
+        assert firm_href(org) == reverse("today:firm_today", args=[org.slug])
 
 
 def test_due_cell_shows_the_viewers_time_and_lateness():
@@ -86,7 +86,7 @@ def test_quick_inputs_render_what_djangos_inputs_do():
 
 
 def test_the_filter_form_keeps_what_was_typed_and_ticked():
-    from firmdesk.web.forms_work import TaskFilterForm
+    from firmdesk.web.work.forms import TaskFilterForm
 
     form = TaskFilterForm({"q": "Lopez & <co>", "flagged": "on"})
     html = str(form["q"]) + str(form["flagged"])

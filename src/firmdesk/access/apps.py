@@ -6,7 +6,7 @@ class AccessConfig(AppConfig):
     label = "access"
 
     def ready(self):
-        from firmdesk.notify.services import register_delivery_check
+        from firmdesk.notify.selectors import register_delivery_check
 
         from .delivery import hidden_notifications
 

@@ -1,5 +1,6 @@
 """Reads for the conflict engine: candidates from the index, their names,
-relationships and matter roles, and conflict checks as a scope may see them.
+relationships and matter roles, conflict checks as a scope may see them, and
+who opening a matter or screening one may name.
 
 Every query filters on the firm first; the index is never read across firms.
 """
@@ -9,12 +10,14 @@ from dataclasses import dataclass, field
 
 from django.db.models import Case, IntegerField, Q, Sum, Value, When
 
+from firmdesk.engagements.models import Assignment, Engagement
 from firmdesk.matters.models import (
     Contact,
     ContactAlias,
     ContactRelationship,
     MatterParty,
 )
+from firmdesk.orgs.models import Membership, User
 
 from .models import ConflictCheck, ConflictKey
 
@@ -356,3 +359,32 @@ def _role_hidden(role: dict) -> dict:
         "matter_id": "",
         "matter_status": "",
     }
+
+
+def responsible_attorneys(*, scope):
+    """Who may be a new matter's responsible attorney: the firm's attorneys."""
+    ids = [
+        m.user_id
+        for m in Membership.objects.filter(organization=scope.firm, is_active=True)
+        if "attorney" in m.roles
+    ]
+    return User.objects.filter(pk__in=ids)
+
+
+def screenable_users(*, scope):
+    """Who an ethical screen may wall off from a matter: the firm's people and
+    the staff assigned to its pilot or active engagements, never the person
+    setting the screen up."""
+    members = User.objects.filter(
+        memberships__organization=scope.firm, memberships__is_active=True
+    )
+    outside = User.objects.filter(
+        pk__in=Assignment.objects.in_scope(scope)
+        .filter(
+            engagement__status__in=[Engagement.Status.PILOT, Engagement.Status.ACTIVE]
+        )
+        .values("user_id")
+    )
+    return (
+        (members | outside).exclude(pk=scope.user.pk).distinct().order_by("full_name")
+    )

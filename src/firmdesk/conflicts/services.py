@@ -693,6 +693,12 @@ def relationship_remove(*, firm, actor, relationship: ContactRelationship) -> No
 # --- Checks ----------------------------------------------------------------
 
 
+def may_edit_contacts(*, scope) -> bool:
+    """The firm's people, and outside staff who keep its contacts or take its
+    intake."""
+    return scope.is_firm_member or bool(scope.functions & {"crm", "intake"})
+
+
 def may_run_checks(scope) -> bool:
     """The firm's people, and outside staff with the intake function."""
     return scope.works_on("intake")

@@ -14,7 +14,7 @@ are background jobs (``reception_tasks``).
 import datetime
 
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F, Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -23,6 +23,7 @@ from firmdesk.access.selectors import access_object
 from firmdesk.audit.services import audit_record
 from firmdesk.common import phones
 from firmdesk.common.errors import ServiceError
+from firmdesk.matters.models import Matter, MatterParty
 from firmdesk.notify.services import notify
 from firmdesk.orgs.models import Membership, Role
 
@@ -31,6 +32,9 @@ from .models import CallLog, ReceptionSettings
 MAX_ESCALATE_AFTER_MINUTES = 24 * 60
 # A phone's clock may run a little ahead of the server's; more than this is a typo.
 FUTURE_SLACK = datetime.timedelta(minutes=5)
+# The matter look-up of the call entry page.
+LOOKUP_LIMIT = 8
+LOOKUP_MIN_CHARS = 2
 
 
 # --- Who may do what --------------------------------------------------------------
@@ -212,7 +216,7 @@ def number_display(e164: str, *, firm) -> str:
 
 
 def call_list_url(firm) -> str:
-    return reverse("call_list", kwargs={"firm_slug": firm.slug})
+    return reverse("reception:call_list", kwargs={"firm_slug": firm.slug})
 
 
 def call_url(call: CallLog) -> str:
@@ -433,3 +437,33 @@ def calls_taken_today(scope):
             taken_by=scope.user, received_at__gte=midnight
         )
     ).order_by("-received_at")
+
+
+def matters_matching(*, scope, text: str) -> list:
+    """The look-up under a message's matter field: open matters in the scope
+    whose number, title or client's name has ``text``, the first few."""
+    text = text.strip()
+    if len(text) < LOOKUP_MIN_CHARS:
+        return []
+    visible = Matter.objects.in_scope(scope)
+    by_client = MatterParty.objects.in_scope(scope).filter(
+        role=MatterParty.Role.CLIENT, contact__name__icontains=text
+    )
+    clients = Prefetch(
+        "parties",
+        queryset=MatterParty.objects.in_scope(scope)
+        .filter(role=MatterParty.Role.CLIENT)
+        .select_related("contact"),
+        to_attr="clients",
+    )
+    return list(
+        visible.filter(
+            Q(number__icontains=text)
+            | Q(title__icontains=text)
+            | Q(pk__in=by_client.values("matter_id"))
+        )
+        .exclude(status=Matter.Status.CLOSED)
+        .select_related("responsible_attorney")
+        .prefetch_related(clients)
+        .order_by("number")[:LOOKUP_LIMIT]
+    )

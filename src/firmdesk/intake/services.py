@@ -74,6 +74,26 @@ def may_decide_conflicts(scope) -> bool:
     return conflicts.may_decide(scope)
 
 
+def lead_permissions(*, scope, lead: Lead) -> dict[str, bool]:
+    """What the person of ``scope`` may do on the lead's page, action by action
+    (everyone on it may work leads: ``may_work_leads``)."""
+    check = lead.conflict_check
+    is_open = lead.is_open
+    return {
+        "work": is_open,
+        "status": is_open or lead.status == Lead.Status.NO_RESPONSE,
+        "decide": bool(
+            check is not None
+            and check.matter_id is None
+            and is_open
+            and may_decide_conflicts(scope)
+        ),
+        "retain": is_open and screen_cleared(lead),
+        "decline": is_open,
+        "link_contacts": scope.is_firm_member,
+    }
+
+
 def _require_intake(scope):
     if not may_work_leads(scope):
         raise ServiceError("Your engagement with this firm does not include intake.")
@@ -956,7 +976,7 @@ def bookings_confirm(*, lead: Lead, actor) -> int:
                 summary=f"Consultation with {lead.name} confirmed",
             )
             url = reverse(
-                "event_detail",
+                "scheduling:event_detail",
                 kwargs={"firm_slug": lead.firm.slug, "event_id": event.public_id},
             )
             local = booking.start.astimezone(booking.attorney.tz)

@@ -36,7 +36,8 @@ def _firms():
 
 def lead_url(lead: Lead) -> str:
     return reverse(
-        "lead_detail", kwargs={"firm_slug": lead.firm.slug, "lead_id": lead.public_id}
+        "intake:lead_detail",
+        kwargs={"firm_slug": lead.firm.slug, "lead_id": lead.public_id},
     )
 
 
@@ -109,7 +110,9 @@ def send_submission_confirmation(lead_id: int) -> bool:
             "you shortly. This message is not legal advice, and contacting us does "
             "not make us your lawyers."
         )
-        path = reverse("public_booking_for_lead", kwargs={"token": lead.token})
+        path = reverse(
+            "public_intake:public_booking_for_lead", kwargs={"token": lead.token}
+        )
         book = f"{settings.FIRMDESK_BASE_URL}{path}"
         services.send_mail_to_visitor(
             firm=lead.firm,
@@ -160,7 +163,7 @@ def send_feedback_request(request_id: int) -> bool:
     request = job_row(FeedbackRequest, request_id, related=("firm",))
     if request is None or request.answered_at is not None:
         return False
-    path = reverse("public_feedback", kwargs={"token": request.token})
+    path = reverse("public_intake:public_feedback", kwargs={"token": request.token})
     link = f"{settings.FIRMDESK_BASE_URL}{path}"
     what = (
         "your consultation"

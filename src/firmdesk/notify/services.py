@@ -4,51 +4,15 @@ The row is written in the caller's transaction; the e-mail is enqueued only once
 that transaction commits, so a rolled-back change tells no one, and a failing mail
 server never loses the notification (the job retries).
 
-Access is checked when a notification is delivered, not only when it is written:
-between the two a screen may be raised, a grant revoked or an engagement ended.
-The check itself belongs to the access rule (``access.delivery``), which
-registers it here when the apps load, so this module needs no domain app.
+Who a notification may still reach is decided when it is delivered
+(``notify.selectors``).
 """
-
-from collections.abc import Callable, Iterable
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from .models import Notification
-
-# Each check takes (user, notifications, scopes) and returns the pks of those
-# the user may no longer be told about; ``scopes`` is the request's list of the
-# user's Scopes when there is one (None: the check resolves them).
-_hidden_checks: list[Callable[[object, list[Notification]], set[int]]] = []
-
-
-def register_delivery_check(check: Callable) -> None:
-    if check not in _hidden_checks:
-        _hidden_checks.append(check)
-
-
-def hidden_ids(user, notes: Iterable[Notification], scopes=None) -> set[int]:
-    """The pks of ``notes`` (all the user's) that must not reach the user now."""
-    notes = list(notes)
-    if not notes:
-        return set()
-    if not _hidden_checks:
-        raise RuntimeError("No delivery check registered: is firmdesk.access loaded?")
-    hidden: set[int] = set()
-    for check in _hidden_checks:
-        hidden |= check(user, notes, scopes)
-    return hidden
-
-
-def visible(user, notes, *, scopes=None):
-    """``notes`` (a queryset of the user's notifications) without those about
-    a row the user may no longer see (one read of the user's notifications
-    that are about a row, then the checks)."""
-    about_rows = notes.filter(subject_type__isnull=False).select_related("firm")
-    hidden = hidden_ids(user, about_rows, scopes)
-    return notes.exclude(pk__in=hidden) if hidden else notes
 
 
 def notify(

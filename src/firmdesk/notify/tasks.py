@@ -6,7 +6,7 @@ from django_tasks import task
 from firmdesk.jobs.services import deliver_at_least_once
 
 from .models import Notification
-from .services import hidden_ids
+from .selectors import hidden_ids
 
 
 @task()

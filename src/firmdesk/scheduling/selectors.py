@@ -8,6 +8,8 @@ from django.db.models import Prefetch, Q
 
 from firmdesk.access.selectors import access_object
 from firmdesk.access.system import by_token, through_scoped
+from firmdesk.engagements.models import Assignment
+from firmdesk.orgs.models import Membership, User
 
 from .models import CalendarFeed, Event, EventAttendee, feed_token_is_well_formed
 
@@ -105,3 +107,37 @@ def feed_by_token(token: str) -> CalendarFeed | None:
     if feed is None or feed.revoked_at is not None or not feed.user.is_active:
         return None
     return feed
+
+
+def calendar_people(*, scope, today: dt.date) -> tuple[dict, list]:
+    """Whose calendar may be picked: the firm's people and the staff assigned
+    to its engagements (by public id), and the current ones for the picker."""
+    known: dict[str, User] = {}
+    choices = []
+    for membership in (
+        Membership.objects.filter(
+            organization=scope.firm, is_active=True, user__is_active=True
+        )
+        .select_related("user")
+        .order_by("user__full_name")
+    ):
+        user = membership.user
+        known[str(user.public_id)] = user
+        choices.append((str(user.public_id), user.full_name))
+    assignments = Assignment.objects.in_scope(scope)
+    if scope.is_provider_staff:
+        # Who else a provider serves the firm with is the firm's business.
+        assignments = assignments.filter(engagement=scope.engagement)
+    for assignment in assignments.select_related(
+        "user", "engagement__provider"
+    ).order_by("user__full_name", "-start_date"):
+        user = assignment.user
+        key = str(user.public_id)
+        if key in known:
+            continue
+        known[key] = user
+        if assignment.is_current(today) and user.is_active:
+            choices.append(
+                (key, f"{user.full_name} ({assignment.engagement.provider})")
+            )
+    return known, choices

@@ -530,7 +530,7 @@ def _recompute(event: Event, trigger, *, actor, firm, why=COUNTS_FROM_CHANGED) -
     )
     if event.owner_id and old != event.last_moment and _may_see(event.owner, event):
         url = reverse(
-            "event_detail",
+            "scheduling:event_detail",
             kwargs={"firm_slug": firm.slug, "event_id": event.public_id},
         )
         moved = event.last_moment.astimezone(event.zone)

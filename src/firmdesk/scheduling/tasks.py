@@ -89,7 +89,7 @@ def send_reminder(reminder_id: int) -> bool:
             title=f"Reminder: {event.title}",
             body=f"{event.get_kind_display()} on {when}.",
             url=reverse(
-                "event_detail",
+                "scheduling:event_detail",
                 kwargs={"firm_slug": row.firm.slug, "event_id": event.public_id},
             ),
             key=f"reminder:{row.key}",

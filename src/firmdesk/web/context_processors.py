@@ -1,6 +1,7 @@
 from django.utils import timezone
 
 from firmdesk.access.scope import memberships_for_request, scopes_for_request
+from firmdesk.notify.selectors import notifications_visible
 
 
 def shell(request):
@@ -41,17 +42,7 @@ def _provider_admin_orgs(request):
 
 
 def _unread(request) -> int:
-    """Unread notifications about firms the user may still act for."""
-    from django.db.models import Q
-
-    from firmdesk.notify.models import Notification
-    from firmdesk.notify.services import visible
-
-    firms = [s.firm.pk for s in scopes_for_request(request)]
-    return visible(
-        request.user,
-        Notification.objects.filter(user=request.user, read_at__isnull=True).filter(
-            Q(firm__isnull=True) | Q(firm__in=firms)
-        ),
-        scopes=scopes_for_request(request),
+    """Unread notifications the user may still be told about."""
+    return notifications_visible(
+        user=request.user, scopes=scopes_for_request(request), unread_only=True
     ).count()

@@ -51,5 +51,5 @@ class TwoFactorMiddleware:
                 required = two_factor_required(user)
                 request.session["two_factor_required"] = required
             if required:
-                return redirect(f"{reverse('two_factor')}?next={request.path}")
+                return redirect(f"{reverse('accounts:two_factor')}?next={request.path}")
         return self.get_response(request)

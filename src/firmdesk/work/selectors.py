@@ -7,12 +7,15 @@ from collections import Counter
 
 from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from firmdesk.access.selectors import access_object
 from firmdesk.access.system import through_scoped
+from firmdesk.engagements.models import Assignment
 from firmdesk.orgs.business_hours import BusinessCalendar
-from firmdesk.orgs.models import Function
+from firmdesk.orgs.models import Function, Membership
 
+from . import routing
 from .models import (
     Comment,
     Flag,
@@ -359,3 +362,57 @@ def acknowledged_versions(scope, user) -> dict[int, int]:
     for playbook_id, number in rows:
         latest[playbook_id] = max(number, latest.get(playbook_id, 0))
     return latest
+
+
+def assignable_people(*, scope, engagements) -> list[tuple]:
+    """Who work can be given to by hand: the firm's people (in-house work) and
+    the staff assigned to ``engagements``, labelled so, by label."""
+    today = timezone.localdate(timezone=scope.firm.tz)
+    people = {}
+    for m in (
+        Membership.objects.filter(
+            organization=scope.firm, is_active=True, user__is_active=True
+        )
+        .select_related("user")
+        .order_by("user__full_name")
+    ):
+        people[m.user_id] = (m.user, f"{m.user.full_name} (in-house)")
+    for a in (
+        Assignment.objects.in_scope(scope)
+        .filter(engagement__in=engagements)
+        .select_related("user", "engagement__provider")
+        .order_by("user__full_name")
+    ):
+        if a.is_current(today) and a.user_id not in people:
+            people[a.user_id] = (
+                a.user,
+                f"{a.user.full_name} ({a.engagement.provider.name})",
+            )
+    return sorted(people.values(), key=lambda p: p[1])
+
+
+def reassign_choices(*, scope, task: Task, now) -> tuple[list, list]:
+    """Who ``task`` can go to now, labelled, and everyone else of its team with
+    the reasons they cannot. In-house work goes to any of the firm's people."""
+    if task.engagement_id is None:
+        people = [
+            (m.user, m.user.full_name)
+            for m in Membership.objects.filter(
+                organization=scope.firm, is_active=True, user__is_active=True
+            )
+            .select_related("user")
+            .order_by("user__full_name")
+            if m.user_id != task.assignee_id
+        ]
+        return people, []
+    eligible, others = [], []
+    for c in routing.candidates(task, now):
+        if c.user.pk == task.assignee_id:
+            continue
+        if c.eligible:
+            hours = "working now" if c.in_hours else f"outside hours, {c.local_time}"
+            label = f"{c.user.full_name} ({c.open_tasks} open; {hours})"
+            eligible.append((c.user, label))
+        else:
+            others.append((c.user, ", ".join(c.problems)))
+    return eligible, others

@@ -245,7 +245,8 @@ def service_level_due(*, firm, engagement, version, function, start):
 
 def task_url(task: Task) -> str:
     return reverse(
-        "task_detail", kwargs={"firm_slug": task.firm.slug, "task_id": task.public_id}
+        "work:task_detail",
+        kwargs={"firm_slug": task.firm.slug, "task_id": task.public_id},
     )
 
 
@@ -322,6 +323,32 @@ def may_manage(scope, task: Task) -> bool:
 
 def may_resolve_flags(scope, task: Task) -> bool:
     return scope.is_firm_member or task.assignee_id == scope.user.pk
+
+
+def task_permissions(*, scope, task: Task) -> dict[str, bool]:
+    """What the person of ``scope`` may do on the task's page, action by action."""
+    is_assignee = task.assignee_id == scope.user.pk
+    manage = _may_manage(scope, task)
+    reviewer = _is_reviewer(scope) and not is_assignee
+    working = task.status in Task.WORKING_STATUSES
+    return {
+        "start": is_assignee and task.status in (S.OPEN, S.RETURNED),
+        "checklist": is_assignee and working,
+        "log_time": is_assignee and (task.is_open or task.status == S.APPROVED),
+        "submit": is_assignee and working,
+        "review": reviewer and task.status == S.SUBMITTED,
+        "complete": task.status == S.APPROVED and (is_assignee or manage),
+        "cancel": manage and task.is_open,
+        "reassign": (manage or is_assignee) and task.is_open,
+        "extra_cost": scope.is_firm_admin and task.extra_cost == Task.ExtraCost.PENDING,
+        "edit": manage and task.is_open,
+        "attach": is_assignee or scope.is_firm_member,
+    }
+
+
+def may_acknowledge_playbooks(*, scope) -> bool:
+    """The people who do the work: outside staff and the firm's in-house staff."""
+    return scope.is_provider_staff or scope.has_role("firm_staff")
 
 
 def _is_reviewer(scope) -> bool:

@@ -1,0 +1,59 @@
+"""Which notifications may reach a person now.
+
+Access is checked when a notification is delivered, not only when it is written:
+between the two a screen may be raised, a grant revoked or an engagement ended.
+The check itself belongs to the access rule (``access.delivery``), which
+registers it here when the apps load, so this app needs no domain app.
+"""
+
+from collections.abc import Callable, Iterable
+
+from django.db.models import Q
+
+from .models import Notification
+
+# Each check takes (user, notifications, scopes) and returns the pks of those
+# the user may no longer be told about; ``scopes`` is the request's list of the
+# user's Scopes when there is one (None: the check resolves them).
+_hidden_checks: list[Callable] = []
+
+
+def register_delivery_check(check: Callable) -> None:
+    if check not in _hidden_checks:
+        _hidden_checks.append(check)
+
+
+def hidden_ids(user, notes: Iterable[Notification], scopes=None) -> set[int]:
+    """The pks of ``notes`` (all the user's) that must not reach the user now."""
+    notes = list(notes)
+    if not notes:
+        return set()
+    if not _hidden_checks:
+        raise RuntimeError("No delivery check registered: is firmdesk.access loaded?")
+    hidden: set[int] = set()
+    for check in _hidden_checks:
+        hidden |= check(user, notes, scopes)
+    return hidden
+
+
+def visible(user, notes, *, scopes=None):
+    """``notes`` (a queryset of the user's notifications) without those about
+    a row the user may no longer see (one read of those that are about a row,
+    then the checks)."""
+    about_rows = notes.filter(subject_type__isnull=False).select_related("firm")
+    hidden = hidden_ids(user, about_rows, scopes)
+    return notes.exclude(pk__in=hidden) if hidden else notes
+
+
+def notifications_visible(*, user, scopes, unread_only=False):
+    """``user``'s own notifications they may be told about now: of no firm or
+    of a firm they may act for (``scopes``, the request's), and about nothing
+    they may no longer see. One about a firm they lost access to, or a matter
+    they were screened from since, stays hidden, not deleted."""
+    firm_ids = [scope.firm.pk for scope in scopes]
+    notes = Notification.objects.filter(user=user).filter(
+        Q(firm__isnull=True) | Q(firm_id__in=firm_ids)
+    )
+    if unread_only:
+        notes = notes.filter(read_at__isnull=True)
+    return visible(user, notes, scopes=scopes)

@@ -1,0 +1,79 @@
+"""Routes of the engagement, people and staff roster pages; every name here
+needs an entry in the isolation registry (tests/isolation/registry*.py)."""
+
+from django.urls import path
+
+from firmdesk.web.pages import firm_space, provider_space
+
+from . import views
+
+app_name = "engagements"
+
+firm_patterns: list = [  # under /f/<firm_slug>/
+    path("engagements/", views.engagement_list, name="engagement_list"),
+    path("engagements/new/", views.engagement_new, name="engagement_new"),
+    path(
+        "engagements/<uuid:engagement_id>/",
+        views.engagement_detail,
+        name="engagement_detail",
+    ),
+    path(
+        "engagements/<uuid:engagement_id>/edit/",
+        views.engagement_edit,
+        name="engagement_edit",
+    ),
+    path(
+        "engagements/<uuid:engagement_id>/assign/",
+        views.engagement_assign,
+        name="engagement_assign",
+    ),
+    path(
+        "engagements/<uuid:engagement_id>/assignments/<uuid:assignment_id>/end/",
+        views.assignment_end,
+        name="assignment_end",
+    ),
+    path(
+        "engagements/<uuid:engagement_id>/nda/",
+        views.engagement_nda,
+        name="engagement_nda",
+    ),
+    path(
+        "engagements/<uuid:engagement_id>/grants/",
+        views.engagement_grant,
+        name="engagement_grant",
+    ),
+    path(
+        "engagements/<uuid:engagement_id>/grants/<uuid:grant_id>/revoke/",
+        views.grant_revoke,
+        name="grant_revoke",
+    ),
+    path(
+        "engagements/<uuid:engagement_id>/end/",
+        views.engagement_end,
+        name="engagement_end",
+    ),
+    path(
+        "engagements/<uuid:engagement_id>/weekly/",
+        views.engagement_weekly,
+        name="engagement_weekly",
+    ),
+    path("people/", views.people, name="people"),
+    path(
+        "people/<uuid:user_id>/absences/", views.person_absences, name="person_absences"
+    ),
+]
+provider_patterns: list = [  # under /p/<provider_slug>/
+    path("staff/", views.provider_staff, name="provider_staff"),
+    path(
+        "staff/<uuid:user_id>/absences/",
+        views.provider_staff_absences,
+        name="provider_staff_absences",
+    ),
+    path(
+        "staff/<uuid:user_id>/left/",
+        views.provider_staff_left,
+        name="provider_staff_left",
+    ),
+]
+
+urlpatterns = [firm_space(firm_patterns), provider_space(provider_patterns)]

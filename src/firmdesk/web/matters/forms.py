@@ -1,0 +1,220 @@
+"""Forms of the matter, contact, conflict check and import pages."""
+
+from django import forms
+
+from firmdesk.matters.models import MatterParty
+from firmdesk.web.forms import DateInput, Styled
+
+
+class ContactForm(Styled, forms.Form):
+    kind = forms.ChoiceField(
+        choices=[("person", "Person"), ("organization", "Organisation")],
+        label="Person or organisation",
+    )
+    name = forms.CharField(max_length=300, label="Name as written")
+    aliases = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label="Other names",
+        help_text="One per line. Add the kind after a bar, for example "
+        "“Margaret Jones | maiden” or “ACME | acronym”. Kinds: former, maiden, "
+        "trade, acronym, predecessor, aka.",
+    )
+    emails = forms.CharField(
+        required=False, label="E-mail addresses", help_text="Separate with commas."
+    )
+    phones = forms.CharField(
+        required=False,
+        label="Phone numbers",
+        help_text="Separate with commas. Numbers without a country code are read "
+        "as the firm's country.",
+    )
+    address = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 2}), label="Address"
+    )
+    date_of_birth = forms.DateField(required=False, widget=DateInput)
+    tax_id = forms.CharField(required=False, max_length=40, label="Tax or ID number")
+    is_prospective = forms.BooleanField(
+        required=False,
+        label="Prospective client (inquired, never retained the firm)",
+    )
+    notes = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 2}), label="Notes"
+    )
+
+    def alias_list(self) -> list[tuple[str, str]]:
+        out = []
+        for line in self.cleaned_data.get("aliases", "").splitlines():
+            name, _, kind = line.partition("|")
+            if name.strip():
+                out.append((name.strip(), kind.strip().lower() or "aka"))
+        return out
+
+    @staticmethod
+    def split(value: str) -> list[str]:
+        return [v.strip() for v in (value or "").split(",") if v.strip()]
+
+
+class RelationshipForm(Styled, forms.Form):
+    kind = forms.ChoiceField(label="This contact is", choices=())
+    other = forms.ModelChoiceField(queryset=None, label="Of")
+
+    def __init__(self, *args, kinds, contacts, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = kinds
+        self.fields["other"].queryset = contacts
+
+
+class ConflictCheckForm(Styled, forms.Form):
+    names = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 5}),
+        label="Names to check",
+        help_text="One per line: the prospective client, every adverse party, "
+        "their counsel and related people or companies.",
+    )
+    purpose = forms.CharField(
+        required=False,
+        max_length=200,
+        label="What is it for?",
+        help_text="For example: new matter, Lopez v. Acme Logistics.",
+    )
+
+    def name_list(self) -> list[str]:
+        return [n.strip() for n in self.cleaned_data["names"].splitlines() if n.strip()]
+
+
+class DecisionForm(Styled, forms.Form):
+    decision = forms.ChoiceField(
+        choices=[
+            ("clear", "Clear — no conflict"),
+            ("conflict", "Conflict — the firm cannot take this on"),
+            ("waived", "Waived — conflict exists, clients gave informed consent"),
+        ],
+        widget=forms.RadioSelect,
+        label="Your decision",
+    )
+    note = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label="Note",
+        help_text="Required for a waiver: who consented, when, and how it was "
+        "confirmed in writing.",
+    )
+
+
+class MatterOpenForm(Styled, forms.Form):
+    title = forms.CharField(max_length=200, label="Matter title")
+    practice_area = forms.CharField(max_length=80, required=False)
+    responsible_attorney = forms.ModelChoiceField(queryset=None, required=False)
+    description = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    key_facts = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, attorneys, parties, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["responsible_attorney"].queryset = attorneys
+        self.party_rows = []
+        for index, (name, existing) in enumerate(parties):
+            role = f"party_{index}_role"
+            kind = f"party_{index}_kind"
+            contact = f"party_{index}_contact"
+            self.fields[role] = forms.ChoiceField(
+                label=f"Role of “{name}”",
+                required=False,
+                initial="client" if index == 0 else "adverse",
+                choices=[("", "Not a party"), *MatterParty.Role.choices],
+                widget=forms.Select(attrs={"class": "form-select"}),
+            )
+            self.fields[kind] = forms.ChoiceField(
+                label="Person or organisation",
+                choices=[("person", "Person"), ("organization", "Organisation")],
+                widget=forms.Select(attrs={"class": "form-select"}),
+            )
+            self.fields[contact] = forms.ChoiceField(
+                label="Contact",
+                required=False,
+                choices=[("", f"New contact “{name}”"), *existing],
+                widget=forms.Select(attrs={"class": "form-select"}),
+            )
+            self.party_rows.append((name, self[role], self[kind], self[contact]))
+
+    def parties(self) -> list[dict]:
+        out = []
+        for index, (name, *_rest) in enumerate(self.party_rows):
+            role = self.cleaned_data.get(f"party_{index}_role")
+            if role:
+                out.append(
+                    {
+                        "name": name,
+                        "role": role,
+                        "kind": self.cleaned_data[f"party_{index}_kind"],
+                        "contact": self.cleaned_data.get(f"party_{index}_contact"),
+                    }
+                )
+        return out
+
+
+class ScreenForm(Styled, forms.Form):
+    user = forms.ModelChoiceField(queryset=None, label="Wall off")
+    reason = forms.CharField(max_length=200, label="Reason")
+
+    def __init__(self, *args, users, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = users
+
+
+class ImportForm(Styled, forms.Form):
+    kind = forms.ChoiceField(
+        choices=[("contacts", "Contacts"), ("matters", "Matters with their parties")],
+        label="What the file holds",
+    )
+    layout = forms.ChoiceField(
+        choices=[
+            ("firmdesk", "FirmDesk layout"),
+            ("clio", "Clio (import template or export)"),
+            ("mycase", "MyCase export"),
+            ("generic", "Other system (say which column is which below)"),
+        ],
+        label="Where the file comes from",
+    )
+    file = forms.FileField(label="CSV file")
+    mapping = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label="Column names (other systems only)",
+        help_text="One per line, our column = your column, for example "
+        "“name = Display Name”. See the import guide for our column names.",
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > 50 * 1024 * 1024:
+            raise forms.ValidationError(
+                "The file is larger than 50 MB. Split it, or ask an engineer to "
+                "use “firmdesk import” on the server."
+            )
+        return upload
+
+    def clean(self):
+        data = super().clean()
+        mapping = {}
+        for line in (data.get("mapping") or "").splitlines():
+            if not line.strip():
+                continue
+            ours, sep, theirs = line.partition("=")
+            if not sep or not ours.strip() or not theirs.strip():
+                self.add_error(
+                    "mapping",
+                    f"“{line.strip()}” should read: our column = your column.",
+                )
+                continue
+            mapping[ours.strip()] = theirs.strip()
+        if data.get("layout") == "generic" and not mapping and "mapping" in data:
+            self.add_error(
+                "mapping", "For another system, say which of your columns holds what."
+            )
+        data["mapping_dict"] = mapping
+        return data

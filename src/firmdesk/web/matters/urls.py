@@ -1,0 +1,58 @@
+"""Routes of the matter, contact and conflict check pages; every name here
+needs an entry in the isolation registry (tests/isolation/registry.py)."""
+
+from django.urls import path
+
+from firmdesk.web.pages import firm_space
+
+from . import views
+
+app_name = "matters"
+
+firm_patterns: list = [  # under /f/<firm_slug>/
+    path("matters/", views.matter_list, name="matter_list"),
+    path("matters/<uuid:matter_id>/", views.matter_detail, name="matter_detail"),
+    path("contacts/", views.contact_list, name="contact_list"),
+    path("contacts/new/", views.contact_edit, name="contact_new"),
+    path("contacts/export/", views.contact_export, name="contact_export"),
+    path("import/", views.import_page, name="import_page"),
+    path(
+        "contacts/<uuid:contact_id>/",
+        views.contact_detail,
+        name="contact_detail",
+    ),
+    path(
+        "contacts/<uuid:contact_id>/edit/",
+        views.contact_edit,
+        name="contact_edit",
+    ),
+    path(
+        "contacts/<uuid:contact_id>/relationships/",
+        views.contact_relationship_add,
+        name="contact_relationship_add",
+    ),
+    path("conflicts/", views.conflict_check_list, name="conflict_check_list"),
+    path("conflicts/new/", views.conflict_check_new, name="conflict_check_new"),
+    path(
+        "conflicts/<uuid:check_id>/",
+        views.conflict_check_detail,
+        name="conflict_check_detail",
+    ),
+    path(
+        "conflicts/<uuid:check_id>/open-matter/",
+        views.matter_open,
+        name="matter_open",
+    ),
+    path(
+        "matters/<uuid:matter_id>/screens/",
+        views.matter_screens,
+        name="matter_screens",
+    ),
+    path(
+        "matters/<uuid:matter_id>/screens/<uuid:screen_id>/delete/",
+        views.matter_screen_delete,
+        name="matter_screen_delete",
+    ),
+]
+
+urlpatterns = [firm_space(firm_patterns)]

@@ -1,0 +1,570 @@
+"""Matters, contacts, conflict checks, opening matters and ethical screens
+(issue 3), and the import and export of contacts."""
+
+import io
+import secrets
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
+
+from firmdesk.access.selectors import access_matter, access_object
+from firmdesk.common.errors import ServiceError
+from firmdesk.common.phones import firm_region
+from firmdesk.conflicts import selectors as conflict_selectors
+from firmdesk.conflicts import services as conflicts
+from firmdesk.conflicts.exporting import export_contacts_csv
+from firmdesk.conflicts.importing import import_file
+from firmdesk.conflicts.models import ConflictCheck
+from firmdesk.matters.models import (
+    Contact,
+    ContactRelationship,
+    Matter,
+    MatterParty,
+    MatterScreen,
+)
+from firmdesk.matters.services import matter_screen_add, matter_screen_remove
+from firmdesk.scheduling.selectors import matter_deadlines
+from firmdesk.scheduling.services import may_schedule
+from firmdesk.web.auditing import audit_opened
+from firmdesk.web.pages import apply_service_error, forbidden_if
+from firmdesk.work.selectors import tasks_for_scope
+
+from . import forms
+
+# --- Matters ------------------------------------------------------------------
+
+
+def matter_list(request, firm_slug):
+    scope = request.scope
+    matters = Matter.objects.in_scope(scope).select_related("responsible_attorney")
+    q = request.GET.get("q", "").strip()
+    status = request.GET.get("status", "")
+    if q:
+        matters = matters.filter(Q(number__icontains=q) | Q(title__icontains=q))
+    if status in Matter.Status.values:
+        matters = matters.filter(status=status)
+    page = Paginator(matters.order_by("-created_at"), 50).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "web/matters/matter_list.html",
+        {"page": page, "q": q, "status": status, "statuses": Matter.Status.choices},
+    )
+
+
+def matter_detail(request, firm_slug, matter_id):
+    scope = request.scope
+    matter = access_matter(scope, matter_id)
+    audit_opened(
+        request,
+        matter,
+        action="matter.viewed",
+        matter=matter,
+        summary=f"Opened {matter.number}",
+    )
+    tasks = tasks_for_scope(scope).filter(matter=matter)
+    parties = (
+        MatterParty.objects.in_scope(scope)
+        .filter(matter=matter)
+        .select_related("contact")
+        .order_by("role", "contact__name")
+    )
+    checks = (
+        ConflictCheck.objects.in_scope(scope).filter(matter=matter)
+        if scope.is_firm_member
+        else []
+    )
+    return render(
+        request,
+        "web/matters/matter_detail.html",
+        {
+            "matter": matter,
+            "tasks": tasks,
+            "parties": parties,
+            "checks": checks,
+            "deadlines": matter_deadlines(scope, matter),
+            "may_schedule": may_schedule(scope),
+        },
+    )
+
+
+# --- Contacts ------------------------------------------------------------------
+
+
+def contact_list(request, firm_slug):
+    scope = request.scope
+    contacts = Contact.objects.in_scope(scope)
+    q = request.GET.get("q", "").strip()
+    kind = request.GET.get("kind", "")
+    if q:
+        contacts = contacts.filter(
+            Q(name__icontains=q) | Q(aliases__name__icontains=q)
+        ).distinct()
+    if kind in Contact.Kind.values:
+        contacts = contacts.filter(kind=kind)
+    if request.GET.get("prospective"):
+        contacts = contacts.filter(is_prospective=True)
+    page = Paginator(contacts.order_by("name"), 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "web/matters/contact_list.html",
+        {
+            "page": page,
+            "q": q,
+            "kind": kind,
+            "kinds": Contact.Kind.choices,
+            "may_edit": conflicts.may_edit_contacts(scope=scope),
+        },
+    )
+
+
+def _contact(scope, contact_id, *, for_write=False) -> Contact:
+    return access_object(Contact, scope, contact_id, for_write=for_write)
+
+
+def contact_detail(request, firm_slug, contact_id):
+    scope = request.scope
+    contact = _contact(scope, contact_id)
+    audit_opened(
+        request,
+        contact,
+        action="contact.viewed",
+        summary=f"Opened contact {contact.name}",
+    )
+    parties = (
+        MatterParty.objects.in_scope(scope)
+        .filter(contact=contact)
+        .select_related("matter")
+        .order_by("-matter__created_at")
+    )
+    visible = Contact.objects.in_scope(scope)
+    related_out = (
+        ContactRelationship.objects.for_firm(scope.firm)
+        .filter(from_contact=contact, to_contact__in=visible)
+        .select_related("to_contact")
+    )
+    related_in = (
+        ContactRelationship.objects.for_firm(scope.firm)
+        .filter(to_contact=contact, from_contact__in=visible)
+        .select_related("from_contact")
+    )
+    rel_form = None
+    if scope.is_firm_member:
+        rel_form = forms.RelationshipForm(
+            kinds=ContactRelationship.Kind.choices,
+            contacts=visible.exclude(pk=contact.pk).order_by("name"),
+        )
+    return render(
+        request,
+        "web/matters/contact_detail.html",
+        {
+            "contact": contact,
+            "aliases": contact.aliases.all(),
+            "parties": parties,
+            "related_out": related_out,
+            "related_in": related_in,
+            "show_sensitive": scope.is_firm_member,
+            "rel_form": rel_form,
+            "may_edit": conflicts.may_edit_contacts(scope=scope),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def contact_edit(request, firm_slug, contact_id=None):
+    scope = request.scope
+    forbidden_if(not conflicts.may_edit_contacts(scope=scope))
+    contact = _contact(scope, contact_id) if contact_id else None
+    initial = {}
+    if contact is not None:
+        initial = {
+            "kind": contact.kind,
+            "name": contact.name,
+            "aliases": "\n".join(f"{a.name} | {a.kind}" for a in contact.aliases.all()),
+            "emails": ", ".join(contact.emails),
+            "phones": ", ".join(contact.phones),
+            "address": contact.address,
+            "date_of_birth": contact.date_of_birth,
+            "tax_id": contact.tax_id,
+            "is_prospective": contact.is_prospective,
+            "notes": contact.notes,
+        }
+    form = forms.ContactForm(request.POST or None, initial=initial)
+    if not scope.is_firm_member:
+        # Sensitive fields stay with the firm.
+        del form.fields["tax_id"]
+        del form.fields["date_of_birth"]
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        sensitive = (
+            {"tax_id": data["tax_id"], "date_of_birth": data["date_of_birth"]}
+            if scope.is_firm_member
+            else {
+                "tax_id": contact.tax_id if contact else "",
+                "date_of_birth": contact.date_of_birth if contact else None,
+            }
+        )
+        try:
+            saved = conflicts.contact_save(
+                firm=scope.firm,
+                actor=request.user,
+                contact=contact,
+                kind=data["kind"],
+                name=data["name"],
+                aliases=form.alias_list(),
+                emails=form.split(data["emails"]),
+                phones=form.split(data["phones"]),
+                address=data["address"],
+                is_prospective=data["is_prospective"],
+                notes=data["notes"],
+                phone_region=firm_region(scope.firm),
+                **sensitive,
+            )
+        except ServiceError as error:
+            apply_service_error(form, error)
+        else:
+            messages.success(request, f"{saved.name} saved.")
+            return redirect("matters:contact_detail", firm_slug, saved.public_id)
+    return render(
+        request, "web/matters/contact_form.html", {"form": form, "contact": contact}
+    )
+
+
+@require_POST
+def contact_relationship_add(request, firm_slug, contact_id):
+    scope = request.scope
+    forbidden_if(not scope.is_firm_member)
+    contact = _contact(scope, contact_id)
+    form = forms.RelationshipForm(
+        request.POST,
+        kinds=ContactRelationship.Kind.choices,
+        contacts=Contact.objects.in_scope(scope).exclude(pk=contact.pk),
+    )
+    if form.is_valid():
+        try:
+            conflicts.relationship_add(
+                firm=scope.firm,
+                actor=request.user,
+                from_contact=contact,
+                to_contact=form.cleaned_data["other"],
+                kind=form.cleaned_data["kind"],
+            )
+        except ServiceError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, "Relationship recorded.")
+    else:
+        messages.error(
+            request, "Choose the kind of relationship and the other contact."
+        )
+    return redirect("matters:contact_detail", firm_slug, contact.public_id)
+
+
+# --- Conflict checks ---------------------------------------------------------
+
+
+def conflict_check_list(request, firm_slug):
+    scope = request.scope
+    forbidden_if(not conflicts.may_run_checks(scope))
+    decision = request.GET.get("decision", "")
+    checks = conflict_selectors.check_list(
+        scope=scope,
+        decision=decision if decision in ConflictCheck.Decision.values else None,
+    ).select_related("run_by", "decided_by", "matter")
+    page = Paginator(checks, 50).get_page(request.GET.get("page"))
+    page.object_list = conflict_selectors.checks_for_viewer(
+        scope=scope, checks=page.object_list
+    )
+    return render(
+        request,
+        "web/matters/conflict_check_list.html",
+        {
+            "page": page,
+            "decision": decision,
+            "decisions": ConflictCheck.Decision.choices,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def conflict_check_new(request, firm_slug):
+    scope = request.scope
+    forbidden_if(not conflicts.may_run_checks(scope))
+    form = forms.ConflictCheckForm(
+        request.POST or None, initial={"names": request.GET.get("names", "")}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            check = conflicts.conflict_check_run(
+                scope=scope,
+                names=form.name_list(),
+                purpose=form.cleaned_data["purpose"],
+            )
+        except ServiceError as error:
+            apply_service_error(form, error)
+        else:
+            return redirect("matters:conflict_check_detail", firm_slug, check.public_id)
+    return render(request, "web/matters/conflict_check_form.html", {"form": form})
+
+
+def _check(scope, check_id) -> ConflictCheck:
+    check = conflict_selectors.check_get(scope=scope, public_id=check_id)
+    if check is None:
+        raise Http404("No such conflict check.")
+    return check
+
+
+@require_http_methods(["GET", "POST"])
+def conflict_check_detail(request, firm_slug, check_id):
+    scope = request.scope
+    forbidden_if(not conflicts.may_run_checks(scope))
+    check = _check(scope, check_id)
+    form = (
+        forms.DecisionForm(request.POST or None)
+        if conflicts.may_decide(scope)
+        else None
+    )
+    if request.method == "POST":
+        forbidden_if(form is None)
+        if form.is_valid():
+            try:
+                conflicts.conflict_decide(
+                    scope=scope,
+                    check=check,
+                    decision=form.cleaned_data["decision"],
+                    note=form.cleaned_data["note"],
+                )
+            except ServiceError as error:
+                apply_service_error(form, error)
+            else:
+                messages.success(request, "Decision recorded.")
+                return redirect(
+                    "matters:conflict_check_detail", firm_slug, check.public_id
+                )
+    hits = conflict_selectors.check_hits_for(scope=scope, check=check)
+    return render(
+        request,
+        "web/matters/conflict_check_detail.html",
+        {
+            "check": conflict_selectors.check_for_viewer(scope=scope, check=check),
+            "hits": hits,
+            "form": form,
+            "may_open": check.allows_opening and check.matter_id is None,
+        },
+    )
+
+
+# --- Opening a matter --------------------------------------------------------
+
+
+def _party_rows(scope, check):
+    """One row per searched name, offering the contacts the check found for it
+    (those the person may see: a contact known only through a matter hidden
+    from them is not offered)."""
+    hits = conflict_selectors.check_hits_for(scope=scope, check=check)
+    rows = []
+    for name in check.names:
+        found = [
+            (h["contact"], f"{h['contact_name']} (existing contact, {h['score']}%)")
+            for h in hits
+            if h["name"] == name
+            and h["contact"]
+            and not h.get("related")
+            and h["score"] >= 90
+        ]
+        rows.append((name, list(dict.fromkeys(found))))
+    return rows
+
+
+@require_http_methods(["GET", "POST"])
+def matter_open(request, firm_slug, check_id):
+    scope = request.scope
+    forbidden_if(not conflicts.may_run_checks(scope))
+    check = _check(scope, check_id)
+    if not check.allows_opening or check.matter_id is not None:
+        messages.error(
+            request,
+            "A matter opens only on a cleared (or waived) conflict check that has "
+            "not opened a matter yet.",
+        )
+        return redirect("matters:conflict_check_detail", firm_slug, check.public_id)
+    form = forms.MatterOpenForm(
+        request.POST or None,
+        attorneys=conflict_selectors.responsible_attorneys(scope=scope),
+        parties=_party_rows(scope, check),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                parties = []
+                for row in form.parties():
+                    if row["contact"]:
+                        contact = _contact(scope, row["contact"])
+                    else:
+                        contact = conflicts.contact_save(
+                            firm=scope.firm,
+                            actor=request.user,
+                            kind=row["kind"],
+                            name=row["name"],
+                            phone_region=firm_region(scope.firm),
+                        )
+                    parties.append((contact, row["role"]))
+                matter = conflicts.matter_open(
+                    scope=scope,
+                    check=check,
+                    parties=parties,
+                    title=form.cleaned_data["title"],
+                    practice_area=form.cleaned_data["practice_area"],
+                    responsible_attorney=form.cleaned_data["responsible_attorney"],
+                    description=form.cleaned_data["description"],
+                    key_facts=form.cleaned_data["key_facts"],
+                )
+        except ServiceError as error:
+            apply_service_error(form, error)
+        else:
+            messages.success(request, f"Matter {matter.number} opened.")
+            if scope.can_see_matter(matter):
+                return redirect("matters:matter_detail", firm_slug, matter.public_id)
+            return redirect("matters:conflict_check_detail", firm_slug, check.public_id)
+    return render(
+        request, "web/matters/matter_open.html", {"form": form, "check": check}
+    )
+
+
+# --- Ethical screens ---------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def matter_screens(request, firm_slug, matter_id):
+    scope = request.scope
+    forbidden_if(not scope.is_firm_admin)
+    matter = access_matter(scope, matter_id)
+    form = forms.ScreenForm(
+        request.POST or None, users=conflict_selectors.screenable_users(scope=scope)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            matter_screen_add(scope=scope, matter=matter, **form.cleaned_data)
+        except ServiceError as error:
+            apply_service_error(form, error)
+        else:
+            messages.success(request, f"{form.cleaned_data['user']} walled off.")
+            return redirect("matters:matter_screens", firm_slug, matter.public_id)
+    screens = (
+        MatterScreen.objects.in_scope(scope)
+        .filter(matter=matter)
+        .select_related("user")
+    )
+    return render(
+        request,
+        "web/matters/matter_screens.html",
+        {"matter": matter, "screens": screens, "form": form},
+    )
+
+
+@require_POST
+def matter_screen_delete(request, firm_slug, matter_id, screen_id):
+    scope = request.scope
+    forbidden_if(not scope.is_firm_admin)
+    matter = access_matter(scope, matter_id)
+    screen = access_object(
+        MatterScreen,
+        scope,
+        screen_id,
+        queryset=MatterScreen.objects.in_scope(scope).filter(matter=matter),
+    )
+    matter_screen_remove(scope=scope, screen=screen)
+    messages.success(request, "Screen removed.")
+    return redirect(
+        reverse("matters:matter_screens", args=[firm_slug, matter.public_id])
+    )
+
+
+# --- Import and export -------------------------------------------------------
+
+
+def _upload_dir(scope) -> Path:
+    path = Path(settings.VAR_DIR) / "uploads" / str(scope.firm.public_id)
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+@require_http_methods(["GET", "POST"])
+def import_page(request, firm_slug):
+    """Check a file first (nothing written), then import it whole on request.
+
+    The checked upload is kept on the server under a random token, so the
+    person confirms the import without uploading again.
+    """
+    scope = request.scope
+    forbidden_if(not scope.is_firm_admin)
+    form = forms.ImportForm()
+    result = None
+    pending = request.session.get("pending_import")
+    if request.method == "POST" and request.POST.get("confirm") and pending:
+        path = _upload_dir(scope) / pending["token"]
+        if not path.exists():
+            messages.error(request, "The checked file is gone; upload it again.")
+            return redirect("matters:import_page", firm_slug)
+        result = import_file(
+            firm=scope.firm,
+            actor=request.user,
+            kind=pending["kind"],
+            file=path.read_bytes(),
+            layout=pending["layout"],
+            mapping=pending["mapping"],
+            filename=pending["filename"],
+        )
+        path.unlink(missing_ok=True)
+        del request.session["pending_import"]
+        if result.written:
+            messages.success(request, result.summary())
+            return redirect("matters:contact_list", firm_slug)
+    elif request.method == "POST":
+        form = forms.ImportForm(request.POST, request.FILES)
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            content = upload.read()
+            result = import_file(
+                firm=scope.firm,
+                actor=request.user,
+                kind=form.cleaned_data["kind"],
+                file=content,
+                layout=form.cleaned_data["layout"],
+                mapping=form.cleaned_data["mapping_dict"] or None,
+                dry_run=True,
+                filename=upload.name,
+            )
+            if result.ok:
+                token = secrets.token_urlsafe(16)
+                (_upload_dir(scope) / token).write_bytes(content)
+                request.session["pending_import"] = {
+                    "token": token,
+                    "kind": form.cleaned_data["kind"],
+                    "layout": form.cleaned_data["layout"],
+                    "mapping": form.cleaned_data["mapping_dict"] or None,
+                    "filename": upload.name,
+                }
+    return render(request, "web/matters/import.html", {"form": form, "result": result})
+
+
+def contact_export(request, firm_slug):
+    scope = request.scope
+    forbidden_if(not scope.is_firm_member)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="{scope.firm.slug}-contacts.csv"'
+    )
+    stream = io.StringIO()
+    export_contacts_csv(stream=stream, scope=scope, actor=request.user)
+    response.write(stream.getvalue())
+    return response
