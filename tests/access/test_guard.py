@@ -74,3 +74,27 @@ def test_a_row_that_links_to_a_task_is_seen_only_through_that_task():
     for model, name in links:
         declared = model.__dict__["need_to_know"]
         assert (declared.kind, declared.path) == (NeedToKnow.THROUGH_TASK, name), model
+
+
+def test_a_queue_row_that_carries_its_answer_costs_no_query(firm, matter, assistant):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries(task):
+        request = RequestFactory().get("/")
+        request.user = assistant
+        request.scope = resolve_scope(assistant, firm)
+        template = engines["django"].from_string(TEMPLATE)
+        with CaptureQueriesContext(connection) as captured:
+            drawn = template.render({"task": task}, request)
+        return drawn, [q["sql"] for q in captured.captured_queries]
+
+    task = f.task(firm, matter=matter, assignee=assistant)
+    task.matter  # loaded, as select_related does on a queue page
+    drawn, asked = queries(task)
+    assert drawn.startswith("M-2026-001")  # granted: the guard read the grants
+    task.matter_visible = False  # the scoped query's own answer (work.selectors)
+    drawn, told = queries(task)
+    assert drawn == "a matter you cannot open||True"
+    assert len(told) == len(asked) - 1
+    assert not [q for q in told if "mattergrant" in q]

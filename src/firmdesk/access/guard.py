@@ -66,6 +66,11 @@ class GuardedMatterLink:
         request = drawing_for.get()
         if matter is None or request is None:
             return matter
+        # A row of a queue page carries the answer already, computed by its
+        # scoped query from the same rule (work.selectors: matter_visible).
+        known = instance.__dict__.get("matter_visible")
+        if known is not None and self.inner.field.name == "matter":
+            return matter if known else HIDDEN_MATTER
         scope = viewer_scope(request, matter.firm_id)
         if scope is not None and scope.can_see_matter(matter):
             return matter

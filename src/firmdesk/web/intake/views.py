@@ -397,7 +397,6 @@ def _lead_page(request, lead, *, failed: Failed | None = None, status=200):
         "documents": list(
             lead.documents.select_related("current_version").order_by("created_at")
         ),
-        "show_matter": lead.matter is not None and scope.can_see_matter(lead.matter),
     }
     return render(request, "web/intake/lead_detail.html", context, status=status)
 
@@ -761,8 +760,6 @@ def feedback_list(request, firm_slug):
         .order_by("-answered_at", "-pk")
     )
     page = CappedPaginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    for row in page.object_list:
-        row.matter_visible = row.matter is not None and scope.can_see_matter(row.matter)
     return render(
         request,
         "web/intake/intake_feedback.html",

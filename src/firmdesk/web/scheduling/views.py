@@ -341,8 +341,6 @@ def event_detail(request, firm_slug, event_id):
             )
             if may_change and event.derivation and not event.trigger_event_id
             else None,
-            "matter_visible": event.matter is not None
-            and scope.can_see_matter(event.matter),
         },
     )
 

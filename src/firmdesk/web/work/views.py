@@ -436,7 +436,6 @@ def _task_page(request, task, *, failed: Failed | None = None, partial=False):
     context = {
         "task": task,
         "now": now,
-        "show_matter": task.matter is not None and scope.can_see_matter(task.matter),
         "may": may,
         "forms": blank,
         "failed": failed,
