@@ -11,6 +11,7 @@ and none may show the matter's number, title or any of its parties' names.
 """
 
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
@@ -35,11 +36,26 @@ ADVERSE = "Vandal Freight Corp"
 RELATED = "Marlowe Family Trust"
 MARKERS = (NUMBER, TITLE, "Quarry Holdings", CLIENT, ADVERSE, RELATED)
 
-VIEWERS = ("attorney", "intake_specialist", "assistant", "ungranted_assistant")
+VIEWERS = (
+    "attorney",
+    "screened_admin",
+    "intake_specialist",
+    "assistant",
+    "ungranted_assistant",
+)
 
 
 @pytest.fixture
-def hidden_matter(firm, firm_admin, attorney, firm_staff):
+def screened_admin(firm):
+    """A second firm admin, screened like Owen: admins read more pages (the
+    audit trail, people, engagements), and a screen walls them off too."""
+    return f.member(
+        firm, ["firm_admin", "attorney"], email="kim@hale.test", full_name="Kim Vo"
+    )
+
+
+@pytest.fixture
+def hidden_matter(firm, firm_admin, attorney, firm_staff, screened_admin):
     """Firm A's matter that Owen is screened from, opened through the services
     as a firm would: check, decision, opening; then its other traces."""
     admin = resolve_scope(firm_admin, firm)
@@ -126,9 +142,10 @@ def hidden_matter(firm, firm_admin, attorney, firm_staff):
         body=f"Call {CLIENT} about the schedule.",
         url=f"/f/{firm.slug}/matters/{matter.public_id}/",
     )
-    MatterScreen.unscoped.create(
-        firm=firm, matter=matter, user=attorney, reason="Former client"
-    )
+    for person in (attorney, screened_admin):
+        MatterScreen.unscoped.create(
+            firm=firm, matter=matter, user=person, reason="Former client"
+        )
     return matter
 
 
@@ -216,3 +233,19 @@ def test_a_firm_member_without_the_screen_still_sees_every_name(
     body = client.get(reverse("matters:conflict_check_list", args=[firm.slug])).content
     assert escape(f"{CLIENT}; {ADVERSE}; {RELATED}").encode() in body
     assert NUMBER.encode() in body
+
+
+def test_the_audit_trail_keeps_every_event_and_hides_the_details_from_the_screened(
+    client, sign_in, firm, firm_admin, screened_admin, hidden_matter
+):
+    url = reverse("audit:audit_log", args=[firm.slug])
+    sign_in(client, firm_admin)
+    full = client.get(url).content.decode()
+    sign_in(client, screened_admin)
+    walled = client.get(url).content.decode()
+    assert not _leaks(walled)
+    assert "About a matter you are screened from: details not shown." in walled
+    # The same events, numbered the same: nothing missing from the chain.
+    numbers = re.compile(r'<td class="text-end">(\d+)</td>')
+    assert numbers.findall(walled) == numbers.findall(full)
+    assert f"Opened {NUMBER} {TITLE}" in full

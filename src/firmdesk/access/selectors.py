@@ -7,7 +7,9 @@ their selectors with ``access_object`` below.
 """
 
 import datetime
+from dataclasses import dataclass
 
+from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, Q
 from django.http import Http404
@@ -112,3 +114,64 @@ def engagement_roster(*, scope, engagement, today: datetime.date) -> list[dict]:
             }
         )
     return rows
+
+
+@dataclass(frozen=True)
+class AuditRow:
+    """An audit event as one viewer may read it: an event about a matter they
+    are screened from (or a row of it) keeps its number, time, who and what,
+    so the trail stays whole, but not its details, which name the matter or
+    its parties."""
+
+    seq: int
+    at: datetime.datetime
+    actor_label: str
+    action: str
+    summary: str
+    hidden: bool
+
+
+HIDDEN_EVENT = "About a matter you are screened from: details not shown."
+
+
+def audit_rows_for(*, scope, events) -> list[AuditRow]:
+    """``events`` (a page of the firm's trail) as ``scope`` may read them: one
+    query for the screened matters' ids, then one per kind of row the events
+    are about, and none at all for someone screened from nothing."""
+    events = list(events)
+    hidden: set[int] = set()
+    if scope.screened_matter_ids:
+        screened = {
+            str(pid)
+            for pid in Matter.objects.for_firm(scope.firm)
+            .filter(pk__in=scope.screened_matter_ids)
+            .values_list("public_id", flat=True)
+        }
+        hidden = {e.pk for e in events if e.matter_id in screened}
+        by_type: dict[str, set[str]] = {}
+        for e in events:
+            if e.pk not in hidden and e.object_type and e.object_id:
+                by_type.setdefault(e.object_type, set()).add(e.object_id)
+        unseen: set[tuple[str, str]] = set()
+        for label, ids in by_type.items():
+            model = apps.get_model(label)
+            if not hasattr(model, "need_to_know"):
+                continue  # not client data (people, organisations)
+            rows = model.objects.in_scope(scope).filter(public_id__in=ids)
+            if any(f.name == "matter" for f in model._meta.concrete_fields):
+                # A row that copies its matter's names (a conflict check).
+                rows = rows.exclude(matter_id__in=scope.screened_matter_ids)
+            seen = {str(pid) for pid in rows.values_list("public_id", flat=True)}
+            unseen |= {(label, i) for i in ids - seen}
+        hidden |= {e.pk for e in events if (e.object_type, e.object_id) in unseen}
+    return [
+        AuditRow(
+            seq=e.seq,
+            at=e.at,
+            actor_label=e.actor_label,
+            action=e.action,
+            summary=HIDDEN_EVENT if e.pk in hidden else e.summary,
+            hidden=e.pk in hidden,
+        )
+        for e in events
+    ]

@@ -3,6 +3,7 @@
 from django.core.paginator import Paginator
 from django.shortcuts import render
 
+from firmdesk.access.selectors import audit_rows_for
 from firmdesk.audit.models import AuditEvent
 from firmdesk.web.pages import forbidden_if
 
@@ -16,4 +17,5 @@ def audit_log(request, firm_slug):
         .order_by("-seq")
     )
     page = Paginator(events, 100).get_page(request.GET.get("page"))
+    page.object_list = audit_rows_for(scope=scope, events=page.object_list)
     return render(request, "web/audit/audit_log.html", {"page": page})
