@@ -125,3 +125,8 @@ def zone_choices(*extra):
     return [(z, z.replace("_", " ")) for z in first] + [
         (z, z.replace("_", " ")) for z in rest
     ]
+
+
+def text_area(rows: int = 3, **attrs):
+    """A text box of ``rows`` lines, for the forms' longer answers."""
+    return forms.Textarea(attrs={"rows": rows, **attrs})

@@ -2,6 +2,8 @@
 errors put back on the form, downloads audited, htmx answers and redirects,
 and the URL prefixes of the firm and provider spaces."""
 
+from zoneinfo import ZoneInfo
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import FileResponse, Http404
@@ -69,3 +71,14 @@ def firm_space(patterns: list):
 def provider_space(patterns: list):
     """``patterns`` under ``/p/<provider_slug>/``: a provider's own pages."""
     return path("p/<slug:provider_slug>/", include(patterns))
+
+
+def viewer_zone(request, scope) -> ZoneInfo:
+    """The zone a page shows times in: the viewer's own, else the firm's, else
+    UTC (an unknown or empty name falls through to the next)."""
+    for name in (getattr(request.user, "time_zone", ""), scope.firm.time_zone):
+        try:
+            return ZoneInfo(name)
+        except (ValueError, TypeError, LookupError, OSError):
+            continue  # OSError: a folder of zones ("America"), not a zone
+    return ZoneInfo("UTC")

@@ -6,14 +6,11 @@ from django import forms
 
 from firmdesk.conflicts.models import ConflictCheck
 from firmdesk.intake.models import IntakeQuestion, Lead, LeadNote
-from firmdesk.web.forms import Styled
+from firmdesk.web.forms import Styled, text_area
 
 
-def _area(rows=3, **attrs):
-    return forms.Textarea(attrs={"rows": rows, **attrs})
-
-
-def _lines(text: str) -> list[str]:
+def lines(text: str) -> list[str]:
+    """The non-empty lines of a text box, trimmed (one name per line)."""
     return [line.strip() for line in (text or "").splitlines() if line.strip()]
 
 
@@ -47,19 +44,19 @@ class IntakeFormForm(Styled, forms.Form):
     )
     intro = forms.CharField(
         label="Introduction",
-        widget=_area(4),
+        widget=text_area(4),
         required=False,
         help_text="Shown above the questions. " + NO_ADVICE,
     )
     confirmation = forms.CharField(
         label="Confirmation",
-        widget=_area(4),
+        widget=text_area(4),
         required=False,
         help_text="Shown and e-mailed after a visitor sends the form. " + NO_ADVICE,
     )
     checklist = forms.CharField(
         label="Qualification checklist",
-        widget=_area(5),
+        widget=text_area(5),
         required=False,
         help_text="One item per line. Intake staff tick them on each lead, e.g. "
         "“Within the limitation period”, “In our jurisdiction”.",
@@ -76,7 +73,7 @@ class IntakeFormForm(Styled, forms.Form):
 
     def service_data(self) -> dict:
         data = dict(self.cleaned_data)
-        data["checklist"] = _lines(data["checklist"])
+        data["checklist"] = lines(data["checklist"])
         return data
 
     @staticmethod
@@ -104,7 +101,7 @@ class QuestionForm(Styled, forms.Form):
     help_text = forms.CharField(label="Help text", max_length=300, required=False)
     choices = forms.CharField(
         label="Choices (one per line)",
-        widget=_area(3),
+        widget=text_area(3),
         required=False,
         help_text="Only for “One choice” and “Several choices”.",
     )
@@ -112,7 +109,7 @@ class QuestionForm(Styled, forms.Form):
     def clean(self):
         data = super().clean()
         label = (data.get("label") or "").strip()
-        choices = _lines(data.get("choices", ""))
+        choices = lines(data.get("choices", ""))
         if not label:
             if data.get("help_text") or choices:
                 self.add_error(
@@ -288,11 +285,11 @@ class LeadNewForm(Styled, forms.Form):
         "of the same area.",
     )
     description = forms.CharField(
-        label="What happened, in their words", widget=_area(5), required=False
+        label="What happened, in their words", widget=text_area(5), required=False
     )
     adverse_parties = forms.CharField(
         label="The other side",
-        widget=_area(3),
+        widget=text_area(3),
         required=False,
         help_text="Everyone they name on the other side, one per line: people and "
         "companies. Each is checked for conflicts at once.",
@@ -320,7 +317,7 @@ CONTACT_KINDS = [
 class LogContactForm(Styled, forms.Form):
     kind = forms.ChoiceField(label="How", choices=CONTACT_KINDS)
     text = forms.CharField(
-        label="What was said or agreed", widget=_area(3), max_length=4000
+        label="What was said or agreed", widget=text_area(3), max_length=4000
     )
 
 
@@ -370,7 +367,7 @@ class DecideForm(Styled, forms.Form):
     )
     note = forms.CharField(
         label="Note",
-        widget=_area(3),
+        widget=text_area(3),
         required=False,
         help_text="Why; for a waiver, who consented, when, and how it was "
         "confirmed in writing.",
@@ -399,7 +396,7 @@ class DeclineForm(Styled, forms.Form):
     reason = forms.CharField(
         label="Why the firm declines",
         max_length=300,
-        widget=_area(2),
+        widget=text_area(2),
         help_text="Kept on the file, not sent. The non-engagement letter is "
         "prepared as a task.",
     )

@@ -256,7 +256,7 @@ def lead_new(request, firm_slug):
                     email=data["email"],
                     phone=data["phone"],
                     description=data["description"],
-                    adverse_parties=tuple(fi._lines(data["adverse_parties"])),
+                    adverse_parties=tuple(fi.lines(data["adverse_parties"])),
                 ),
             )
         except ServiceError as error:

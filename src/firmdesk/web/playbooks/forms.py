@@ -3,11 +3,7 @@
 from django import forms
 
 from firmdesk.orgs.models import Function
-from firmdesk.web.forms import Styled
-
-
-def _area(rows=4, **attrs):
-    return forms.Textarea(attrs={"rows": rows, **attrs})
+from firmdesk.web.forms import Styled, text_area
 
 
 class PlaybookForm(Styled, forms.Form):
@@ -25,26 +21,26 @@ class PlaybookForm(Styled, forms.Form):
     )
     steps = forms.CharField(
         label="Steps",
-        widget=_area(10),
+        widget=text_area(10),
         help_text="In order, one per line starting “1.”, “2.”… Markdown works: "
         "**bold**, lists, links.",
     )
     definition_of_done = forms.CharField(
         label="Definition of done",
-        widget=_area(5),
+        widget=text_area(5),
         help_text="One item per line. Each becomes a tick box on every task that "
         "follows this playbook.",
     )
     common_mistakes = forms.CharField(
-        label="Common mistakes", widget=_area(), required=False
+        label="Common mistakes", widget=text_area(4), required=False
     )
     templates = forms.CharField(
         label="Templates to use",
-        widget=_area(3),
+        widget=text_area(3),
         required=False,
         help_text="Names of, or links to, the document templates this work uses.",
     )
-    examples = forms.CharField(label="Examples", widget=_area(3), required=False)
+    examples = forms.CharField(label="Examples", widget=text_area(3), required=False)
     output_leaves_firm = forms.BooleanField(
         label="The result leaves the firm (a document, a letter, an invoice, a "
         "message to a client): an attorney always reviews it",

@@ -22,6 +22,7 @@ from firmdesk.scheduling.models import Event
 from firmdesk.scheduling.selectors import calendar_people, events_between
 from firmdesk.scheduling.services import may_schedule
 from firmdesk.web.auditing import audit_opened
+from firmdesk.web.pages import viewer_zone
 
 VIEWS = ("agenda", "day", "week", "month")
 AGENDA_DAYS = 30
@@ -54,15 +55,6 @@ class Day:
     in_month: bool = True
     is_today: bool = False
     link: str = ""  # query string of this day's day view
-
-
-def _viewer_zone(request, scope) -> ZoneInfo:
-    for name in (getattr(request.user, "time_zone", ""), scope.firm.time_zone):
-        try:
-            return ZoneInfo(name)
-        except (ValueError, TypeError, LookupError):
-            continue
-    return ZoneInfo("UTC")
 
 
 def _midnight(day: dt.date, zone: ZoneInfo) -> dt.datetime:
@@ -228,7 +220,7 @@ def _whose(scope, request, value: str, today: dt.date):
 
 def _page(request, firm_slug, *, matter=None):
     scope = request.scope
-    zone = _viewer_zone(request, scope)
+    zone = viewer_zone(request, scope)
     today = timezone.localdate(timezone=zone)
     view = request.GET.get("view", "agenda")
     if view not in VIEWS:

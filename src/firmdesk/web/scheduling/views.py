@@ -35,7 +35,7 @@ from firmdesk.scheduling.selectors import (
     feed_events,
 )
 from firmdesk.web.auditing import audit_opened
-from firmdesk.web.pages import apply_service_error, forbidden_if
+from firmdesk.web.pages import apply_service_error, forbidden_if, viewer_zone
 from firmdesk.work.selectors import assignable_people
 
 from .forms import (
@@ -47,15 +47,6 @@ from .forms import (
 )
 
 MAX_CHOICES = 500
-
-
-def _viewer_zone(request, scope) -> ZoneInfo:
-    for name in (getattr(request.user, "time_zone", ""), scope.firm.time_zone):
-        try:
-            return ZoneInfo(name)
-        except Exception:  # noqa: S112 - an unknown name falls through
-            continue
-    return ZoneInfo("UTC")
 
 
 def _matters(scope):
@@ -175,7 +166,7 @@ def event_new(request, firm_slug):
     forbidden_if(not services.may_schedule(scope))
     initial = {
         "owner": str(request.user.public_id),
-        "time_zone": _viewer_zone(request, scope).key,
+        "time_zone": viewer_zone(request, scope).key,
         "kind": request.GET.get("kind") or Event.Kind.APPOINTMENT,
         "reminders": ["60"],
     }
@@ -304,7 +295,7 @@ def event_detail(request, firm_slug, event_id):
         matter=event.matter,
         summary=f"Opened {event.title}",
     )
-    viewer = _viewer_zone(request, scope)
+    viewer = viewer_zone(request, scope)
     dependents = list(
         Event.objects.in_scope(scope).filter(trigger_event=event).order_by("start")
     )
