@@ -249,3 +249,26 @@ def test_the_audit_trail_keeps_every_event_and_hides_the_details_from_the_screen
     numbers = re.compile(r'<td class="text-end">(\d+)</td>')
     assert numbers.findall(walled) == numbers.findall(full)
     assert f"Opened {NUMBER} {TITLE}" in full
+
+
+def test_outside_intake_staff_are_told_of_a_hit_on_a_contact_in_no_matter(
+    firm, firm_admin, intake_specialist
+):
+    from firmdesk.conflicts.selectors import check_hits_for
+
+    conflicts.contact_save(
+        firm=firm,
+        actor=firm_admin,
+        kind="person",
+        name="Priscilla Vantongeren",
+        is_prospective=True,
+    )
+    specialist = resolve_scope(intake_specialist, firm)
+    check = conflicts.conflict_check_run(
+        scope=specialist, names=["Priscilla Vantongeren"]
+    )
+    (seen,) = check_hits_for(scope=specialist, check=check)
+    assert seen["contact_name"] == "someone on the firm's file you cannot see"
+    assert seen["matter"] == "" and "Vantongeren" not in seen["reason"]
+    (admin_view,) = check_hits_for(scope=resolve_scope(firm_admin, firm), check=check)
+    assert admin_view["contact_name"] == "Priscilla Vantongeren"

@@ -198,6 +198,9 @@ def check_get(*, scope, public_id) -> ConflictCheck | None:
 
 HIDDEN_MATTER = "a matter you cannot open"
 HIDDEN_PARTY = "a party of a matter you cannot open"
+# Outside staff see only the contacts of matters opened to them: a hit on a
+# contact in no matter (a prospective client, say) is hidden from them too.
+HIDDEN_CONTACT = "someone on the firm's file you cannot see"
 
 
 @dataclass
@@ -312,17 +315,23 @@ def _hit_shown(
     if hit.get("contact") not in seen_contacts:
         # Known only through matters the viewer may not see: the name that was
         # searched and the kind of role stay, everything naming the contact goes.
+        in_matters = bool(roles or hit.get("matter_id"))
         return {
             **hit,
             "contact": "",
-            "contact_name": HIDDEN_PARTY,
+            "contact_name": HIDDEN_PARTY if in_matters else HIDDEN_CONTACT,
             "matched_name": "",
             "matched_as": "name",
-            "reason": "Similar to a party of a matter you cannot open: an "
-            "attorney who can open it must review this hit.",
+            "reason": (
+                "Similar to a party of a matter you cannot open: an attorney "
+                "who can open it must review this hit."
+                if in_matters
+                else "Similar to someone on the firm's file that you cannot see: "
+                "an attorney of the firm must review this hit."
+            ),
             "path": "",
             "via": [],
-            "matter": HIDDEN_MATTER if roles or hit.get("matter_id") else "",
+            "matter": HIDDEN_MATTER if in_matters else "",
             "matter_title": "",
             "matter_id": "",
             "matter_status": "",
