@@ -218,7 +218,7 @@ class CheckShown:
 
     def __getattr__(self, name):
         # Everything else (dates, decision, who) is the check's own.
-        if name in {"names", "hits", "matter", "matter_id"}:
+        if name in {"hits", "matter", "matter_id"}:
             raise AttributeError(name)
         return getattr(self.check, name)
 
