@@ -9,7 +9,7 @@ changed the task in between, ``StaleTask`` says so and nothing is overwritten.
 import calendar
 import datetime
 import zoneinfo
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from decimal import Decimal
 
 from django.db import transaction
@@ -38,7 +38,7 @@ from .models import (
     Review,
     Task,
 )
-from .starter import STARTER_PLAYBOOKS
+from .starter import STARTER_PLAYBOOKS, StarterPlaybook
 
 S = Task.Status
 REVIEWER_ROLES = ("attorney", "firm_admin")
@@ -158,14 +158,17 @@ def playbook_edit(*, scope, playbook: Playbook, **data) -> PlaybookVersion:
     return version
 
 
-def playbooks_install_starter(*, firm, actor=None) -> int:
-    """Give a firm the starter library (once per procedure); returns how many."""
+def playbooks_install_starter(
+    *, firm, actor=None, library: Sequence[StarterPlaybook] = STARTER_PLAYBOOKS
+) -> int:
+    """Give a firm the starter library, or another ``library`` of procedures
+    (once per procedure); returns how many."""
     have = set(
         Playbook.objects.for_firm(firm).exclude(key="").values_list("key", flat=True)
     )
     made = 0
     with transaction.atomic():
-        for starter in STARTER_PLAYBOOKS:
+        for starter in library:
             if starter.key in have:
                 continue
             playbook = Playbook.objects.for_firm(firm).create(
