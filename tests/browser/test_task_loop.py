@@ -20,6 +20,11 @@ from .conftest import sign_in
 from .test_accessibility import Checker
 
 pytestmark = pytest.mark.browser
+DRAFT = {
+    "name": "draft.pdf",
+    "mimeType": "application/pdf",
+    "buffer": b"%PDF-1.7\n%%EOF\n",
+}
 
 
 def _onboard(firm, user):
@@ -95,6 +100,10 @@ def test_delegate_route_work_return_fix_approve(
         boxes.nth(i).check()
     work.get_by_role("button", name="Save checklist").click()
     expect(work.locator("#h-checklist")).to_contain_text(f"{total} of {total} ticked")
+    work.locator("summary", has_text="Add a file").click()
+    work.get_by_label("Add a file").set_input_files(DRAFT)
+    work.get_by_role("button", name="Upload").click()
+    expect(work.locator("#h-files ~ ul")).to_contain_text("draft.pdf")
     work.locator("summary", has_text="Hand in").click()
     work.get_by_role("button", name="Yes, hand it in").click()
     expect(work.locator("#task-body .badge.status-submitted")).to_have_text(
@@ -108,17 +117,33 @@ def test_delegate_route_work_return_fix_approve(
     page.locator("summary", has_text="Return for changes").click()
     page.get_by_label("Why it goes back").select_option("typo")
     page.get_by_label("What needs to change").fill("The courtroom is 4B, not 4D.")
+    first_item = page.locator("#return_reset_items_0")
+    first_item.check()
     lawyer.check("return form open")
     page.get_by_role("button", name="Return it").click()
     expect(page.locator("#task-body .badge.status-returned").first).to_have_text(
         "Returned for changes"
     )
 
-    # The assistant fixes it and hands it in again.
+    # The assistant reads why at the top, redoes the named item, uploads the
+    # corrected draft as its next version and hands it in again.
     work.goto(base + task_path)
-    expect(work.locator("#h-timeline ~ ol")).to_contain_text("4B, not 4D")
+    banner = work.locator(".return-note")
+    expect(banner).to_contain_text("Returned for changes: Typo")
+    expect(banner).to_contain_text("4B, not 4D")
+    expect(work.locator("#h-checklist")).to_contain_text(
+        f"{total - 1} of {total} ticked"
+    )
     work.get_by_role("button", name="Start corrections").click()
     expect(work.locator("#task-body .badge.status-in_progress")).to_be_visible()
+    work.locator("#done-0").check()
+    work.get_by_role("button", name="Save checklist").click()
+    expect(work.locator("#h-checklist")).to_contain_text(f"{total} of {total} ticked")
+    work.locator("summary", has_text="Add a file").click()
+    work.get_by_label("Add a file").set_input_files(DRAFT)
+    work.get_by_label("It is").select_option(label="A new version of draft.pdf")
+    work.get_by_role("button", name="Upload").click()
+    expect(work.locator("#h-files ~ ul")).to_contain_text("version 2")
     work.locator("summary", has_text="Hand in").click()
     work.get_by_role("button", name="Yes, hand it in").click()
     expect(work.locator("#task-body .badge.status-submitted")).to_be_visible()
@@ -126,8 +151,12 @@ def test_delegate_route_work_return_fix_approve(
     # The attorney approves.
     page.goto(base + task_path)
     page.locator("summary", has_text="Approve").click()
+    page.get_by_label("Version 2 of draft.pdf").check()
     page.get_by_role("button", name="Yes, approve").click()
     expect(page.locator("#task-body .badge.status-approved")).to_have_text("Approved")
+    expect(page.locator(".approval-note")).to_contain_text(
+        "Approved version 2 of draft.pdf"
+    )
     numbers = page.locator("#h-numbers ~ dl")
     expect(numbers).to_contain_text("Returned for changes1 time")
     expect(numbers).to_contain_text("On time")

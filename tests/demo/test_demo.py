@@ -234,3 +234,22 @@ def test_the_demo_is_in_each_organisations_audit_trail(demo):
         result = audit_verify(org=org)
         assert result.ok, result.problems
         assert result.checked > 0
+
+
+def test_every_demo_task_follows_a_playbook_for_its_own_work(demo):
+    from firmdesk.demo.seed_work import DEMO_TASK_PLAYBOOKS
+
+    # The delegated demo tasks; the retained lead's engagement letter is made
+    # by intake with the firm's default letter procedure.
+    tasks = Task.unscoped.filter(title__in=DEMO_TASK_PLAYBOOKS).select_related(
+        "playbook_version__playbook"
+    )
+    assert tasks.count() == len(DEMO_TASK_PLAYBOOKS)
+    for task in tasks:
+        playbook = task.playbook_version.playbook
+        assert playbook.key == DEMO_TASK_PLAYBOOKS[task.title], task.title
+        assert playbook.function == task.function, task.title
+        assert playbook.current_version_id == task.playbook_version_id
+    # Several playbooks for one kind of work, as a firm may have.
+    keys = {t.playbook_version.playbook.key for t in tasks if t.function == "documents"}
+    assert keys == {"draft-letter", "prepare-filing"}

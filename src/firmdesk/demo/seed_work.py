@@ -26,6 +26,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import accumulate
+from textwrap import dedent
 
 from firmdesk.access.system import loader
 from firmdesk.engagements.models import Engagement
@@ -41,7 +42,7 @@ from firmdesk.work.models import (
     SlaBreach,
     Task,
 )
-from firmdesk.work.starter import STARTER_PLAYBOOKS
+from firmdesk.work.starter import STARTER_PLAYBOOKS, StarterPlaybook
 
 F = Function
 S = Task.Status
@@ -163,6 +164,197 @@ CANCEL_REASONS = (
 )
 VERSION_TWO_NOTE = "Added the step the firm kept asking about in reviews."
 VERSION_TWO_ITEM = "Note in the matter file what was done and when."
+
+
+# --- The demo's own procedures ------------------------------------------------------
+#
+# A kind of work may have several playbooks. The starter library has one per kind;
+# the demo firms add these, so each demo task follows a procedure for its own work
+# (a letter to beneficiaries is not a demand letter, a mediation moved is not a
+# court date calendared).
+
+
+def _demo(key, function, title, summary, steps, done, mistakes, leaves, hours):
+    return StarterPlaybook(
+        key=key,
+        function=function,
+        title=title,
+        summary=summary,
+        steps=dedent(steps).strip() + "\n",
+        definition_of_done=done,
+        common_mistakes=dedent(mistakes).strip() + "\n",
+        templates="",
+        examples="",
+        output_leaves_firm=leaves,
+        review_required=True,
+        turnaround_hours=hours,
+    )
+
+
+DEMO_PLAYBOOKS = (
+    _demo(
+        "reschedule-session",
+        F.SCHEDULING,
+        "Move a mediation, meeting or session",
+        "Find a new date every side can make, confirm it in writing and move "
+        "every calendar entry and reminder with it.",
+        """
+        1. Ask the attorney which dates are out, and why the session moves.
+        2. Ask the other side (and the mediator or host) for three dates each.
+        3. Pick the first date everyone offered; hold it with the host.
+        4. Confirm the new date to everyone in one e-mail the attorney approves.
+        5. Move the calendar entry and its reminders; note the old date.
+        """,
+        (
+            "Get dates from every side and the host.",
+            "Confirm the new date in writing to everyone.",
+            "Move the calendar entry and its reminders.",
+        ),
+        """
+        - Cancelling the old date before the new one is confirmed.
+        - Leaving the reminders on the old date.
+        """,
+        True,
+        8,
+    ),
+    _demo(
+        "arrange-meeting-room",
+        F.SCHEDULING,
+        "Book a room and set up a meeting",
+        "A room, the people, the dial-in and the papers, ready before the "
+        "meeting starts.",
+        """
+        1. Check the date, the length and who comes (with the attorney).
+        2. Book a room big enough, with a screen if papers are shown.
+        3. Send the invitation with the room, the dial-in and the agenda.
+        4. Print or share the papers the attorney lists.
+        """,
+        (
+            "Book the room for the whole session.",
+            "Send the invitation with room, dial-in and agenda.",
+            "Have the papers ready in the room or shared.",
+        ),
+        """
+        - Booking the room for the start time only, not the whole session.
+        """,
+        False,
+        8,
+    ),
+    _demo(
+        "draft-letter",
+        F.DOCUMENTS,
+        "Draft a letter from the firm",
+        "A letter on the firm's letterhead, facts checked against the file, "
+        "signed by the attorney before it goes.",
+        """
+        1. Read the instructions and the matter file for names, addresses and dates.
+        2. Start from the firm's letter template; keep its letterhead and footer.
+        3. Write the letter; put every fact you took from the file in the notes.
+        4. Check names, addresses and dates against the file once more.
+        5. Hand it in for the attorney's signature; nothing is sent before.
+        """,
+        (
+            "Use the firm's letter template.",
+            "Check every name, address and date against the file.",
+            "Attach the draft for the attorney's signature.",
+        ),
+        """
+        - A beneficiary's or client's name spelled as in an old e-mail, not as in
+          the file.
+        """,
+        True,
+        16,
+    ),
+    _demo(
+        "prepare-filing",
+        F.DOCUMENTS,
+        "Prepare a document or exhibits for filing",
+        "Caption, order, numbering and exhibits as the court's rules and the "
+        "judge's orders say, ready for the attorney to file.",
+        """
+        1. Read the court's local rules and the judge's standing and pretrial
+           orders for format, order and exhibit rules.
+        2. Use the court's caption; number pages and paragraphs as the rules say.
+        3. Put lists (witnesses, exhibits) in the order the pretrial order sets.
+        4. Label every exhibit and check each is cited in the document.
+        5. Save a text-searchable PDF to the matter file; hand it in for review.
+        """,
+        (
+            "Use the court's caption and page format.",
+            "Order the lists as the pretrial order says.",
+            "Label every exhibit and check it is cited.",
+            "Save a searchable PDF to the matter file.",
+        ),
+        """
+        - Alphabetical order where the judge's order sets another.
+        - An exhibit attached but never cited, or cited and missing.
+        """,
+        True,
+        16,
+    ),
+    _demo(
+        "order-records",
+        F.CASE_MANAGEMENT,
+        "Order certified copies and records",
+        "Ask the right office for the right record, pay the fee through the "
+        "firm, and follow it until the copy is in the file.",
+        """
+        1. Find the office that keeps the record (county recorder, court clerk,
+           provider) and its request form and fee.
+        2. Fill in the request with the record's exact reference (book and page,
+           case number, dates).
+        3. Pay the fee as the firm's billing procedure says; keep the receipt.
+        4. Put a follow-up on the calendar for the office's stated turnaround.
+        5. When it arrives, save it to the matter file and tell the attorney.
+        """,
+        (
+            "Send the request with the record's exact reference.",
+            "Pay the fee and keep the receipt for billing.",
+            "Save the copy to the matter file when it arrives.",
+        ),
+        """
+        - A plain copy ordered where the court needs a certified one.
+        """,
+        False,
+        24,
+    ),
+    _demo(
+        "return-call",
+        F.RECEPTION,
+        "Return a call or voicemail",
+        "Call back within the firm's promise, find out what the caller needs, "
+        "and log the call so the right person follows up.",
+        """
+        1. Listen to the whole voicemail; note the name, number and reason.
+        2. Call back the same business day; leave one message if no answer.
+        3. Take the details the intake script asks for; promise nothing legal.
+        4. Log the call and pass it to the attorney or intake, as the caller needs.
+        """,
+        (
+            "Call back the same business day.",
+            "Log the call with the caller's details and need.",
+            "Pass it to the person who follows up.",
+        ),
+        """
+        - Giving a prospective client advice on the phone.
+        """,
+        False,
+        4,
+    ),
+)
+# Which procedure each demo task follows, by its title (``firmdesk demo``).
+DEMO_TASK_PLAYBOOKS = {
+    "Calendar the plant manager's deposition": "calendar-court-date",
+    "Draft the letter to the estate's beneficiaries": "draft-letter",
+    "Move the mediation session to a date both sides can make": "reschedule-session",
+    "Assemble the exhibits for the summary judgment motion": "prepare-filing",
+    "Return yesterday's voicemail from a prospective client": "return-call",
+    "Enter the landlord's new contact details": "update-contact-records",
+    "Order the certified copy of the deed": "order-records",
+    "Book a conference room for the settlement conference": "arrange-meeting-room",
+    "Format the witness list for filing": "prepare-filing",
+    "Follow up on Tuesday's web inquiry about a work visa": "qualify-inquiry",
+}
 
 
 # Keyed by id(); each entry keeps its dict alive, so no other dict can take

@@ -48,10 +48,12 @@ from firmdesk.orgs.models import (
 )
 from firmdesk.work import services as work_services
 from firmdesk.work.models import Playbook, PlaybookAcknowledgement, Review, Task
+from firmdesk.work.starter import STARTER_PLAYBOOKS
 
 from .contacts import CurrentMatter, Names, current_matters, demo_world, world_load
 from .demo_intake import intake_load
 from .demo_scheduling import calendar_load
+from .seed_work import DEMO_PLAYBOOKS, DEMO_TASK_PLAYBOOKS
 
 DEMO_PASSWORD = "demo-password-2026"
 SUPERUSER_EMAIL = "admin@firmdesk.local"
@@ -585,9 +587,10 @@ class _Loader:
         """The starter procedures in both firms, acknowledged by the staff of the
         live engagements, so new demo tasks route to someone at once."""
         for slug in ("hale-ortiz", "brandt-kimura"):
-            self.created += work_services.playbooks_install_starter(
-                firm=self.orgs[slug]
-            )
+            for library in (STARTER_PLAYBOOKS, DEMO_PLAYBOOKS):
+                self.created += work_services.playbooks_install_starter(
+                    firm=self.orgs[slug], library=library
+                )
         for key in ("active", "pilot"):
             engagement = engagements[key]
             firm_id = engagement.firm_id
@@ -622,8 +625,13 @@ class _Loader:
         **values,
     ) -> Task:
         due = self.at(firm, self.business_day(firm, due_in), 17)
-        playbook = work_services.active_playbook(firm, function)
-        version = playbook.current_version if playbook else None
+        # Each demo task follows the procedure for its own work.
+        version = (
+            Playbook.objects.for_firm(firm)
+            .select_related("current_version")
+            .get(key=DEMO_TASK_PLAYBOOKS[title], function=function)
+            .current_version
+        )
         items = version.definition_of_done if version else []
         status = values.get("status", Task.Status.OPEN)
         finished = status in (Task.Status.SUBMITTED, Task.Status.DONE)

@@ -471,12 +471,31 @@ class Review(TenantModel):
         max_length=20, choices=Reason.choices, blank=True, default=""
     )
     comment = models.TextField(blank=True)
+    reset_items = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="On a return: positions (from 0) of the checklist items the "
+        "reviewer named to redo, whose ticks were removed.",
+    )
+    approved_version = models.ForeignKey(
+        "documents.DocumentVersion",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="On an approval: the version of the attached file the reviewer "
+        "approved; empty when the work has no file or none was approved.",
+    )
 
     class Meta:
         ordering = ["created_at"]
         indexes = [models.Index(fields=["firm", "decision", "created_at"])]
 
     need_to_know = NeedToKnow.through_task("task")
+
+    @property
+    def is_return(self) -> bool:
+        return self.decision == self.Decision.RETURNED
 
 
 class Comment(TenantModel):

@@ -244,7 +244,9 @@ def queue_review(scope, *, user=None):
 def task_timeline(scope, task):
     """Reviews, comments and flags of a task, oldest first, as one list."""
     items = [
-        *Review.objects.in_scope(scope).filter(task=task).select_related("reviewer"),
+        *Review.objects.in_scope(scope)
+        .filter(task=task)
+        .select_related("reviewer", "approved_version__document__current_version"),
         *Comment.objects.in_scope(scope).filter(task=task).select_related("author"),
         *Flag.objects.in_scope(scope)
         .filter(task=task)

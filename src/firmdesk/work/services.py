@@ -9,6 +9,7 @@ changed the task in between, ``StaleTask`` says so and nothing is overwritten.
 import calendar
 import datetime
 import zoneinfo
+from collections.abc import Collection, Sequence
 from decimal import Decimal
 
 from django.db import transaction
@@ -19,6 +20,7 @@ from django.utils import timezone
 from firmdesk.access.system import workload
 from firmdesk.audit.services import audit_record
 from firmdesk.common.errors import ServiceError
+from firmdesk.documents.models import Document, DocumentVersion
 from firmdesk.engagements.models import Engagement
 from firmdesk.notify.services import notify
 from firmdesk.orgs.business_hours import BusinessCalendar
@@ -36,7 +38,7 @@ from .models import (
     Review,
     Task,
 )
-from .starter import STARTER_PLAYBOOKS
+from .starter import STARTER_PLAYBOOKS, StarterPlaybook
 
 S = Task.Status
 REVIEWER_ROLES = ("attorney", "firm_admin")
@@ -156,14 +158,17 @@ def playbook_edit(*, scope, playbook: Playbook, **data) -> PlaybookVersion:
     return version
 
 
-def playbooks_install_starter(*, firm, actor=None) -> int:
-    """Give a firm the starter library (once per procedure); returns how many."""
+def playbooks_install_starter(
+    *, firm, actor=None, library: Sequence[StarterPlaybook] = STARTER_PLAYBOOKS
+) -> int:
+    """Give a firm the starter library, or another ``library`` of procedures
+    (once per procedure); returns how many."""
     have = set(
         Playbook.objects.for_firm(firm).exclude(key="").values_list("key", flat=True)
     )
     made = 0
     with transaction.atomic():
-        for starter in STARTER_PLAYBOOKS:
+        for starter in library:
             if starter.key in have:
                 continue
             playbook = Playbook.objects.for_firm(firm).create(
@@ -390,6 +395,9 @@ def live_engagement_for(firm, function: str, today=None):
 
 
 def active_playbook(firm, function: str) -> Playbook | None:
+    """The firm's playbook for a kind of work when nobody chose one: with
+    several, the oldest active one (work made without a person choosing, such
+    as recurring work and a retained lead's letter, keeps what it always had)."""
     return (
         Playbook.objects.for_firm(firm)
         .filter(function=function, is_active=True, current_version__isnull=False)
@@ -409,6 +417,7 @@ def task_create(
     engagement=None,
     in_house: bool = False,
     playbook: Playbook | None = None,
+    no_playbook: bool = False,
     priority: str = "normal",
     due_at: datetime.datetime | None = None,
     review_required: bool | None = None,
@@ -419,8 +428,11 @@ def task_create(
 ) -> Task:
     """Delegate a piece of work. Firm members only; the matter must be theirs.
 
-    ``files`` are new uploads; ``documents`` are Documents uploaded already (a
-    form that came back with an error keeps what was uploaded)."""
+    ``playbook`` is the procedure the firm chose (one of the kind of work);
+    without one, the firm's playbook for that kind (``active_playbook``), unless
+    ``no_playbook`` says the work has none. ``files`` are new uploads;
+    ``documents`` are Documents uploaded already (a form that came back with an
+    error keeps what was uploaded)."""
     if not scope.is_firm_member:
         raise ServiceError("Only the firm's people can delegate work.")
     if matter is not None and not scope.can_see_matter(matter):
@@ -436,6 +448,7 @@ def task_create(
         engagement=engagement,
         in_house=in_house,
         playbook=playbook,
+        no_playbook=no_playbook,
         priority=priority,
         due_at=due_at,
         review_required=review_required,
@@ -458,6 +471,7 @@ def _task_create(
     engagement=None,
     in_house=False,
     playbook=None,
+    no_playbook=False,
     priority="normal",
     due_at=None,
     review_required=None,
@@ -508,8 +522,21 @@ def _task_create(
             f"{matter.number}. Record it on the matter first, or do this in-house.",
             field="engagement",
         )
-    if playbook is None:
+    if no_playbook:
+        playbook = None
+    elif playbook is None:
         playbook = active_playbook(firm, function)
+    elif (
+        playbook.firm_id != firm.pk
+        or playbook.function != function
+        or not playbook.is_active
+        or playbook.current_version_id is None
+    ):
+        raise ServiceError(
+            f"That playbook is not one of the firm's playbooks for "
+            f"{Function(function).label.lower()}. Choose one of the list, or none.",
+            field="playbook",
+        )
     version = playbook.current_version if playbook else None
     leaves_firm = (
         version.output_leaves_firm if version else function in (OUTWARD_FUNCTIONS)
@@ -874,8 +901,18 @@ def task_review(
     approve: bool,
     reason: str = "",
     comment: str = "",
+    reset_items: Collection[int] = (),
+    approved_version: DocumentVersion | None = None,
+    without_file: bool = False,
     now=None,
 ) -> Review:
+    """Approve the work or return it for changes.
+
+    Returning names why (``reason``), what to change (``comment``) and which
+    checklist items to redo (``reset_items``, positions from 0; their ticks are
+    removed, the others stay). Approving work that has files attached names the
+    version approved (``approved_version``), or says with ``without_file`` that
+    the approval is of the work, not of a file; it is recorded on the review."""
     now = now or timezone.now()
     if not _is_reviewer(scope):
         raise ServiceError("Only an attorney of the firm can review work.")
@@ -900,6 +937,11 @@ def task_review(
                 f"The task is {task.get_status_display().lower()}; "
                 "only work waiting for review can be approved or returned."
             )
+        if approve:
+            version = _approved_version(task, approved_version, without_file)
+            reset: list[int] = []
+        else:
+            version, reset = None, _reset_positions(task, reset_items)
         review = Review.objects.for_firm(task.firm).create(
             firm=task.firm,
             task=task,
@@ -907,25 +949,47 @@ def task_review(
             decision=Review.Decision.APPROVED if approve else Review.Decision.RETURNED,
             reason="" if approve else reason,
             comment=comment.strip(),
+            reset_items=reset,
+            approved_version=version,
         )
         if approve:
             task.status = S.APPROVED
             task.approved_at = task.closed_at = now
             _save(task, "status", "approved_at", "closed_at")
-            _audit(scope, scope.user, task, "approved", "Approved the work")
+            what = approved_file_label(version) if version else ""
+            _audit(
+                scope,
+                scope.user,
+                task,
+                "approved",
+                f"Approved {what}" if what else "Approved the work",
+                **(
+                    {"document_version": str(version.public_id)}
+                    if version is not None
+                    else {}
+                ),
+            )
             _tell(
                 task.assignee,
                 task,
                 "task.approved",
                 f"Approved: {task.title}",
-                comment.strip()
-                or "Send or file it as the playbook says, then mark it done.",
+                " ".join(
+                    part
+                    for part in (
+                        f"{scope.user.full_name} approved {what}." if what else "",
+                        comment.strip()
+                        or "Send or file it as the playbook says, then mark it done.",
+                    )
+                    if part
+                ),
             )
         else:
             task.status = S.RETURNED
             task.rework_count += 1
             task.submitted_at = None
-            _save(task, "status", "rework_count", "submitted_at")
+            task.checklist_ticked = [i for i in task.checklist_ticked if i not in reset]
+            _save(task, "status", "rework_count", "submitted_at", "checklist_ticked")
             _audit(
                 scope,
                 scope.user,
@@ -933,15 +997,63 @@ def task_review(
                 "returned",
                 f"Returned: {review.get_reason_display()}",
                 reason=reason,
+                **({"reset_items": reset} if reset else {}),
             )
+            redo = ""
+            if reset:
+                redo = f" Checklist items to redo: {len(reset)}."
             _tell(
                 task.assignee,
                 task,
                 "task.returned",
                 f"Returned for changes: {task.title}",
-                f"{review.get_reason_display()}: {comment.strip()}",
+                f"{review.get_reason_display()}: {comment.strip()}{redo}",
             )
     return review
+
+
+def approved_file_label(version: DocumentVersion) -> str:
+    """“version 2 of draft.docx”: what an approval approved, in words."""
+    return f"version {version.number} of {version.original_name}"
+
+
+def _approved_version(
+    task: Task, version: DocumentVersion | None, without_file: bool
+) -> DocumentVersion | None:
+    """The file version an approval is of, checked to be one of the task's
+    files; work with files attached is approved with one named, or expressly
+    without."""
+    attached = Document.objects.for_firm(task.firm).filter(tasks=task)
+    if version is not None:
+        if (
+            version.firm_id != task.firm_id
+            or not attached.filter(pk=version.document_id).exists()
+        ):
+            raise ServiceError(
+                "That file is not attached to this task. Choose one of the "
+                "task's files.",
+                field="approved_version",
+            )
+        return version
+    if not without_file and attached.exists():
+        raise ServiceError(
+            "Choose the file you approve (the version you read), or say that "
+            "you approve the work without a file.",
+            field="approved_version",
+        )
+    return None
+
+
+def _reset_positions(task: Task, positions: Collection[int]) -> list[int]:
+    """The checklist items a return names to redo, as sorted positions."""
+    items = len(task.checklist_items)
+    reset = sorted({int(i) for i in positions})
+    if any(not 0 <= i < items for i in reset):
+        raise ServiceError(
+            "Name the items to redo from this task's checklist.",
+            field="reset_items",
+        )
+    return reset
 
 
 def task_complete(*, scope, task: Task, revision, now=None) -> Task:
@@ -1019,12 +1131,37 @@ def task_edit(*, scope, task: Task, revision, **changes) -> Task:
     return task
 
 
-def task_attach(*, scope, task: Task, uploaded_file):
-    from firmdesk.documents.services import document_upload
+def task_attach(*, scope, task: Task, uploaded_file, new_version_of=None):
+    """A file added to the task: a new attachment, or (``new_version_of`` one of
+    its attachments) that file's next version, such as a corrected draft."""
+    from firmdesk.documents.services import document_add_version, document_upload
 
     if not (task.assignee_id == scope.user.pk or scope.is_firm_member):
         raise ServiceError("You cannot add files to this task.")
     with transaction.atomic():
+        if new_version_of is not None:
+            document = new_version_of
+            if not (
+                Document.objects.for_firm(task.firm)
+                .filter(tasks=task, pk=document.pk)
+                .exists()
+            ):
+                raise ServiceError(
+                    "That file is not attached to this task. Choose one of its "
+                    "files, or add the file as a new one.",
+                    field="new_version_of",
+                )
+            version = document_add_version(
+                document=document, actor=scope.user, uploaded_file=uploaded_file
+            )
+            _audit(
+                scope,
+                scope.user,
+                task,
+                "attached",
+                f"Uploaded version {version.number} of “{document.title}”",
+            )
+            return document
         document = document_upload(
             firm=task.firm,
             actor=scope.user,

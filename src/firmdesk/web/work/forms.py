@@ -15,6 +15,7 @@ from firmdesk.web.forms import (
 from firmdesk.work.models import Flag, Priority, Recurrence, Review, Task
 
 IN_HOUSE = "in_house"
+NO_PLAYBOOK = "none"
 
 
 def zone_abbreviation(tz) -> str:
@@ -254,12 +255,19 @@ class DelegateForm(Styled, forms.Form):
             (IN_HOUSE, "In-house: someone of the firm"),
         ]
         self.playbooks = {str(p.public_id): p for p in playbooks}
+        one_kind = len({p.function for p in playbooks}) == 1
         self.fields["playbook"].choices = [
-            ("", "The firm's current playbook for this kind of work"),
+            *([("", "Choose…")] if len(self.playbooks) != 1 else []),
             *(
-                (key, f"{p.current_version.title} ({p.get_function_display()})")
+                (
+                    key,
+                    p.current_version.title
+                    if one_kind
+                    else f"{p.current_version.title} ({p.get_function_display()})",
+                )
                 for key, p in self.playbooks.items()
             ),
+            (NO_PLAYBOOK, "No playbook: the instructions say it all"),
         ]
         self.people = {str(u.public_id): (u, label) for u, label in people}
         self.fields["assignee"].choices = [
@@ -290,8 +298,24 @@ class DelegateForm(Styled, forms.Form):
         return None if value == IN_HOUSE else self.engagements[value]
 
     def clean_playbook(self):
+        """The chosen playbook, or ``NO_PLAYBOOK``. Left unchosen, the kind of
+        work's only playbook (or none, when it has none); a kind with several
+        needs a choice."""
         value = self.cleaned_data.get("playbook")
-        return self.playbooks.get(value) if value else None
+        if value == NO_PLAYBOOK:
+            return NO_PLAYBOOK
+        if value:
+            return self.playbooks[value]
+        function = self.cleaned_data.get("function")
+        of_kind = [p for p in self.playbooks.values() if p.function == function]
+        if not function or len(of_kind) == 1:
+            return of_kind[0] if of_kind else None
+        if not of_kind:
+            return NO_PLAYBOOK
+        raise forms.ValidationError(
+            f"The firm has {len(of_kind)} playbooks for this kind of work. Choose "
+            "the one the work follows, or “No playbook”."
+        )
 
     def clean_assignee(self):
         value = self.cleaned_data.get("assignee")
@@ -301,7 +325,14 @@ class DelegateForm(Styled, forms.Form):
 # --- Actions on a task ------------------------------------------------------------
 
 
+RESET_ALL = "all"
+WITHOUT_FILE = "none"
+
+
 class ReturnForm(Styled, forms.Form):
+    """Why the work goes back, what to change, and which checklist items to
+    redo (their ticks are removed; the rest stay ticked)."""
+
     reason = forms.ChoiceField(
         label="Why it goes back", choices=[("", "Choose…"), *Review.Reason.choices]
     )
@@ -310,14 +341,74 @@ class ReturnForm(Styled, forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Be specific, so it can be fixed in one go.",
     )
+    reset_items = forms.MultipleChoiceField(
+        label="Checklist items to redo",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Their ticks are removed so they are checked again; the other "
+        "items stay ticked.",
+    )
+
+    def __init__(self, *args, checklist=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["reset_items"]
+        field.choices = [
+            *((str(i), text) for i, text in enumerate(checklist)),
+            (RESET_ALL, "All of them: the whole checklist again"),
+        ]
+        field.error_messages["invalid_choice"] = (
+            "That item is not on this task's checklist. Tick items of the list."
+        )
+        self.checklist_length = len(checklist)
+
+    def clean_reset_items(self) -> set[int]:
+        values = self.cleaned_data["reset_items"]
+        if RESET_ALL in values:
+            return set(range(self.checklist_length))
+        return {int(v) for v in values}
 
 
 class ApproveForm(Styled, forms.Form):
+    """With files attached, the reviewer says which version they approve (or
+    that the approval is not of a file): nothing is chosen for them."""
+
+    approved_version = forms.ChoiceField(
+        label="What you approve",
+        required=False,
+        widget=forms.RadioSelect,
+        help_text="The version you read is recorded with your approval.",
+    )
     comment = forms.CharField(
         label="Note to the assistant (optional)",
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+
+    def __init__(self, *args, versions=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.versions = {str(v.public_id): v for v in versions}
+        field = self.fields["approved_version"]
+        if not self.versions:
+            del self.fields["approved_version"]
+            return
+        field.required = True
+        field.choices = [
+            *(
+                (key, f"Version {v.number} of {v.original_name}")
+                for key, v in self.versions.items()
+            ),
+            (WITHOUT_FILE, "The work itself, none of the files"),
+        ]
+        field.error_messages["required"] = (
+            "Choose the file version you approve, or “The work itself”."
+        )
+        field.error_messages["invalid_choice"] = (
+            "That file version is no longer the current one. Choose one of the list."
+        )
+
+    def clean_approved_version(self):
+        value = self.cleaned_data.get("approved_version")
+        return self.versions.get(value) if value else None
 
 
 class SubmitForm(Styled, forms.Form):
@@ -395,6 +486,34 @@ class FlagForm(Styled, forms.Form):
 
 class AttachForm(Styled, forms.Form):
     file = forms.FileField(label="Add a file")
+    new_version_of = forms.ChoiceField(
+        label="It is",
+        required=False,
+        help_text="A corrected draft goes in as the next version of its file, so "
+        "the reviewer approves the version they read.",
+    )
+
+    def __init__(self, *args, documents=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.documents = {str(d.public_id): d for d in documents}
+        if not self.documents:
+            del self.fields["new_version_of"]
+            return
+        self.fields["new_version_of"].choices = [
+            ("", "A new file"),
+            *(
+                (key, f"A new version of {d.current_version.original_name}")
+                for key, d in self.documents.items()
+                if d.current_version is not None
+            ),
+        ]
+        self.fields["new_version_of"].error_messages["invalid_choice"] = (
+            "That file is not attached to this task. Choose one of the list."
+        )
+
+    def clean_new_version_of(self):
+        value = self.cleaned_data.get("new_version_of")
+        return self.documents.get(value) if value else None
 
 
 WEEKDAYS = [

@@ -230,11 +230,16 @@ def task_new(request, firm_slug):
         .select_related("current_version")
         .order_by("function", "created_at")
     )
-    default_playbook = next(iter(playbooks), None) if function else None
+    # A kind of work with one playbook starts with it, one with none with "No
+    # playbook"; with several the firm picks (nothing is chosen for it).
     chosen = source.get("playbook")
-    known = {str(p.public_id) for p in playbooks}
+    known = {str(p.public_id) for p in playbooks} | {wf.NO_PLAYBOOK}
     if request.method == "GET" and chosen not in known:
-        chosen = str(default_playbook.public_id) if default_playbook else ""
+        chosen = ""
+        if function and len(playbooks) == 1:
+            chosen = str(playbooks[0].public_id)
+        elif function and not playbooks:
+            chosen = wf.NO_PLAYBOOK
     picked = next((p for p in playbooks if str(p.public_id) == chosen), None)
     leaves_firm = bool(picked and picked.current_version.output_leaves_firm)
 
@@ -327,7 +332,8 @@ def _delegate(request, scope, form, matter, documents):
             matter=matter,
             engagement=team,
             in_house=team is None,
-            playbook=data["playbook"],
+            playbook=None if data["playbook"] == wf.NO_PLAYBOOK else data["playbook"],
+            no_playbook=data["playbook"] == wf.NO_PLAYBOOK,
             priority=data["priority"],
             due_at=data.get("due_at"),
             review_required=review,
@@ -385,6 +391,41 @@ def _timeline(scope, task):
     ]
 
 
+def _attachments(scope, task) -> list[Document]:
+    return list(
+        Document.objects.in_scope(scope)
+        .filter(tasks=task)
+        .select_related("current_version")
+        .order_by("created_at")
+    )
+
+
+def _current_versions(attachments) -> list:
+    return [d.current_version for d in attachments if d.current_version is not None]
+
+
+def _last_review(task, timeline):
+    """What the top of the page says about the last review: the return the
+    open work answers (reason, category, items to redo), or the approval of
+    finished work (the file version approved, and any newer one since)."""
+    reviews = [e["item"] for e in timeline if e["kind"] == "review"]
+    last = reviews[-1] if reviews else None
+    if last is None:
+        return {}
+    if last.is_return and task.is_open:
+        items = task.checklist_items
+        return {
+            "returned": last,
+            "redo": [items[i] for i in last.reset_items if 0 <= i < len(items)],
+        }
+    if not last.is_return and task.status in (S.APPROVED, S.DONE):
+        approved = last.approved_version
+        current = approved.document.current_version if approved else None
+        newer = current if current and current.number > approved.number else None
+        return {"approval": last, "newer_file": newer}
+    return {}
+
+
 def _task_page(request, task, *, failed: Failed | None = None, partial=False):
     scope = request.scope
     user = request.user
@@ -392,15 +433,18 @@ def _task_page(request, task, *, failed: Failed | None = None, partial=False):
     is_assignee = task.assignee_id == user.pk
     may = services.task_permissions(scope=scope, task=task)
     tz = user.tz
+    attachments = _attachments(scope, task)
     blank = {
         "submit": wf.SubmitForm(auto_id="submit_%s"),
-        "approve": wf.ApproveForm(auto_id="approve_%s"),
-        "return": wf.ReturnForm(auto_id="return_%s"),
+        "approve": wf.ApproveForm(
+            auto_id="approve_%s", versions=_current_versions(attachments)
+        ),
+        "return": wf.ReturnForm(auto_id="return_%s", checklist=task.checklist_items),
         "cancel": wf.CancelForm(auto_id="cancel_%s"),
         "log_time": wf.TimeForm(auto_id="log_time_%s"),
         "comment": wf.CommentForm(auto_id="comment_%s"),
         "flag": wf.FlagForm(auto_id="flag_%s"),
-        "attach": wf.AttachForm(auto_id="attach_%s"),
+        "attach": wf.AttachForm(auto_id="attach_%s", documents=attachments),
     }
     if may["edit"]:
         blank["edit"] = wf.EditForm(
@@ -421,19 +465,16 @@ def _task_page(request, task, *, failed: Failed | None = None, partial=False):
         blank["reassign"] = wf.ReassignForm(people=people, auto_id="reassign_%s")
     if failed is not None and failed.form is not None:
         blank[failed.action] = failed.form
-    attachments = list(
-        Document.objects.in_scope(scope)
-        .filter(tasks=task)
-        .select_related("current_version")
-        .order_by("created_at")
-    )
     version = task.playbook_version
     latest = version.playbook.current_version if version else None
     timeline = _timeline(scope, task)
     open_flags = [
         e["item"] for e in timeline if e["kind"] == "flag" and e["item"].is_open
     ]
+    last_review = _last_review(task, timeline)
+    redo = set(last_review["returned"].reset_items) if "returned" in last_review else ()
     context = {
+        **last_review,
         "task": task,
         "now": now,
         "may": may,
@@ -448,7 +489,10 @@ def _task_page(request, task, *, failed: Failed | None = None, partial=False):
         "timeline": timeline,
         "open_flags": open_flags,
         "metrics": _metrics(task),
-        "checklist": list(enumerate(task.checklist)),
+        "checklist": [
+            (index, {**item, "redo": index in redo and not item["done"]})
+            for index, item in enumerate(task.checklist)
+        ],
         "is_assignee": is_assignee,
         "may_resolve_flags": services.may_resolve_flags(scope, task),
     }
@@ -543,19 +587,26 @@ def _submit(c: _Call) -> str:
 
 
 def _approve(c: _Call) -> str:
-    data = c.bind(wf.ApproveForm)
+    versions = _current_versions(_attachments(c.scope, c.task))
+    data = c.bind(wf.ApproveForm, versions=versions)
+    approved = data.get("approved_version")
     services.task_review(
         scope=c.scope,
         task=c.task,
         revision=c.revision,
         approve=True,
         comment=data["comment"],
+        approved_version=approved,
+        without_file="approved_version" in data and approved is None,
     )
+    if approved is not None:
+        what = services.approved_file_label(approved)
+        return f"Approved {what}. The assistant has been told."
     return "Approved. The assistant has been told."
 
 
 def _return(c: _Call) -> str:
-    data = c.bind(wf.ReturnForm)
+    data = c.bind(wf.ReturnForm, checklist=c.task.checklist_items)
     services.task_review(
         scope=c.scope,
         task=c.task,
@@ -563,8 +614,13 @@ def _return(c: _Call) -> str:
         approve=False,
         reason=data["reason"],
         comment=data["comment"],
+        reset_items=data["reset_items"],
     )
-    return "Returned for changes, with your reason. The assistant has been told."
+    redo = len(data["reset_items"])
+    items = f" {redo} checklist item{'s' if redo != 1 else ''} to redo." if redo else ""
+    return (
+        "Returned for changes, with your reason. The assistant has been told." + items
+    )
 
 
 def _complete(c: _Call) -> str:
@@ -649,10 +705,17 @@ def _resolve_flag(c: _Call) -> str:
 
 
 def _attach(c: _Call) -> str:
-    data = c.bind(wf.AttachForm)
+    data = c.bind(wf.AttachForm, documents=_attachments(c.scope, c.task))
+    replaces = data.get("new_version_of")
     document = services.task_attach(
-        scope=c.scope, task=c.task, uploaded_file=data["file"]
+        scope=c.scope,
+        task=c.task,
+        uploaded_file=data["file"],
+        new_version_of=replaces,
     )
+    if replaces is not None:
+        version = document.current_version
+        return f"Version {version.number} of “{document.title}” uploaded."
     return f"“{document.title}” attached."
 
 
