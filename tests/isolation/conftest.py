@@ -12,6 +12,7 @@ from firmdesk.orgs.models import Organization, User
 from tests import factories as f
 
 from .fixtures_intake import *  # noqa: F403
+from .fixtures_matters import *  # noqa: F403
 from .fixtures_public_intake import *  # noqa: F403
 from .fixtures_reception import *  # noqa: F403
 from .registry import ANONYMOUS

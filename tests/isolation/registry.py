@@ -388,6 +388,7 @@ def _more_routes():
     # The work pages keep their entries in files of their own.
     from . import (
         registry_intake,
+        registry_matters,
         registry_playbooks,
         registry_public_intake,
         registry_reception,
@@ -402,6 +403,7 @@ def _more_routes():
         *registry_reception.ROUTES,
         *registry_intake.ROUTES,
         *registry_public_intake.ROUTES,
+        *registry_matters.ROUTES,
     ]
 
 

@@ -54,6 +54,10 @@ class ConflictCheck(TenantModel):
         "not see, and its names and parties, as 'a matter you cannot open'."
     )
 
+    class Kind(models.TextChoices):
+        OPENING = "opening", "Opening a matter"
+        PARTY = "party", "A party added to a matter"
+
     class Decision(models.TextChoices):
         PENDING = "pending", "Waiting for an attorney"
         CLEAR = "clear", "Clear"
@@ -81,6 +85,8 @@ class ConflictCheck(TenantModel):
     decision_note = models.TextField(
         blank=True, help_text="Why; for a waiver, the consent obtained and how."
     )
+    # An opening check names the matter it opened; a party check the matter
+    # the party joined (it is decided while the matter is open).
     matter = models.ForeignKey(
         "matters.Matter",
         null=True,
@@ -88,6 +94,7 @@ class ConflictCheck(TenantModel):
         on_delete=models.SET_NULL,
         related_name="conflict_checks",
     )
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.OPENING)
 
     class Meta:
         ordering = ["-run_at"]
@@ -95,6 +102,11 @@ class ConflictCheck(TenantModel):
 
     def __str__(self):
         return f"Check of {', '.join(self.names)} ({self.get_decision_display()})"
+
+    @property
+    def opened_matter(self) -> bool:
+        """A matter was opened on this check (its decision is final)."""
+        return self.matter_id is not None and self.kind == self.Kind.OPENING
 
     @property
     def allows_opening(self) -> bool:

@@ -228,7 +228,12 @@ class CheckShown:
 
     @property
     def has_matter(self) -> bool:
-        return self.check.matter_id is not None
+        """The check opened a matter (a party check only names its matter)."""
+        return self.check.opened_matter
+
+    @property
+    def is_party_check(self) -> bool:
+        return self.check.kind == ConflictCheck.Kind.PARTY
 
 
 def _visible_matter_ids(scope, matter_ids) -> set[int]:
@@ -287,12 +292,13 @@ def check_hits_for(*, scope, check: ConflictCheck) -> list[dict]:
     mentioned = {r["matter_id"] for hit in check.hits for r in hit.get("roles", [])} | {
         hit["matter_id"] for hit in check.hits if hit.get("matter_id")
     }
-    visible = {
-        str(pid)
-        for pid in Matter.objects.in_scope(scope)
+    states = {
+        str(pid): _matter_state(status, closed_on)
+        for pid, status, closed_on in Matter.objects.in_scope(scope)
         .filter(public_id__in=[m for m in mentioned if m])
-        .values_list("public_id", flat=True)
+        .values_list("public_id", "status", "closed_on")
     }
+    visible = set(states)
     contacts = {hit["contact"] for hit in check.hits if hit.get("contact")}
     contacts |= {c for hit in check.hits for c in hit.get("via", [])}
     seen_contacts = {
@@ -302,7 +308,24 @@ def check_hits_for(*, scope, check: ConflictCheck) -> list[dict]:
         .values_list("public_id", flat=True)
     }
     restricted = Contact.scope_filter(scope) != Q()
-    return [_hit_shown(hit, visible, seen_contacts, restricted) for hit in check.hits]
+    shown = [_hit_shown(hit, visible, seen_contacts, restricted) for hit in check.hits]
+    for hit in shown:
+        # The matter's status now (it may have closed since the search), with
+        # "pre-existing" as where it came from, not as a status.
+        if hit.get("matter_id") in states:
+            hit["matter_status"] = states[hit["matter_id"]]
+        hit["roles"] = [
+            {**role, "matter_status": states[role["matter_id"]]}
+            if role.get("matter_id") in states
+            else role
+            for role in hit.get("roles", [])
+        ]
+    return shown
+
+
+def _matter_state(status: str, closed_on) -> str:
+    state = "closed" if status == "closed" or closed_on is not None else "open"
+    return f"pre-existing, {state}" if status == "pre_existing" else state
 
 
 def _hit_shown(

@@ -28,7 +28,8 @@ from firmdesk.matters.models import (
     Matter,
     MatterParty,
 )
-from firmdesk.orgs.models import Membership, Organization, StaffProfile
+from firmdesk.matters.services import is_firm_attorney, may_maintain
+from firmdesk.orgs.models import Organization, StaffProfile
 
 from . import selectors
 from .engine import MIN_SCORE, NameMatch, compare, tie_break
@@ -715,10 +716,17 @@ def conflict_check_run(*, scope, names: list[str], purpose: str = "") -> Conflic
 
 
 def conflict_check_record(
-    *, firm, run_by, names: list[str], purpose: str = ""
+    *,
+    firm,
+    run_by,
+    names: list[str],
+    purpose: str = "",
+    kind: str = ConflictCheck.Kind.OPENING,
+    matter: Matter | None = None,
 ) -> ConflictCheck:
     """``conflict_check_run`` without a person behind it: the screen of a lead
-    that arrived through the firm's public form (``run_by`` None)."""
+    that arrived through the firm's public form (``run_by`` None). A party
+    check (``kind`` PARTY) names the open matter the party joined."""
     names = _clean_names(names)
     if not names:
         raise ServiceError("Give at least one name to check.", field="names")
@@ -730,6 +738,8 @@ def conflict_check_record(
         names=names,
         hits=[h.to_dict() for h in hits],
         purpose=(purpose or "").strip()[:200],
+        kind=kind,
+        matter=matter,
     )
     with transaction.atomic():
         check.save()
@@ -749,11 +759,35 @@ def may_decide(scope) -> bool:
     return scope.is_firm_member and scope.has_role("attorney", "firm_admin")
 
 
+WAIVER_NOTE = (
+    "A waiver needs a note on the informed consent obtained: who consented, "
+    "when and how it was confirmed in writing."
+)
+CLEAR_NOTE = (
+    "The search found possible matches. Say in the note why none of them is a "
+    "conflict (for example “different person: other date of birth”)."
+)
+
+
+def decision_note_problem(decision: str, note: str, *, hits: int) -> str:
+    """What is missing from the note for this decision, or "" if nothing: a
+    waiver always needs one, and so does clearing a check that found hits."""
+    if note.strip():
+        return ""
+    if decision == ConflictCheck.Decision.WAIVED:
+        return WAIVER_NOTE
+    if decision == ConflictCheck.Decision.CLEAR and hits:
+        return CLEAR_NOTE
+    return ""
+
+
 def conflict_decide(
     *, scope, check: ConflictCheck, decision: str, note: str = ""
 ) -> ConflictCheck:
     """An attorney (or firm admin) clears a check, finds a conflict, or waives
-    it with a note on the consent obtained."""
+    it with a note on the consent obtained. Clearing a check that found hits
+    needs a note too (``decision_note_problem``): nothing is decided by
+    default or without a word on why."""
     if not may_decide(scope):
         raise ServiceError("Only an attorney of the firm can decide a conflict check.")
     _same_firm(scope.firm, check)
@@ -765,22 +799,19 @@ def conflict_decide(
     if decision not in choices:
         raise ServiceError("Decide clear, conflict or waived.", field="decision")
     note = (note or "").strip()
-    if decision == ConflictCheck.Decision.WAIVED and not note:
-        raise ServiceError(
-            "A waiver needs a note on the informed consent obtained: who consented, "
-            "when and how it was confirmed in writing.",
-            field="note",
-        )
     with transaction.atomic():
         check = (
             ConflictCheck.objects.for_firm(scope.firm)
             .select_for_update()
             .get(pk=check.pk)
         )
-        if check.matter_id is not None:
+        if check.opened_matter:
             raise ServiceError(
                 "A matter was opened on this check; run a new check to decide again."
             )
+        problem = decision_note_problem(decision, note, hits=len(check.hits))
+        if problem:
+            raise ServiceError(problem, field="note")
         check.decision = decision
         check.decision_note = note
         check.decided_by = scope.user
@@ -855,13 +886,6 @@ def _clean_parties(firm, parties) -> list[tuple[Contact, str]]:
     return out
 
 
-def _is_attorney(user, firm) -> bool:
-    return any(
-        "attorney" in (m.roles or [])
-        for m in Membership.objects.filter(user=user, organization=firm, is_active=True)
-    )
-
-
 def _create_parties(firm, matter, parties) -> None:
     for contact, role in parties:
         MatterParty(firm=firm, matter=matter, contact=contact, role=role).save()
@@ -892,7 +916,7 @@ def matter_open(
     if not title:
         raise ServiceError("Give the matter a title.", field="title")
     parties = _clean_parties(firm, parties)
-    if responsible_attorney is not None and not _is_attorney(
+    if responsible_attorney is not None and not is_firm_attorney(
         responsible_attorney, firm
     ):
         raise ServiceError(
@@ -1031,6 +1055,169 @@ def matters_import_pre_existing(*, firm, matters: list[Matter]) -> list[Matter]:
         matter.status = Matter.Status.PRE_EXISTING
     with transaction.atomic():
         return Matter.objects.for_firm(firm).bulk_create(matters)
+
+
+# --- Parties after opening ----------------------------------------------------
+
+
+def _party_check(*, scope, matter: Matter, name: str, role: str, why: str):
+    return conflict_check_record(
+        firm=scope.firm,
+        run_by=scope.user,
+        names=[name],
+        purpose=f"{why} on {matter.number}: {name} ({MatterParty.Role(role).label})",
+        kind=ConflictCheck.Kind.PARTY,
+        matter=matter,
+    )
+
+
+def _check_party_change(scope, matter: Matter, role: str) -> None:
+    if not may_maintain(scope):
+        raise ServiceError("Only an attorney or admin of the firm changes parties.")
+    _same_firm(scope.firm, matter)
+    if matter.is_closed:
+        raise ServiceError(f"{matter.number} is closed. Reopen it to change parties.")
+    if role not in MatterParty.Role.values:
+        raise ServiceError("Choose the party's role.", field="role")
+
+
+def matter_party_add(
+    *, scope, matter: Matter, name: str, kind: str, role: str
+) -> tuple[MatterParty, ConflictCheck]:
+    """Add a party to an open matter and search its name, as at opening.
+
+    The name is searched before anything is written, so a new contact does not
+    find itself. An existing contact of the same kind and name (as the person
+    may see it) is reused; otherwise a contact is added. The check waits for
+    an attorney's decision on the matter page; the party is on the matter
+    meanwhile, since it is already in the case."""
+    _check_party_change(scope, matter, role)
+    name = " ".join((name or "").split())
+    if not name:
+        raise ServiceError("Give the party's name as written.", field="name")
+    if kind not in Contact.Kind.values:
+        raise ServiceError("Choose person or organisation.", field="kind")
+    with transaction.atomic():
+        contact = (
+            Contact.objects.in_scope(scope)
+            .filter(kind=kind, name__iexact=name)
+            .order_by("pk")
+            .first()
+        )
+        if contact is not None and (
+            MatterParty.objects.for_firm(scope.firm)
+            .filter(matter=matter, contact=contact, role=role)
+            .exists()
+        ):
+            raise ServiceError(
+                f"{contact.name} is already a party to {matter.number} as "
+                f"{MatterParty.Role(role).label.lower()}.",
+                field="name",
+            )
+        check = _party_check(
+            scope=scope, matter=matter, name=name, role=role, why="New party"
+        )
+        if contact is None:
+            contact = contact_save(
+                firm=scope.firm, actor=scope.user, kind=kind, name=name
+            )
+        party = MatterParty(firm=scope.firm, matter=matter, contact=contact, role=role)
+        party.save()
+        audit_record(
+            org=scope.firm,
+            actor=scope.user,
+            action="matter.party_added",
+            obj=matter,
+            matter=matter,
+            summary=f"{contact.name} added to {matter.number} as "
+            f"{party.get_role_display().lower()}",
+            detail={"check": str(check.public_id), "hits": len(check.hits)},
+        )
+    return party, check
+
+
+def matter_party_change(
+    *, scope, party: MatterParty, name: str, role: str
+) -> tuple[MatterParty, ConflictCheck | None]:
+    """Change a party's role, or correct its name. A new name is searched
+    (a party check, as for a new party) and the old one stays on the contact
+    as a former name, so the conflict index still finds it."""
+    matter = party.matter
+    _check_party_change(scope, matter, role)
+    name = " ".join((name or "").split())
+    if not name:
+        raise ServiceError("Give the party's name as written.", field="name")
+    contact = party.contact
+    renamed = name != contact.name
+    if not renamed and role == party.role:
+        return party, None
+    with transaction.atomic():
+        if (
+            role != party.role
+            and MatterParty.objects.for_firm(scope.firm)
+            .filter(matter=matter, contact=contact, role=role)
+            .exists()
+        ):
+            raise ServiceError(
+                f"{contact.name} is already a party to {matter.number} as "
+                f"{MatterParty.Role(role).label.lower()}.",
+                field="role",
+            )
+        check = None
+        if renamed:
+            check = _party_check(
+                scope=scope, matter=matter, name=name, role=role, why="Renamed party"
+            )
+            old = contact.name
+            contact.name = name
+            contact.save(update_fields=["name", "updated_at"])
+            ContactAlias.objects.for_firm(scope.firm).get_or_create(
+                firm=scope.firm,
+                contact=contact,
+                name=old,
+                kind=ContactAlias.Kind.FORMER,
+            )
+            _reindex_contact(contact)
+        before = party.get_role_display()
+        party.role = role
+        party.save(update_fields=["role", "updated_at"])
+        audit_record(
+            org=scope.firm,
+            actor=scope.user,
+            action="matter.party_changed",
+            obj=matter,
+            matter=matter,
+            summary=f"{matter.number}: party {contact.name} "
+            f"({before} → {party.get_role_display()})",
+            detail={"renamed": renamed, "check": str(check.public_id) if check else ""},
+        )
+    return party, check
+
+
+def matter_party_remove(*, scope, party: MatterParty) -> None:
+    """Take a party off a matter. The contact stays on file and in the
+    conflict index. The last client stays: add the new client first."""
+    matter = party.matter
+    _check_party_change(scope, matter, party.role)
+    with transaction.atomic():
+        clients = MatterParty.objects.for_firm(scope.firm).filter(
+            matter=matter, role=MatterParty.Role.CLIENT
+        )
+        if party.role == MatterParty.Role.CLIENT and clients.count() == 1:
+            raise ServiceError(
+                f"{party.contact.name} is the only client of {matter.number}. "
+                "Add the new client first, then remove this one."
+            )
+        summary = f"{party.contact.name} ({party.get_role_display().lower()})"
+        party.delete()
+        audit_record(
+            org=scope.firm,
+            actor=scope.user,
+            action="matter.party_removed",
+            obj=matter,
+            matter=matter,
+            summary=f"{matter.number}: removed {summary}",
+        )
 
 
 # --- Provider staff --------------------------------------------------------

@@ -462,7 +462,7 @@ def matters_matching(*, scope, text: str) -> list:
             | Q(title__icontains=text)
             | Q(pk__in=by_client.values("matter_id"))
         )
-        .exclude(status=Matter.Status.CLOSED)
+        .exclude(Matter.closed_q())
         .select_related("responsible_attorney")
         .prefetch_related(clients)
         .order_by("number")[:LOOKUP_LIMIT]

@@ -174,6 +174,11 @@ class Matter(TenantModel):
         blank=True,
         help_text="When the client agreed to outside help on this matter.",
     )
+    client_consent_note = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="How the consent was given (engagement letter, e-mail, call).",
+    )
     note = models.TextField(blank=True)
 
     class Meta:
@@ -189,6 +194,16 @@ class Matter(TenantModel):
         return f"{self.number} {self.title}"
 
     need_to_know = NeedToKnow.the_matter()
+
+    @staticmethod
+    def closed_q() -> Q:
+        """Closed matters: closed in FirmDesk, or imported with a closing date."""
+        return Q(status=Matter.Status.CLOSED) | Q(closed_on__isnull=False)
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status == self.Status.CLOSED or self.closed_on is not None
+
     # A page draws HIDDEN_MATTER (access.guard) for a matter its viewer may
     # not open; both answer is_hidden.
     is_hidden = False

@@ -1,9 +1,13 @@
+import datetime
+
 from django.db import transaction
+from django.utils import timezone
 
 from firmdesk.audit.services import audit_record
 from firmdesk.common.errors import ServiceError
+from firmdesk.orgs.models import Membership
 
-from .models import MatterScreen
+from .models import Matter, MatterScreen
 
 
 def matter_screen_add(*, scope, matter, user, reason: str) -> MatterScreen:
@@ -43,3 +47,195 @@ def matter_screen_remove(*, scope, screen: MatterScreen) -> None:
             summary=f"Screen of {screen.user} off {screen.matter.number} removed",
         )
         screen.delete()
+
+
+# --- Maintaining a matter ------------------------------------------------------
+#
+# Firm attorneys and firm admins maintain matters, as they decide conflict
+# checks; in-house support staff and outside staff read them. Parties are
+# added through conflicts.services (each new name is searched first).
+
+
+def may_maintain(scope) -> bool:
+    """Firm attorneys and admins edit, close and reopen matters and record
+    the client's consent; support staff and provider staff do not."""
+    return scope.is_firm_member and scope.has_role("attorney", "firm_admin")
+
+
+def is_firm_attorney(user, firm) -> bool:
+    return any(
+        "attorney" in (m.roles or [])
+        for m in Membership.objects.filter(user=user, organization=firm, is_active=True)
+    )
+
+
+def _check_may_maintain(scope, matter: Matter) -> None:
+    if not may_maintain(scope):
+        raise ServiceError("Only an attorney or admin of the firm changes a matter.")
+    if matter.firm_id != scope.firm.pk:
+        raise ServiceError("This matter belongs to another firm.")
+
+
+def _today(scope) -> datetime.date:
+    return timezone.localdate(timezone=scope.firm.tz)
+
+
+def matter_update(
+    *, scope, matter: Matter, title: str, practice_area: str, responsible_attorney
+) -> Matter:
+    """Change a matter's title, practice area and responsible attorney."""
+    _check_may_maintain(scope, matter)
+    title = " ".join((title or "").split())
+    practice_area = " ".join((practice_area or "").split())
+    if not title:
+        raise ServiceError("Give the matter a title.", field="title")
+    if responsible_attorney is not None and not is_firm_attorney(
+        responsible_attorney, scope.firm
+    ):
+        raise ServiceError(
+            f"{responsible_attorney} is not an attorney of {scope.firm}.",
+            field="responsible_attorney",
+        )
+    wanted = {
+        "title": title,
+        "practice_area": practice_area,
+        "responsible_attorney": responsible_attorney,
+    }
+    changes = {
+        name: [str(getattr(matter, name) or ""), str(value or "")]
+        for name, value in wanted.items()
+        if getattr(matter, name) != value
+    }
+    if not changes:
+        return matter
+    with transaction.atomic():
+        for name, value in wanted.items():
+            setattr(matter, name, value)
+        matter.save(update_fields=[*wanted, "updated_at"])
+        audit_record(
+            org=scope.firm,
+            actor=scope.user,
+            action="matter.updated",
+            obj=matter,
+            matter=matter,
+            summary=f"Changed {matter.number}: {', '.join(changes)}",
+            detail={"changes": changes},
+        )
+    return matter
+
+
+def matter_close(*, scope, matter: Matter) -> Matter:
+    """Close a matter: it leaves the pickers and the default list, stays
+    searchable and in the conflict index. An imported ("pre-existing") matter
+    keeps that status and gets its closing date, which is what closes it."""
+    _check_may_maintain(scope, matter)
+    if matter.is_closed:
+        raise ServiceError(f"{matter.number} is already closed.")
+    with transaction.atomic():
+        if matter.status != Matter.Status.PRE_EXISTING:
+            matter.status = Matter.Status.CLOSED
+        matter.closed_on = _today(scope)
+        matter.save(update_fields=["status", "closed_on", "updated_at"])
+        audit_record(
+            org=scope.firm,
+            actor=scope.user,
+            action="matter.closed",
+            obj=matter,
+            matter=matter,
+            summary=f"Closed {matter.number}",
+        )
+    return matter
+
+
+def matter_reopen(*, scope, matter: Matter) -> Matter:
+    _check_may_maintain(scope, matter)
+    if not matter.is_closed:
+        raise ServiceError(f"{matter.number} is open.")
+    with transaction.atomic():
+        if matter.status == Matter.Status.CLOSED:
+            matter.status = Matter.Status.OPEN
+        matter.closed_on = None
+        matter.save(update_fields=["status", "closed_on", "updated_at"])
+        audit_record(
+            org=scope.firm,
+            actor=scope.user,
+            action="matter.reopened",
+            obj=matter,
+            matter=matter,
+            summary=f"Reopened {matter.number}",
+        )
+    return matter
+
+
+def matter_consent_record(
+    *, scope, matter: Matter, given_on: datetime.date, how: str
+) -> Matter:
+    """Record (or correct) the client's consent to outside help on the matter
+    (ABA Formal Opinion 08-451). Where the firm requires it, outside staff
+    see the matter from this commit."""
+    _check_may_maintain(scope, matter)
+    how = " ".join((how or "").split())
+    if given_on is None:
+        raise ServiceError("Give the date the client consented.", field="given_on")
+    if given_on > _today(scope):
+        raise ServiceError(
+            "The consent date is in the future. Record consent once the client "
+            "has given it.",
+            field="given_on",
+        )
+    if not how:
+        raise ServiceError(
+            "Say how the client consented, for example “engagement letter "
+            "signed 3 March”.",
+            field="how",
+        )
+    changing = matter.client_consent_on is not None
+    with transaction.atomic():
+        matter.client_consent_on = given_on
+        matter.client_consent_note = how[:300]
+        matter.save(
+            update_fields=["client_consent_on", "client_consent_note", "updated_at"]
+        )
+        audit_record(
+            org=scope.firm,
+            actor=scope.user,
+            action="matter.consent_changed" if changing else "matter.consent_recorded",
+            obj=matter,
+            matter=matter,
+            summary=f"Client consent to outside help on {matter.number}: "
+            f"{given_on.isoformat()}, {how[:200]}",
+            detail={"given_on": given_on.isoformat()},
+        )
+    return matter
+
+
+def matter_consent_withdraw(*, scope, matter: Matter, reason: str) -> Matter:
+    """The client withdrew consent: where the firm requires consent, outside
+    staff lose the matter, its tasks, events and documents from this commit
+    (the Scope reads the consent on every query; nothing is cached)."""
+    _check_may_maintain(scope, matter)
+    reason = " ".join((reason or "").split())
+    if matter.client_consent_on is None:
+        raise ServiceError("No consent is recorded on this matter.")
+    if not reason:
+        raise ServiceError(
+            "Say how the client withdrew consent, for example “phone call with "
+            "the client, 4 May”.",
+            field="reason",
+        )
+    with transaction.atomic():
+        matter.client_consent_on = None
+        matter.client_consent_note = ""
+        matter.save(
+            update_fields=["client_consent_on", "client_consent_note", "updated_at"]
+        )
+        audit_record(
+            org=scope.firm,
+            actor=scope.user,
+            action="matter.consent_withdrawn",
+            obj=matter,
+            matter=matter,
+            summary=f"Client consent to outside help on {matter.number} "
+            f"withdrawn: {reason[:200]}",
+        )
+    return matter

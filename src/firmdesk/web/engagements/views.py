@@ -279,7 +279,7 @@ def engagement_grant(request, firm_slug, engagement_id):
     engagement = access_engagement(scope, engagement_id)
     form = forms.GrantForm(
         request.POST or None,
-        matters=Matter.objects.in_scope(scope).exclude(status=Matter.Status.CLOSED),
+        matters=Matter.objects.in_scope(scope).exclude(Matter.closed_q()),
         staff=assigned_staff(scope=scope, engagement=engagement),
     )
     if request.method == "POST" and form.is_valid():

@@ -4,9 +4,9 @@ attorneys, not engineers."""
 
 from django import forms
 
-from firmdesk.conflicts.models import ConflictCheck
 from firmdesk.intake.models import IntakeQuestion, Lead, LeadNote
 from firmdesk.web.forms import Styled, text_area
+from firmdesk.web.matters.forms import DecisionForm
 
 
 def lines(text: str) -> list[str]:
@@ -356,22 +356,9 @@ class AssignForm(Styled, forms.Form):
         return self.people.get(self.cleaned_data["owner"])
 
 
-class DecideForm(Styled, forms.Form):
-    decision = forms.ChoiceField(
-        label="Decision",
-        choices=[
-            (ConflictCheck.Decision.CLEAR, "Clear: no conflict"),
-            (ConflictCheck.Decision.CONFLICT, "Conflict: the firm cannot act"),
-            (ConflictCheck.Decision.WAIVED, "Waived with the clients' consent"),
-        ],
-    )
-    note = forms.CharField(
-        label="Note",
-        widget=text_area(3),
-        required=False,
-        help_text="Why; for a waiver, who consented, when, and how it was "
-        "confirmed in writing.",
-    )
+class DecideForm(DecisionForm):
+    """The lead page's conflict decision: the matter pages' form, with no
+    choice made in advance and the same rules for the note."""
 
 
 class RetainForm(Styled, forms.Form):

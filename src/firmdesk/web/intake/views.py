@@ -349,7 +349,9 @@ def _lead_page(request, lead, *, failed: Failed | None = None, status=200):
             auto_id="assign_%s",
             initial={"owner": str(lead.owner.public_id) if lead.owner else ""},
         ),
-        "decide_conflict": fi.DecideForm(auto_id="decide_conflict_%s"),
+        "decide_conflict": fi.DecideForm(
+            auto_id="decide_conflict_%s", hits=len(check.hits) if check else 0
+        ),
         "retain": fi.RetainForm(
             attorneys=attorneys,
             auto_id="retain_%s",
@@ -508,7 +510,8 @@ def _assign(c: _Call) -> str:
 
 
 def _decide_conflict(c: _Call) -> str:
-    data = c.bind(fi.DecideForm)
+    check = c.lead.conflict_check
+    data = c.bind(fi.DecideForm, hits=len(check.hits) if check else 0)
     check = services.lead_decide_conflict(
         scope=c.scope, lead=c.lead, decision=data["decision"], note=data["note"]
     )

@@ -2,7 +2,8 @@
 
 from django import forms
 
-from firmdesk.matters.models import MatterParty
+from firmdesk.conflicts.services import decision_note_problem
+from firmdesk.matters.models import Contact, MatterParty
 from firmdesk.web.forms import DateInput, Styled
 
 
@@ -84,6 +85,11 @@ class ConflictCheckForm(Styled, forms.Form):
 
 
 class DecisionForm(Styled, forms.Form):
+    """An attorney's decision on a conflict check. Nothing is chosen until the
+    attorney chooses; a waiver, and clearing a check that found matches, need
+    a note (``conflicts.services.decision_note_problem``, which the service
+    applies too). ``hits``: how many matches the check found."""
+
     decision = forms.ChoiceField(
         choices=[
             ("clear", "Clear — no conflict"),
@@ -97,9 +103,28 @@ class DecisionForm(Styled, forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
         label="Note",
-        help_text="Required for a waiver: who consented, when, and how it was "
-        "confirmed in writing.",
+        help_text="Required for a waiver (who consented, when, and how it was "
+        "confirmed in writing) and for clearing a check that found matches "
+        "(why none of them is a conflict).",
     )
+
+    def __init__(self, *args, hits: int = 0, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.hits = hits
+        self.fields["decision"].error_messages["required"] = (
+            "Choose one: clear, conflict or waived."
+        )
+
+    def clean(self):
+        data = super().clean()
+        decision = data.get("decision")
+        if decision:
+            problem = decision_note_problem(
+                decision, data.get("note", ""), hits=self.hits
+            )
+            if problem:
+                self.add_error("note", problem)
+        return data
 
 
 class MatterOpenForm(Styled, forms.Form):
@@ -218,3 +243,45 @@ class ImportForm(Styled, forms.Form):
             )
         data["mapping_dict"] = mapping
         return data
+
+
+class MatterEditForm(Styled, forms.Form):
+    title = forms.CharField(max_length=200, label="Matter title")
+    practice_area = forms.CharField(max_length=80, required=False)
+    responsible_attorney = forms.ModelChoiceField(queryset=None, required=False)
+
+    def __init__(self, *args, attorneys, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["responsible_attorney"].queryset = attorneys
+
+
+class PartyForm(Styled, forms.Form):
+    name = forms.CharField(
+        max_length=300,
+        label="Name as written",
+        help_text="The name is searched against every contact of the firm, as "
+        "when a matter opens.",
+    )
+    kind = forms.ChoiceField(
+        choices=Contact.Kind.choices, label="Person or organisation"
+    )
+    role = forms.ChoiceField(choices=MatterParty.Role.choices, label="Role")
+
+
+class ConsentForm(Styled, forms.Form):
+    given_on = forms.DateField(widget=DateInput, label="Date the client consented")
+    how = forms.CharField(
+        max_length=300,
+        label="How it was given",
+        help_text="For example: engagement letter signed, or e-mail from the "
+        "client on file.",
+    )
+
+
+class ConsentWithdrawForm(Styled, forms.Form):
+    reason = forms.CharField(
+        max_length=300,
+        label="How the client withdrew consent",
+        help_text="For example: phone call with the client on 4 May. Outside "
+        "staff lose access to the matter at once.",
+    )

@@ -43,6 +43,29 @@ firm_patterns: list = [  # under /f/<firm_slug>/
         views.matter_open,
         name="matter_open",
     ),
+    path("matters/<uuid:matter_id>/edit/", views.matter_edit, name="matter_edit"),
+    path(
+        "matters/<uuid:matter_id>/parties/new/",
+        views.matter_party_add,
+        name="matter_party_add",
+    ),
+    path(
+        "matters/<uuid:matter_id>/parties/<uuid:party_id>/",
+        views.matter_party_edit,
+        name="matter_party_edit",
+    ),
+    path(
+        "matters/<uuid:matter_id>/parties/<uuid:party_id>/remove/",
+        views.matter_party_remove,
+        name="matter_party_remove",
+    ),
+    path("matters/<uuid:matter_id>/close/", views.matter_close, name="matter_close"),
+    path("matters/<uuid:matter_id>/reopen/", views.matter_reopen, name="matter_reopen"),
+    path(
+        "matters/<uuid:matter_id>/consent/",
+        views.matter_consent,
+        name="matter_consent",
+    ),
     path(
         "matters/<uuid:matter_id>/screens/",
         views.matter_screens,

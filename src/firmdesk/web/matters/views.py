@@ -23,6 +23,7 @@ from firmdesk.conflicts import services as conflicts
 from firmdesk.conflicts.exporting import export_contacts_csv
 from firmdesk.conflicts.importing import import_file
 from firmdesk.conflicts.models import ConflictCheck
+from firmdesk.matters import services as matter_services
 from firmdesk.matters.models import (
     Contact,
     ContactRelationship,
@@ -30,7 +31,11 @@ from firmdesk.matters.models import (
     MatterParty,
     MatterScreen,
 )
-from firmdesk.matters.services import matter_screen_add, matter_screen_remove
+from firmdesk.matters.services import (
+    matter_screen_add,
+    matter_screen_remove,
+    may_maintain,
+)
 from firmdesk.scheduling.selectors import matter_deadlines
 from firmdesk.scheduling.services import may_schedule
 from firmdesk.web.auditing import audit_opened
@@ -49,8 +54,14 @@ def matter_list(request, firm_slug):
     status = request.GET.get("status", "")
     if q:
         matters = matters.filter(Q(number__icontains=q) | Q(title__icontains=q))
-    if status in Matter.Status.values:
-        matters = matters.filter(status=status)
+    # Closed matters leave the default list; the status filter finds them.
+    if status == Matter.Status.CLOSED:
+        matters = matters.filter(Matter.closed_q())
+    elif status in Matter.Status.values:
+        matters = matters.filter(status=status).exclude(Matter.closed_q())
+    elif status != "any":
+        status = ""
+        matters = matters.exclude(Matter.closed_q())
     page = Paginator(matters.order_by("-created_at"), 50).get_page(
         request.GET.get("page")
     )
@@ -79,10 +90,30 @@ def matter_detail(request, firm_slug, matter_id):
         .order_by("role", "contact__name")
     )
     checks = (
-        ConflictCheck.objects.in_scope(scope).filter(matter=matter)
+        list(
+            ConflictCheck.objects.in_scope(scope)
+            .filter(matter=matter)
+            .select_related("decided_by")
+            .order_by("-run_at")
+        )
         if scope.is_firm_member
         else []
     )
+    may_decide = conflicts.may_decide(scope)
+    # A party added after opening waits for an attorney's decision here, with
+    # its results, as the matter itself did at opening.
+    waiting = [
+        (
+            check,
+            conflict_selectors.check_hits_for(scope=scope, check=check),
+            forms.DecisionForm(auto_id=f"decide_{check.pk}_%s", hits=len(check.hits))
+            if may_decide
+            else None,
+        )
+        for check in checks
+        if check.kind == ConflictCheck.Kind.PARTY
+        and check.decision == ConflictCheck.Decision.PENDING
+    ]
     return render(
         request,
         "web/matters/matter_detail.html",
@@ -91,8 +122,230 @@ def matter_detail(request, firm_slug, matter_id):
             "tasks": tasks,
             "parties": parties,
             "checks": checks,
+            "waiting": waiting,
             "deadlines": matter_deadlines(scope, matter),
             "may_schedule": may_schedule(scope),
+            "may_maintain": may_maintain(scope),
+            "may_delegate": scope.is_firm_member and not matter.is_closed,
+        },
+    )
+
+
+def _maintained(scope, matter_id) -> Matter:
+    """The matter, for someone who may change it (others: 404)."""
+    forbidden_if(not may_maintain(scope))
+    return access_matter(scope, matter_id)
+
+
+@require_http_methods(["GET", "POST"])
+def matter_edit(request, firm_slug, matter_id):
+    scope = request.scope
+    matter = _maintained(scope, matter_id)
+    form = forms.MatterEditForm(
+        request.POST or None,
+        attorneys=conflict_selectors.responsible_attorneys(scope=scope),
+        initial={
+            "title": matter.title,
+            "practice_area": matter.practice_area,
+            "responsible_attorney": matter.responsible_attorney_id,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            matter_services.matter_update(
+                scope=scope, matter=matter, **form.cleaned_data
+            )
+        except ServiceError as error:
+            apply_service_error(form, error)
+        else:
+            messages.success(request, f"{matter.number} saved.")
+            return redirect("matters:matter_detail", firm_slug, matter.public_id)
+    return render(
+        request, "web/matters/matter_edit.html", {"form": form, "matter": matter}
+    )
+
+
+def _after_party_check(request, check) -> None:
+    found = len(check.hits)
+    if found:
+        messages.warning(
+            request,
+            f"The conflict check of {check.names[0]} found {found} possible "
+            f"match{'es' if found != 1 else ''}. An attorney decides it below.",
+        )
+    else:
+        messages.info(
+            request,
+            f"The conflict check of {check.names[0]} found no match. An attorney "
+            "still records the decision below.",
+        )
+
+
+@require_http_methods(["GET", "POST"])
+def matter_party_add(request, firm_slug, matter_id):
+    scope = request.scope
+    matter = _maintained(scope, matter_id)
+    form = forms.PartyForm(request.POST or None, initial={"role": "adverse"})
+    if request.method == "POST" and form.is_valid():
+        try:
+            party, check = conflicts.matter_party_add(
+                scope=scope, matter=matter, **form.cleaned_data
+            )
+        except ServiceError as error:
+            apply_service_error(form, error)
+        else:
+            messages.success(
+                request,
+                f"{party.contact.name} added as {party.get_role_display().lower()}.",
+            )
+            _after_party_check(request, check)
+            return redirect(
+                reverse("matters:matter_detail", args=[firm_slug, matter.public_id])
+                + "#h-waiting"
+            )
+    return render(
+        request,
+        "web/matters/party_form.html",
+        {"form": form, "matter": matter, "party": None},
+    )
+
+
+def _party(scope, matter, party_id) -> MatterParty:
+    return access_object(
+        MatterParty,
+        scope,
+        party_id,
+        queryset=MatterParty.objects.in_scope(scope)
+        .filter(matter=matter)
+        .select_related("contact", "matter"),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def matter_party_edit(request, firm_slug, matter_id, party_id):
+    scope = request.scope
+    matter = _maintained(scope, matter_id)
+    party = _party(scope, matter, party_id)
+    form = forms.PartyForm(
+        request.POST or None,
+        initial={"name": party.contact.name, "role": party.role},
+    )
+    del form.fields["kind"]
+    if request.method == "POST" and form.is_valid():
+        try:
+            party, check = conflicts.matter_party_change(
+                scope=scope, party=party, **form.cleaned_data
+            )
+        except ServiceError as error:
+            apply_service_error(form, error)
+        else:
+            messages.success(request, f"{party.contact.name} saved.")
+            if check is not None:
+                _after_party_check(request, check)
+            return redirect(
+                reverse("matters:matter_detail", args=[firm_slug, matter.public_id])
+                + ("#h-waiting" if check is not None else "#h-parties")
+            )
+    return render(
+        request,
+        "web/matters/party_form.html",
+        {"form": form, "matter": matter, "party": party},
+    )
+
+
+@require_POST
+def matter_party_remove(request, firm_slug, matter_id, party_id):
+    scope = request.scope
+    matter = _maintained(scope, matter_id)
+    party = _party(scope, matter, party_id)
+    try:
+        conflicts.matter_party_remove(scope=scope, party=party)
+    except ServiceError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            f"{party.contact.name} is no longer a party. The contact stays on "
+            "file and in the conflict index.",
+        )
+    return redirect("matters:matter_detail", firm_slug, matter.public_id)
+
+
+@require_POST
+def matter_close(request, firm_slug, matter_id):
+    scope = request.scope
+    matter = _maintained(scope, matter_id)
+    try:
+        matter_services.matter_close(scope=scope, matter=matter)
+    except ServiceError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            f"{matter.number} closed. It stays searchable (status “Closed” in the "
+            "matter list) and in the conflict index.",
+        )
+    return redirect("matters:matter_detail", firm_slug, matter.public_id)
+
+
+@require_POST
+def matter_reopen(request, firm_slug, matter_id):
+    scope = request.scope
+    matter = _maintained(scope, matter_id)
+    try:
+        matter_services.matter_reopen(scope=scope, matter=matter)
+    except ServiceError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, f"{matter.number} reopened.")
+    return redirect("matters:matter_detail", firm_slug, matter.public_id)
+
+
+@require_http_methods(["GET", "POST"])
+def matter_consent(request, firm_slug, matter_id):
+    """Record, correct or withdraw the client's consent to outside help."""
+    scope = request.scope
+    matter = _maintained(scope, matter_id)
+    withdrawing = request.POST.get("action") == "withdraw"
+    form = forms.ConsentForm(
+        None if withdrawing else (request.POST or None),
+        initial={
+            "given_on": matter.client_consent_on,
+            "how": matter.client_consent_note,
+        },
+    )
+    withdraw = forms.ConsentWithdrawForm(request.POST if withdrawing else None)
+    if request.method == "POST":
+        bound = withdraw if withdrawing else form
+        if bound.is_valid():
+            try:
+                if withdrawing:
+                    matter_services.matter_consent_withdraw(
+                        scope=scope, matter=matter, **withdraw.cleaned_data
+                    )
+                else:
+                    matter_services.matter_consent_record(
+                        scope=scope, matter=matter, **form.cleaned_data
+                    )
+            except ServiceError as error:
+                apply_service_error(bound, error)
+            else:
+                messages.success(
+                    request,
+                    "Consent withdrawn: outside staff no longer see this matter "
+                    "where the firm requires consent."
+                    if withdrawing
+                    else "Client consent recorded.",
+                )
+                return redirect("matters:matter_detail", firm_slug, matter.public_id)
+    return render(
+        request,
+        "web/matters/matter_consent.html",
+        {
+            "form": form,
+            "withdraw": withdraw,
+            "matter": matter,
+            "required": scope.firm.require_client_consent,
         },
     )
 
@@ -329,7 +582,7 @@ def conflict_check_detail(request, firm_slug, check_id):
     forbidden_if(not conflicts.may_run_checks(scope))
     check = _check(scope, check_id)
     form = (
-        forms.DecisionForm(request.POST or None)
+        forms.DecisionForm(request.POST or None, hits=len(check.hits))
         if conflicts.may_decide(scope)
         else None
     )
@@ -347,6 +600,14 @@ def conflict_check_detail(request, firm_slug, check_id):
                 apply_service_error(form, error)
             else:
                 messages.success(request, "Decision recorded.")
+                if (
+                    request.POST.get("back") == "matter"
+                    and check.matter_id
+                    and scope.can_see_matter(check.matter)
+                ):
+                    return redirect(
+                        "matters:matter_detail", firm_slug, check.matter.public_id
+                    )
                 return redirect(
                     "matters:conflict_check_detail", firm_slug, check.public_id
                 )

@@ -52,7 +52,7 @@ MAX_CHOICES = 500
 def _matters(scope):
     return list(
         Matter.objects.in_scope(scope)
-        .exclude(status=Matter.Status.CLOSED)
+        .exclude(Matter.closed_q())
         .order_by("number")[:MAX_CHOICES]
     )
 

@@ -306,7 +306,7 @@ def task_new(request, firm_slug):
         "form": form,
         "kept": kept,
         "matters": Matter.objects.in_scope(scope)
-        .exclude(status=Matter.Status.CLOSED)
+        .exclude(Matter.closed_q())
         .order_by("number")[:500],
         "picked": picked,
         "leaves_firm": leaves_firm,
