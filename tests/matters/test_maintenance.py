@@ -356,3 +356,17 @@ def test_a_pre_existing_matter_keeps_where_it_came_from_when_closed(firm, attorn
     assert Matter.unscoped.filter(Matter.closed_q(), pk=imported.pk).exists()
     services.matter_reopen(scope=scope, matter=imported)
     assert imported.status == "pre_existing" and not imported.is_closed
+
+
+def test_no_new_work_is_delegated_on_a_closed_matter(firm, matter, attorney):
+    from firmdesk.work.services import task_create
+
+    services.matter_close(scope=_scope(attorney, firm), matter=matter)
+    matter.refresh_from_db()
+    with pytest.raises(ServiceError, match="is closed. Reopen it"):
+        task_create(
+            scope=_scope(attorney, firm),
+            title="Call the client",
+            function="scheduling",
+            matter=matter,
+        )

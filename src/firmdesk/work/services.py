@@ -437,6 +437,12 @@ def task_create(
         raise ServiceError("Only the firm's people can delegate work.")
     if matter is not None and not scope.can_see_matter(matter):
         raise ServiceError("Choose a matter of this firm.", field="matter")
+    if matter is not None and matter.is_closed:
+        raise ServiceError(
+            f"Matter {matter.number} is closed. Reopen it on its page first, or "
+            "choose an open matter.",
+            field="matter",
+        )
     return _task_create(
         firm=scope.firm,
         requester=scope.user,
