@@ -35,6 +35,7 @@ from firmdesk.scheduling.selectors import matter_deadlines
 from firmdesk.scheduling.services import may_schedule
 from firmdesk.web.auditing import audit_opened
 from firmdesk.web.pages import apply_service_error, forbidden_if
+from firmdesk.web.search.selectors import matters_matching
 from firmdesk.work.selectors import tasks_for_scope
 
 from . import forms
@@ -44,16 +45,20 @@ from . import forms
 
 def matter_list(request, firm_slug):
     scope = request.scope
-    matters = Matter.objects.in_scope(scope).select_related("responsible_attorney")
     q = request.GET.get("q", "").strip()
     status = request.GET.get("status", "")
     if q:
-        matters = matters.filter(Q(number__icontains=q) | Q(title__icontains=q))
+        # The search page's selector: number, title and parties, word by word.
+        matters = matters_matching(scope, q)
+    else:
+        matters = (
+            Matter.objects.in_scope(scope)
+            .select_related("responsible_attorney")
+            .order_by("-created_at")
+        )
     if status in Matter.Status.values:
         matters = matters.filter(status=status)
-    page = Paginator(matters.order_by("-created_at"), 50).get_page(
-        request.GET.get("page")
-    )
+    page = Paginator(matters, 50).get_page(request.GET.get("page"))
     return render(
         request,
         "web/matters/matter_list.html",
