@@ -120,7 +120,7 @@ _ROUTES = [
         allowed=SIGNED_IN_SAMPLE,
         denied=(ANONYMOUS,),
         success=302,
-        why="redirects to Today",
+        why="redirects to where the person's work is (today.views.landing_url)",
     ),
     Route(
         "today:today",
@@ -128,6 +128,14 @@ _ROUTES = [
         denied=(ANONYMOUS,),
         why="each firm's rows found through that firm's Scope; see "
         "test_today_lists_firm_a_only_for_people_who_may_act_for_it",
+    ),
+    Route(
+        "today:provider_team",
+        kwargs=lambda f: {"provider_slug": f.provider.slug},
+        allowed=("provider_admin",),
+        denied=(ANONYMOUS, "firm_admin", "attorney", "assistant", "outsider"),
+        why="the provider admin's landing page: numbers per person and firm, "
+        "never a firm's rows",
     ),
     Route(
         "accounts:two_factor",
@@ -393,6 +401,7 @@ def _more_routes():
         registry_public_intake,
         registry_reception,
         registry_scheduling,
+        registry_search,
         registry_work,
     )
 
@@ -404,6 +413,7 @@ def _more_routes():
         *registry_intake.ROUTES,
         *registry_public_intake.ROUTES,
         *registry_matters.ROUTES,
+        *registry_search.ROUTES,
     ]
 
 

@@ -272,3 +272,17 @@ def test_outside_intake_staff_are_told_of_a_hit_on_a_contact_in_no_matter(
     assert seen["matter"] == "" and "Vantongeren" not in seen["reason"]
     (admin_view,) = check_hits_for(scope=resolve_scope(firm_admin, firm), check=check)
     assert admin_view["contact_name"] == "Priscilla Vantongeren"
+
+
+@pytest.mark.parametrize("who", VIEWERS)
+def test_the_search_page_finds_nothing_of_a_hidden_matter(
+    client, fixtures, sign_in, hidden_matter, who
+):
+    """The search page echoes what was typed, so the crawl above searches it
+    with single words; here with whole names and the number, looking only at
+    the results."""
+    sign_in(client, fixtures.user(who))
+    url = reverse("search:search", args=[fixtures.firm.slug])
+    for words in (NUMBER, CLIENT, ALIAS, ADVERSE, RELATED, "Quarry Holdings"):
+        body = _body(client.get(url, {"q": words}))
+        assert not _leaks(body.split('id="search-results"', 1)[1]), (who, words)

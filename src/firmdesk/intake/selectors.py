@@ -1,11 +1,30 @@
 """Reading intake for its pages: who may own a lead, who may take on its
 client. Always through a Scope or for one firm."""
 
+from django.db.models import Q
 from django.utils import timezone
 
 from firmdesk.engagements.models import Assignment
 from firmdesk.engagements.selectors import live_engagements
 from firmdesk.orgs.models import Membership
+
+from .models import Lead
+
+
+def first_response_running() -> Q:
+    """Leads whose first-response clock runs: open, not yet answered, with an
+    agreed time to answer by (late ones included: their clock still runs)."""
+    return Q(
+        status__in=Lead.OPEN_STATUSES,
+        first_response_at__isnull=True,
+        response_due_at__isnull=False,
+    )
+
+
+def first_response_overdue(now) -> Q:
+    """Running clocks past their agreed time: the lead lists' "overdue" filter
+    and the count on Today, one definition for both."""
+    return first_response_running() & Q(response_due_at__lt=now)
 
 
 def lead_owner_choices(*, scope) -> list[tuple]:

@@ -49,13 +49,16 @@ def events_between(
     include_cancelled: bool = False,
 ):
     """Events overlapping [start, end) that the scope may see; one person's
-    (as owner or attendee) when ``user`` is given, one matter's with ``matter``."""
+    (as owner or attendee, or on a matter they are the responsible attorney
+    of: its court dates are theirs to keep) when ``user`` is given, one
+    matter's with ``matter``."""
     qs = Event.objects.in_scope(scope).filter(start__lt=end, end__gt=start)
     if matter is not None:
         qs = qs.filter(matter=matter)
     if user is not None:
         qs = qs.filter(
             Q(owner=user)
+            | Q(matter__responsible_attorney=user)
             | Q(
                 pk__in=EventAttendee.objects.for_firm(scope.firm)
                 .filter(user=user)

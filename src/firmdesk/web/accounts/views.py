@@ -19,13 +19,17 @@ class LoginView(auth_views.LoginView):
     template_name = "web/accounts/login.html"
     redirect_authenticated_user = True
 
+    def get_default_redirect_url(self):
+        # "/" sends each person where their work is (today.views.landing_url).
+        return reverse("today:home")
+
 
 @require_http_methods(["GET", "POST"])
 def two_factor(request):
     """Set up an authenticator app (first time) or enter today's code."""
-    next_url = request.GET.get("next") or reverse("today:today")
+    next_url = request.GET.get("next") or reverse("today:home")
     if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}):
-        next_url = reverse("today:today")
+        next_url = reverse("today:home")
     confirmed = TOTPDevice.objects.filter(user=request.user, confirmed=True).first()
     device = confirmed
     if device is None:

@@ -35,7 +35,11 @@ from firmdesk.intake.models import (
     Lead,
     LeadNote,
 )
-from firmdesk.intake.selectors import firm_attorneys, lead_owner_choices
+from firmdesk.intake.selectors import (
+    firm_attorneys,
+    first_response_overdue,
+    lead_owner_choices,
+)
 from firmdesk.web.auditing import audit_opened
 from firmdesk.web.pages import (
     apply_service_error,
@@ -100,7 +104,7 @@ def _clock(lead, now) -> Clock:
 
 
 def _overdue_q(now) -> Q:
-    return Q(status__in=OPEN, first_response_at__isnull=True, response_due_at__lt=now)
+    return first_response_overdue(now)
 
 
 # --- Lead tables ----------------------------------------------------------------------

@@ -40,6 +40,7 @@ from firmdesk.scheduling.selectors import matter_deadlines
 from firmdesk.scheduling.services import may_schedule
 from firmdesk.web.auditing import audit_opened
 from firmdesk.web.pages import apply_service_error, forbidden_if
+from firmdesk.web.search.selectors import matters_matching
 from firmdesk.work.selectors import tasks_for_scope
 
 from . import forms
@@ -49,22 +50,28 @@ from . import forms
 
 def matter_list(request, firm_slug):
     scope = request.scope
-    matters = Matter.objects.in_scope(scope).select_related("responsible_attorney")
     q = request.GET.get("q", "").strip()
     status = request.GET.get("status", "")
     if q:
-        matters = matters.filter(Q(number__icontains=q) | Q(title__icontains=q))
-    # Closed matters leave the default list; the status filter finds them.
+        # The search page's selector: number, title and parties, word by word.
+        matters = matters_matching(scope, q)
+    else:
+        matters = (
+            Matter.objects.in_scope(scope)
+            .select_related("responsible_attorney")
+            .order_by("-created_at")
+        )
+    # Closed matters leave the default list, but a search finds them (as the
+    # search page does); the status filter narrows either.
     if status == Matter.Status.CLOSED:
         matters = matters.filter(Matter.closed_q())
     elif status in Matter.Status.values:
         matters = matters.filter(status=status).exclude(Matter.closed_q())
     elif status != "any":
         status = ""
-        matters = matters.exclude(Matter.closed_q())
-    page = Paginator(matters.order_by("-created_at"), 50).get_page(
-        request.GET.get("page")
-    )
+        if not q:
+            matters = matters.exclude(Matter.closed_q())
+    page = Paginator(matters, 50).get_page(request.GET.get("page"))
     return render(
         request,
         "web/matters/matter_list.html",

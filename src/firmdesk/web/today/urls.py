@@ -2,16 +2,16 @@
 isolation registry (tests/isolation/registry.py)."""
 
 from django.urls import path
-from django.views.generic import RedirectView
 
-from firmdesk.web.pages import firm_space
+from firmdesk.web.pages import firm_space, provider_space
 
 from . import views
 
 app_name = "today"
 
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="today:today"), name="home"),
+    path("", views.home, name="home"),
     path("today/", views.today, name="today"),
     firm_space([path("", views.firm_today, name="firm_today")]),
+    provider_space([path("team/", views.provider_team, name="provider_team")]),
 ]

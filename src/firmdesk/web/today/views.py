@@ -1,34 +1,66 @@
-"""The landing pages: Today across the firms a person serves, and one
-firm's front page."""
+"""The landing pages: where a person lands on signing in, Today across the
+firms a person serves, one firm's Today, and a provider admin's team page."""
 
-from django.db.models import Count, Q
-from django.shortcuts import render
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 
-from firmdesk.access.scope import scopes_for_request
+from firmdesk.access.scope import memberships_for_request, scopes_for_request
 from firmdesk.engagements.models import Engagement
-from firmdesk.work.models import Task
-from firmdesk.work.selectors import tasks_for_scope
+from firmdesk.intake.services import may_work_leads
+from firmdesk.orgs.selectors import provider_administered_by
+from firmdesk.work.services import may_review
+
+from . import selectors
+
+SHOWN = 20
+
+
+def landing_url(request) -> str:
+    """Where the work is: a provider admin's team page; the one firm a person
+    acts for; else Today across all their firms."""
+    for membership in memberships_for_request(request):
+        org = membership.organization
+        if not org.is_firm and "provider_admin" in membership.roles:
+            return reverse("today:provider_team", args=[org.slug])
+    scopes = scopes_for_request(request)
+    if len(scopes) == 1:
+        return reverse("today:firm_today", args=[scopes[0].firm.slug])
+    return reverse("today:today")
+
+
+def _leads(scope, now, shown: int) -> dict:
+    """The leads whose first-response clock runs, soonest due first, each with
+    the time left (negative: late), for those who work leads."""
+    if not may_work_leads(scope):
+        return {"leads": None}
+    waiting = list(selectors.leads_waiting(scope)[: shown + 1])
+    for lead in waiting:
+        lead.left = lead.response_due_at - now
+    return {"leads": waiting[:shown], "more_leads": len(waiting) > shown}
+
+
+def home(request):
+    return redirect(landing_url(request))
 
 
 def today(request):
-    """The landing page: for each firm the user serves, what needs them."""
+    """For each firm the user serves, the counts that need them (each links to
+    its list) and their own open tasks."""
     sections = []
     now = timezone.now()
     for scope in scopes_for_request(request):
-        tasks = tasks_for_scope(scope).exclude(
-            status__in=[Task.Status.DONE, Task.Status.CANCELLED]
-        )
-        mine = tasks.filter(assignee=request.user)
         sections.append(
             {
                 "scope": scope,
-                "mine": list(mine[:10]),
-                "mine_count": mine.count(),
-                "late": mine.filter(due_at__lt=now).count(),
-                "review": tasks.filter(status=Task.Status.SUBMITTED).count()
-                if scope.is_firm_member and scope.has_role("attorney", "firm_admin")
-                else None,
+                "glances": selectors.glances(scope, request.user, now),
+                "mine": list(
+                    selectors.mine_open(scope, request.user, now).order_by("due_at")[
+                        :10
+                    ]
+                ),
+                **_leads(scope, now, 10),
             }
         )
     team = any(s["scope"].is_provider_staff for s in sections)
@@ -41,26 +73,20 @@ def today(request):
 
 def firm_today(request, firm_slug):
     scope = request.scope
+    user = request.user
     now = timezone.now()
-    tasks = tasks_for_scope(scope).exclude(
-        status__in=[Task.Status.DONE, Task.Status.CANCELLED]
-    )
-    mine = tasks.filter(assignee=request.user)
     context = {
-        "counts": tasks.aggregate(
-            mine=Count("pk", filter=Q(assignee=request.user)),
-            overdue=Count(
-                "pk", filter=Q(status__in=Task.WORKING_STATUSES, due_at__lt=now)
-            ),
-            review=Count("pk", filter=Q(status=Task.Status.SUBMITTED)),
-        ),
-        "mine": mine[:20],
-        "late": tasks.filter(due_at__lt=now)[:20],
-        "review": tasks.filter(status=Task.Status.SUBMITTED)[:20]
-        if scope.is_firm_member
-        else [],
+        "glances": selectors.glances(scope, user, now),
+        "mine": selectors.mine_open(scope, user, now).order_by("due_at")[:SHOWN],
+        "late": selectors.overdue(scope, now).order_by("due_at")[:SHOWN],
+        "review": selectors.work.queue_review(scope, user=user).order_by(
+            "submitted_at"
+        )[:SHOWN]
+        if may_review(scope)
+        else None,
         "now": now,
     }
+    context.update(_leads(scope, now, SHOWN))
     if scope.is_firm_admin:
         context["engagements"] = (
             Engagement.objects.in_scope(scope)
@@ -68,3 +94,23 @@ def firm_today(request, firm_slug):
             .select_related("provider")
         )
     return render(request, "web/today/firm_today.html", context)
+
+
+def provider_team(request, provider_slug):
+    """The provider admin's landing page: who works for which firm, their open
+    and late work and how fast they answer; numbers only."""
+    provider = provider_administered_by(user=request.user, provider_slug=provider_slug)
+    if provider is None:
+        raise Http404("Not here.")
+    rows = selectors.team_numbers(provider=provider, now=timezone.now())
+    return render(
+        request,
+        "web/today/provider_team.html",
+        {
+            "provider": provider,
+            "rows": rows,
+            "window_days": selectors.RESPONSE_WINDOW_DAYS,
+            "total_open": sum(r.open for r in rows),
+            "total_late": sum(r.late for r in rows),
+        },
+    )
