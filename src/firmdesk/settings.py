@@ -184,7 +184,12 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 30) / 60  # hours
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# Failures count per account, and per account from one address; never per
+# address alone, or five bad passwords for one person would lock out everyone
+# behind the same office network or proxy (issue 16). The address is read the
+# way the public forms read it, so the documented proxy setting applies here too.
+AXES_LOCKOUT_PARAMETERS = [["username"], ["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "firmdesk.common.http.client_address"
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_LOCKOUT_TEMPLATE = "web/accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
