@@ -266,8 +266,10 @@ EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
-# Links in e-mails point here.
-FIRMDESK_BASE_URL = env_str("FIRMDESK_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The address people reach FirmDesk at ("https://desk.example.com"): links in
+# e-mails and the addresses shown for feeds and public forms. Unset, pages use
+# the address they were served from and jobs `firmdesk run`'s (operations.md).
+FIRMDESK_BASE_URL = env_str("FIRMDESK_BASE_URL", "").rstrip("/")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "FirmDesk <no-reply@firmdesk.local>")
 
 # --- Background jobs -------------------------------------------------------

@@ -20,3 +20,23 @@ def client_address(request: HttpRequest) -> str:
         if hops:
             return hops[-1]
     return str(request.META.get("REMOTE_ADDR", ""))
+
+
+# Where links in e-mails point when neither FIRMDESK_BASE_URL nor a request
+# says otherwise: `firmdesk run`'s own default address.
+LOCAL_ADDRESS = "http://127.0.0.1:8000"
+
+
+def absolute_url(path: str, request: HttpRequest | None = None) -> str:
+    """``path`` as a full address someone can open from outside FirmDesk.
+
+    The configured public address (``FIRMDESK_BASE_URL``) wins: behind a proxy
+    it is the one people reach. Without it, a page uses the address it was
+    served from; a job, which has no request, the local default.
+    """
+    base = str(getattr(settings, "FIRMDESK_BASE_URL", "") or "").rstrip("/")
+    if base:
+        return base + path
+    if request is not None:
+        return request.build_absolute_uri(path)
+    return LOCAL_ADDRESS + path

@@ -11,7 +11,6 @@ import datetime as dt
 import hashlib
 from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.db import transaction
@@ -25,6 +24,7 @@ from firmdesk.access.scope import resolve_scope
 from firmdesk.access.selectors import access_matter, access_object
 from firmdesk.audit.services import audit_record
 from firmdesk.common.errors import ServiceError
+from firmdesk.common.http import absolute_url
 from firmdesk.engagements.selectors import live_engagements
 from firmdesk.matters.models import Contact, Matter
 from firmdesk.scheduling import deadlines, ical, services
@@ -498,8 +498,7 @@ def deadline_trigger(request, firm_slug, event_id):
 
 def _feed_url(request, feed) -> str:
     path = reverse("scheduling:calendar_feed", kwargs={"token": feed.token})
-    base = getattr(settings, "FIRMDESK_BASE_URL", "") or request.build_absolute_uri("/")
-    return base.rstrip("/") + path
+    return absolute_url(path, request)
 
 
 @require_http_methods(["GET", "POST"])
