@@ -6,7 +6,7 @@ address."""
 from django.urls import reverse
 
 from firmdesk.common.http import LOCAL_ADDRESS, absolute_url
-from tests.isolation.fixtures_intake import intake_form  # noqa: F401, F811
+from tests.isolation.fixtures_intake import *  # noqa: F403
 
 HOST = "desk.hale.example"
 
@@ -45,7 +45,7 @@ def test_public_form_address_is_the_one_the_page_was_served_from(
     firm,
     firm_admin,
     intake_form,
-    settings,  # noqa: F811
+    settings,
 ):
     settings.ALLOWED_HOSTS = [HOST]  # no public address configured: the default
     client.force_login(firm_admin)
