@@ -107,6 +107,8 @@ MIDDLEWARE = [
     "firmdesk.web.middleware.TwoFactorMiddleware",
     "firmdesk.access.middleware.ScopeMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Last, so its process_exception sees a view's database errors first.
+    "firmdesk.web.db_hiccups.DatabaseHiccupMiddleware",
 ]
 
 ROOT_URLCONF = "firmdesk.urls"
