@@ -107,6 +107,8 @@ MIDDLEWARE = [
     "firmdesk.web.middleware.TwoFactorMiddleware",
     "firmdesk.access.middleware.ScopeMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Last, so its process_exception sees a view's database errors first.
+    "firmdesk.web.db_hiccups.DatabaseHiccupMiddleware",
 ]
 
 ROOT_URLCONF = "firmdesk.urls"
@@ -184,7 +186,12 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 30) / 60  # hours
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# Failures count per account, and per account from one address; never per
+# address alone, or five bad passwords for one person would lock out everyone
+# behind the same office network or proxy (issue 16). The address is read the
+# way the public forms read it, so the documented proxy setting applies here too.
+AXES_LOCKOUT_PARAMETERS = [["username"], ["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "firmdesk.common.http.client_address"
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_LOCKOUT_TEMPLATE = "web/accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
@@ -261,8 +268,10 @@ EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
-# Links in e-mails point here.
-FIRMDESK_BASE_URL = env_str("FIRMDESK_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The address people reach FirmDesk at ("https://desk.example.com"): links in
+# e-mails and the addresses shown for feeds and public forms. Unset, pages use
+# the address they were served from and jobs `firmdesk run`'s (operations.md).
+FIRMDESK_BASE_URL = env_str("FIRMDESK_BASE_URL", "").rstrip("/")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "FirmDesk <no-reply@firmdesk.local>")
 
 # --- Background jobs -------------------------------------------------------

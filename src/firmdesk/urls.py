@@ -5,3 +5,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("firmdesk.web.urls")),
 ]
+
+# A database error outside any view still answers the page that keeps what
+# was typed (firmdesk/web/db_hiccups.py), not the generic 500.
+handler500 = "firmdesk.web.db_hiccups.server_error"

@@ -1223,15 +1223,24 @@ def matter_party_remove(*, scope, party: MatterParty) -> None:
 # --- Provider staff --------------------------------------------------------
 
 
+def employer_name(item) -> str:
+    """The employer's name in one entry of ``StaffProfile.prior_employers``.
+
+    Profiles store ``{"employer": …, "role": …, "from": …, "to": …}`` (the demo,
+    the seed); entries written as ``{"name": …}`` or a bare string are read too,
+    so no profile's history is skipped because of how it was typed in."""
+    if isinstance(item, dict):
+        name = item.get("employer") or item.get("name") or ""
+    else:
+        name = item
+    return str(name).strip()
+
+
 def prior_employers_check(*, firm, user) -> list[Hit]:
     """The staff member's prior employers searched against the firm's parties,
     for the firm to see before (or when) the person is assigned."""
     profile = StaffProfile.objects.filter(user=user).first()
     if profile is None:
         return []
-    names = []
-    for item in profile.prior_employers or []:
-        name = item.get("name", "") if isinstance(item, dict) else str(item)
-        if name.strip():
-            names.append(name)
+    names = [name for name in map(employer_name, profile.prior_employers or []) if name]
     return conflict_search(firm=firm, names=names, kind="organization")

@@ -28,6 +28,7 @@ from faker import Faker
 
 from firmdesk.access.system import loader
 from firmdesk.audit.services import audit_record
+from firmdesk.conflicts.services import employer_name
 from firmdesk.engagements.models import (
     Assignment,
     ConfidentialityAgreement,
@@ -36,7 +37,7 @@ from firmdesk.engagements.models import (
     nda_text,
     nda_text_hash,
 )
-from firmdesk.matters.models import Matter
+from firmdesk.matters.models import Contact, Matter, MatterParty
 from firmdesk.orgs.models import (
     Function,
     Membership,
@@ -834,6 +835,49 @@ class _Loader:
             )
             self.created += sum(counts.values())
 
+    # The demo paralegal once worked for a company that is now an adverse party
+    # of Hale & Ortiz, so the prior-employer check on the engagement page has
+    # something to show.
+    PRIOR_EMPLOYER_OF = ("paralegal@northstar.example", "hale-ortiz")
+
+    def load_prior_employer_link(self) -> None:
+        email, firm_slug = self.PRIOR_EMPLOYER_OF
+        profile = loader(StaffProfile).filter(user__email=email).first()
+        firm = self.orgs.get(firm_slug)
+        if profile is None or firm is None:
+            return
+        party = (
+            loader(MatterParty)
+            .filter(
+                firm=firm,
+                role=MatterParty.Role.ADVERSE,
+                contact__kind=Contact.Kind.ORGANIZATION,
+            )
+            .select_related("contact")
+            .order_by("matter__number", "contact__name")
+            .first()
+        )
+        if party is None:
+            return
+        name = party.contact.name
+        history = list(profile.prior_employers or [])
+        if any(employer_name(item) == name for item in history):
+            return
+        history.append(
+            {"employer": name, "role": "Records clerk", "from": 2011, "to": 2013}
+        )
+        profile.prior_employers = history
+        profile.save(update_fields=["prior_employers"])
+        self.created += 1
+        audit_record(
+            org=profile.organization,
+            actor=None,
+            action="staff.profile_changed",
+            obj=profile,
+            summary=f"Prior employer {name} added to {profile.user}'s profile",
+            detail={"source": "demo"},
+        )
+
 
 def demo_totp_key(email: str) -> str:
     """A fixed 20-byte TOTP key per demo user, in the hex form django-otp stores.
@@ -866,6 +910,7 @@ def demo_load() -> int:
         loader.load_assignments(engagements)
         matters = loader.load_work(engagements)
         loader.load_contacts(matters)
+        loader.load_prior_employer_link()
         loader.created += calendar_load(loader, matters)
         loader.created += intake_load(loader, matters)
     return loader.created

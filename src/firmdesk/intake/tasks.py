@@ -17,6 +17,7 @@ from django_tasks import task
 
 from firmdesk.access.system import job_row
 from firmdesk.audit.services import audit_record
+from firmdesk.common.http import absolute_url
 from firmdesk.engagements.models import Assignment
 from firmdesk.jobs.schedule import Due, due_work, scheduled
 from firmdesk.jobs.services import deliver_at_least_once, run_once
@@ -113,7 +114,7 @@ def send_submission_confirmation(lead_id: int) -> bool:
         path = reverse(
             "public_intake:public_booking_for_lead", kwargs={"token": lead.token}
         )
-        book = f"{settings.FIRMDESK_BASE_URL}{path}"
+        book = absolute_url(path)
         services.send_mail_to_visitor(
             firm=lead.firm,
             to=lead.email,
@@ -164,7 +165,7 @@ def send_feedback_request(request_id: int) -> bool:
     if request is None or request.answered_at is not None:
         return False
     path = reverse("public_intake:public_feedback", kwargs={"token": request.token})
-    link = f"{settings.FIRMDESK_BASE_URL}{path}"
+    link = absolute_url(path)
     what = (
         "your consultation"
         if request.kind == FeedbackRequest.Kind.CONSULTATION

@@ -1,8 +1,8 @@
-from django.conf import settings
 from django.core.mail import EmailMessage
 from django.utils import timezone
 from django_tasks import task
 
+from firmdesk.common.http import absolute_url
 from firmdesk.jobs.services import deliver_at_least_once
 
 from .models import Notification
@@ -22,7 +22,7 @@ def send_notification_email(notification_id: int) -> bool:
         return False
 
     def send(delivery_id: str) -> None:
-        link = f"{settings.FIRMDESK_BASE_URL}{note.url}" if note.url else ""
+        link = absolute_url(note.url) if note.url else ""
         body = "\n\n".join(part for part in (note.body, link) if part)
         message = EmailMessage(
             subject=f"[FirmDesk] {note.title}",

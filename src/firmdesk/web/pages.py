@@ -2,6 +2,7 @@
 errors put back on the form, downloads audited, htmx answers and redirects,
 and the URL prefixes of the firm and provider spaces."""
 
+import datetime
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
@@ -82,3 +83,13 @@ def viewer_zone(request, scope) -> ZoneInfo:
         except (ValueError, TypeError, LookupError, OSError):
             continue  # OSError: a folder of zones ("America"), not a zone
     return ZoneInfo("UTC")
+
+
+# The dates a page will show or step through: wide enough for any real matter,
+# far enough inside Python's own limits (years 1 to 9999) that a week, a month
+# or a time zone either side never overflows.
+EARLIEST_DAY, LATEST_DAY = datetime.date(1900, 1, 1), datetime.date(2199, 12, 31)
+
+
+def day_in_range(day: datetime.date) -> bool:
+    return EARLIEST_DAY <= day <= LATEST_DAY

@@ -42,6 +42,7 @@ from firmdesk.orgs.selectors import provider_administered_by
 from firmdesk.web.pages import (
     apply_service_error,
     apply_validation_error,
+    day_in_range,
     forbidden_if,
 )
 from firmdesk.work import services as work_services
@@ -368,13 +369,19 @@ def engagement_end(request, firm_slug, engagement_id):
 
 
 def _week_monday(value: str | None, today: datetime.date) -> datetime.date:
-    """``2026-W47`` → that week's Monday; anything else → this week's."""
+    """``2026-W47`` → that week's Monday; anything unreadable → this week's.
+    A week the calendar cannot hold (``9999-W52``) is not found: stepping a
+    week either side of it would overflow."""
     if value:
         try:
             year, week = value.upper().split("-W")
-            return datetime.date.fromisocalendar(int(year), int(week), 1)
+            monday = datetime.date.fromisocalendar(int(year), int(week), 1)
         except ValueError:
             pass
+        else:
+            if not day_in_range(monday):
+                raise Http404("No such week here.")
+            return monday
     return today - datetime.timedelta(days=today.weekday())
 
 

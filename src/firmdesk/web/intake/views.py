@@ -24,6 +24,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from firmdesk.access.scope import scopes_for_request
 from firmdesk.access.selectors import access_object
 from firmdesk.common.errors import ServiceError
+from firmdesk.common.http import absolute_url
 from firmdesk.common.paginator import CappedPaginator
 from firmdesk.conflicts.selectors import check_hits_for
 from firmdesk.intake import services
@@ -633,7 +634,7 @@ def _public_url(request, firm, form) -> str:
         )
     except NoReverseMatch:
         return ""
-    return request.build_absolute_uri(path)
+    return absolute_url(path, request)
 
 
 def intake_form_list(request, firm_slug):

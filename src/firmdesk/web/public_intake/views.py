@@ -28,11 +28,12 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from firmdesk.common.errors import ServiceError
+from firmdesk.common.http import client_address
 from firmdesk.documents.validation import ACCEPTED, human_size
 from firmdesk.intake import public, services
 from firmdesk.intake.models import FeedbackRequest
 from firmdesk.web.forms import zone_choices
-from firmdesk.web.pages import apply_service_error
+from firmdesk.web.pages import apply_service_error, day_in_range
 
 from .forms import BookingDetailsForm, FeedbackForm, PublicIntakeForm
 
@@ -45,21 +46,6 @@ TAKEN_NEXT = (
     "Someone booked the time you chose a moment ago. We have your details; the "
     "next free time is below. Ask for it, or choose another."
 )
-
-
-def client_address(request) -> str:
-    """The visitor's address for the rate limit. X-Forwarded-For is anyone's
-    to write, so it counts only behind a proxy the settings say is there, and
-    then only its last hop (the one that proxy added)."""
-    if getattr(settings, "FIRMDESK_TRUST_X_FORWARDED_FOR", False):
-        hops = [
-            h.strip()
-            for h in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
-            if h.strip()
-        ]
-        if hops:
-            return hops[-1]
-    return request.META.get("REMOTE_ADDR", "")
 
 
 def _firm_or_404(slug):
@@ -172,6 +158,8 @@ def _chosen(request, attorneys):
         start = dt.datetime.strptime(at, SLOT_STAMP).replace(tzinfo=dt.UTC)
     except ValueError:
         return None
+    if not day_in_range(start.date()):
+        return None  # no slot is there, and the visitor's zone would overflow
     return (attorney, start) if attorney is not None else None
 
 

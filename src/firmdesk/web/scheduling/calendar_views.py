@@ -22,7 +22,7 @@ from firmdesk.scheduling.models import Event
 from firmdesk.scheduling.selectors import calendar_people, events_between
 from firmdesk.scheduling.services import may_schedule
 from firmdesk.web.auditing import audit_opened
-from firmdesk.web.pages import viewer_zone
+from firmdesk.web.pages import day_in_range, viewer_zone
 
 VIEWS = ("agenda", "day", "week", "month")
 AGENDA_DAYS = 30
@@ -30,7 +30,6 @@ AGENDA_DAYS = 30
 # (UTC offsets span 26 hours), so an all-day event is fetched for every date
 # it covers and then placed by its dates.
 FETCH_MARGIN = dt.timedelta(days=2)
-EARLIEST, LATEST = dt.date(1900, 1, 1), dt.date(2199, 12, 31)
 
 
 @dataclass
@@ -149,7 +148,7 @@ def _parse_date(value: str | None, today: dt.date) -> tuple[dt.date, str]:
             today,
             f"“{value[:40]}” is not a date written as YYYY-MM-DD, so this is today.",
         )
-    if not EARLIEST <= day <= LATEST:
+    if not day_in_range(day):
         return today, f"{day} is too far away to show, so this is today."
     return day, ""
 

@@ -11,7 +11,6 @@ import datetime as dt
 import hashlib
 from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.db import transaction
@@ -25,6 +24,7 @@ from firmdesk.access.scope import resolve_scope
 from firmdesk.access.selectors import access_matter, access_object
 from firmdesk.audit.services import audit_record
 from firmdesk.common.errors import ServiceError
+from firmdesk.common.http import absolute_url
 from firmdesk.engagements.selectors import live_engagements
 from firmdesk.matters.models import Contact, Matter
 from firmdesk.scheduling import deadlines, ical, services
@@ -35,7 +35,12 @@ from firmdesk.scheduling.selectors import (
     feed_events,
 )
 from firmdesk.web.auditing import audit_opened
-from firmdesk.web.pages import apply_service_error, forbidden_if, viewer_zone
+from firmdesk.web.pages import (
+    apply_service_error,
+    day_in_range,
+    forbidden_if,
+    viewer_zone,
+)
 from firmdesk.work.selectors import assignable_people
 
 from .forms import (
@@ -175,6 +180,8 @@ def event_new(request, firm_slug):
     if request.GET.get("date"):
         try:
             day = dt.date.fromisoformat(request.GET["date"])
+            if not day_in_range(day):
+                raise ValueError(day)
             initial["start"] = dt.datetime.combine(day, dt.time(9, 0))
             initial["start_date"] = day
         except ValueError:
@@ -395,7 +402,9 @@ def deadline_new(request, firm_slug):
     initial = {"owner": str(request.user.public_id)}
     if request.GET.get("date"):
         with contextlib.suppress(ValueError):
-            initial["trigger_date"] = dt.date.fromisoformat(request.GET["date"])
+            day = dt.date.fromisoformat(request.GET["date"])
+            if day_in_range(day):
+                initial["trigger_date"] = day
     if request.GET.get("matter"):
         initial["matter"] = str(_matter_by_id(scope, request.GET["matter"]).public_id)
     form = DeadlineForm(
@@ -489,8 +498,7 @@ def deadline_trigger(request, firm_slug, event_id):
 
 def _feed_url(request, feed) -> str:
     path = reverse("scheduling:calendar_feed", kwargs={"token": feed.token})
-    base = getattr(settings, "FIRMDESK_BASE_URL", "") or request.build_absolute_uri("/")
-    return base.rstrip("/") + path
+    return absolute_url(path, request)
 
 
 @require_http_methods(["GET", "POST"])

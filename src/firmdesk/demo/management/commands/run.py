@@ -1,3 +1,4 @@
+import os
 import signal
 import subprocess
 import sys
@@ -55,6 +56,9 @@ class Command(BaseCommand):
         if logins:
             print_logins(console, logins)
 
+        # Links in the worker's e-mails point where this run serves, unless the
+        # public address is configured.
+        os.environ.setdefault("FIRMDESK_BASE_URL", f"http://{options['addr']}")
         commands = []
         if options["no_worker"]:
             console.print("Running without the background worker (--no-worker).")
