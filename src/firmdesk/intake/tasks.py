@@ -278,6 +278,8 @@ def lead_response_alarms(now):
                 lead = services.warning_lead(
                     agreed if agreed is not None else services.agreed_minutes(None)
                 )
+                if due - lead > now:
+                    continue
                 yield Due(
                     "intake.lead-warning",
                     str(pk),
