@@ -8,11 +8,14 @@ chosen, whether to use a matching contact on file."""
 import re
 
 import pytest
+from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 from django.utils.html import escape
 
+from firmdesk.documents.models import Document
+from firmdesk.intake import tasks
 from firmdesk.intake.models import HeldUpload, IntakeForm, IntakeQuestion, Lead
 from firmdesk.matters.models import Matter, MatterParty
 from tests import factories as f
@@ -212,3 +215,43 @@ def test_retain_asks_with_nothing_chosen_and_uses_the_contact_on_file(
     matter = Matter.objects.for_firm(firm).get(title="Whitfield v. Moss")
     party = MatterParty.objects.for_firm(firm).get(matter=matter, role="client")
     assert party.contact == contact
+
+
+def test_a_new_file_replaces_the_held_one_and_leaves_nothing_behind(
+    client, engagement, injury_form, media
+):
+    token = form_token(client.get(form_url(injury_form)))
+    client.post(
+        form_url(injury_form),
+        {**VISITOR, "q1": "", "q2": pdf("old-scan.pdf"), "form_token": token},
+    )
+    sent = client.post(
+        form_url(injury_form),
+        {**VISITOR, "q1": "2026-11-02", "q2": pdf("new-scan.pdf"), "form_token": token},
+    )
+    assert sent.status_code == 302
+    lead = Lead.objects.for_firm(injury_form.firm).get()
+    assert [d.title for d in lead.documents.all()] == ["new-scan.pdf"]
+    assert not HeldUpload.objects.for_firm(injury_form.firm).exists()
+    assert (
+        not Document.objects.for_firm(injury_form.firm)
+        .exclude(pk__in=lead.documents.values("pk"))
+        .exists()
+    )
+
+
+def test_the_confirmation_email_makes_the_same_promise(
+    client, engagement, injury_form, media, settings, django_capture_on_commit_callbacks
+):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    engagement.first_response_minutes = 15
+    engagement.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(form_url(injury_form), {**VISITOR, "q1": "2026-11-02", "q2": pdf()})
+    lead = Lead.objects.for_firm(injury_form.firm).get()
+    assert tasks.send_submission_confirmation.call(lead.pk) is True
+    (message,) = mail.outbox
+    assert (
+        "We will answer you within 15 minutes during the firm's business hours."
+        in message.body
+    )

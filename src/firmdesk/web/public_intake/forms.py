@@ -256,6 +256,10 @@ class PublicIntakeForm(ContactFields):
             if self.cleaned_data.get(name)
         ]
 
+    def replaced(self) -> list[str]:
+        """Fields whose held file a newly chosen one replaces."""
+        return [name for name in self.held if self.cleaned_data.get(name)]
+
     def kept(self) -> list:
         """Held files still wanted: those of fields with no new file."""
         return [

@@ -88,10 +88,11 @@ def _rate_limited(request, template, context, *, firm, address):
 
 
 def _thanks(firm, intake, lead):
+    """The thank-you page of the lead, under the form it was sent from."""
     return redirect(
         "public_intake:public_intake_thanks",
         firm=firm.slug,
-        form_slug=intake.slug,
+        form_slug=(lead.form or intake).slug,
         token=lead.token,
     )
 
@@ -100,7 +101,7 @@ def _hold_files(form, *, firm, form_token, address) -> None:
     """Files the visitor chose that passed their own check, kept for the
     form's next try: the form came back with an error elsewhere."""
     for name in form.file_fields():
-        upload = form.cleaned_data.get(name) if hasattr(form, "cleaned_data") else None
+        upload = form.cleaned_data.get(name)
         if not upload or form.errors.get(name):
             continue
         held = public.upload_hold(
@@ -142,7 +143,7 @@ def intake_form(request, firm, form_slug):
     form_token = public.valid_token(request.POST.get("form_token"))
     if form_token is not None:
         earlier = services.lead_by_form_token(firm, form_token)
-        if earlier is not None and earlier.form_id == intake.pk:
+        if earlier is not None:
             return _thanks(firm, intake, earlier)
     data = request.POST.copy()
     data["form_token"] = form_token = form_token or new_token()
@@ -163,7 +164,10 @@ def intake_form(request, firm, form_slug):
         _hold_files(form, firm=firm, form_token=form_token, address=address)
         return render(request, template, context)
     if services.is_rate_limited(firm, address):
+        _hold_files(form, firm=firm, form_token=form_token, address=address)
         return _rate_limited(request, template, context, firm=firm, address=address)
+    for name in form.replaced():
+        public.upload_release(firm=firm, form_token=form_token, field=name)
     try:
         lead = services.lead_submit(
             form=intake,
