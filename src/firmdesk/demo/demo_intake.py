@@ -316,6 +316,8 @@ def _retained_lead(intake: _Intake) -> None:
         title=f"{RETAINED_LEAD} v. {RETAINED_EMPLOYER}",
         responsible_attorney=attorney,
         practice_area="Employment",
+        # A new client: a seeded contact may share her (made-up) phone number.
+        as_new_contact=True,
     )
     # The feedback link went out with the matter; she answered it.
     request = FeedbackRequest.objects.for_firm(firm).get(

@@ -181,6 +181,10 @@ class Lead(TenantModel):
         "documents.Document", blank=True, related_name="+"
     )
     token = models.CharField(max_length=64, unique=True, default=new_token)
+    # The token of the public form's rendering this lead was sent from: a
+    # second POST of the same rendering (a double click, a retry after a
+    # dropped connection) finds this lead instead of making another.
+    form_token = models.CharField(max_length=64, null=True, blank=True)
     # A keyed hash of the sender's address (never the address itself), for the
     # per-address limit on public submissions.
     submitter_hash = models.CharField(max_length=64, blank=True)
@@ -194,6 +198,13 @@ class Lead(TenantModel):
             models.Index(fields=["firm", "status", "received_at"]),
             models.Index(fields=["firm", "owner", "status"]),
             models.Index(fields=["firm", "submitter_hash", "received_at"]),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["firm", "form_token"],
+                condition=Q(form_token__isnull=False),
+                name="one_lead_per_form_token",
+            )
         ]
 
     def __str__(self):
@@ -220,6 +231,41 @@ class Lead(TenantModel):
     @property
     def is_open(self) -> bool:
         return self.status in self.OPEN_STATUSES
+
+
+class HeldUpload(TenantModel):
+    """A file a visitor chose on a public form that came back with an error
+    elsewhere on it: stored, like every upload, as a document of no matter,
+    and held under the rendering's form token until the form is sent, so the
+    visitor need not choose it again. Held files never sent are swept away
+    (``intake.tasks.sweep_held_uploads``)."""
+
+    form_token = models.CharField(max_length=64)
+    field = models.CharField(max_length=20, help_text="The form field, e.g. q3.")
+    # As on Lead: a keyed hash of the sender's address, for the limit on files
+    # held for one address.
+    submitter_hash = models.CharField(max_length=64, blank=True)
+    document = models.ForeignKey(
+        "documents.Document", on_delete=models.CASCADE, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["created_at"]
+        indexes = [
+            models.Index(fields=["firm", "form_token"]),
+            models.Index(fields=["firm", "submitter_hash", "created_at"]),
+        ]
+
+    @staticmethod
+    def scope_filter(scope) -> Q:
+        return Q(pk__in=[])
+
+    need_to_know = NeedToKnow.by_rule(
+        scope_filter,
+        why="A file a visitor has not sent yet: no one but the visitor, through "
+        "the form token of their page, may reach it; once sent it is the "
+        "lead's.",
+    )
 
 
 class LeadNote(TenantModel):

@@ -22,7 +22,14 @@ from firmdesk.common.errors import ServiceError
 from firmdesk.orgs.models import Organization
 
 from . import services
-from .models import Booking, FeedbackRequest, IntakeForm, IntakeQuestion, Lead
+from .models import (
+    Booking,
+    FeedbackRequest,
+    HeldUpload,
+    IntakeForm,
+    IntakeQuestion,
+    Lead,
+)
 
 # ``new_token`` makes 32 URL-safe characters; anything else is not a token.
 TOKEN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
@@ -75,6 +82,93 @@ def retry_at(firm, address: str, now=None) -> dt.datetime:
     if len(times) < limit:
         return now
     return times[len(times) - limit] + window
+
+
+def valid_token(token: str | None) -> str | None:
+    """``token`` if it has the shape of a token we issue, else None."""
+    return token if TOKEN.match(token or "") else None
+
+
+# --- Files held while the form comes back with an error -------------------------
+
+# Files one address may have held at once, over every form token (a form token
+# is anyone's to make up, the address is not).
+HELD_PER_ADDRESS = 20
+HELD_FOR = dt.timedelta(days=1)
+
+
+def held_uploads(firm, form_token: str | None) -> dict[str, HeldUpload]:
+    """The files held for a rendering of a form, by form field."""
+    if not form_token:
+        return {}
+    return {
+        held.field: held
+        for held in HeldUpload.objects.for_firm(firm)
+        .filter(form_token=form_token)
+        .select_related("document__current_version")
+    }
+
+
+def _drop(held: HeldUpload) -> None:
+    document = held.document
+    versions = list(document.versions.all())
+    with transaction.atomic():
+        held.delete()
+        document.delete()
+    for version in versions:
+        version.file.delete(save=False)
+
+
+def upload_release(*, firm, form_token: str, field: str) -> None:
+    """The visitor took back a file held for ``field`` (or chose another)."""
+    for held in HeldUpload.objects.for_firm(firm).filter(
+        form_token=form_token, field=field
+    ):
+        _drop(held)
+
+
+def upload_hold(
+    *, firm, form_token: str, field: str, uploaded_file, address: str, now=None
+) -> HeldUpload | None:
+    """Keep a checked file chosen on a form that came back with an error, in
+    place of any file held for the same field before. None when the address
+    has too many files held already (the visitor then chooses it again)."""
+    from firmdesk.documents.services import document_upload
+
+    now = now or timezone.now()
+    sender = services.submitter_hash(address)
+    held_now = (
+        HeldUpload.objects.for_firm(firm)
+        .filter(submitter_hash=sender, created_at__gt=now - HELD_FOR)
+        .count()
+    )
+    if held_now >= HELD_PER_ADDRESS:
+        return None
+    upload_release(firm=firm, form_token=form_token, field=field)
+    with transaction.atomic():
+        document = document_upload(
+            firm=firm, actor=None, uploaded_file=uploaded_file, matter=None
+        )
+        return HeldUpload.objects.create(
+            firm=firm,
+            form_token=form_token,
+            field=field,
+            submitter_hash=sender,
+            document=document,
+        )
+
+
+def held_uploads_sweep(*, firm, now=None) -> int:
+    """Files held for forms never sent, a day on: deleted."""
+    now = now or timezone.now()
+    stale = list(
+        HeldUpload.objects.for_firm(firm)
+        .filter(created_at__lt=now - HELD_FOR)
+        .select_related("document")[:500]
+    )
+    for held in stale:
+        _drop(held)
+    return len(stale)
 
 
 # --- Bookings -----------------------------------------------------------------

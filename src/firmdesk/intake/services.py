@@ -39,7 +39,14 @@ from firmdesk.scheduling import services as scheduling
 from firmdesk.scheduling.models import Event
 from firmdesk.work import services as work
 
-from .models import Booking, FeedbackRequest, IntakeForm, Lead, LeadNote
+from .models import (
+    Booking,
+    FeedbackRequest,
+    HeldUpload,
+    IntakeForm,
+    Lead,
+    LeadNote,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -187,13 +194,61 @@ def intake_engagement(firm):
 def response_due(firm, engagement, received_at: dt.datetime) -> dt.datetime:
     """The engagement's first-response time, counted in the firm's business
     hours, or around the clock when the engagement covers after hours."""
-    minutes = engagement.first_response_minutes if engagement else 60
-    delta = dt.timedelta(minutes=minutes)
-    if engagement is not None and (
-        engagement.after_hours_cover or engagement.after_hours_staff_id
-    ):
+    delta = dt.timedelta(minutes=agreed_minutes(engagement))
+    if round_the_clock(engagement):
         return received_at + delta
     return BusinessCalendar.for_organization(firm).add_hours(received_at, delta)
+
+
+def round_the_clock(engagement) -> bool:
+    return bool(
+        engagement is not None
+        and (engagement.after_hours_cover or engagement.after_hours_staff_id)
+    )
+
+
+def agreed_minutes(engagement) -> int:
+    """The first-response time agreed in the engagement (the firm's default of
+    an hour without one)."""
+    return engagement.first_response_minutes if engagement else 60
+
+
+def _minutes_words(minutes: int) -> str:
+    hours, mins = divmod(minutes, 60)
+    parts = []
+    if hours:
+        parts.append(f"{hours} hour{'s' if hours != 1 else ''}")
+    if mins or not hours:
+        parts.append(f"{mins} minute{'s' if mins != 1 else ''}")
+    return " ".join(parts)
+
+
+def response_promise(engagement) -> str:
+    """What the public pages promise a visitor: the agreed first-response
+    time, on the clock the lead's due time is counted on, so the page never
+    promises what the clock does not hold the team to."""
+    within = _minutes_words(agreed_minutes(engagement))
+    if round_the_clock(engagement):
+        return f"We will answer you within {within}, day or night."
+    return f"We will answer you within {within} during the firm's business hours."
+
+
+def warning_lead(agreed: int) -> dt.timedelta:
+    """How long before a lead's first response is due the team is warned:
+    ``FIRMDESK_SLA_WARNING_MINUTES``, but never more than half the agreed
+    time, so the warning never comes before the clock has run (a 60-minute
+    warning on a 30-minute promise would fire as the lead arrives)."""
+    configured = max(0, settings.FIRMDESK_SLA_WARNING_MINUTES)
+    return dt.timedelta(minutes=min(configured, max(agreed, 0) / 2))
+
+
+def lead_warning_at(lead: Lead) -> dt.datetime | None:
+    """When the team is warned about one lead, computed when the alarm runs
+    from the lead's engagement, so leads received before the clamp existed
+    are clamped too."""
+    if lead.response_due_at is None:
+        return None
+    return lead.response_due_at - warning_lead(agreed_minutes(lead.engagement))
 
 
 # --- Submissions -------------------------------------------------------------------
@@ -230,6 +285,7 @@ class Submission:
     adverse_parties: tuple = ()
     answers: tuple = ()  # ({"question": ..., "answer": ...}, ...)
     files: tuple = ()  # (UploadedFile, ...)
+    held: tuple = ()  # (HeldUpload, ...): files kept from an earlier try
 
 
 def _clean_parties(names) -> list[str]:
@@ -281,43 +337,80 @@ def lead_fields(firm, sub: Submission) -> dict:
     }
 
 
+def lead_by_form_token(firm, form_token: str | None) -> Lead | None:
+    if not form_token:
+        return None
+    return Lead.objects.for_firm(firm).filter(form_token=form_token).first()
+
+
 def lead_submit(
-    *, form: IntakeForm, submission: Submission, address: str, now=None
+    *,
+    form: IntakeForm,
+    submission: Submission,
+    address: str,
+    form_token: str | None = None,
+    now=None,
 ) -> Lead:
     """A visitor's inquiry from the public form. Stored, with its files, in
-    one transaction; the screen and the e-mails come after the commit."""
+    one transaction; the screen and the e-mails come after the commit.
+
+    ``form_token`` names the rendering of the form it was sent from: sent
+    again (a double click, a retry), it answers the lead the first sending
+    made and stores nothing, also when both arrive at once (the database's
+    unique constraint lets one in)."""
     from firmdesk.documents.services import document_upload
 
     firm = form.firm
     now = now or timezone.now()
+    form_token = form_token or None
+    earlier = lead_by_form_token(firm, form_token)
+    if earlier is not None:
+        return earlier
     fields = lead_fields(firm, submission)
     engagement = intake_engagement(firm)
-    with transaction.atomic():
-        lead = Lead.objects.create(
-            firm=firm,
-            source=Lead.Source.WEB_FORM,
-            form=form,
-            practice_area=form.practice_area,
-            engagement=engagement,
-            received_at=now,
-            response_due_at=response_due(firm, engagement, now),
-            submitter_hash=submitter_hash(address),
-            **fields,
-        )
-        for upload in submission.files:
-            document = document_upload(
-                firm=firm, actor=None, uploaded_file=upload, matter=None
+    try:
+        with transaction.atomic():
+            # The lead first: a second sending fails here, before any file is
+            # written to storage.
+            lead = Lead.objects.create(
+                firm=firm,
+                source=Lead.Source.WEB_FORM,
+                form=form,
+                practice_area=form.practice_area,
+                engagement=engagement,
+                received_at=now,
+                response_due_at=response_due(firm, engagement, now),
+                submitter_hash=submitter_hash(address),
+                form_token=form_token,
+                **fields,
             )
-            lead.documents.add(document)
-        audit_record(
-            org=firm,
-            actor=None,
-            action="intake.lead_received",
-            obj=lead,
-            summary=f"Inquiry from {lead.name} through “{form.title}”",
-            detail={"source": lead.source, "files": len(submission.files)},
-        )
-        transaction.on_commit(lambda: after_arrival(lead.pk, confirm=True))
+            for upload in submission.files:
+                document = document_upload(
+                    firm=firm, actor=None, uploaded_file=upload, matter=None
+                )
+                lead.documents.add(document)
+            for held in submission.held:
+                lead.documents.add(held.document)
+            HeldUpload.objects.for_firm(firm).filter(
+                pk__in=[h.pk for h in submission.held]
+            ).delete()
+            audit_record(
+                org=firm,
+                actor=None,
+                action="intake.lead_received",
+                obj=lead,
+                summary=f"Inquiry from {lead.name} through “{form.title}”",
+                detail={
+                    "source": lead.source,
+                    "files": len(submission.files) + len(submission.held),
+                },
+            )
+            transaction.on_commit(lambda: after_arrival(lead.pk, confirm=True))
+    except IntegrityError:
+        earlier = lead_by_form_token(firm, form_token)
+        if earlier is None:
+            raise
+        return earlier
     return lead
 
 
@@ -649,6 +742,95 @@ def _letter_task(*, firm, actor, lead, matter, title, instructions):
     )
 
 
+# A name hit this strong, or the same e-mail or phone, may be the same person.
+SAME_PERSON_SCORE = 90
+
+
+@dataclass
+class ContactMatch:
+    contact: Contact
+    why: list[str]
+
+
+def contacts_like_lead(*, scope, lead: Lead) -> list[ContactMatch]:
+    """Contacts on the firm's file, visible to ``scope``, that may be the
+    lead's own person: the same e-mail address or phone number, or a name the
+    conflict search rates as the same. The lead's own screening contact is
+    not among them. Retaining offers them instead of a new client contact."""
+    probes = [p for p in (lead.name, lead.email, lead.phone) if p]
+    found: dict[int, list[str]] = {}
+    for hit in conflicts.conflict_search(firm=lead.firm, names=probes, limit=10):
+        if hit.related or hit.contact_id == lead.client_contact_id:
+            continue
+        if hit.score < SAME_PERSON_SCORE:
+            continue
+        reasons = found.setdefault(hit.contact_id, [])
+        reason = hit.reason or "same name"
+        if reason not in reasons:
+            reasons.append(reason)
+    if not found:
+        return []
+    visible = {
+        c.pk: c
+        for c in Contact.objects.in_scope(scope).filter(
+            pk__in=found, kind=Contact.Kind.PERSON
+        )
+    }
+    return [
+        ContactMatch(contact=visible[pk], why=why)
+        for pk, why in found.items()
+        if pk in visible
+    ]
+
+
+def _client_for_retain(
+    *, scope, lead: Lead, actor, existing_contact, as_new_contact: bool
+) -> Contact:
+    """The contact that becomes the client: the lead's own, or, chosen by the
+    person retaining, a contact already on file who is the same person (the
+    lead's own then stays as the record of the inquiry, Rule 1.18)."""
+    matches = {m.contact.pk: m for m in contacts_like_lead(scope=scope, lead=lead)}
+    if existing_contact is not None and existing_contact.pk not in matches:
+        raise ServiceError(
+            "That contact is not one on file that matches this lead. Choose one "
+            "of those listed, or add the client as a new contact.",
+            field="client",
+        )
+    if existing_contact is None and matches and not as_new_contact:
+        names = ", ".join(m.contact.name for m in matches.values())
+        raise ServiceError(
+            f"The firm's file already has a contact that may be {lead.name} "
+            f"({names}). Choose whether to use it or to add {lead.name} as a new "
+            "contact.",
+            field="client",
+        )
+    client = existing_contact or lead.client_contact
+    aliases = [(a.name, a.kind) for a in client.aliases.all()]
+    if existing_contact is not None and _fold(lead.name) not in {
+        _fold(client.name),
+        *(_fold(name) for name, _ in aliases),
+    }:
+        # The name the client gave on this inquiry, so searches find both.
+        aliases.append((lead.name, "aka"))
+    # contact_save replaces every field it is given: keep what the firm
+    # added to the contact since the screen (aliases, address, ...).
+    return conflicts.contact_save(
+        firm=lead.firm,
+        actor=actor,
+        contact=client,
+        kind=client.kind,
+        name=client.name,
+        aliases=aliases,
+        emails=[*client.emails, *([lead.email] if lead.email else [])],
+        phones=[*client.phones, *([lead.phone] if lead.phone else [])],
+        address=client.address,
+        date_of_birth=client.date_of_birth,
+        tax_id=client.tax_id,
+        is_prospective=False,
+        notes=client.notes,
+    )
+
+
 def lead_retain(
     *,
     scope,
@@ -658,10 +840,16 @@ def lead_retain(
     responsible_attorney,
     practice_area: str = "",
     revision=None,
+    existing_contact: Contact | None = None,
+    as_new_contact: bool = False,
 ):
     """Retain: client contact, matter (through conflicts, with the check),
     parties, the "send engagement letter" task and the feedback request, all
-    in one transaction, all or nothing."""
+    in one transaction, all or nothing.
+
+    When contacts on file may be the same person (``contacts_like_lead``),
+    the caller says which to use (``existing_contact``) or that the client is
+    a new contact (``as_new_contact``); neither is chosen for them."""
     _require_intake(scope)
     with transaction.atomic():
         lead = _locked(lead, revision)
@@ -672,23 +860,12 @@ def lead_retain(
                 "The conflict screen is not cleared. An attorney must clear (or "
                 "waive) it before the firm takes the client on."
             )
-        client = lead.client_contact
-        # contact_save replaces every field it is given: keep what the firm
-        # added to the contact since the screen (aliases, address, ...).
-        client = conflicts.contact_save(
-            firm=lead.firm,
+        client = _client_for_retain(
+            scope=scope,
+            lead=lead,
             actor=actor,
-            contact=client,
-            kind=client.kind,
-            name=client.name,
-            aliases=[(a.name, a.kind) for a in client.aliases.all()],
-            emails=[*client.emails, *([lead.email] if lead.email else [])],
-            phones=[*client.phones, *([lead.phone] if lead.phone else [])],
-            address=client.address,
-            date_of_birth=client.date_of_birth,
-            tax_id=client.tax_id,
-            is_prospective=False,
-            notes=client.notes,
+            existing_contact=existing_contact,
+            as_new_contact=as_new_contact,
         )
         parties = [(client, MatterParty.Role.CLIENT)] + [
             (c, MatterParty.Role.ADVERSE) for c in lead.adverse_contacts.all()
@@ -724,8 +901,9 @@ def lead_retain(
         files = lead.documents.filter(matter__isnull=True).update(matter=matter)
         lead.status = Lead.Status.RETAINED
         lead.matter = matter
+        lead.client_contact = client
         lead.closed_at = timezone.now()
-        _touch(lead, "status", "matter", "closed_at")
+        _touch(lead, "status", "matter", "closed_at", "client_contact")
         LeadNote.objects.create(
             firm=lead.firm,
             lead=lead,
@@ -749,7 +927,12 @@ def lead_retain(
             obj=lead,
             matter=matter,
             summary=f"{lead.name} retained the firm: {matter.number}",
-            detail={"task": str(task.public_id), "files": files},
+            detail={
+                "task": str(task.public_id),
+                "files": files,
+                "client_contact": str(client.public_id),
+                "onto_existing_contact": existing_contact is not None,
+            },
         )
     return matter, task
 
@@ -810,7 +993,43 @@ def lead_decline(*, scope, lead: Lead, actor, reason: str, revision=None):
 # --- Bookings -----------------------------------------------------------------------
 
 
-def booking_attorneys(firm, attorney_public_id=None):
+def _fold(text: str) -> str:
+    return " ".join((text or "").split()).casefold()
+
+
+def attorneys_of_area(firm, practice_area: str, attorneys) -> set[int]:
+    """Which of ``attorneys`` practise ``practice_area``: it is in their staff
+    profile's practice areas, or they are responsible for an open matter of
+    it (the firm records an attorney's field nowhere else)."""
+    from firmdesk.matters.models import Matter
+    from firmdesk.orgs.models import StaffProfile
+
+    area = _fold(practice_area)
+    ids = {a.pk for a in attorneys}
+    if not area or not ids:
+        return set()
+    found = set()
+    for user_id, areas in StaffProfile.objects.filter(user_id__in=ids).values_list(
+        "user_id", "practice_areas"
+    ):
+        if any(_fold(a) == area for a in areas or []):
+            found.add(user_id)
+    for user_id, matter_area in (
+        Matter.objects.for_firm(firm)
+        .filter(responsible_attorney_id__in=ids - found)
+        .exclude(status=Matter.Status.CLOSED)
+        .exclude(practice_area="")
+        .values_list("responsible_attorney_id", "practice_area")
+        .distinct()
+    ):
+        if _fold(matter_area) == area:
+            found.add(user_id)
+    return found
+
+
+def booking_attorneys(firm, attorney_public_id=None, *, practice_area: str = ""):
+    """The firm's attorneys one may book, by name; with ``practice_area``,
+    those who practise it first (``attorneys_of_area``)."""
     rows = [
         m.user
         for m in Membership.objects.filter(
@@ -820,7 +1039,11 @@ def booking_attorneys(firm, attorney_public_id=None):
     ]
     if attorney_public_id is not None:
         rows = [u for u in rows if str(u.public_id) == str(attorney_public_id)]
-    return sorted(rows, key=lambda u: u.full_name)
+    rows.sort(key=lambda u: u.full_name)
+    if practice_area:
+        theirs = attorneys_of_area(firm, practice_area, rows)
+        rows.sort(key=lambda u: u.pk not in theirs)
+    return rows
 
 
 def _taken(firm, attorneys, start, end) -> set[tuple[int, dt.datetime]]:
@@ -858,7 +1081,10 @@ def booking_slots(
         ):
             if (attorney.pk, slot.start) not in taken:
                 out.append((attorney, slot))
-    out.sort(key=lambda pair: (pair[1].start, pair[0].full_name))
+    # At each time the attorneys in the order given (``booking_attorneys``
+    # puts those of the inquiry's practice area first).
+    rank = {a.pk: n for n, a in enumerate(attorneys)}
+    out.sort(key=lambda pair: (pair[1].start, rank[pair[0].pk]))
     return out
 
 

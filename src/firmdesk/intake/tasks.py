@@ -101,16 +101,16 @@ def announce_lead(lead_id: int) -> int:
 
 @task()
 def send_submission_confirmation(lead_id: int) -> bool:
-    lead = job_row(Lead, lead_id, related=("firm", "form"))
+    lead = job_row(Lead, lead_id, related=("firm", "form", "engagement"))
     if lead is None or not lead.email:
         return False
 
     def send(delivery_id: str) -> None:
         text = (lead.form.confirmation if lead.form else "") or (
-            "Thank you for contacting us. We have your inquiry and will answer "
-            "you shortly. This message is not legal advice, and contacting us does "
-            "not make us your lawyers."
+            "Thank you for contacting us. We have your inquiry. This message is "
+            "not legal advice, and contacting us does not make us your lawyers."
         )
+        promise = services.response_promise(lead.engagement)
         path = reverse(
             "public_intake:public_booking_for_lead", kwargs={"token": lead.token}
         )
@@ -119,7 +119,8 @@ def send_submission_confirmation(lead_id: int) -> bool:
             firm=lead.firm,
             to=lead.email,
             subject=f"{lead.firm.name}: we have your inquiry",
-            body=f"Dear {lead.name},\n\n{text}\n\nTo book a consultation: {book}\n\n"
+            body=f"Dear {lead.name},\n\n{promise}\n\n{text}\n\n"
+            f"To book a consultation: {book}\n\n"
             f"— {lead.firm.name}",
             key=delivery_id,
         )
@@ -233,9 +234,20 @@ def confirm_cleared_bookings() -> int:
     return done
 
 
+@scheduled(every=datetime.timedelta(hours=1))
+@task()
+def sweep_held_uploads() -> int:
+    """Files held for public forms that were never sent, a day on."""
+    from . import public
+
+    return sum(public.held_uploads_sweep(firm=firm) for firm in _firms())
+
+
 @due_work
 def lead_response_alarms(now):
-    warn = datetime.timedelta(minutes=settings.FIRMDESK_SLA_WARNING_MINUTES)
+    """The warning before a lead's first response is due (its lead clamped to
+    half the agreed time: ``services.warning_lead``) and the breach at it."""
+    warn = datetime.timedelta(minutes=max(0, settings.FIRMDESK_SLA_WARNING_MINUTES))
     for firm in _firms():
         rows = (
             Lead.objects.for_firm(firm)
@@ -249,19 +261,30 @@ def lead_response_alarms(now):
                 Q(sla_warned_at__isnull=True)
                 | Q(response_due_at__lte=now, sla_breached_at__isnull=True)
             )
-            .values_list("pk", "response_due_at", "sla_warned_at", "sla_breached_at")
+            .values_list(
+                "pk",
+                "response_due_at",
+                "sla_warned_at",
+                "sla_breached_at",
+                "engagement__first_response_minutes",
+            )
         )
-        for pk, due, warned, breached in rows:
+        for pk, due, warned, breached, agreed in rows:
             stamp = due.isoformat()
             if due <= now and breached is None:
                 yield Due(
                     "intake.lead-breach", str(pk), due, lead_alarm, (pk, stamp, True)
                 )
             elif warned is None and due > now:
+                lead = services.warning_lead(
+                    agreed if agreed is not None else services.agreed_minutes(None)
+                )
+                if due - lead > now:
+                    continue
                 yield Due(
                     "intake.lead-warning",
                     str(pk),
-                    due - warn,
+                    due - lead,
                     lead_alarm,
                     (pk, stamp, False),
                 )

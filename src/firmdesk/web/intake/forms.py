@@ -361,12 +361,30 @@ class DecideForm(DecisionForm):
     choice made in advance and the same rules for the note."""
 
 
+NEW_CONTACT = "new"
+
+
+def _match_label(match) -> str:
+    contact = match.contact
+    details = ", ".join([*contact.emails, *contact.phones])
+    known = " (an earlier inquiry)" if contact.is_prospective else ""
+    return (
+        f"Use {contact.name}{known}"
+        + (f", {details}" if details else "")
+        + f": {'; '.join(match.why)}"
+    )
+
+
 class RetainForm(Styled, forms.Form):
+    """``matches``: contacts on file that may be the lead's person
+    (``services.contacts_like_lead``). With any, the person retaining chooses
+    one of them or a new contact; nothing is chosen for them."""
+
     title = forms.CharField(label="Matter title", max_length=200)
     responsible_attorney = forms.ChoiceField(label="Responsible attorney")
     practice_area = forms.CharField(label="Practice area", max_length=80)
 
-    def __init__(self, *args, attorneys, **kwargs):
+    def __init__(self, *args, attorneys, matches=(), lead_name="", **kwargs):
         super().__init__(*args, **kwargs)
         self.attorneys = {str(user.public_id): user for user in attorneys}
         self.fields["responsible_attorney"].choices = [
@@ -374,9 +392,30 @@ class RetainForm(Styled, forms.Form):
             *((str(user.public_id), user.full_name) for user in attorneys),
         ]
         self.fields["practice_area"].required = False
+        self.matches = {str(m.contact.public_id): m.contact for m in matches}
+        if matches:
+            self.fields["client"] = forms.ChoiceField(
+                label="The client",
+                widget=forms.RadioSelect,
+                choices=[
+                    *((str(m.contact.public_id), _match_label(m)) for m in matches),
+                    (NEW_CONTACT, f"Add {lead_name} as a new contact"),
+                ],
+                error_messages={
+                    "required": "The firm's file may already have this person: "
+                    "choose the contact to use, or add a new one."
+                },
+                help_text="Using the contact on file keeps one record of the "
+                "client; the name given on this inquiry is added to it.",
+            )
 
     def clean_responsible_attorney(self):
         return self.attorneys.get(self.cleaned_data["responsible_attorney"])
+
+    def clean_client(self):
+        """The contact chosen, or NEW_CONTACT."""
+        value = self.cleaned_data["client"]
+        return self.matches.get(value, NEW_CONTACT)
 
 
 class DeclineForm(Styled, forms.Form):

@@ -8,10 +8,8 @@ every change goes through ``firmdesk.intake.services`` with the ``revision``
 the person saw, and a page a role may not open answers 404.
 """
 
-import datetime
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.contrib import messages
 from django.db.models import Case, Count, F, IntegerField, Q, When
 from django.http import Http404
@@ -100,8 +98,8 @@ def _clock(lead, now) -> Clock:
         return Clock("none")
     if due <= now:
         return Clock("overdue", duration_words(now - due))
-    warn = datetime.timedelta(minutes=settings.FIRMDESK_SLA_WARNING_MINUTES)
-    return Clock("due", duration_words(due - now), soon=due - now <= warn)
+    warn_at = services.lead_warning_at(lead)
+    return Clock("due", duration_words(due - now), soon=now >= warn_at)
 
 
 def _overdue_q(now) -> Q:
@@ -159,7 +157,7 @@ def _filtered(rows, params, *, user, now):
 
 
 def _table(request, rows, now) -> dict:
-    rows = rows.select_related("firm", "owner", "conflict_check").defer(
+    rows = rows.select_related("firm", "owner", "conflict_check", "engagement").defer(
         "conflict_check__hits", "answers", "description"
     )
     page = CappedPaginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -310,11 +308,10 @@ class Failed:
 
 def _sla_terms(lead) -> str:
     engagement = lead.engagement
-    minutes = engagement.first_response_minutes if engagement else 60
+    minutes = services.agreed_minutes(engagement)
     clock = (
         "around the clock"
-        if engagement
-        and (engagement.after_hours_cover or engagement.after_hours_staff_id)
+        if services.round_the_clock(engagement)
         else "of the firm's business hours"
     )
     who = f"agreed with {engagement.name}" if engagement else "the firm's default"
@@ -359,6 +356,10 @@ def _lead_page(request, lead, *, failed: Failed | None = None, status=200):
         ),
         "retain": fi.RetainForm(
             attorneys=attorneys,
+            matches=services.contacts_like_lead(scope=scope, lead=lead)
+            if may["retain"]
+            else (),
+            lead_name=lead.name,
             auto_id="retain_%s",
             initial={
                 "title": title[:200],
@@ -530,7 +531,13 @@ def _decide_conflict(c: _Call) -> str:
 
 
 def _retain(c: _Call) -> str:
-    data = c.bind(fi.RetainForm, attorneys=firm_attorneys(firm=c.scope.firm))
+    data = c.bind(
+        fi.RetainForm,
+        attorneys=firm_attorneys(firm=c.scope.firm),
+        matches=services.contacts_like_lead(scope=c.scope, lead=c.lead),
+        lead_name=c.lead.name,
+    )
+    chosen = data.get("client")
     matter, task = services.lead_retain(
         scope=c.scope,
         lead=c.lead,
@@ -539,6 +546,8 @@ def _retain(c: _Call) -> str:
         responsible_attorney=data["responsible_attorney"],
         practice_area=data["practice_area"],
         revision=c.revision,
+        existing_contact=None if chosen in (None, fi.NEW_CONTACT) else chosen,
+        as_new_contact=chosen == fi.NEW_CONTACT,
     )
     slug = c.scope.firm.slug
     if c.scope.can_see_matter(matter):

@@ -130,7 +130,7 @@ class ContactFields(forms.Form):
             )
         return data
 
-    def submission(self, *, answers=(), files=()) -> services.Submission:
+    def submission(self, *, answers=(), files=(), held=()) -> services.Submission:
         data = self.cleaned_data
         return services.Submission(
             name=data["name"],
@@ -144,6 +144,7 @@ class ContactFields(forms.Form):
             ),
             answers=tuple(answers),
             files=tuple(files),
+            held=tuple(held),
         )
 
 
@@ -201,20 +202,40 @@ def _answer_text(question: IntakeQuestion, value) -> str:
 
 
 class PublicIntakeForm(ContactFields):
-    """The fixed fields, then the practice area's questions as ``q1``, ``q2``…"""
+    """The fixed fields, then the practice area's questions as ``q1``, ``q2``…
 
-    def __init__(self, *args, firm, questions, **kwargs):
+    ``form_token`` names this rendering of the form (issued with it, kept when
+    it comes back with an error): sent twice, it makes one lead. ``held`` are
+    the files kept from an earlier try, by field: such a field needs no new
+    file, and a new one replaces the kept one."""
+
+    form_token = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, firm, questions, held=None, **kwargs):
         super().__init__(*args, firm=firm, **kwargs)
+        self.held = dict(held or {})
         self.questions = {}
         for n, question in enumerate(questions, start=1):
             name = f"q{n}"
             self.questions[name] = question
             self.fields[name] = _question_field(question, firm)
             style_field(self.fields[name])
+            if name in self.held:
+                self.fields[name].required = False
+                self.fields[name].held = self.held[name]
 
     @property
     def has_files(self) -> bool:
         return any(q.kind == Kind.FILE for q in self.questions.values())
+
+    def file_fields(self) -> list[str]:
+        return [n for n, q in self.questions.items() if q.kind == Kind.FILE]
+
+    def _answer(self, name, question) -> str:
+        value = self.cleaned_data.get(name)
+        if question.kind == Kind.FILE and not value and name in self.held:
+            return self.held[name].document.title
+        return _answer_text(question, value)
 
     def answers(self) -> list[dict]:
         """``[{question, kind, answer}]`` in the order asked, unanswered ones
@@ -223,7 +244,7 @@ class PublicIntakeForm(ContactFields):
             {
                 "question": question.label,
                 "kind": question.kind,
-                "answer": _answer_text(question, self.cleaned_data.get(name)),
+                "answer": self._answer(name, question),
             }
             for name, question in self.questions.items()
         ]
@@ -231,8 +252,18 @@ class PublicIntakeForm(ContactFields):
     def uploads(self) -> list:
         return [
             self.cleaned_data[name]
-            for name, question in self.questions.items()
-            if question.kind == Kind.FILE and self.cleaned_data.get(name)
+            for name in self.file_fields()
+            if self.cleaned_data.get(name)
+        ]
+
+    def replaced(self) -> list[str]:
+        """Fields whose held file a newly chosen one replaces."""
+        return [name for name in self.held if self.cleaned_data.get(name)]
+
+    def kept(self) -> list:
+        """Held files still wanted: those of fields with no new file."""
+        return [
+            held for name, held in self.held.items() if not self.cleaned_data.get(name)
         ]
 
 

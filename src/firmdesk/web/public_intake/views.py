@@ -25,13 +25,14 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from firmdesk.common.errors import ServiceError
 from firmdesk.common.http import client_address
 from firmdesk.documents.validation import ACCEPTED, human_size
 from firmdesk.intake import public, services
-from firmdesk.intake.models import FeedbackRequest
+from firmdesk.intake.models import FeedbackRequest, new_token
 from firmdesk.web.forms import zone_choices
 from firmdesk.web.pages import apply_service_error, day_in_range
 
@@ -72,7 +73,37 @@ def _rate_limited(request, template, context, *, firm, address):
 # --- Intake form ----------------------------------------------------------------
 
 
+def _thanks(firm, intake, lead):
+    """The thank-you page of the lead, under the form it was sent from."""
+    return redirect(
+        "public_intake:public_intake_thanks",
+        firm=firm.slug,
+        form_slug=(lead.form or intake).slug,
+        token=lead.token,
+    )
+
+
+def _hold_files(form, *, firm, form_token, address) -> None:
+    """Files the visitor chose that passed their own check, kept for the
+    form's next try: the form came back with an error elsewhere."""
+    for name in form.file_fields():
+        upload = form.cleaned_data.get(name)
+        if not upload or form.errors.get(name):
+            continue
+        held = public.upload_hold(
+            firm=firm,
+            form_token=form_token,
+            field=name,
+            uploaded_file=upload,
+            address=address,
+        )
+        if held is not None:
+            form.held[name] = held
+            form.fields[name].held = held
+
+
 @login_not_required
+@never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 def intake_form(request, firm, form_slug):
     firm = _firm_or_404(firm)
@@ -83,37 +114,60 @@ def intake_form(request, firm, form_slug):
     context = {
         "firm": firm,
         "intake": intake,
+        "promise": services.response_promise(services.intake_engagement(firm)),
         "max_size": human_size(settings.FIRMDESK_UPLOAD_MAX_BYTES),
         "accepted": ACCEPTED,
     }
     template = "web/public_intake/public_intake_form.html"
     if request.method != "POST":
-        form = PublicIntakeForm(firm=firm, questions=questions)
+        form = PublicIntakeForm(
+            firm=firm, questions=questions, initial={"form_token": new_token()}
+        )
         return render(request, template, {**context, "form": form})
-    form = PublicIntakeForm(request.POST, request.FILES, firm=firm, questions=questions)
+    # A page sent without a token (one rendered before tokens existed) still
+    # makes its lead; from here on it has one, so a second try is known.
+    form_token = public.valid_token(request.POST.get("form_token"))
+    if form_token is not None:
+        earlier = services.lead_by_form_token(firm, form_token)
+        if earlier is not None:
+            return _thanks(firm, intake, earlier)
+    data = request.POST.copy()
+    data["form_token"] = form_token = form_token or new_token()
+    for name in request.POST.getlist("remove_held"):
+        public.upload_release(firm=firm, form_token=form_token, field=name)
+    form = PublicIntakeForm(
+        data,
+        request.FILES,
+        firm=firm,
+        questions=questions,
+        held=public.held_uploads(firm, form_token),
+    )
     context["form"] = form
     if form.is_bot:
         return render(request, "web/public_intake/public_intake_thanks.html", context)
-    if not form.is_valid():
-        return render(request, template, context)
     address = client_address(request)
+    if not form.is_valid():
+        _hold_files(form, firm=firm, form_token=form_token, address=address)
+        return render(request, template, context)
     if services.is_rate_limited(firm, address):
+        _hold_files(form, firm=firm, form_token=form_token, address=address)
         return _rate_limited(request, template, context, firm=firm, address=address)
+    for name in form.replaced():
+        public.upload_release(firm=firm, form_token=form_token, field=name)
     try:
         lead = services.lead_submit(
             form=intake,
-            submission=form.submission(answers=form.answers(), files=form.uploads()),
+            submission=form.submission(
+                answers=form.answers(), files=form.uploads(), held=form.kept()
+            ),
             address=address,
+            form_token=form_token,
         )
     except ServiceError as error:
         apply_service_error(form, error)
+        _hold_files(form, firm=firm, form_token=form_token, address=address)
         return render(request, template, context)
-    return redirect(
-        "public_intake:public_intake_thanks",
-        firm=firm.slug,
-        form_slug=intake.slug,
-        token=lead.token,
-    )
+    return _thanks(firm, intake, lead)
 
 
 @login_not_required
@@ -130,7 +184,12 @@ def intake_thanks(request, firm, form_slug, token):
     return render(
         request,
         "web/public_intake/public_intake_thanks.html",
-        {"firm": lead.firm, "intake": lead.form, "lead": lead},
+        {
+            "firm": lead.firm,
+            "intake": lead.form,
+            "lead": lead,
+            "promise": services.response_promise(lead.engagement),
+        },
     )
 
 
@@ -189,12 +248,15 @@ def _days(slots, zone: str, *, one_per_time: bool):
     return [{"date": day, "slots": rows} for day, rows in days.items()]
 
 
-def _booking_context(*, firm, attorneys, zone, attorney_page):
+def _booking_context(*, firm, attorneys, zone, attorney_page, practice_area=""):
     now = timezone.now()
+    everyone = services.booking_attorneys(firm, practice_area=practice_area)
     return {
         "firm": firm,
         "attorneys": attorneys,
-        "all_attorneys": services.booking_attorneys(firm),
+        "all_attorneys": everyone,
+        "practice_area": practice_area,
+        "area_attorneys": services.attorneys_of_area(firm, practice_area, everyone),
         "attorney_page": attorney_page,
         "zone": zone,
         "zones": zone_choices(zone, firm.time_zone),
@@ -308,9 +370,15 @@ def booking_for_lead(request, token):
     live = public.live_bookings(lead)
     default_zone = live[0].visitor_time_zone if live else firm.time_zone
     zone = _zone(request, default_zone or firm.time_zone)
-    attorneys = services.booking_attorneys(firm)
+    # Attorneys of the inquiry's practice area first: at each time the page
+    # offers, and in the list of attorneys.
+    attorneys = services.booking_attorneys(firm, practice_area=lead.practice_area)
     context = _booking_context(
-        firm=firm, attorneys=attorneys, zone=zone, attorney_page=False
+        firm=firm,
+        attorneys=attorneys,
+        zone=zone,
+        attorney_page=False,
+        practice_area=lead.practice_area,
     )
     context["lead"] = lead
     template = "web/public_intake/public_booking.html"
