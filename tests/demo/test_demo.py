@@ -240,7 +240,7 @@ def test_every_demo_task_follows_a_playbook_for_its_own_work(demo):
     from firmdesk.demo.seed_work import DEMO_TASK_PLAYBOOKS
 
     # The delegated demo tasks; the retained lead's engagement letter is made
-    # by intake with the firm's default letter procedure.
+    # by intake (below).
     tasks = Task.unscoped.filter(title__in=DEMO_TASK_PLAYBOOKS).select_related(
         "playbook_version__playbook"
     )
@@ -253,3 +253,9 @@ def test_every_demo_task_follows_a_playbook_for_its_own_work(demo):
     # Several playbooks for one kind of work, as a firm may have.
     keys = {t.playbook_version.playbook.key for t in tasks if t.function == "documents"}
     assert keys == {"draft-letter", "prepare-filing"}
+    # The retained lead's engagement letter follows the letter procedure, not
+    # the oldest documents playbook (a demand letter).
+    letter = Task.unscoped.select_related("playbook_version__playbook").get(
+        title__startswith="Send the engagement letter"
+    )
+    assert letter.playbook_version.playbook.key == "draft-letter"

@@ -404,7 +404,11 @@ def test_retain_needs_a_cleared_screen(firm, engagement, attorney, intake_specia
 def test_retain_makes_the_client_the_matter_its_parties_and_the_letter_task(
     cleared_lead, attorney, intake_specialist
 ):
+    from firmdesk.work.services import playbooks_install_starter
+
     lead = cleared_lead
+    # The starter library: its only documents playbook is a demand letter.
+    playbooks_install_starter(firm=lead.firm)
     matter, task = _retain(lead, intake_specialist, attorney, revision=lead.revision)
 
     lead.refresh_from_db()
@@ -430,6 +434,9 @@ def test_retain_makes_the_client_the_matter_its_parties_and_the_letter_task(
     assert not still_prospective.exists()
     assert task.title == "Send the engagement letter to Dana Whitfield"
     assert task.matter == matter and task.review_required
+    # A firm with no letter procedure gives the letter none, rather than the
+    # demand-letter procedure.
+    assert task.playbook_version is None
     feedback = FeedbackRequest.unscoped.get(lead=lead)
     assert feedback.kind == FeedbackRequest.Kind.MATTER_OPENED
     assert feedback.matter == matter and feedback.email == "dana@example.com"

@@ -38,6 +38,7 @@ from firmdesk.scheduling import availability
 from firmdesk.scheduling import services as scheduling
 from firmdesk.scheduling.models import Event
 from firmdesk.work import services as work
+from firmdesk.work.models import Playbook
 
 from .models import (
     Booking,
@@ -727,9 +728,32 @@ def lead_assign(*, scope, lead: Lead, actor, owner) -> Lead:
 # --- Conversion ---------------------------------------------------------------------
 
 
+# The procedure a retained client's engagement letter follows, where the firm
+# has it (the demo firms do); otherwise the letter task carries none, since the
+# oldest documents playbook (a demand letter, in the starter library) would
+# send the assistant down the wrong procedure.
+LETTER_PLAYBOOK_KEY = "draft-letter"
+
+
+def _letter_playbook(firm):
+    return (
+        Playbook.objects.for_firm(firm)
+        .filter(
+            key=LETTER_PLAYBOOK_KEY,
+            function="documents",
+            is_active=True,
+            current_version__isnull=False,
+        )
+        .first()
+    )
+
+
 def _letter_task(*, firm, actor, lead, matter, title, instructions):
     in_house = bool(matter is not None and firm.require_client_consent)
+    playbook = _letter_playbook(firm)
     return work._task_create(
+        playbook=playbook,
+        no_playbook=playbook is None,
         firm=firm,
         requester=actor,
         requester_is_admin=False,
