@@ -409,7 +409,10 @@ def _unless_thin(q: OrgName, c: OrgName, found: NameMatch) -> NameMatch:
     elif q.kinds & c.kinds or shared:
         return found
     else:
-        found.reasons.append(f"only {words} in common, a word many names share")
+        share = (
+            "words many names share" if len(pairs) > 1 else "a word many names share"
+        )
+        found.reasons.append(f"only {words} in common, {share}")
     found.score = min(found.score, THIN)
     return found
 
