@@ -682,7 +682,8 @@ def same_given_spelling(a: str, b: str) -> bool:
 
 @lru_cache(maxsize=100_000)
 def anchors(word: str) -> frozenset[str]:
-    """The word and the formal names it is a nickname of (Bob → Bob, Robert).
+    """The word, the formal names it is a nickname of (Bob → Bob, Robert) and
+    the first of its spellings in ``GIVEN_NAME_SPELLINGS`` (Shawn → Sean).
 
     Two given names are nickname-equivalent when their anchors meet. The
     nickname table lists some pairs both ways ("bob has nickname robert");
