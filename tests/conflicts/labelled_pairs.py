@@ -303,6 +303,92 @@ PARTIES: list[Party] = [
         matter="M-2024-090",
         role="adverse",
     ),
+    # --- Added for issue 16: abbreviations, Mc/Mac and O', kinds of entity ------
+    Party("apexroof", ORG, "Apex Roofing LLC", matter="M-2024-091", role="adverse"),
+    Party(
+        "gracechurch", ORG, "Grace Community Church", matter="M-2024-092", role="client"
+    ),
+    Party("stmarys", ORG, "St. Mary's Hospital", matter="M-2024-093", role="adverse"),
+    Party(
+        "mtpleasant",
+        ORG,
+        "Mt. Pleasant Baptist Church",
+        matter="M-2021-094",
+        role="client",
+        status="closed",
+    ),
+    Party(
+        "fortworth",
+        ORG,
+        "Fort Worth Plumbing Supply Co.",
+        matter="M-2024-095",
+        role="adverse",
+    ),
+    Party(
+        "nurses",
+        ORG,
+        "Ohio Valley Nurses Association",
+        matter="M-2024-096",
+        role="client",
+    ),
+    Party(
+        "brennanbros",
+        ORG,
+        "Brennan Bros. Moving & Storage",
+        matter="M-2024-097",
+        role="adverse",
+    ),
+    Party(
+        "harborview",
+        ORG,
+        "Harborview International Shipping Corp.",
+        matter="M-2024-098",
+        role="adverse",
+    ),
+    Party("lakeview", ORG, "Lakeview Community Center"),
+    Party(
+        "westbrook", ORG, "Westbrook University", matter="M-2024-099", role="adverse"
+    ),
+    Party(
+        "stjoseph",
+        ORG,
+        "St. Joseph's Regional Medical Ctr.",
+        matter="M-2024-100",
+        role="adverse",
+    ),
+    Party(
+        "natlwelding",
+        ORG,
+        "Natl. Welding Supply Co.",
+        matter="M-2024-101",
+        role="client",
+    ),
+    Party(
+        "summit",
+        ORG,
+        "Summit Capital Partners LP",
+        matter="M-2024-102",
+        role="adverse",
+    ),
+    Party("mcdonald", P, "Katherine McDonald", matter="M-2024-103", role="client"),
+    Party("oreilly", P, "Sean O'Reilly", matter="M-2024-104", role="adverse"),
+    Party("mackenzie", P, "Stephen MacKenzie", matter="M-2024-105", role="adverse"),
+    Party("odonnell", P, "Geoffrey O'Donnell", matter="M-2024-106", role="witness"),
+    Party("mcintyre", P, "Bryan McIntyre", matter="M-2024-107", role="client"),
+    Party("macbride", P, "Sarah MacBride", matter="M-2024-108", role="adverse"),
+    Party(
+        "osullivan",
+        P,
+        "Eileen O'Sullivan",
+        matter="M-2022-109",
+        role="client",
+        status="closed",
+    ),
+    Party("mcgregor", P, "Allison McGregor", matter="M-2024-110", role="adverse"),
+    Party(
+        "macarthur", P, "Marc MacArthur", matter="M-2024-111", role="opposing_counsel"
+    ),
+    Party("oconnell", P, "Sophia O'Connell", prospective=True),
 ]
 
 # (from, kind, to): from is <kind> of to.
@@ -647,6 +733,123 @@ PAIRS: list[Pair] = [
     *_neg("person and company", "smyth", "Smyth Robotics Inc"),
     *_neg("person and company", "stark", "Tony Stark"),
     *_neg("person and company", "wayne", "Bruce Wayne"),
+    # ==========================================================================
+    # Added for issue 16, written from a reviewer's notes on what the engine
+    # missed and what it showed for nothing.
+    # ==========================================================================
+    # --- An abbreviated word and a dropped apostrophe together ----------------
+    *_pos("abbreviation", "stmarys", "Saint Marys Hospital", "Saint Mary's Hospital"),
+    *_pos("abbreviation", "stmarys", "St Marys Hospital", "St. Mary's Hosp."),
+    *_pos("abbreviation", "stmarys", "Saint Mary Hospital"),
+    *_pos("abbreviation", "mtpleasant", "Mount Pleasant Baptist Church"),
+    *_pos("abbreviation", "mtpleasant", "Mt Pleasant Baptist Church, Inc."),
+    *_pos("abbreviation", "mtpleasant", "Mount Pleasant Baptist"),
+    *_pos("abbreviation", "fortworth", "Ft. Worth Plumbing Supply"),
+    *_pos("abbreviation", "fortworth", "Ft Worth Plumbing Supply Company"),
+    *_pos(
+        "abbreviation", "nurses", "Ohio Valley Nurses Assn", "Ohio Valley Nurses' Assn."
+    ),
+    *_pos("abbreviation", "brennanbros", "Brennan Brothers Moving and Storage"),
+    *_pos("abbreviation", "brennanbros", "Brennan Bros Moving & Storage Inc"),
+    *_pos("abbreviation", "harborview", "Harborview Intl Shipping"),
+    *_pos("abbreviation", "harborview", "Harborview Int'l Shipping Corp"),
+    *_pos(
+        "abbreviation", "lakeview", "Lakeview Community Ctr", "Lakeview Community Ctr."
+    ),
+    *_pos("abbreviation", "westbrook", "Westbrook Univ.", "Westbrook Univ"),
+    *_pos("abbreviation", "stjoseph", "Saint Joseph's Regional Medical Center"),
+    *_pos("abbreviation", "stjoseph", "St. Josephs Regional Medical Center"),
+    *_pos("abbreviation", "stjoseph", "Saint Joseph Regional Medical Ctr"),
+    *_pos("abbreviation", "natlwelding", "National Welding Supply Company"),
+    *_pos(
+        "abbreviation",
+        "natlwelding",
+        "Natl Welding Supply",
+        "National Welding Supply Co",
+    ),
+    # --- The same organisation, kind words and all -----------------------------
+    *_pos("suffix", "apexroof", "Apex Roofing", "Apex Roofing Co."),
+    *_pos("family", "apexroof", "Apex Roofing & Siding LLC"),
+    *_pos(
+        "suffix",
+        "gracechurch",
+        "Grace Community Church Inc.",
+        "The Grace Community Church",
+    ),
+    *_pos("family", "gracechurch", "Grace Community Church of Plano"),
+    *_pos("family", "harborview", "Harborview Group"),
+    *_pos(
+        "suffix", "summit", "Summit Capital Partners", "Summit Capital Partners, L.P."
+    ),
+    *_pos("suffix", "summit", "Summit Capital"),
+    # --- A first-name spelling and a Mc/Mac or O' surname together -------------
+    *_pos("mc/mac", "mcdonald", "Catherine MacDonald", "Kathryn MacDonald"),
+    *_pos("mc/mac", "mcdonald", "Katharine Mcdonald", "Cathy MacDonald"),
+    *_pos("mc/mac", "mcdonald", "Kate Mac Donald"),
+    *_pos("mc/mac", "mackenzie", "Steven McKenzie", "Steve Mc Kenzie"),
+    *_pos("mc/mac", "mackenzie", "Stephen Mckenzie"),
+    *_pos("mc/mac", "mcintyre", "Brian MacIntyre", "Bryan Mc Intyre"),
+    *_pos("mc/mac", "mcintyre", "Brian McIntyre"),
+    *_pos("mc/mac", "macbride", "Sara McBride", "Sarah Mc Bride"),
+    *_pos("mc/mac", "mcgregor", "Alison MacGregor", "Allyson Mcgregor"),
+    *_pos("mc/mac", "macarthur", "Mark McArthur", "Marc Mc Arthur"),
+    *_pos("o prefix", "oreilly", "Shawn OReilly", "Shaun O Reilly", "Sean Oreilly"),
+    *_pos("o prefix", "odonnell", "Jeffrey ODonnell", "Geoffrey O Donnell"),
+    *_pos("o prefix", "odonnell", "Jeff O'Donnel"),
+    *_pos("o prefix", "osullivan", "Aileen O'Sullivan", "Eileen OSullivan"),
+    *_pos("o prefix", "osullivan", "Eileen O Sullivan"),
+    *_pos("o prefix", "oconnell", "Sofia OConnell", "Sofia O Connell"),
+    # --- Negatives: only a leading or generic word in common -------------------
+    *_neg("leading word", "apexroof", "Apex Dental Group", "Apex Holdings LLC"),
+    *_neg("leading word", "apexroof", "Apex Legal Services", "Apex Fitness Group"),
+    *_neg("leading word", "summit", "Summit Roofing Inc", "Summit Dental Partners"),
+    *_neg("leading word", "brennanbros", "Brennan Bros. Auto Repair"),
+    *_neg("leading word", "westbrook", "Westbrook Capital Group"),
+    *_neg("leading word", "mtpleasant", "Mt. Pleasant Dental"),
+    *_neg(
+        "other kind", "gracechurch", "Grace Capital Partners LP", "Grace Holdings LLC"
+    ),
+    *_neg("other kind", "gracechurch", "Grace Dental Care", "Grace Community Bank"),
+    *_neg("other kind", "gracechurch", "Grace Realty Group"),
+    *_neg("other kind", "summit", "Summit Baptist Church"),
+    *_neg("other kind", "mtpleasant", "Mount Pleasant Capital LLC"),
+    *_neg("other kind", "westbrook", "Westbrook Community Church"),
+    # --- Negatives: another organisation written with the same abbreviations ---
+    *_neg("other company", "stmarys", "St. Mark's Hospital", "St. Mary's College"),
+    *_neg("other company", "mtpleasant", "Mt. Olive Baptist Church"),
+    *_neg(
+        "other company",
+        "fortworth",
+        "Ft. Wayne Plumbing Supply",
+        "Fort Worth Roofing Supply",
+    ),
+    *_neg(
+        "other company", "nurses", "Ohio State Nurses Assn", "Ohio Valley Dental Assn"
+    ),
+    *_neg("other company", "harborview", "Harborside Intl Shipping"),
+    *_neg("other company", "stjoseph", "St. John's Regional Medical Center"),
+    *_neg("other company", "natlwelding", "Natl. Roofing Supply Co."),
+    *_neg("other company", "lakeview", "Lakewood Community Ctr"),
+    # --- Negatives: someone else in a Mc/Mac or O' family ----------------------
+    *_neg("other first name", "mcdonald", "Kenneth MacDonald", "Karen McDonald"),
+    *_neg("other surname", "mcdonald", "Katherine McDowell"),
+    *_neg("other first name", "oreilly", "Sheila O'Reilly"),
+    *_neg("other surname", "oreilly", "Sean O'Rourke"),
+    *_neg("gender pair", "mackenzie", "Stephanie MacKenzie"),
+    *_neg("other surname", "mackenzie", "Stephen MacKinnon", "Steven McKenna"),
+    *_neg("other surname", "odonnell", "Geoffrey O'Donovan"),
+    *_neg("other first name", "odonnell", "Jennifer O'Donnell"),
+    *_neg("other surname", "mcintyre", "Brian MacInnes"),
+    *_neg("other first name", "mcintyre", "Bruce McIntyre"),
+    *_neg("other first name", "macbride", "Susan McBride"),
+    *_neg("other surname", "macbride", "Sarah MacBain"),
+    *_neg("other first name", "osullivan", "Colleen O'Sullivan"),
+    *_neg("other surname", "osullivan", "Eileen O'Shea"),
+    *_neg("other surname", "mcgregor", "Allison McGrath"),
+    *_neg("other first name", "mcgregor", "Alice MacGregor"),
+    *_neg("other first name", "macarthur", "Mary MacArthur"),
+    *_neg("other surname", "macarthur", "Mark McCarthy"),
+    *_neg("other first name", "oconnell", "Sonia O'Connell"),
 ]
 
 # Every party a pair refers to exists.

@@ -112,3 +112,82 @@ def test_stated_kind_limits_the_comparison():
     as_person = match("Acme", "Acme Logistics", "organization", query_kind="person")
     assert as_person is None
     assert match("Acme", "Acme Logistics", "organization", query_kind="organization")
+
+
+@pytest.mark.parametrize(
+    "query, name, reason",
+    [
+        ("Saint Marys Hospital", "St. Mary's Hospital", "same name"),
+        ("Ft Worth Plumbing Supply Company", "Fort Worth Plumbing Supply Co.", ""),
+        ("Harborview Int'l Shipping", "Harborview International Shipping", ""),
+        ("Natl Welding Supply", "Natl. Welding Supply Co.", ""),
+    ],
+)
+def test_abbreviated_words_and_dropped_apostrophes_still_match(query, name, reason):
+    found = match(query, name, "organization")
+    assert found is not None and found.score >= 95
+    assert reason in found.reason
+
+
+@pytest.mark.parametrize(
+    "query, name, reason",
+    [
+        ("Catherine MacDonald", "Katherine McDonald", "Mc/Mac: Macdonald/Mcdonald"),
+        ("Kathryn MacDonald", "Katherine McDonald", "Kathryn/Katherine"),
+        ("Kate Mac Donald", "Katherine McDonald", "nickname: Kate = Katherine"),
+        ("Shawn OReilly", "Sean O'Reilly", "first name spelled differently"),
+        ("Shaun O Reilly", "Sean O'Reilly", "Shaun/Sean"),
+        ("Jeffrey ODonnell", "Geoffrey O'Donnell", "sounds alike"),
+    ],
+)
+def test_a_first_name_variant_with_a_mc_mac_or_o_surname_matches(query, name, reason):
+    found = match(query, name)
+    assert found is not None and found.score >= MIN_SCORE
+    assert reason in found.reason
+
+
+def test_a_name_written_apart_is_not_read_as_reordered():
+    found = match("Mary Kate Brennan", "Mary-Kate Brennan")
+    assert found.score == 99
+    assert "another order" not in found.reason
+
+
+@pytest.mark.parametrize(
+    "query, name, reason",
+    [
+        (
+            "Grace Capital Partners LP",
+            "Grace Community Church",
+            "a bank or investment business and a church or ministry",
+        ),
+        ("Community Bank", "Community Church", "only Community in common"),
+        ("Summit Roofing Inc", "Summit Capital Partners LP", "a builder or trade"),
+        ("Apex Holdings LLC", "Apex Roofing LLC", "a word many names share"),
+        ("Grace Realty Group", "Grace Community Church", "only Grace in common"),
+    ],
+)
+def test_a_hit_resting_on_one_common_word_ranks_below_the_threshold(
+    query, name, reason
+):
+    found = match(query, name, "organization")
+    assert found is not None and found.score < MIN_SCORE
+    assert reason in found.reason
+
+
+@pytest.mark.parametrize(
+    "query, name",
+    [
+        ("Vandelay Imports", "Vandelay Industries"),  # a rare name: one family
+        ("Soylent Foods", "Soylent Nutrition, Inc."),  # the same kind of business
+        ("Grace Church", "Grace Community Church"),  # all of one name in the other
+        ("Apex", "Apex Roofing LLC"),
+        ("Harborview Group", "Harborview International Shipping Corp."),
+    ],
+)
+def test_a_shared_name_with_something_else_agreeing_stays_a_hit(query, name):
+    found = match(query, name, "organization")
+    assert found is not None and found.score >= MIN_SCORE
+
+
+def test_two_saints_one_letter_apart_are_two_names():
+    assert match("St. Mark's Hospital", "St. Mary's Hospital", "organization") is None

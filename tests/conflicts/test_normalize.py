@@ -6,21 +6,28 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from firmdesk.conflicts.engine import MIN_SCORE, compare
 from firmdesk.conflicts.keys import contact_keys, query_keys
 from firmdesk.conflicts.normalize import (
     GENERIC_ORG_WORDS,
     LEADING_TITLES,
     LEGAL_FORM_WORDS,
+    ORG_ABBREVIATIONS,
+    ORG_CONTEXT_ABBREVIATIONS,
     ORG_STOP_WORDS,
     PARTICLES,
     SUFFIXES,
+    SURNAME_PREFIXES,
     TITLES,
     TRAILING_SUFFIXES,
     anchors,
     codes,
     deletions,
+    drop_apostrophes,
+    expand_abbreviations,
     fold,
     looks_like_org,
+    mc_stem,
     name_signature,
     nickname_related,
     normalize_org,
@@ -212,6 +219,60 @@ def test_one_typo_apart_share_a_deletion():
     assert set(deletions("smith")) & set(deletions("smiths"))
 
 
+@pytest.mark.parametrize(
+    "abbreviated, written_out",
+    [
+        ("St. Mary's Hosp.", "Saint Marys Hospital"),
+        ("Mt. Pleasant Baptist Church", "Mount Pleasant Baptist Church"),
+        ("Ft. Worth Plumbing Supply Co.", "Fort Worth Plumbing Supply Company"),
+        ("Ohio Valley Nurses Assn.", "Ohio Valley Nurses Association"),
+        ("Brennan Bros. Moving", "Brennan Brothers Moving"),
+        ("Harborview Int'l Shipping", "Harborview International Shipping"),
+        ("Natl Welding Co Supply", "National Welding Company Supply"),
+        ("Lakeview Community Ctr", "Lakeview Community Center"),
+        ("Westbrook Univ.", "Westbrook University"),
+        ("Kern County Dept. of Public Works", "Kern County Department of Public Works"),
+        ("Church of St. John", "Church of Saint John"),
+        ("Elm St. Bakery", "Elm Street Bakery"),
+    ],
+)
+def test_abbreviated_words_in_organisation_names_are_written_out(
+    abbreviated, written_out
+):
+    assert normalize_org(abbreviated) == normalize_org(written_out)
+
+
+def test_saint_before_a_name_street_after_one():
+    assert expand_abbreviations(["st", "marys"]) == ["saint", "marys"]
+    assert expand_abbreviations(["main", "st", "deli"]) == ["main", "street", "deli"]
+
+
+def test_organisation_kind_comes_from_type_words_and_partnership_form():
+    assert parse_org("Grace Community Church").kinds == {"religious"}
+    assert parse_org("Grace Capital Partners LP").kinds == {"finance"}
+    assert parse_org("Apex Roofing LLC").kinds == {"construction"}
+    assert parse_org("Vandelay Industries").kinds == set()
+
+
+def test_o_mc_and_mac_written_apart_join_the_surname():
+    assert parse_person("Shaun O Reilly").surnames[:2] == ("oreilly", "reilly")
+    assert parse_person("Kate Mac Donald").surname == "macdonald"
+    assert parse_person("Steve Mc Kenzie").surname == "mckenzie"
+    assert parse_person("Mac Smith").given == "mac"
+
+
+def test_mc_and_mac_are_one_prefix():
+    assert mc_stem("macdonald") == mc_stem("mcdonald") == "mcdonald"
+    assert mc_stem("mackenzie") == mc_stem("mckenzie")
+    assert mc_stem("macy") == "macy"
+    assert mc_stem("mack") == "mack"
+
+
+def test_spellings_the_sound_codes_miss_share_an_anchor():
+    assert anchors("shawn") & anchors("sean")
+    assert anchors("shaun") & anchors("sean")
+
+
 def test_names_with_a_legal_form_or_firm_words_read_as_organisations():
     assert looks_like_org("Acme LLC")
     assert looks_like_org("Smith & Sons")
@@ -232,6 +293,9 @@ SPECIAL = (
     | LEGAL_FORM_WORDS
     | ORG_STOP_WORDS
     | GENERIC_ORG_WORDS
+    | set(ORG_ABBREVIATIONS)
+    | set(ORG_CONTEXT_ABBREVIATIONS)
+    | SURNAME_PREFIXES
 )
 ACCENTED = {"a": "áàâäã", "e": "éèêë", "i": "íìîï", "o": "óòôöõ", "u": "úùûü", "n": "ñ"}
 
@@ -338,6 +402,55 @@ def test_reordered_name_still_meets_in_the_index(first, last):
     stored = contact_keys(kind="person", names=[f"{first} {last}"])
     assert set(query_keys(f"{last} {first}", "person")) & stored
     assert set(query_keys(f"{last}, {first}", "person")) & stored
+
+
+ABBREVIATED = sorted(ORG_ABBREVIATIONS) + sorted(ORG_CONTEXT_ABBREVIATIONS)
+org_token = st.one_of(
+    word, st.sampled_from(ABBREVIATED), st.sampled_from(sorted(ORG_STOP_WORDS))
+)
+
+
+@PROPERTY
+@given(st.lists(org_token, min_size=1, max_size=6))
+def test_abbreviation_expansion_is_idempotent(tokens):
+    once = expand_abbreviations(tokens)
+    assert expand_abbreviations(once) == once
+    assert len(once) == len(tokens)
+
+
+@PROPERTY
+@given(words, st.sampled_from(sorted(ORG_ABBREVIATIONS)), st.integers(0, 4))
+def test_an_abbreviation_and_its_word_normalise_alike(tokens, short, at):
+    at = min(at, len(tokens))
+    abbreviated = [*tokens[:at], short, *tokens[at:], "hall"]
+    written_out = [*tokens[:at], ORG_ABBREVIATIONS[short], *tokens[at:], "hall"]
+    assert normalize_org(" ".join(abbreviated)) == normalize_org(" ".join(written_out))
+
+
+@PROPERTY
+@given(st.text(max_size=60))
+def test_dropping_apostrophes_never_changes_a_name_that_has_none(text):
+    plain = "".join(ch for ch in text if ch not in "'`\u2018\u2019\u02bc")
+    assert drop_apostrophes(plain) == plain
+    assert drop_apostrophes(drop_apostrophes(text)) == drop_apostrophes(text)
+
+
+@PROPERTY
+@given(name_word, name_word, st.integers(1, 11), st.sampled_from("'\u2019"))
+def test_an_apostrophe_inside_a_name_changes_nothing(first, last, at, mark):
+    at = min(at, len(last) - 1)
+    with_mark = f"{first} {last[:at]}{mark}{last[at:]}"
+    assert normalize_person(with_mark) == normalize_person(f"{first} {last}")
+    assert normalize_org(f"{with_mark} Hall") == normalize_org(f"{first} {last} Hall")
+
+
+@PROPERTY
+@given(name_word, name_word.filter(lambda w: len(w) >= 3))
+def test_mc_and_mac_surnames_meet_in_the_index_and_match(first, rest):
+    stored = contact_keys(kind="person", names=[f"{first} Mac{rest}"])
+    assert set(query_keys(f"{first} Mc{rest}", "person")) & stored
+    found = compare(f"{first} Mc{rest}", "person", f"{first} Mac{rest}", "person")
+    assert found is not None and found.score >= MIN_SCORE
 
 
 def test_folding_is_cached_and_keyword_aware():

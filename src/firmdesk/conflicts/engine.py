@@ -15,7 +15,10 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import OSA, JaroWinkler
 
 from .normalize import (
+    COMMON_ORG_WORDS,
     GENERIC_ORG_WORDS,
+    GIVEN_NAMES,
+    ORG_KIND_OF_WORD,
     OrgName,
     PersonName,
     anchors,
@@ -23,12 +26,17 @@ from .normalize import (
     display_word,
     looks_like_org,
     looks_like_person,
+    mc_stem,
     nickname_related,
     parse_org,
     parse_person,
+    same_given_spelling,
 )
 
 MIN_SCORE = 70
+# Where a hit that rests on one word common to unrelated organisations is
+# put: below MIN_SCORE, so the reviewer is not shown it.
+THIN = 60.0
 
 GIVEN_EXACT = 1.0
 NICKNAME = 0.94
@@ -38,6 +46,7 @@ ALTERNATE_SOUND = 0.84
 INITIAL = 0.82
 NO_GIVEN = 0.78
 COMPOUND_PART = 0.96
+MC_MAC = 0.97
 
 
 @dataclass
@@ -76,6 +85,8 @@ def _given(q: str, c: str) -> tuple[float, str] | None:
         return None
     if _gender_pair(q, c):
         return None
+    if same_given_spelling(q, c):
+        return TYPO, f"first name spelled differently: {_w(q)}/{_w(c)}"
     if nickname_related(q, c):
         return NICKNAME, f"nickname: {_w(q)} = {_w(c)}"
     if _one_typo(q, c):
@@ -143,6 +154,8 @@ def _variant_nickname(q: str, c: str) -> str | None:
 def _surname(q: str, c: str) -> tuple[float, str] | None:
     if q == c:
         return 1.0, ""
+    if mc_stem(q) == mc_stem(c):
+        return MC_MAC, f"Mc/Mac: {_w(q)}/{_w(c)}"
     q_codes, c_codes = codes(q), codes(c)
     alike = min(len(q), len(c)) >= 2 and JaroWinkler.similarity(q, c) >= 0.75
     if alike and q_codes[0] == c_codes[0]:
@@ -201,6 +214,8 @@ def compare_person(q: PersonName, c: PersonName) -> NameMatch | None:
         return None
     if q.text == c.text:
         return NameMatch(100.0)
+    if q.words == c.words:
+        return NameMatch(99.0, ["same name, spaced or hyphenated differently"])
     if sorted(q.words) == sorted(c.words):
         return NameMatch(98.0, ["same name, words in another order"])
     if q.given is None or c.given is None:
@@ -258,6 +273,8 @@ def compare_person(q: PersonName, c: PersonName) -> NameMatch | None:
 def _word_match(a: str, b: str) -> float | None:
     if a == b:
         return 1.0
+    if _other_saint(a, b):
+        return None
     if _one_typo(a, b):
         return 0.9
     if (
@@ -268,6 +285,13 @@ def _word_match(a: str, b: str) -> float | None:
     ):
         return 0.9
     return None
+
+
+def _other_saint(a: str, b: str) -> bool:
+    """St. Mark's is not St. Mary's: two first names of one length that
+    differ in a letter are two names, not a typo."""
+    a, b = a.removesuffix("s"), b.removesuffix("s")
+    return len(a) == len(b) and a != b and a in GIVEN_NAMES and b in GIVEN_NAMES
 
 
 def _align(q: tuple[str, ...], c: tuple[str, ...]):
@@ -328,7 +352,11 @@ def compare_org(
     found = _words_match(q.core, c.core, containment)
     if found is not None:
         return found
-    if len(q.joined) >= 6 and OSA.distance(q.joined, c.joined, score_cutoff=2) <= 1:
+    if (
+        len(q.joined) >= 6
+        and OSA.distance(q.joined, c.joined, score_cutoff=2) <= 1
+        and not any(_other_saint(a, b) for a, b in zip(q.core, c.core, strict=False))
+    ):
         return NameMatch(90.0, ["spelled differently"])
     if not containment or not q.distinctive or not c.distinctive:
         return None
@@ -338,6 +366,54 @@ def compare_org(
     if found is None:
         return None
     found.score = min(found.score, 76.0)
+    return _unless_thin(q, c, found)
+
+
+_KIND_LABELS = {
+    "religious": "a church or ministry",
+    "finance": "a bank or investment business",
+    "insurance": "an insurer",
+    "health": "a medical or dental practice",
+    "legal": "a law practice",
+    "construction": "a builder or trade",
+    "realty": "a property business",
+    "food": "a food business",
+    "education": "a school",
+    "automotive": "a motor business",
+    "transport": "a transport business",
+    "technology": "a technology business",
+    "hospitality": "a hotel",
+    "fitness": "a gym",
+}
+
+
+def _unless_thin(q: OrgName, c: OrgName, found: NameMatch) -> NameMatch:
+    """A hit that rests on one shared word ("Apex Roofing" and "Apex Holdings",
+    "Grace Community Church" and "Grace Capital Partners LP") goes below the
+    threshold unless something else agrees: the kind of organisation, or a
+    shared word rare enough to name one family ("Vandelay")."""
+    pairs, _, _ = _align(q.core, c.core)
+    shared = [
+        a
+        for a, _, _ in pairs
+        if a not in GENERIC_ORG_WORDS
+        and a not in COMMON_ORG_WORDS
+        and a not in ORG_KIND_OF_WORD
+    ]
+    if len(shared) > 1:
+        return found
+    words = " ".join(_w(a) for a, _, _ in pairs) or "a generic word"
+    if q.kinds and c.kinds and not q.kinds & c.kinds:
+        kinds = " and ".join(_KIND_LABELS[min(k)] for k in (q.kinds, c.kinds))
+        found.reasons.append(f"only {words} in common: {kinds}")
+    elif q.kinds & c.kinds or shared:
+        return found
+    else:
+        share = (
+            "words many names share" if len(pairs) > 1 else "a word many names share"
+        )
+        found.reasons.append(f"only {words} in common, {share}")
+    found.score = min(found.score, THIN)
     return found
 
 

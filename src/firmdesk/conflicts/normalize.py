@@ -157,6 +157,100 @@ ORG_STOP_WORDS = _words(
     "the and of for a an et und y e de del la le les los las el il der die das"
 )
 
+# Abbreviated words in organisations' names, read as the word they stand for
+# ("St. Mary's Hosp." is "Saint Marys Hospital"). "St" before a name is
+# Saint, after one it is Street ("Main St. Deli"). Legal forms are removed
+# before this, so "Co" here is a word inside the name ("Natl Welding Co
+# Supply"), not the legal form at its end.
+ORG_ABBREVIATIONS = {
+    "mt": "mount",
+    "ft": "fort",
+    "assn": "association",
+    "bros": "brothers",
+    "co": "company",
+    "intl": "international",
+    "natl": "national",
+    "ctr": "center",
+    "hosp": "hospital",
+    "univ": "university",
+    "dept": "department",
+}
+# (before a name, after a word)
+ORG_CONTEXT_ABBREVIATIONS = {"st": ("saint", "street"), "ste": ("sainte", "suite")}
+
+# What kind of organisation a word says it is. Two names that share only one
+# word and say they are different kinds (a church and an investment
+# partnership, a roofer and a dentist) are different organisations.
+ORG_KINDS = {
+    "religious": """
+        church churches ministries ministry chapel parish temple synagogue mosque
+        congregation diocese cathedral tabernacle fellowship baptist methodist
+        lutheran presbyterian episcopal catholic pentecostal evangelical gospel
+        worship abbey
+        """,
+    "finance": """
+        capital investments investment investors fund funds equity ventures
+        asset assets advisors advisers advisory securities wealth bank banking
+        bancorp bancshares savings credit lending loans mortgage financial
+        finance trust
+        """,
+    "insurance": "insurance assurance underwriters indemnity casualty",
+    "health": """
+        medical health healthcare clinic clinics hospital hospitals physicians
+        surgery surgical pediatrics therapy rehabilitation hospice nursing
+        nurses pharmacy pharmaceuticals pharma dental dentistry orthodontics
+        dentists chiropractic optometry veterinary
+        """,
+    "legal": "law legal attorneys lawyers solicitors barristers",
+    "construction": """
+        roofing construction builders contractors contracting plumbing electric
+        electrical hvac heating landscaping paving concrete masonry carpentry
+        remodeling renovation excavation drywall flooring siding
+        """,
+    "realty": "realty realtors properties property apartments housing",
+    "food": """
+        restaurant restaurants cafe bakery catering grill kitchen pizza pizzeria
+        diner bistro foods food nutrition brewing brewery winery deli
+        """,
+    "education": """
+        school schools academy university college institute education learning
+        montessori preschool
+        """,
+    "automotive": "auto automotive motors collision tire tires",
+    "transport": """
+        logistics freight trucking transport transportation shipping airlines
+        airways maritime moving storage
+        """,
+    "technology": "software technologies technology tech digital computing",
+    "hospitality": "hotel hotels inn resort suites lodging",
+    "fitness": "fitness gym yoga",
+}
+# Legal forms that say what kind of organisation it is: a limited
+# partnership is almost always an investment vehicle.
+ORG_KIND_LEGAL_FORMS = {"lp": "finance", "lllp": "finance"}
+ORG_KIND_OF_WORD = {w: kind for kind, words in ORG_KINDS.items() for w in words.split()}
+
+# Words that begin many unrelated businesses' names ("Apex", "Summit",
+# "Grace"): a hit that shares only one of these says nothing.
+COMMON_ORG_WORDS = _words(
+    """
+    apex summit pinnacle premier premium elite prime superior quality
+    precision professional standard advanced allied integrity heritage legacy
+    liberty freedom patriot eagle falcon hawk phoenix lion tiger bear wolf
+    grace faith hope trinity victory crown royal regal imperial empire star
+    sun sunrise sunset sunshine sky horizon vista valley mountain mount river
+    lake ocean bay harbor harbour coastal coast island bridge gateway keystone
+    cornerstone landmark anchor compass north south east west northern
+    southern eastern western central midwest metro metropolitan city urban
+    county state community golden gold silver diamond platinum blue green red
+    black white alpha omega delta sigma apollo atlas titan orion nova zenith
+    new old great best true pro smart bright clear fresh pure simple
+    express rapid swift direct total complete peak main oak pine cedar
+    maple elm willow birch park lakeside riverside hillside highland
+    fort saint
+    """
+)
+
 # Words that make an unlabelled search name an organisation.
 ORG_HINT_WORDS = _words(
     """
@@ -205,6 +299,12 @@ def _strip_cjk_legal_forms(text: str) -> str:
     return text
 
 
+def drop_apostrophes(text: str) -> str:
+    """O'Brien → OBrien, St. Mary's → St. Marys: written with or without the
+    apostrophe, a name reads the same."""
+    return _APOSTROPHES.sub("", text)
+
+
 @lru_cache(maxsize=200_000)
 def fold(text: str, *, org: bool = False) -> str:
     """Lower-case ASCII words: diacritics, scripts, punctuation and ``&`` folded.
@@ -220,7 +320,7 @@ def fold(text: str, *, org: bool = False) -> str:
         text = _transliterate_cjk(text, person=not org)
     text = anyascii(text).lower()
     text = text.replace("&", " and ").replace("+", " and ")
-    text = _APOSTROPHES.sub("", text)
+    text = drop_apostrophes(text)
     if org:
         text = _DOTTED_LETTERS.sub(lambda m: m.group(0).replace(".", ""), text)
         text = _NOT_WORD_ORG.sub(" ", text.replace("-", " "))
@@ -237,6 +337,19 @@ def fold(text: str, *, org: bool = False) -> str:
 def _strip_words(tokens: list[str], words: frozenset[str]) -> list[str]:
     kept = [t for t in tokens if t not in words]
     return kept or tokens[-1:]
+
+
+# Irish and Scottish surname prefixes, sometimes written apart from the
+# surname ("Sean O Reilly", "Kate Mac Donald").
+SURNAME_PREFIXES = _words("o mc mac")
+
+
+def mc_stem(surname: str) -> str:
+    """McDonald and MacDonald are one family name: both give "mcdonald".
+    Only before a name of three letters or more (Macy and Mack stay)."""
+    if surname.startswith("mac") and len(surname) >= 6:
+        return "mc" + surname[3:]
+    return surname
 
 
 @lru_cache(maxsize=200_000)
@@ -308,7 +421,8 @@ def parse_person(text: str) -> PersonName:
     name of three or more words the word before the surname may be a first
     surname (Prat Asensio) or a middle name the person goes by (J. Robert
     Smith): both readings are kept. Particles inside the name join the word
-    after them (van Beethoven → Beethoven, Vanbeethoven).
+    after them (van Beethoven → Beethoven, Vanbeethoven); O, Mc and Mac written
+    apart join the surname (O Reilly → OReilly, also Reilly).
     """
     norm = normalize_person(text)
     raw = norm.split()
@@ -322,6 +436,11 @@ def parse_person(text: str) -> PersonName:
         return PersonName(
             norm, tuple(pieces), None, (), tuple(dict.fromkeys(surnames)), None, raw[0]
         )
+    apart = ""
+    if len(raw) >= 3 and raw[-2] in SURNAME_PREFIXES and "-" not in raw[-1]:
+        # "Sean O Reilly" is Sean OReilly; "John O. Smith" may be John Smith.
+        apart = raw[-1]
+        raw = [*raw[:-2], raw[-2] + raw[-1]]
     first = _pieces(raw[0]) or [raw[0]]
     last = _pieces(raw[-1]) or [raw[-1]]
     middle: list[str] = []
@@ -347,6 +466,9 @@ def parse_person(text: str) -> PersonName:
         surnames += [middle[-1], middle[-1] + last[0]]
         full_surname = f"{middle[-1]} {last[0]}"
     surnames += compounds
+    if apart:
+        surnames.insert(1, apart)
+        full_surname = f"{raw[-1][: -len(apart)]} {apart}"
     words = tuple(first + middle + last)
     given = first[0]
     middles = tuple(first[1:] + middle)
@@ -411,15 +533,37 @@ def _strip_legal_forms(tokens: list[str]) -> tuple[list[str], str]:
 LEADING_LEGAL_WORDS = _words("the familia compania pjsc ojsc jsc ooo oao zao pao ao")
 
 
+def expand_abbreviations(tokens: list[str]) -> list[str]:
+    """Abbreviated words written out: ["st", "marys", "hosp"] → ["saint",
+    "marys", "hospital"]. Written-out words are left as they are, so expanding
+    twice changes nothing."""
+    out = []
+    for i, token in enumerate(tokens):
+        if token in ORG_CONTEXT_ABBREVIATIONS:
+            before, after = ORG_CONTEXT_ABBREVIATIONS[token]
+            leading = i == 0 or tokens[i - 1] in ORG_STOP_WORDS
+            out.append(before if leading and i + 1 < len(tokens) else after)
+        else:
+            out.append(ORG_ABBREVIATIONS.get(token, token))
+    return out
+
+
+def _org_tokens(text: str) -> tuple[list[str], str]:
+    tokens = fold(text, org=True).split()
+    tokens, legal = _strip_legal_forms(tokens)
+    return expand_abbreviations(tokens), legal
+
+
 @lru_cache(maxsize=200_000)
 def normalize_org(text: str) -> str:
-    """An organisation's name without legal form, ``the`` or punctuation.
+    """An organisation's name without legal form, ``the`` or punctuation,
+    abbreviated words written out.
 
     "ACME, Inc." and "Acme Incorporated" → "acme"; "Johnson Holdings, L.L.C."
-    → "johnson holdings"; "Smith & Sons Co." → "smith and sons".
+    → "johnson holdings"; "Smith & Sons Co." → "smith and sons"; "St. Mary's
+    Hosp." → "saint marys hospital".
     """
-    tokens = fold(text, org=True).split()
-    tokens, _ = _strip_legal_forms(tokens)
+    tokens, _ = _org_tokens(text)
     return " ".join(tokens)
 
 
@@ -429,6 +573,7 @@ class OrgName:
     core: tuple[str, ...]  # words without stop words
     distinctive: tuple[str, ...]  # core words that are not generic
     legal_form: str
+    kinds: frozenset[str] = frozenset()  # what it says it is: religious, finance …
 
     @property
     def joined(self) -> str:
@@ -443,12 +588,19 @@ class OrgName:
 
 @lru_cache(maxsize=200_000)
 def parse_org(text: str) -> OrgName:
-    tokens = fold(text, org=True).split()
-    tokens, legal = _strip_legal_forms(tokens)
+    tokens, legal = _org_tokens(text)
     core = tuple(t for t in tokens if t not in ORG_STOP_WORDS) or tuple(tokens)
     distinctive = tuple(t for t in core if t not in GENERIC_ORG_WORDS)
+    kinds = {ORG_KIND_OF_WORD[t] for t in core if t in ORG_KIND_OF_WORD}
+    kinds.update(
+        ORG_KIND_LEGAL_FORMS[f] for f in legal.split() if f in ORG_KIND_LEGAL_FORMS
+    )
     return OrgName(
-        text=" ".join(tokens), core=core, distinctive=distinctive, legal_form=legal
+        text=" ".join(tokens),
+        core=core,
+        distinctive=distinctive,
+        legal_form=legal,
+        kinds=frozenset(kinds),
     )
 
 
@@ -474,7 +626,7 @@ def looks_like_org(text: str) -> bool:
     stripped, legal = _strip_legal_forms(folded)
     if legal and legal not in WEAK_LEGAL_FORMS:
         return True
-    return any(t in ORG_HINT_WORDS for t in stripped[1:])
+    return any(t in ORG_HINT_WORDS for t in expand_abbreviations(stripped)[1:])
 
 
 # --- Word equivalences -----------------------------------------------------
@@ -507,9 +659,31 @@ def looks_like_person(text: str) -> bool:
     )
 
 
+# Spellings of one first name that neither the nickname table nor the sound
+# codes connect (Double Metaphone reads "Sean" as S-N, "Shawn" as X-N).
+# Each line is one name; the first spelling is the one keys are written for.
+GIVEN_NAME_SPELLINGS = [
+    line.split()
+    for line in """
+    sean shawn shaun seann
+    siobhan shivaun shevaun
+    niamh neve neave
+    eoin owen
+    sinead shinead
+    aoife eefa
+    """.strip().splitlines()
+]
+_SPELLING_OF = {w: line[0] for line in GIVEN_NAME_SPELLINGS for w in line}
+
+
+def same_given_spelling(a: str, b: str) -> bool:
+    return a != b and a in _SPELLING_OF and _SPELLING_OF[a] == _SPELLING_OF.get(b)
+
+
 @lru_cache(maxsize=100_000)
 def anchors(word: str) -> frozenset[str]:
-    """The word and the formal names it is a nickname of (Bob → Bob, Robert).
+    """The word, the formal names it is a nickname of (Bob → Bob, Robert) and
+    the first of its spellings in ``GIVEN_NAME_SPELLINGS`` (Shawn → Sean).
 
     Two given names are nickname-equivalent when their anchors meet. The
     nickname table lists some pairs both ways ("bob has nickname robert");
@@ -518,7 +692,7 @@ def anchors(word: str) -> frozenset[str]:
     """
     if not word:
         return frozenset()
-    out = {word}
+    out = {word, _SPELLING_OF.get(word, word)}
     for formal in _NICKNAMES.canonicals_of(word):
         mutual = word in _NICKNAMES.canonicals_of(formal)
         if not mutual or (len(formal), formal) > (len(word), word):
