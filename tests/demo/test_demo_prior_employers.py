@@ -8,7 +8,8 @@ import pytest
 from firmdesk.conflicts.services import employer_name, prior_employers_check
 from firmdesk.orgs.models import Organization, StaffProfile, User
 
-pytestmark = pytest.mark.usefixtures("demo_loaded")
+# ``db`` as well: without it the module's demo went to the development database.
+pytestmark = pytest.mark.usefixtures("demo_loaded", "db")
 
 
 def test_the_demo_paralegal_s_prior_employer_is_found_among_hale_ortiz_parties():
