@@ -31,7 +31,7 @@ from firmdesk.common.errors import ServiceError
 from firmdesk.documents.validation import ACCEPTED, human_size
 from firmdesk.intake import public, services
 from firmdesk.intake.models import FeedbackRequest
-from firmdesk.web.forms import zone_choices
+from firmdesk.orgs.zones import zone_choices
 from firmdesk.web.pages import apply_service_error
 
 from .forms import BookingDetailsForm, FeedbackForm, PublicIntakeForm
