@@ -16,4 +16,5 @@ urlpatterns = [
     path("", include("firmdesk.web.intake.urls")),
     path("", include("firmdesk.web.public_intake.urls")),
     path("", include("firmdesk.web.reception.urls")),
+    path("", include("firmdesk.web.profile.urls")),
 ]

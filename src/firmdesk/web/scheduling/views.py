@@ -25,6 +25,7 @@ from firmdesk.access.scope import resolve_scope
 from firmdesk.access.selectors import access_matter, access_object
 from firmdesk.audit.services import audit_record
 from firmdesk.common.errors import ServiceError
+from firmdesk.common.times import when
 from firmdesk.engagements.selectors import live_engagements
 from firmdesk.matters.models import Contact, Matter
 from firmdesk.scheduling import deadlines, ical, services
@@ -155,7 +156,7 @@ def _clash_warnings(scope, data: services.EventData, exclude_pk=None) -> list[st
         local = other.start.astimezone(ZoneInfo(zone))
         warnings.append(
             f"{person.full_name} is already booked: {other.title}, "
-            f"{local:%a %d %b %H:%M} ({zone})."
+            f"{when(local, local.tzinfo, weekday=True)} ({zone})."
         )
     return warnings
 
