@@ -24,6 +24,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from firmdesk.access.scope import resolve_scope
 from firmdesk.access.selectors import access_matter, access_object
 from firmdesk.audit.services import audit_record
+from firmdesk.common import times
 from firmdesk.common.errors import ServiceError
 from firmdesk.common.times import when
 from firmdesk.engagements.selectors import live_engagements
@@ -443,7 +444,9 @@ def deadline_new(request, firm_slug):
                     owner=_user_by_id(people, data["owner"]),
                 )
                 due = event.start_date or event.last_moment.astimezone(event.zone)
-                messages.success(request, f"“{event.title}” is due {due:%A %d %B %Y}.")
+                messages.success(
+                    request, f"“{event.title}” is due {due:%a}, {times.day(due)}."
+                )
                 return redirect("scheduling:event_detail", firm_slug, event.public_id)
         except deadlines.DeadlineError as error:
             form.add_error(None, str(error))
