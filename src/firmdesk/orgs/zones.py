@@ -82,7 +82,7 @@ def _city(zone: str) -> str:
     return zone.rsplit("/", 1)[-1].replace("_", " ")
 
 
-def zone_label(zone: str) -> str:
+def picker_label(zone: str) -> str:
     """How a picker names ``zone``: "Manila — Philippines", "Detroit — United
     States (Eastern - MI (most areas))"."""
     for key, label in US_FIRST:
@@ -103,7 +103,7 @@ def offered() -> tuple[tuple[str, tuple[tuple[str, str], ...]], ...]:
     us_first = [key for key, _ in US_FIRST]
     us_rest = sorted(
         (z for z, (country, _) in zones.items() if country == "US"),
-        key=zone_label,
+        key=picker_label,
     )
     groups = [
         ("United States", [*us_first, *(z for z in us_rest if z not in us_first)])
@@ -112,13 +112,14 @@ def offered() -> tuple[tuple[str, tuple[tuple[str, str], ...]], ...]:
     for prefix, title in REGIONS:
         members = sorted(
             (z for z in zones if z.split("/")[0] == prefix and z not in taken),
-            key=zone_label,
+            key=picker_label,
         )
         if members:
             groups.append((title, members))
     groups.append(("Other", ["UTC"]))
     return tuple(
-        (title, tuple((z, zone_label(z)) for z in members)) for title, members in groups
+        (title, tuple((z, picker_label(z)) for z in members))
+        for title, members in groups
     )
 
 

@@ -7,7 +7,7 @@ from django.views.decorators.http import require_http_methods
 
 from firmdesk.common.errors import ServiceError
 from firmdesk.orgs.services import user_set_time_zone
-from firmdesk.orgs.zones import zone_label
+from firmdesk.orgs.zones import picker_label
 from firmdesk.web.pages import see_other
 
 from .forms import TimeZoneForm
@@ -29,7 +29,7 @@ def settings_page(request):
             form.add_error("time_zone", error.message)
         else:
             messages.success(
-                request, f"Times are now shown in your zone: {zone_label(zone)}."
+                request, f"Times are now shown in your zone: {picker_label(zone)}."
             )
             return see_other(reverse("profile:settings"))
     return render(request, "web/profile/settings.html", {"form": form})
