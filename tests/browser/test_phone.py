@@ -91,6 +91,15 @@ def test_an_attorney_returns_work_from_a_phone_and_keeps_pacific_time(
     expect(body).to_contain_text("Dec 18, 2026, 12:05 PM PST")
     assert _too_wide(page) == ""
 
+    # The areas menu is folded away on a phone and opens from the top bar.
+    areas = page.get_by_role("navigation", name="Areas")
+    expect(areas.get_by_role("link", name="Review")).to_be_hidden()
+    page.get_by_role("button", name="Open the menu of areas").click()
+    expect(areas.get_by_role("link", name="Review")).to_be_visible()
+    screenshot(page, "phone-menu-open")
+    page.get_by_role("button", name="Close the menu").click()
+    expect(areas.get_by_role("link", name="Review")).to_be_hidden()
+
     page.get_by_text("Return for changes…").click()
     page.get_by_label("Why it goes back").select_option(index=1)
     page.get_by_label("What needs to change").fill("Use the firm's letterhead.")
