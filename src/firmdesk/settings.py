@@ -106,6 +106,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "firmdesk.web.middleware.TwoFactorMiddleware",
     "firmdesk.access.middleware.ScopeMiddleware",
+    "firmdesk.web.middleware.ViewerZoneMiddleware",
     "axes.middleware.AxesMiddleware",
     # Last, so its process_exception sees a view's database errors first.
     "firmdesk.web.db_hiccups.DatabaseHiccupMiddleware",
@@ -128,6 +129,8 @@ TEMPLATES = [
                 "csp.context_processors.nonce",
                 "firmdesk.web.context_processors.shell",
             ],
+            # One date style: |when, |day, |clock in every template.
+            "builtins": ["firmdesk.web.templatetags.times"],
         },
     },
 ]
@@ -238,6 +241,8 @@ LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
+# The date style of Django's own formats ("Dec 6, 2026"): web/formats/en/.
+FORMAT_MODULE_PATH = ["firmdesk.web.formats"]
 
 # --- Static files ----------------------------------------------------------
 STATIC_URL = "/static/"

@@ -43,8 +43,8 @@ def _clock(moment: datetime.datetime) -> str:
 
 
 def _long(moment: datetime.datetime) -> str:
-    """As the event page writes it: 'Monday 6 July 2026, 8:30 AM'."""
-    return f"{moment:%A} {moment.day} {moment:%B %Y}, {_clock(moment)}"
+    """As the event page writes it: 'Mon, Jul 6, 2026, 8:30 AM'."""
+    return f"{moment:%a, %b} {moment.day}, {moment.year}, {_clock(moment)}"
 
 
 def test_assistant_schedules_a_hearing_the_attorney_sees_in_chicago_time_and_feeds(
@@ -95,10 +95,12 @@ def test_assistant_schedules_a_hearing_the_attorney_sees_in_chicago_time_and_fee
     chicago_start = court_start.astimezone(CHICAGO)
     chicago_end = chicago_start + datetime.timedelta(hours=1)
     expect(when).to_contain_text(
-        f"{_long(chicago_start)} – {_clock(chicago_end)} (America/Chicago, your time)"
+        f"{_long(chicago_start)} – {_clock(chicago_end)} {chicago_end.tzname()} "
+        "(America/Chicago, your time)"
     )
     expect(when).to_contain_text(
-        f"{_long(court_start)} – 10:30 AM (America/New_York, court time)"
+        f"{_long(court_start)} – 10:30 AM {court_start.tzname()} "
+        "(America/New_York, court time)"
     )
     notes = lawyer_page.locator("dt", has_text="Notes").locator("+ dd")
     assert notes.inner_html().strip() == "Courtroom 11A.<br>Bring the binder."

@@ -155,7 +155,7 @@ def test_message_is_recorded_audited_and_told_to_its_recipient(
     (note,) = told(attorney)
     assert note.kind == "call.message"
     assert note.title == "Message from Maria Lopez"
-    assert "10:00 EST – Maria Lopez, (212) 555-0142, matter M-2026-001" in note.body
+    assert "10:00 AM EST – Maria Lopez, (212) 555-0142, matter M-2026-001" in note.body
     assert "Asks whether the hearing moved." in note.body
     assert note.url.endswith(f"/calls/#call-{call.public_id}")
     assert note.key == f"call:{call.public_id}:recipient"
@@ -187,7 +187,7 @@ def test_urgent_message_tells_the_on_call_attorney_at_once_even_at_3_am(
     assert page.kind == "call.urgent_on_call"
     assert page.title == "Urgent message from Ken Adams (for Owen Ortiz)"
     assert page.created_at == THREE_AM
-    assert "03:00 EST – Ken Adams" in page.body and "URGENT" in page.body
+    assert "3:00 AM EST – Ken Adams" in page.body and "URGENT" in page.body
     assert told(attorney, "call.urgent").count() == 1
     assert len(callbacks) == 2  # both e-mails leave once the message is saved
     assert sorted(m.to[0] for m in mail.outbox) == sorted(
@@ -419,8 +419,8 @@ def test_each_recipient_gets_one_summary_of_yesterdays_calls(
     assert note.body.startswith(
         "2 messages for you on Monday 2 March: 1 urgent, 1 not acknowledged yet."
     )
-    assert "[not acknowledged] 10:00 EST – Maria Lopez" in note.body
-    assert "10:00 EST – Ken Adams, (212) 555-0142, URGENT" in note.body
+    assert "[not acknowledged] 10:00 AM EST – Maria Lopez" in note.body
+    assert "10:00 AM EST – Ken Adams, (212) 555-0142, URGENT" in note.body
     assert "Old caller" not in note.body
     assert told(firm_admin, "call.summary").count() == 1
     assert not told(receptionist, "call.summary").exists()

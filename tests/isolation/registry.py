@@ -143,6 +143,12 @@ _ROUTES = [
         denied=(ANONYMOUS,),
         why="the user's own authenticator device only",
     ),
+    Route(
+        "profile:settings",
+        allowed=SIGNED_IN_SAMPLE,
+        denied=(ANONYMOUS,),
+        why="the user's own time zone only; no client data",
+    ),
     # --- Firm pages: /f/<firm_slug>/ ----------------------------------------
     Route(
         "today:firm_today",

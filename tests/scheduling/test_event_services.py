@@ -565,7 +565,7 @@ def test_new_trigger_date_moves_the_deadline_and_tells_its_owner_after_commit(
     (note,) = moved_notes()
     assert note.user == firm_admin
     assert note.title == "Deadline moved: Answer to the complaint"
-    assert "now due Monday 30 March 2026" in note.body
+    assert "now due Mon, Mar 30, 2026" in note.body
 
 
 def test_same_trigger_date_again_tells_no_one(

@@ -259,7 +259,7 @@ def test_reminder_is_told_once_in_the_app_and_once_by_email_even_when_run_twice(
     assert note.kind == "event.reminder.hearing"
     assert note.title == "Reminder: Status conference"
     # The assistant's own zone (New York): 10:00 EST.
-    assert "Wednesday 04 March 2026, 10:00 (America/New_York)" in note.body
+    assert "Wed, Mar 4, 2026, 10:00 AM EST" in note.body
     assert note.url.endswith(f"/events/{event.public_id}/")
     (message,) = mail.outbox
     assert message.to == [assistant.email]

@@ -122,7 +122,7 @@ def test_agenda_is_the_default_and_lists_thirty_days_from_today_by_day(
     assert days[datetime.date(2026, 7, 9)] == ["Prep session"]
     assert titles(response) == {"Call with Ms Lopez", "Prep session"}
     html = response.content.decode()
-    assert "Wednesday, June 10" in html and "Thursday, July 9" in html
+    assert "Wed, Jun 10, 2026" in html and "Thu, Jul 9, 2026" in html
     assert html.index("Call with Ms Lopez") < html.index("Prep session")
 
 

@@ -226,7 +226,8 @@ def test_double_booking_warns_keeps_what_was_typed_and_saves_on_the_second_post(
     page = body(warned)
     assert "Double booking" in page
     assert (
-        "Owen Ortiz is already booked: Deposition of Dr. Kim, Mon 15 Jun 10:00" in page
+        "Owen Ortiz is already booked: Deposition of Dr. Kim, "
+        "Mon, Jun 15, 2026, 10:00 AM EDT" in page
     )
     assert "Save anyway" in page
     assert 'value="Call with opposing counsel"' in page
@@ -382,11 +383,12 @@ def test_event_page_shows_the_viewers_time_and_the_courts_time_beside_it(
     page = body(signed_in(attorney).get(event_url(hearing)))
 
     assert (
-        "Monday 15 June 2026, 8:30 AM – 9:30 AM</strong> (America/Chicago, your time)"
+        "Mon, Jun 15, 2026, 8:30 AM – 9:30 AM CDT</strong> (America/Chicago, your time)"
         in page
     )
-    assert "Monday 15 June 2026, 9:30 AM – 10:30 AM (America/New_York, court time)" in (
-        page
+    assert (
+        "Mon, Jun 15, 2026, 9:30 AM – 10:30 AM EDT (America/New_York, court time)"
+        in (page)
     )
     assert "Courtroom 11A.<br>Bring the binder." in page
     assert "1 day before, 1 hour before" in page
@@ -395,7 +397,7 @@ def test_event_page_shows_the_viewers_time_and_the_courts_time_beside_it(
 def test_event_page_in_the_events_own_zone_shows_the_time_once(firm_staff, hearing):
     page = body(signed_in(firm_staff).get(event_url(hearing)))
 
-    assert "9:30 AM – 10:30 AM</strong> (America/New_York, your time)" in page
+    assert "9:30 AM – 10:30 AM EDT</strong> (America/New_York, your time)" in page
     assert "court time" not in page
 
 
@@ -512,7 +514,7 @@ def test_deadline_preview_shows_the_derivation_and_saves_nothing(
 
     page = body(response)
     assert response.status_code == 200
-    assert "Due Monday 6 July 2026" in page
+    assert "Due Mon, Jul 6, 2026" in page
     assert "The trigger is Friday 12 June 2026" in page
     assert "Independence Day (observed)" in page
     assert "FRCP 6(a)(4)" in page
@@ -541,7 +543,7 @@ def test_an_hour_period_preview_shows_the_time_in_the_courts_zone(
 
     page = body(response)
     # Friday midnight + 24 hours is Saturday midnight: on to Monday, same time.
-    assert "Due Monday 15 June 2026, 12:00 AM (America/New_York, court time)" in page
+    assert "Due Mon, Jun 15, 2026, 12:00 AM EDT (America/New_York, court time)" in page
     assert "6(a)(2)(C)" in page
     assert not Event.objects.for_firm(firm).exists()
 
@@ -570,15 +572,13 @@ def test_saving_a_deadline_keeps_its_derivation(
     assert deadline.trigger_date == datetime.date(2026, 6, 12)
     assert deadline.last_moment == utc(2026, 7, 7, 3, 59, 59)  # midnight EDT
     assert [s["rule"] for s in deadline.derivation][:2] == ["6(a)(1)(A)", "6(a)(1)(B)"]
-    assert "“Answer to the complaint” is due Monday 06 July 2026." in messages_of(
-        response
-    )
+    assert "“Answer to the complaint” is due Mon, Jul 6, 2026." in messages_of(response)
     page = body(response)
     assert "How this deadline was computed" in page
     assert "Independence Day (observed)" in page
     assert (
-        "Last moment to file electronically: Monday 6 July 2026, 11:59 PM "
-        "(America/New_York, court time); that is Monday 6 July 2026, 10:59 PM "
+        "Last moment to file electronically: Mon, Jul 6, 2026, 11:59 PM EDT "
+        "(America/New_York, court time); that is Mon, Jul 6, 2026, 10:59 PM CDT "
         "your time (America/Chicago)"
     ) in page
 
@@ -673,7 +673,7 @@ def test_a_new_trigger_date_recomputes_the_deadline_and_tells_its_owner(
     assert "The trigger is Monday 22 June 2026" in body(response)
     note = Notification.objects.get(kind="deadline_moved")
     assert note.user == attorney
-    assert "now due Monday 13 July 2026" in note.body
+    assert "now due Mon, Jul 13, 2026" in note.body
     assert note.url == event_url(deadline)
 
 
@@ -754,7 +754,7 @@ def test_matter_page_lists_its_deadlines_with_their_derivations(
     )
 
     assert event_url(deadline) in page
-    assert "Answer to the complaint</a>: due <strong>Mon 6 Jul 2026</strong>" in page
+    assert "Answer to the complaint</a>: due <strong>Mon, Jul 6, 2026</strong>" in page
     assert "NYSD" in page
     for step in deadline.derivation:
         assert f"FRCP {step['rule']}" in page

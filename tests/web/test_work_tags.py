@@ -32,7 +32,8 @@ def test_due_cell_shows_the_viewers_time_and_lateness():
     handed_in = Task(due_at=now - datetime.timedelta(hours=1), status="submitted")
     with timezone.override(NEW_YORK):
         assert due_cell(late, now) == (
-            '<time datetime="2026-11-27T12:00:00-05:00">Nov 27, 12:00 PM EST</time>'
+            '<time datetime="2026-11-27T12:00:00-05:00">'
+            "Nov 27, 2026, 12:00 PM EST</time>"
             '<br><span class="small text-danger fw-semibold">late by 3 hours</span>'
         )
         assert due_cell(soon, now).endswith(
@@ -40,7 +41,8 @@ def test_due_cell_shows_the_viewers_time_and_lateness():
         )
         # Handed in: no longer the assistant's clock to watch.
         assert due_cell(handed_in, now) == (
-            '<time datetime="2026-11-27T14:00:00-05:00">Nov 27, 2:00 PM EST</time>'
+            '<time datetime="2026-11-27T14:00:00-05:00">'
+            "Nov 27, 2026, 2:00 PM EST</time>"
         )
     assert due_cell(Task(due_at=None, status="open"), now) == "—"
 

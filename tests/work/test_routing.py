@@ -142,11 +142,11 @@ def test_manila_assistant_gets_the_task_at_nine_pm_new_york_ten_am_manila(
 @pytest.mark.parametrize(
     ("now", "rico_clock"),
     [
-        pytest.param(TUE_10AM_NY, "11:00 PM PST", id="november-est"),
+        pytest.param(TUE_10AM_NY, "11:00 PM PHT", id="november-est"),
         # Wednesday 14 October 2026 10:00 EDT = 14:00 UTC = 22:00 Manila.
-        pytest.param(utc(2026, 10, 14, 14, 0), "10:00 PM PST", id="october-edt"),
+        pytest.param(utc(2026, 10, 14, 14, 0), "10:00 PM PHT", id="october-edt"),
         # Friday evening in New York is Saturday morning in Manila: a day off.
-        pytest.param(FRI_9PM_NY, "10:00 AM PST", id="manila-saturday"),
+        pytest.param(FRI_9PM_NY, "10:00 AM PHT", id="manila-saturday"),
     ],
 )
 def test_manila_assistant_is_not_given_work_outside_manila_hours(
@@ -311,7 +311,7 @@ def test_with_the_cover_absent_the_task_waits_then_goes_to_whoever_starts_first(
     assert waiting(task)
     assert task.routing_note == (
         "Waiting: no one is inside their working hours now — "
-        "Nora Quinn (it is 9:00 PM EST); Rico Santos (it is 10:00 AM PST). "
+        "Nora Quinn (it is 9:00 PM EST); Rico Santos (it is 10:00 AM PHT). "
         "It goes to the first whose hours begin."
     )
 

@@ -23,6 +23,7 @@ from firmdesk.access.selectors import access_object
 from firmdesk.audit.services import audit_record
 from firmdesk.common import phones
 from firmdesk.common.errors import ServiceError
+from firmdesk.common.times import clock
 from firmdesk.matters.models import Matter, MatterParty
 from firmdesk.notify.services import notify
 from firmdesk.orgs.models import Membership, Role
@@ -226,7 +227,7 @@ def call_url(call: CallLog) -> str:
 def call_summary_line(call: CallLog, *, firm, zone) -> str:
     """One line per message, as the notifications and summaries write it."""
     local = timezone.localtime(call.received_at, zone)
-    parts = [f"{local:%H:%M} {local.tzname()} – {call.caller_name}"]
+    parts = [f"{clock(local, zone)} – {call.caller_name}"]
     if call.number:
         parts.append(number_display(call.number, firm=firm))
     if call.matter_id:

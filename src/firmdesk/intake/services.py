@@ -28,6 +28,7 @@ from firmdesk.access.system import job_row
 from firmdesk.audit.services import audit_record
 from firmdesk.common.errors import ServiceError
 from firmdesk.common.phones import Strictness, firm_region, phone_e164
+from firmdesk.common.times import when
 from firmdesk.conflicts import services as conflicts
 from firmdesk.conflicts.models import ConflictCheck
 from firmdesk.matters.models import Contact, MatterParty
@@ -1236,7 +1237,7 @@ def bookings_confirm(*, lead: Lead, actor) -> int:
                 about=lead,
                 kind="intake.consultation",
                 title=f"Consultation booked: {lead.name}",
-                body=f"{local:%A %d %B, %H:%M} ({booking.attorney.time_zone}).",
+                body=f"{when(local, local.tzinfo, weekday=True)}.",
                 url=url,
                 key=f"booking-confirmed:{booking.pk}",
             )

@@ -18,6 +18,7 @@ from django_tasks import task
 from firmdesk.access.system import job_row
 from firmdesk.audit.services import audit_record
 from firmdesk.common.http import absolute_url
+from firmdesk.common.times import person_zone, when
 from firmdesk.engagements.models import Assignment
 from firmdesk.jobs.schedule import Due, due_work, scheduled
 from firmdesk.jobs.services import deliver_at_least_once, run_once
@@ -73,13 +74,9 @@ def announce_lead(lead_id: int) -> int:
     lead = job_row(Lead, lead_id, related=("firm", "owner"))
     if lead is None:
         return 0
-    due = (
-        timezone.localtime(lead.response_due_at, lead.firm.tz)
-        if lead.response_due_at
-        else None
-    )
     told = 0
     for person in intake_people(lead):
+        zone = person_zone(person, lead.firm)
         if notify(
             user=person,
             firm=lead.firm,
@@ -88,8 +85,8 @@ def announce_lead(lead_id: int) -> int:
             title=f"New inquiry: {lead.name}",
             body=f"{lead.get_source_display()}. "
             + (
-                f"Answer by {due:%a %d %b %H:%M} ({lead.firm.time_zone})."
-                if due
+                f"Answer by {when(lead.response_due_at, zone)}."
+                if lead.response_due_at
                 else ""
             ),
             url=lead_url(lead),
@@ -152,7 +149,8 @@ def send_booking_confirmation(booking_id: int) -> bool:
             body=(
                 f"Dear {booking.lead.name},\n\nYour consultation with "
                 f"{booking.attorney.full_name} is confirmed for "
-                f"{local:%A %d %B %Y at %H:%M} ({zone_name}).\n\n— {booking.firm.name}"
+                f"{when(local, zone, weekday=True)} ({zone_name}).\n\n"
+                f"— {booking.firm.name}"
             ),
             key=delivery_id,
         )
@@ -323,7 +321,6 @@ def lead_alarm(lead_id: int, stamp: str, breach: bool) -> bool:
         if breach and lead.engagement_id:
             engagement = lead.engagement
             people |= {engagement.firm_primary_contact} - {None}
-        local = timezone.localtime(lead.response_due_at, lead.firm.tz)
         for person in people:
             notify(
                 user=person,
@@ -335,8 +332,8 @@ def lead_alarm(lead_id: int, stamp: str, breach: bool) -> bool:
                     if breach
                     else f"Answer soon: {lead.name}"
                 ),
-                body=f"First response due {local:%a %d %b %H:%M} "
-                f"({lead.firm.time_zone}).",
+                body="First response due "
+                f"{when(lead.response_due_at, person_zone(person, lead.firm))}.",
                 url=lead_url(lead),
                 key=f"intake.lead-{kind}:{lead.pk}:{stamp}:{person.pk}",
             )

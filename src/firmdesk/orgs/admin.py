@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
@@ -9,10 +10,27 @@ from .models import (
     TrainingRecord,
     User,
 )
+from .zones import zone_choices
+
+
+class ZonePickerAdmin(admin.ModelAdmin):
+    """The time zone as a grouped list of the zones people live in (``zones``),
+    keeping the value already saved."""
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if "time_zone" in form.base_fields:
+            current = obj.time_zone if obj is not None else ""
+            form.base_fields["time_zone"] = forms.ChoiceField(
+                label="Time zone",
+                choices=zone_choices(current),
+                initial=form.base_fields["time_zone"].initial,
+            )
+        return form
 
 
 @admin.register(Organization)
-class OrganizationAdmin(admin.ModelAdmin):
+class OrganizationAdmin(ZonePickerAdmin):
     list_display = ["name", "kind", "slug", "time_zone", "jurisdiction"]
     list_filter = ["kind"]
     search_fields = ["name", "slug"]
@@ -25,7 +43,7 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(ZonePickerAdmin, BaseUserAdmin):
     ordering = ["email"]
     list_display = ["email", "full_name", "is_active", "is_staff"]
     search_fields = ["email", "full_name"]
@@ -46,7 +64,7 @@ class TrainingInline(admin.TabularInline):
 
 
 @admin.register(StaffProfile)
-class StaffProfileAdmin(admin.ModelAdmin):
+class StaffProfileAdmin(ZonePickerAdmin):
     list_display = ["user", "organization", "status", "background_check_result"]
     list_filter = ["status", "organization"]
     inlines = [TrainingInline]

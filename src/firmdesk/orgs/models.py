@@ -13,10 +13,10 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
-TIME_ZONE_CHOICES = sorted((z, z) for z in zoneinfo.available_timezones() if "/" in z)
-
 
 def validate_time_zone(value: str) -> None:
+    """Any name the zone database knows: pickers offer the zones people live in
+    (``orgs.zones``), and a value saved before from the full list stays valid."""
     if value not in zoneinfo.available_timezones():
         raise ValidationError(
             f"“{value}” is not a time zone name. Use a name such as America/New_York."

@@ -1,11 +1,12 @@
 import datetime
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from firmdesk.audit.services import audit_record
 from firmdesk.common.errors import ServiceError
 
-from .models import Absence, Membership, StaffProfile
+from .models import Absence, Membership, StaffProfile, validate_time_zone
 
 
 def absence_record(
@@ -68,3 +69,27 @@ def staff_mark_left(*, actor, org, profile: StaffProfile, left_on: datetime.date
             summary=f"{profile.user} left on {left_on}",
         )
     return profile
+
+
+def user_set_time_zone(*, user, time_zone: str) -> None:
+    """A person chooses the zone FirmDesk shows them times in; recorded in the
+    audit trail of every organisation they belong to (their firm reads times
+    they write, such as a due time, through it)."""
+    try:
+        validate_time_zone(time_zone)
+    except ValidationError as error:
+        raise ServiceError(error.messages[0], field="time_zone") from None
+    with transaction.atomic():
+        before = user.time_zone
+        user.time_zone = time_zone
+        user.save(update_fields=["time_zone"])
+        for membership in Membership.objects.filter(
+            user=user, is_active=True
+        ).select_related("organization"):
+            audit_record(
+                org=membership.organization,
+                actor=user,
+                action="user.time_zone_changed",
+                obj=user,
+                summary=f"{user}: time zone {before} → {time_zone}",
+            )

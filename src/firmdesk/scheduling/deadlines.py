@@ -24,6 +24,8 @@ from zoneinfo import ZoneInfo
 
 import holidays as holidays_lib
 
+from firmdesk.common.times import zone_label
+
 from .reference import DECLARED_HOLIDAYS
 
 MAIL_EXTENSION_DAYS = 3
@@ -55,7 +57,7 @@ def _day(value: dt.date) -> str:
 
 def _moment(value: dt.datetime) -> str:
     hour = value.strftime("%I:%M %p").lstrip("0").lower()
-    return f"{_day(value.date())}, {hour} ({value.tzname()})"
+    return f"{_day(value.date())}, {hour} ({zone_label(value)})"
 
 
 @functools.lru_cache(maxsize=256)

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from firmdesk.audit.services import audit_record
+from firmdesk.common import times
 from firmdesk.common.errors import ServiceError
 from firmdesk.notify.services import notify
 
@@ -543,7 +544,8 @@ def _recompute(event: Event, trigger, *, actor, firm, why=COUNTS_FROM_CHANGED) -
                 title=f"Deadline moved: {event.title}",
                 body=(
                     f"{why}, so {event.title} is now due "
-                    f"{moved:%A %d %B %Y} (court time, {event.time_zone}). "
+                    f"{moved:%a}, {times.day(moved, event.zone)} "
+                    f"(court time, {event.time_zone}). "
                     "Check the derivation on the event page."
                 ),
                 url=url,

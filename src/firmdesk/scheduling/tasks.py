@@ -15,6 +15,8 @@ from django_tasks import task
 
 from firmdesk.access.scope import resolve_scope
 from firmdesk.access.system import job_row
+from firmdesk.common import times
+from firmdesk.common.times import person_zone
 from firmdesk.jobs.schedule import Due, due_work
 from firmdesk.jobs.services import run_once
 from firmdesk.notify.services import notify
@@ -75,12 +77,11 @@ def send_reminder(reminder_id: int) -> bool:
             row.sent_at = timezone.now()
             row.save(update_fields=["sent_at"])
             return False
-        zone = row.user.time_zone or row.firm.time_zone
+        zone = person_zone(row.user, row.firm)
         if event.all_day and event.start_date:
-            when = f"{event.start_date:%A %d %B %Y}"
+            when = f"{event.start_date:%a}, {times.day(event.start_date)}"
         else:
-            local = timezone.localtime(event.start, timezone=_zone(zone))
-            when = f"{local:%A %d %B %Y, %H:%M} ({zone})"
+            when = times.when(event.start, zone, weekday=True)
         notify(
             user=row.user,
             firm=row.firm,
@@ -97,15 +98,6 @@ def send_reminder(reminder_id: int) -> bool:
         row.sent_at = timezone.now()
         row.save(update_fields=["sent_at"])
     return True
-
-
-def _zone(name):
-    from zoneinfo import ZoneInfo
-
-    try:
-        return ZoneInfo(name)
-    except Exception:
-        return ZoneInfo("UTC")
 
 
 @task()

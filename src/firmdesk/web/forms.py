@@ -1,8 +1,6 @@
 """The form bits every area shares: Bootstrap classes and plain messages on
 every field, inputs made in Python for the busy filter rows, dates, zones."""
 
-import zoneinfo
-
 from django import forms
 from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
@@ -100,31 +98,6 @@ class QuickCheckbox(QuickInputMixin, forms.CheckboxInput):
 
 class DateInput(forms.DateInput):
     input_type = "date"
-
-
-COMMON_ZONES = [
-    "America/New_York",
-    "America/Chicago",
-    "America/Denver",
-    "America/Phoenix",
-    "America/Los_Angeles",
-    "America/Anchorage",
-    "Pacific/Honolulu",
-    "America/Puerto_Rico",
-    "Europe/London",
-    "Asia/Manila",
-    "Asia/Kolkata",
-    "UTC",
-]
-
-
-def zone_choices(*extra):
-    """The US zones first (most courts and clients), then every other zone."""
-    first = list(dict.fromkeys([*[z for z in extra if z], *COMMON_ZONES]))
-    rest = sorted(zoneinfo.available_timezones() - set(first))
-    return [(z, z.replace("_", " ")) for z in first] + [
-        (z, z.replace("_", " ")) for z in rest
-    ]
 
 
 def text_area(rows: int = 3, **attrs):

@@ -1,6 +1,8 @@
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import timezone
 
+from firmdesk.common.times import person_zone
 from firmdesk.orgs.models import PROVIDER_ROLES, Membership
 
 # Pages that never need two-factor: signing in, and the public pages (intake
@@ -53,3 +55,32 @@ class TwoFactorMiddleware:
             if required:
                 return redirect(f"{reverse('accounts:two_factor')}?next={request.path}")
         return self.get_response(request)
+
+
+class ViewerZoneMiddleware:
+    """Show every time of a signed-in request in the viewer's zone.
+
+    Activated here, for the whole request, rather than by a ``{% timezone %}``
+    block of the page layout: an htmx fragment, a message written by a view, a
+    form's initial value and an error page are then in the same zone as the full
+    page (before, an in-place action on a task answered with times in UTC). The
+    zone is the viewer's own, else the firm's whose page it is, else UTC
+    (``common.times.person_zone``); it sits after ``ScopeMiddleware``, which
+    names the firm.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.user.is_authenticated:
+            timezone.activate(person_zone(request.user))
+        try:
+            return self.get_response(request)
+        finally:
+            timezone.deactivate()
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        scope = getattr(request, "scope", None)
+        if request.user.is_authenticated and scope is not None:
+            timezone.activate(person_zone(request.user, scope.firm))

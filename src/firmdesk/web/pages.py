@@ -13,6 +13,7 @@ from django.urls import include, path
 
 from firmdesk.audit.services import audit_record
 from firmdesk.common.errors import ServiceError
+from firmdesk.common.times import person_zone
 
 
 def forbidden_if(condition: bool):
@@ -76,13 +77,9 @@ def provider_space(patterns: list):
 
 def viewer_zone(request, scope) -> ZoneInfo:
     """The zone a page shows times in: the viewer's own, else the firm's, else
-    UTC (an unknown or empty name falls through to the next)."""
-    for name in (getattr(request.user, "time_zone", ""), scope.firm.time_zone):
-        try:
-            return ZoneInfo(name)
-        except (ValueError, TypeError, LookupError, OSError):
-            continue  # OSError: a folder of zones ("America"), not a zone
-    return ZoneInfo("UTC")
+    UTC (an unknown or empty name falls through to the next). The same zone
+    ``ViewerZoneMiddleware`` activates for the whole request."""
+    return person_zone(request.user, scope.firm)
 
 
 # The dates a page will show or step through: wide enough for any real matter,

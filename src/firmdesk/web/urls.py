@@ -17,4 +17,5 @@ urlpatterns = [
     path("", include("firmdesk.web.public_intake.urls")),
     path("", include("firmdesk.web.reception.urls")),
     path("", include("firmdesk.web.search.urls")),
+    path("", include("firmdesk.web.profile.urls")),
 ]

@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from firmdesk.access.rule import staff_reasons
 from firmdesk.access.system import workload
+from firmdesk.common.times import clock
 from firmdesk.engagements.models import Assignment, ConfidentialityAgreement
 from firmdesk.orgs.business_hours import BusinessCalendar
 from firmdesk.orgs.models import Absence, Function, TrainingRecord
@@ -158,7 +159,7 @@ def candidates(task: Task, now: datetime.datetime) -> list[Candidate]:
             user=user,
             open_tasks=open_counts.get(user.pk, 0),
             last_routed_at=last_routed.get(user.pk),
-            local_time=f"{local:%-I:%M %p} {local.tzname()}",
+            local_time=clock(local, local.tzinfo),
         )
         c.problems = staff_reasons(
             engagement=engagement,

@@ -14,6 +14,8 @@ from django_tasks import task
 
 from firmdesk.access.system import job_row, sweep
 from firmdesk.audit.services import audit_record
+from firmdesk.common import times
+from firmdesk.common.times import person_zone
 from firmdesk.jobs.schedule import Due, due_work, scheduled
 from firmdesk.jobs.services import run_once
 from firmdesk.notify.services import notify
@@ -91,7 +93,6 @@ def sla_warning(task_id: int, stamp: str) -> bool:
             return False
         row.sla_warned_at = timezone.now()
         row.save(update_fields=["sla_warned_at"])
-        local = timezone.localtime(row.due_at, row.firm.tz)
         for person in {row.assignee, row.requester} - {None}:
             notify(
                 user=person,
@@ -99,7 +100,7 @@ def sla_warning(task_id: int, stamp: str) -> bool:
                 about=row,
                 kind="task.due_soon",
                 title=f"Due soon: {row.title}",
-                body=f"Due {local:%a %b %-d, %-I:%M %p} {local.tzname()}.",
+                body=f"Due {times.when(row.due_at, person_zone(person, row.firm))}.",
                 url=services.task_url(row),
                 key=f"task.due_soon:{row.pk}:{stamp}:{person.pk}",
             )

@@ -24,6 +24,7 @@ from firmdesk.access.selectors import access_object
 from firmdesk.common.errors import ServiceError
 from firmdesk.common.http import absolute_url
 from firmdesk.common.paginator import CappedPaginator
+from firmdesk.common.times import when
 from firmdesk.conflicts.selectors import check_hits_for
 from firmdesk.intake import services
 from firmdesk.intake.models import (
@@ -238,7 +239,7 @@ def _practice_areas(scope) -> list[str]:
 
 
 def _when(moment, tz) -> str:
-    return timezone.localtime(moment, tz).strftime("%a %b %-d, %-I:%M %p %Z")
+    return when(moment, tz, weekday=True)
 
 
 @require_http_methods(["GET", "POST"])

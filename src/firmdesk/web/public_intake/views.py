@@ -33,7 +33,7 @@ from firmdesk.common.http import client_address
 from firmdesk.documents.validation import ACCEPTED, human_size
 from firmdesk.intake import public, services
 from firmdesk.intake.models import FeedbackRequest, new_token
-from firmdesk.web.forms import zone_choices
+from firmdesk.orgs.zones import zone_choices
 from firmdesk.web.pages import apply_service_error, day_in_range
 
 from .forms import BookingDetailsForm, FeedbackForm, PublicIntakeForm

@@ -18,6 +18,7 @@ from django.shortcuts import render
 from django.utils import dateformat, timezone
 
 from firmdesk.access.selectors import access_matter
+from firmdesk.common.times import clock
 from firmdesk.scheduling.models import Event
 from firmdesk.scheduling.selectors import calendar_people, events_between
 from firmdesk.scheduling.services import may_schedule
@@ -61,7 +62,11 @@ def _midnight(day: dt.date, zone: ZoneInfo) -> dt.datetime:
 
 
 def _clock(moment: dt.datetime, *, zone_name: bool = False) -> str:
-    return dateformat.format(moment, "g:i A T" if zone_name else "g:i A")
+    return (
+        clock(moment, moment.tzinfo)
+        if zone_name
+        else dateformat.format(moment, "g:i A")
+    )
 
 
 def _own_zone_label(event: Event) -> str:

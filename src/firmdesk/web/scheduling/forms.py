@@ -2,8 +2,9 @@
 
 from django import forms
 
+from firmdesk.orgs.zones import zone_choices
 from firmdesk.scheduling.models import Court, DeadlineRule, Event
-from firmdesk.web.forms import DateInput, Styled, zone_choices
+from firmdesk.web.forms import DateInput, Styled
 
 REMINDER_CHOICES = [
     ("10", "10 minutes before"),

@@ -23,8 +23,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 from firmdesk.access.scope import resolve_scope
 from firmdesk.access.selectors import access_matter, access_object
 from firmdesk.audit.services import audit_record
+from firmdesk.common import times
 from firmdesk.common.errors import ServiceError
 from firmdesk.common.http import absolute_url
+from firmdesk.common.times import when
 from firmdesk.engagements.selectors import live_engagements
 from firmdesk.matters.models import Contact, Matter
 from firmdesk.scheduling import deadlines, ical, services
@@ -160,7 +162,7 @@ def _clash_warnings(scope, data: services.EventData, exclude_pk=None) -> list[st
         local = other.start.astimezone(ZoneInfo(zone))
         warnings.append(
             f"{person.full_name} is already booked: {other.title}, "
-            f"{local:%a %d %b %H:%M} ({zone})."
+            f"{when(local, local.tzinfo, weekday=True)} ({zone})."
         )
     return warnings
 
@@ -451,7 +453,9 @@ def deadline_new(request, firm_slug):
                     owner=_user_by_id(people, data["owner"]),
                 )
                 due = event.start_date or event.last_moment.astimezone(event.zone)
-                messages.success(request, f"“{event.title}” is due {due:%A %d %B %Y}.")
+                messages.success(
+                    request, f"“{event.title}” is due {due:%a}, {times.day(due)}."
+                )
                 return redirect("scheduling:event_detail", firm_slug, event.public_id)
         except deadlines.DeadlineError as error:
             form.add_error(None, str(error))

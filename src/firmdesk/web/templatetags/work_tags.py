@@ -10,6 +10,8 @@ from django.utils import timezone
 from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
 
+from firmdesk.common.times import when
+
 register = template.Library()
 
 # A task table has fifty rows; the cells below are made in Python, once a row,
@@ -190,7 +192,7 @@ def _time_html(moment):
     return format_html(
         '<time datetime="{}">{}</time>',
         local.isoformat(),
-        local.strftime("%b %-d, %-I:%M %p %Z"),
+        when(local, local.tzinfo),
     )
 
 

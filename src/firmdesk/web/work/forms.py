@@ -4,6 +4,7 @@ task. Every label is for attorneys and assistants, not engineers."""
 from django import forms
 from django.utils import timezone
 
+from firmdesk.common.times import zone_label
 from firmdesk.orgs.models import Function
 from firmdesk.web.forms import (
     DateInput,
@@ -19,7 +20,7 @@ NO_PLAYBOOK = "none"
 
 
 def zone_abbreviation(tz) -> str:
-    return timezone.now().astimezone(tz).tzname() or str(tz)
+    return zone_label(timezone.now().astimezone(tz)) or str(tz)
 
 
 class LocalDateTimeInput(forms.DateTimeInput):
