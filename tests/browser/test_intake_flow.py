@@ -188,7 +188,9 @@ def test_web_inquiry_is_answered_screened_cleared_booked_and_retained(
             "section[aria-labelledby=h-conflicts] tbody tr", has_text=GLOBEX
         )
     ).to_contain_text(old_matter.number)
-    lawyer_page.get_by_label("Decision", exact=True).select_option("clear")
+    # Nothing is chosen for the attorney (issue 16): the decision is a choice.
+    expect(lawyer_page.get_by_label("Clear — no conflict")).not_to_be_checked()
+    lawyer_page.get_by_label("Clear — no conflict").check()
     lawyer_page.get_by_label("Note", exact=True).fill(
         "Globex was our client on a lease renewal closed in 2019; unrelated to "
         "this employment claim. No conflict."
