@@ -28,6 +28,20 @@ def pytest_collection_modifyitems(config, items):
     refuses ORM calls there unless DJANGO_ALLOW_ASYNC_UNSAFE is set, which
     should not loosen the check for the other tests."""
     items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+    # What a browser test proves (layout, scripts, keyboard, the page as a whole)
+    # does not depend on the database; the suite below it runs on both. So on
+    # PostgreSQL they are skipped unless asked for, which keeps CI in its budget.
+    if _on_postgresql() and not os.environ.get("FIRMDESK_BROWSER_ON_PG"):
+        skip = pytest.mark.skip(
+            reason="browser tests run on SQLite (FIRMDESK_BROWSER_ON_PG=1: here too)"
+        )
+        for item in items:
+            if item.get_closest_marker("browser") is not None:
+                item.add_marker(skip)
+
+
+def _on_postgresql() -> bool:
+    return os.environ.get("DATABASE_URL", "").startswith(("postgres", "postgresql"))
 
 
 @pytest.fixture(scope="session", autouse=True)
