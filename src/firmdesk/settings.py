@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "firmdesk.work",
     "firmdesk.scheduling",
     "firmdesk.intake",
+    "firmdesk.billing",
     "firmdesk.jobs",
     "firmdesk.web",
     "firmdesk.demo",

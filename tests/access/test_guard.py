@@ -57,10 +57,12 @@ def test_every_link_to_a_matter_is_guarded():
     assert HIDDEN_MATTER.public_id is None and HIDDEN_MATTER.number == ""
 
 
-def test_a_row_that_links_to_a_task_is_seen_only_through_that_task():
-    """Why tasks need no guard like matters: every link to a Task comes from a
-    row declared ``through_task`` on that very link (a review, comment, flag,
-    breach), so whoever sees the row sees its task."""
+def test_a_row_that_links_to_a_task_is_seen_through_it_or_guarded():
+    """A link to a Task comes from a row declared ``through_task`` on that very
+    link (a review, comment, flag, breach), so whoever sees the row sees its
+    task; or the link is guarded like a matter's (billing's time entries on a
+    matter the viewer may see, whose task may be of another function)."""
+    from firmdesk.access.guard import GuardedTaskLink
     from firmdesk.common.models import NeedToKnow
     from firmdesk.work.models import Task
 
@@ -73,7 +75,8 @@ def test_a_row_that_links_to_a_task_is_seen_only_through_that_task():
     assert links
     for model, name in links:
         declared = model.__dict__["need_to_know"]
-        assert (declared.kind, declared.path) == (NeedToKnow.THROUGH_TASK, name), model
+        through = (declared.kind, declared.path) == (NeedToKnow.THROUGH_TASK, name)
+        assert through or isinstance(model.__dict__[name], GuardedTaskLink), model
 
 
 def test_a_queue_row_that_carries_its_answer_costs_no_query(firm, matter, assistant):

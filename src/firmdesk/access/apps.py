@@ -12,6 +12,7 @@ class AccessConfig(AppConfig):
 
         register_delivery_check(hidden_notifications)
 
-        from .guard import guard_matter_links
+        from .guard import guard_matter_links, guard_task_links
 
         guard_matter_links()
+        guard_task_links()

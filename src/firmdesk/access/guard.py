@@ -99,3 +99,82 @@ def guard_matter_links() -> list[str]:
                 )
                 guarded.append(f"{model._meta.label}.{field.name}")
     return guarded
+
+
+class HiddenTask:
+    """What a page draws for a task its viewer may not open (a time entry or
+    reminder of a matter they may see links to a task of another function)."""
+
+    is_hidden = True
+    pk = id = public_id = None
+    title = instructions = status = function = ""
+
+    def __str__(self):
+        return "a task you cannot open"
+
+    def get_status_display(self):
+        return ""
+
+
+HIDDEN_TASK = HiddenTask()
+
+
+class GuardedTaskLink:
+    """Wraps the descriptor of a foreign key to Task on a row that is not seen
+    through that task (``NeedToKnow.through_task``): billing's time entries,
+    expenses and reminders. While a page is drawn, a task the viewer may not
+    open is drawn as ``HIDDEN_TASK``. A list's selector may annotate
+    ``task_visible`` to spare the query per row."""
+
+    def __init__(self, inner):
+        self.inner = inner
+
+    def __get__(self, instance, cls=None):
+        if instance is None:
+            return self
+        task = self.inner.__get__(instance, cls)
+        request = drawing_for.get()
+        if task is None or request is None:
+            return task
+        known = instance.__dict__.get("task_visible")
+        if known is not None and self.inner.field.name == "task":
+            return task if known else HIDDEN_TASK
+        scope = viewer_scope(request, task.firm_id)
+        if scope is not None and (
+            task.__class__.objects.in_scope(scope).filter(pk=task.pk).exists()
+        ):
+            return task
+        return HIDDEN_TASK
+
+    def __set__(self, instance, value):
+        self.inner.__set__(instance, value)
+
+    def __getattr__(self, name):
+        return getattr(self.inner, name)
+
+
+def guard_task_links() -> list[str]:
+    """Install the task guard on every foreign key to Task whose row is not
+    seen through that very task; returns their names."""
+    from firmdesk.common.models import NeedToKnow
+
+    task_model = apps.get_model("work", "Task")
+    guarded = []
+    for model in apps.get_models():
+        declared = model.__dict__.get("need_to_know")
+        for field in model._meta.get_fields():
+            if not (
+                field.many_to_one
+                and field.concrete
+                and field.related_model is task_model
+            ):
+                continue
+            if declared is not None and (declared.kind, declared.path) == (
+                NeedToKnow.THROUGH_TASK,
+                field.name,
+            ):
+                continue
+            if not isinstance(model.__dict__.get(field.name), GuardedTaskLink):
+                setattr(model, field.name, GuardedTaskLink(getattr(model, field.name)))
+                guarded.append(f"{model._meta.label}.{field.name}")
+    return guarded

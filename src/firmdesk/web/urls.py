@@ -18,4 +18,5 @@ urlpatterns = [
     path("", include("firmdesk.web.reception.urls")),
     path("", include("firmdesk.web.search.urls")),
     path("", include("firmdesk.web.profile.urls")),
+    path("", include("firmdesk.web.billing.urls")),
 ]
