@@ -142,11 +142,112 @@ def hidden_matter(firm, firm_admin, attorney, firm_staff, screened_admin):
         body=f"Call {CLIENT} about the schedule.",
         url=f"/f/{firm.slug}/matters/{matter.public_id}/",
     )
+    _billing_traces(firm, matter, client, firm_staff, firm_admin)
     for person in (attorney, screened_admin):
         MatterScreen.unscoped.create(
             firm=firm, matter=matter, user=person, reason="Former client"
         )
     return matter
+
+
+def _billing_traces(firm, matter, client, firm_staff, firm_admin):
+    """Time, an expense, an invoice with its lines, a payment and a collection
+    note, and the matter's and client's billing terms, all naming the matter."""
+    from decimal import Decimal
+
+    from firmdesk.billing import models as b
+
+    today = timezone.localdate()
+    b.MatterBilling.objects.create(
+        firm=firm, matter=matter, client_matter_id="QH-ACQ", rate=Decimal("300")
+    )
+    b.ClientBillingTerms.objects.create(firm=firm, client=client, client_code="QMAR")
+    b.Timekeeper.objects.create(
+        firm=firm, user=firm_staff, code="FS", default_rate=Decimal("150")
+    )
+    entry = b.TimeEntry.objects.create(
+        firm=firm,
+        timekeeper=firm_staff,
+        matter=matter,
+        date=today,
+        hours=Decimal("1.5"),
+        rate=Decimal("150"),
+        narrative="Drafted the Quarry Holdings disclosure schedule for Quentin Marlowe",
+        status=b.TimeEntry.Status.SUBMITTED,
+    )
+    b.TimeEntry.objects.create(
+        firm=firm,
+        timekeeper=firm_staff,
+        matter=matter,
+        date=today,
+        hours=Decimal("0.4"),
+        rate=Decimal("150"),
+        narrative="Quarry Holdings: call with Vandal Freight Corp counsel",
+        status=b.TimeEntry.Status.REVIEWED,
+    )
+    expense = b.Expense.objects.create(
+        firm=firm,
+        matter=matter,
+        incurred_by=firm_staff,
+        date=today,
+        expense_code="E112",
+        description="Quarry Holdings filing fee",
+        unit_cost=Decimal("75"),
+        status=b.Expense.Status.SUBMITTED,
+    )
+    invoice = b.Invoice.objects.create(
+        firm=firm,
+        matter=matter,
+        client=client,
+        number="QH-1",
+        status=b.Invoice.Status.SENT,
+        period_start=today - datetime.timedelta(days=30),
+        period_end=today,
+        issued_on=today - datetime.timedelta(days=60),
+        due_on=today - datetime.timedelta(days=45),
+        description="Quarry Holdings acquisition: services",
+        total=Decimal("300.00"),
+        paid=Decimal("100.00"),
+    )
+    b.InvoiceLine.objects.create(
+        firm=firm,
+        invoice=invoice,
+        position=1,
+        kind="F",
+        date=today,
+        time_entry=entry,
+        timekeeper_code="FS",
+        timekeeper_name="Staff, Firm",
+        description="Quarry Holdings disclosure schedule",
+        units=Decimal("2"),
+        unit_cost=Decimal("150"),
+        total=Decimal("300.00"),
+    )
+    b.InvoiceLine.objects.create(
+        firm=firm,
+        invoice=invoice,
+        position=2,
+        kind="E",
+        date=today,
+        expense=expense,
+        expense_code="E112",
+        description="Quarry Holdings filing fee",
+        units=Decimal("1"),
+        total=Decimal("0.00"),
+    )
+    b.Payment.objects.create(
+        firm=firm,
+        invoice=invoice,
+        received_on=today,
+        amount=Decimal("100.00"),
+        reference="Quentin Marlowe cheque",
+    )
+    b.CollectionNote.objects.create(
+        firm=firm,
+        invoice=invoice,
+        author=firm_admin,
+        text="Called Quentin Marlowe about the Quarry Holdings invoice.",
+    )
 
 
 def _leaks(body: str) -> list[str]:
