@@ -318,3 +318,12 @@ def test_bulk_approve_skips_the_reviewers_own_time(
     scope = scope_of(billing_assistant, firm)
     assert review.entries_approve_unflagged(scope=scope, matter=matter) == 1
     assert _fresh(own).status == S.SUBMITTED and _fresh(other).status == S.REVIEWED
+
+
+def test_nothing_to_write_down_on_time_the_client_is_not_billed_for(
+    firm, matter, attorney, reviewer
+):
+    row = entry(firm, matter, attorney, billable=False)
+    with pytest.raises(ServiceError, match="nothing to write down"):
+        review.entry_write_down(scope=reviewer, row=row, amount=Decimal("5"), note="x")
+    assert _changes(row) == []

@@ -465,8 +465,10 @@ def entry_write_down(
     with transaction.atomic():
         row = _locked(scope, row)
         _check(scope, row)
-        if row.written_off:
-            raise ServiceError("This was written off: there is nothing to bill.")
+        if row.written_off or not row.billable:
+            raise ServiceError(
+                "The client is billed nothing for this: there is nothing to write down."
+            )
         gross = _gross(row)
         billed = gross + row.adjustment
         if to_hours is not None:
