@@ -781,9 +781,10 @@ def _owed(line) -> Decimal:
     return min(money(line.amount), money(line.expected_amount))
 
 
-def bill_state(lines) -> tuple[str, Decimal | None]:
-    """The status and reconciled total that ``lines`` (the billed ones) give;
-    None for the total while any line is not reconciled yet."""
+def bill_state(lines) -> tuple[str, Decimal]:
+    """The status and reconciled total that ``lines`` give. A line not
+    reconciled yet counts at its amount, so a bill never reconciled is owed
+    at what it asks."""
     billed = [line for line in lines if line.match != Match.NOT_BILLED]
     if any(line.dispute == Dispute.OPEN for line in billed):
         status = BillStatus.DISPUTED
@@ -795,15 +796,11 @@ def bill_state(lines) -> tuple[str, Decimal | None]:
         status = BillStatus.SETTLED if resolved else BillStatus.RECONCILED
     else:
         status = BillStatus.ENTERED
-    if any(line.match == Match.PENDING for line in billed):
-        return status, None
     return status, sum((_owed(line) for line in billed), ZERO)
 
 
 def _settle(bill, lines):
-    bill.status, owed = bill_state(lines)
-    if owed is not None:
-        bill.reconciled_total = owed
+    bill.status, bill.reconciled_total = bill_state(lines)
     bill.save(update_fields=["status", "reconciled_total", "updated_at"])
 
 
