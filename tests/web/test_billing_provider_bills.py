@@ -6,6 +6,8 @@ from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from firmdesk.billing.models import ProviderBill, ProviderBillLine, TimeEntry
@@ -215,14 +217,44 @@ def test_a_line_on_a_task_of_a_screened_matter_hides_the_task(
 
 
 def test_bill_list_filters_by_status_and_says_what_to_do_when_empty(
-    client, firm, firm_staff, engagement, lena, django_assert_max_num_queries
+    client, firm, firm_staff, engagement, lena
 ):
-    bill, _ = _entered_bill(firm, engagement, lena)
+    _entered_bill(firm, engagement, lena)
     f.sign_in(client, firm_staff)
     url = reverse("billing:provider_bill_list", args=[firm.slug])
-    client.get(url)
-    with django_assert_max_num_queries(15):
-        body = client.get(url).content.decode()
+    body = client.get(url).content.decode()
     assert "NS-8" in body and "Entered" in body
     body = client.get(url, {"status": "disputed"}).content.decode()
     assert "NS-8" not in body and "No provider bills match these filters" in body
+
+
+def _queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+@pytest.mark.parametrize("page", ["list", "detail"])
+def test_bill_pages_do_not_query_per_row(
+    client, firm, firm_admin, engagement, lena, page
+):
+    bill, line = _entered_bill(firm, engagement, lena)
+    task = f.task(firm, engagement=engagement)
+    f.sign_in(client, firm_admin)
+    url = reverse("billing:provider_bill_list", args=[firm.slug])
+    if page == "detail":
+        url = reverse("billing:provider_bill_detail", args=[firm.slug, bill.public_id])
+    client.get(url)
+    few = _queries(client, url)
+    for n in range(2, 12):
+        ProviderBillLine.unscoped.create(
+            firm=firm, bill=bill, position=n, task=task, staff=lena, amount=D("1")
+        )
+        ProviderBill.unscoped.create(
+            firm=firm,
+            engagement=engagement,
+            number=f"NS-X{n}",
+            period_start=bill.period_start,
+            period_end=bill.period_end,
+        )
+    assert _queries(client, url) <= few

@@ -9,6 +9,15 @@ from firmdesk.web.forms import DateInput, Styled, text_area
 MONEY_HELP = "In dollars, such as 1,234.50."
 
 
+def _number(label: str, max_length: int = 20):
+    return forms.CharField(
+        max_length=max_length,
+        required=False,
+        label=label,
+        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+    )
+
+
 def _amount(form, name: str, label: str, *, required=False):
     text = form.cleaned_data.get(name, "")
     try:
@@ -30,6 +39,7 @@ class BillForm(Styled, forms.Form):
     received_on = forms.DateField(widget=DateInput, required=False, label="Received on")
     total = forms.CharField(
         max_length=20,
+        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
         label="Bill total",
         help_text="As on the provider's bill. " + MONEY_HELP,
     )
@@ -74,10 +84,10 @@ class LineForm(Styled, forms.Form):
     staff = forms.CharField(max_length=120, required=False, label="Staff")
     task = forms.CharField(max_length=200, required=False, label="Task")
     description = forms.CharField(max_length=500, required=False, label="Description")
-    hours = forms.CharField(max_length=12, required=False, label="Hours")
-    quantity = forms.CharField(max_length=12, required=False, label="Quantity")
-    unit_price = forms.CharField(max_length=20, required=False, label="Unit price")
-    amount = forms.CharField(max_length=20, required=False, label="Amount")
+    hours = _number("Hours", 12)
+    quantity = _number("Quantity", 12)
+    unit_price = _number("Unit price", 20)
+    amount = _number("Amount", 20)
 
     def clean(self):
         data = super().clean()
@@ -130,6 +140,7 @@ class ResolveForm(Styled, forms.Form):
     )
     agreed_amount = forms.CharField(
         max_length=20,
+        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
         label="Amount agreed for this line",
         help_text="What the firm will pay for it (0 if nothing). " + MONEY_HELP,
     )

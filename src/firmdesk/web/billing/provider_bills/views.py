@@ -25,6 +25,12 @@ from firmdesk.web.pages import (
 from . import forms
 
 Match = ProviderBillLine.Match
+OUTCOME = {
+    ProviderBill.Status.ENTERED: "some lines need a decision (the highlighted rows).",
+    ProviderBill.Status.RECONCILED: "every line matches.",
+    ProviderBill.Status.SETTLED: "every line matches or is settled.",
+    ProviderBill.Status.DISPUTED: "disputes are still open.",
+}
 
 
 def _bill_url(bill) -> str:
@@ -203,7 +209,7 @@ def bill_reconcile(request, firm_slug, bill_id):
     messages.success(
         request,
         f"Bill {bill.number} compared with the work logged: "
-        f"{bill.get_status_display().lower()}.",
+        + OUTCOME.get(bill.status, ""),
     )
     return see_other(_bill_url(bill))
 
