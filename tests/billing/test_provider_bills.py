@@ -285,6 +285,18 @@ def test_per_task_lines_match_tasks_completed_in_the_period(
     assert not_done.match == M.UNMATCHED
 
 
+def test_a_line_by_someone_the_firm_does_not_know_matches_nothing(
+    firm, firm_admin, per_task, staff_member
+):
+    task = done_task(per_task, staff_member, datetime.date(2026, 3, 2))
+    scope = scope_of(firm_admin, firm)
+    bill = enter(scope, per_task, [line(staff="L. P.", task=str(task.public_id))])
+    pb.provider_bill_reconcile(scope=scope, bill=bill)
+    billed, missing = lines_of(bill)
+    assert (billed.staff_name, billed.match) == ("L. P.", M.UNMATCHED)
+    assert missing.task == task and missing.match == M.NOT_BILLED
+
+
 def test_per_task_lists_completed_tasks_not_billed(
     firm, firm_admin, per_task, staff_member
 ):

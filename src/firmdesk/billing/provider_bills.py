@@ -655,9 +655,10 @@ def _reconcile_per_task(bill, lines, price):
     ]
     for line in sorted(lines, key=_specificity):
         found = []
-        if line.task_id is not None:
+        known = not _names_someone_unknown(line)
+        if known and line.task_id is not None:
             found = [w for w in work if _fits(line, w, any_day_of_task=True)][:1]
-        elif line.staff_id is not None:
+        elif known and line.staff_id is not None:
             wanted = max(int(line.quantity or 1), 1)
             found = [w for w in work if _fits(line, w)][:wanted]
         for w in found:
