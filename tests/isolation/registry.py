@@ -401,6 +401,7 @@ _ROUTES = [
 def _more_routes():
     # The work pages keep their entries in files of their own.
     from . import (
+        registry_billing_provider_bills,
         registry_billing_review,
         registry_intake,
         registry_matters,
@@ -422,6 +423,7 @@ def _more_routes():
         *registry_matters.ROUTES,
         *registry_search.ROUTES,
         *registry_billing_review.ROUTES,
+        *registry_billing_provider_bills.ROUTES,
     ]
 
 
