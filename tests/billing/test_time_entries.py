@@ -122,9 +122,7 @@ def test_a_code_that_is_not_utbms_is_refused(firm, matter, attorney):
     assert error.value.field == "task_code"
 
 
-def test_a_matter_the_person_may_not_see_is_refused(
-    firm, matter, ungranted_assistant
-):
+def test_a_matter_the_person_may_not_see_is_refused(firm, matter, ungranted_assistant):
     with pytest.raises(ServiceError) as error:
         services.time_entry_create(
             scope=resolve_scope(ungranted_assistant, firm), fields=fields(matter)
@@ -291,9 +289,7 @@ def test_time_logged_on_a_task_is_a_submitted_entry_and_the_tasks_total(
     assert second.narrative == "Filed" and second.hours == Decimal("0.80")
 
 
-def test_logging_on_a_task_changed_meanwhile_records_nothing(
-    firm, matter, assistant
-):
+def test_logging_on_a_task_changed_meanwhile_records_nothing(firm, matter, assistant):
     task = f.task(firm, matter=matter, assignee=assistant)
     scope = resolve_scope(assistant, firm)
     with pytest.raises(StaleTask):
