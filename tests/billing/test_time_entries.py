@@ -322,3 +322,22 @@ def test_deleting_a_task_entry_takes_its_minutes_off_the_task(
     )
     services.time_entry_delete(scope=resolve_scope(attorney, firm), entry=entry)
     assert Task.unscoped.get(pk=task.pk).minutes_logged == 0
+
+
+def test_staff_with_task_only_access_change_the_entry_of_their_task(
+    firm, matter, ungranted_assistant
+):
+    task = f.task(firm, matter=matter, assignee=ungranted_assistant)
+    scope = resolve_scope(ungranted_assistant, firm)
+    entry = services.time_log_on_task(
+        scope=scope, task=task, revision=task.revision, minutes=30
+    )
+    services.time_entry_update(
+        scope=scope, entry=entry, fields=fields(matter, "0.6", narrative="Mailed")
+    )
+    entry.refresh_from_db()
+    assert (entry.hours, entry.narrative, entry.matter) == (
+        Decimal("0.60"),
+        "Mailed",
+        matter,
+    )

@@ -291,3 +291,54 @@ def test_my_time_costs_a_fixed_number_of_queries(
     client.get(url("my_time", firm))
     with django_assert_max_num_queries(30):
         client.get(url("my_time", firm))
+
+
+def test_a_timer_started_on_the_task_page_adds_to_the_tasks_time(
+    time_machine, firm, matter, assistant, attorney
+):
+    start = datetime.datetime(2026, 11, 17, 15, 0, tzinfo=datetime.UTC)
+    time_machine.move_to(start, tick=False)
+    task = f.task(firm, matter=matter, assignee=assistant, title="Mail the notice")
+    client = signed_in(assistant)
+    task_url = reverse("work:task_detail", args=[firm.slug, task.public_id])
+    assert "Or start a timer on this task" in client.get(task_url).content.decode()
+    client.post(url("timer_start", firm), {"task": str(task.public_id)})
+    timer = TimeEntry.unscoped.get(task=task)
+    assert timer.matter == matter and timer.timer_started_at == start
+    time_machine.move_to(start + datetime.timedelta(minutes=12))
+    client.post(url("timer_stop", firm, timer.public_id))
+    assert Task.unscoped.get(pk=task.pk).minutes_logged == 12
+    # Someone else may not time the assistant's task.
+    page = (
+        signed_in(attorney)
+        .post(url("timer_start", firm), {"task": str(task.public_id)}, follow=True)
+        .content.decode()
+    )
+    assert "Only the person the task is given to can time it." in page
+    assert TimeEntry.unscoped.filter(timekeeper=attorney).count() == 0
+
+
+def test_all_time_costs_the_same_queries_for_many_rows_on_tasks(
+    firm, matter, assistant, firm_admin, django_assert_max_num_queries
+):
+    def log(n):
+        for _ in range(n):
+            task = f.task(firm, matter=matter, assignee=assistant)
+            services.time_log_on_task(
+                scope=resolve_scope(assistant, firm),
+                task=task,
+                revision=task.revision,
+                minutes=10,
+            )
+
+    client = signed_in(firm_admin)
+    log(2)
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as few:
+        client.get(url("time_all", firm))
+    log(10)
+    with django_assert_max_num_queries(len(few)):
+        page = client.get(url("time_all", firm)).content.decode()
+    assert page.count("Time logged on task") == 12

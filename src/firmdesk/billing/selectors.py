@@ -51,7 +51,7 @@ def _with_task_visible(scope, rows):
 def time_entries_for(scope, **filters):
     """Time entries the Scope may see, newest first; ``filters`` narrow them:
     ``timekeeper`` (a user), ``matter``, ``status``, ``start``, ``end`` (dates)."""
-    rows = TimeEntry.objects.in_scope(scope).select_related(*ENTRY_RELATED)
+    rows = TimeEntry.objects.in_scope(scope).select_related(*ENTRY_RELATED, "task")
     if filters.get("timekeeper") is not None:
         rows = rows.filter(timekeeper=filters["timekeeper"])
     if filters.get("matter") is not None:

@@ -230,7 +230,9 @@ def time_entry_create(
 
 
 def time_entry_update(*, scope, entry: TimeEntry, fields: EntryFields) -> TimeEntry:
-    _check_matter(scope, fields.matter)
+    if entry.matter_id != getattr(fields.matter, "pk", None):
+        # Staff who reached the matter only through their task keep it.
+        _check_matter(scope, fields.matter)
     hours = _check_hours(fields.hours)
     _check_codes(fields)
     rate = _check_rate(scope, fields.rate)
@@ -331,7 +333,9 @@ def timer_start(*, scope, matter, task=None, narrative="", now=None) -> TimeEntr
     One per person (a database constraint), across every firm they work for."""
     now = now or timezone.now()
     _check_matter(scope, matter)
-    if task is not None and task.matter_id is not None:
+    if task is not None:
+        if task.assignee_id != scope.user.pk:
+            raise ServiceError("Only the person the task is given to can time it.")
         matter = task.matter
     entry = TimeEntry(
         firm=scope.firm,

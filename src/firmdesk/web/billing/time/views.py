@@ -22,6 +22,7 @@ from firmdesk.web.pages import (
     see_other,
     send_document,
 )
+from firmdesk.work.selectors import access_task
 
 from . import forms
 
@@ -147,6 +148,7 @@ def entry_edit(request, firm_slug, entry_id=None):
             apply_service_error(form, error)
         else:
             return see_other(_my_time_url(scope, entry.date))
+    settings = billing_settings(scope.firm)
     matter = entry.matter if entry is not None else None
     if matter is None and form.is_bound and form.is_valid():
         matter = form.cleaned_data.get("matter")
@@ -157,10 +159,11 @@ def entry_edit(request, firm_slug, entry_id=None):
             "form": form,
             "entry": entry,
             "codes_required": selectors.client_requires_codes(scope.firm, matter),
-            "outside_billed": entry is not None
-            and entry.outside_staff
-            and billing_settings(scope.firm).bill_outside_staff_time,
-            "increment": billing_settings(scope.firm).increment,
+            "outside_billed": (
+                entry.outside_staff if entry is not None else scope.is_provider_staff
+            )
+            and settings.bill_outside_staff_time,
+            "increment": settings.increment,
         },
     )
 
@@ -214,6 +217,8 @@ def entry_delete(request, firm_slug, entry_id):
 @require_POST
 def timer_start(request, firm_slug):
     scope = request.scope
+    if request.POST.get("task"):
+        return _timer_on_task(request, scope, request.POST["task"])
     form = forms.TimerForm(request.POST, matters=selectors.matters_for_time(scope))
     if not form.is_valid():
         for errors in form.errors.values():
@@ -229,6 +234,18 @@ def timer_start(request, firm_slug):
         messages.error(request, error.message)
     else:
         messages.success(request, "Timer started.")
+    return see_other(_my_time_url(scope))
+
+
+def _timer_on_task(request, scope, task_id):
+    """The task page's "Start a timer": on the task and its matter."""
+    task = access_task(scope, task_id)
+    try:
+        services.timer_start(scope=scope, matter=None, task=task)
+    except ServiceError as error:
+        messages.error(request, error.message)
+        return see_other(reverse("work:task_detail", args=[scope.firm.slug, task_id]))
+    messages.success(request, f"Timer started on “{task.title}”.")
     return see_other(_my_time_url(scope))
 
 
