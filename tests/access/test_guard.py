@@ -1,6 +1,8 @@
 """While a page is drawn, a link from a row to a matter its viewer may not open
 draws as "a matter you cannot open" — whatever the template forgets to check."""
 
+import datetime
+
 from django.apps import apps
 from django.template import engines
 from django.test import RequestFactory
@@ -101,3 +103,49 @@ def test_a_queue_row_that_carries_its_answer_costs_no_query(firm, matter, assist
     assert drawn == "a matter you cannot open||True"
     assert len(told) == len(asked) - 1
     assert not [q for q in told if "mattergrant" in q]
+
+
+def test_time_on_a_visible_matter_draws_a_task_its_viewer_may_not_open_as_hidden(
+    firm, matter, engagement, provider, attorney, assistant
+):
+    """A billing assistant granted the matter reads its time entries; one was
+    logged on a scheduling task, which is not theirs to open."""
+    from firmdesk.billing.models import TimeEntry
+    from firmdesk.billing.selectors import time_entries_for
+
+    engagement.functions = [*engagement.functions, "billing"]
+    engagement.save()
+    biller = f.member(
+        provider, ["assistant"], email="bill@northstar.test", full_name="Bea Bell"
+    )
+    f.assign(engagement, biller, functions=("billing",))
+    f.grant(engagement, matter, biller)
+    task = f.task(firm, matter=matter, assignee=assistant, title="Secret errand")
+    TimeEntry.unscoped.create(
+        firm=firm,
+        timekeeper=attorney,
+        matter=matter,
+        task=task,
+        date=datetime.date(2026, 11, 16),
+        hours=1,
+    )
+    row = (
+        "{% for e in rows %}{{ e.matter.number }}|{{ e.task }}|"
+        "{{ e.task.is_hidden }}{% endfor %}"
+    )
+
+    def draw(user, rows_of):
+        request = RequestFactory().get("/")
+        request.user = user
+        request.scope = resolve_scope(user, firm)
+        rows = rows_of(request.scope)
+        return engines["django"].from_string(row).render({"rows": rows}, request)
+
+    listed = draw(biller, time_entries_for)
+    assert listed == "M-2026-001|a task you cannot open|True"
+    assert "Secret errand" not in listed
+    # Without the list's annotation the guard asks the database itself.
+    plain = draw(biller, lambda scope: TimeEntry.objects.in_scope(scope))
+    assert plain == listed
+    # A real task has no ``is_hidden``: it draws as nothing.
+    assert draw(attorney, time_entries_for) == "M-2026-001|Secret errand|"

@@ -12,6 +12,7 @@ import datetime
 import pytest
 
 from firmdesk.access.scope import resolve_scope
+from firmdesk.billing.time_entries import time_log_on_task
 from firmdesk.common.errors import ServiceError
 from firmdesk.engagements.models import Assignment, ConfidentialityAgreement
 from firmdesk.notify.models import Notification
@@ -609,9 +610,10 @@ def handover(time_machine, firm, engagement, firm_admin, hire, delegate):
     started = services.task_checklist(
         scope=nora_scope, task=started, revision=started.revision, done={0}
     )
-    started = services.task_log_time(
+    time_log_on_task(
         scope=nora_scope, task=started, revision=started.revision, minutes=25
     )
+    started.refresh_from_db()
     submitted = services.task_checklist(
         scope=nora_scope,
         task=submitted,

@@ -832,17 +832,25 @@ def task_checklist(*, scope, task: Task, revision, done: set[int], now=None) -> 
     return task
 
 
-def task_log_time(*, scope, task: Task, revision, minutes: int) -> Task:
+def task_for_logging(*, scope, task: Task, revision) -> Task:
+    """The task locked for its assignee to log time on, checked against the
+    revision they saw. Time logged is a billing time entry: billing's
+    ``time_log_on_task`` calls this inside its transaction, then
+    ``task_minutes_logged_set``."""
     _must_be_assignee(scope, task, "log time on it")
-    if not 1 <= minutes <= 24 * 60:
-        raise ServiceError(
-            "Enter the minutes spent, between 1 and 1440.", field="minutes"
-        )
-    with transaction.atomic():
-        task = _locked(task, revision)
-        task.minutes_logged += minutes
+    return _locked(task, revision)
+
+
+def task_minutes_logged_set(*, task: Task, total: int, actor=None, summary="") -> Task:
+    """Keep ``minutes_logged`` as the total of the task's time entries (billing
+    knows them; work does not). Called inside the transaction that changed
+    them; ``summary`` also writes it in the task's history."""
+    task = _locked(task, None)
+    if task.minutes_logged != total:
+        task.minutes_logged = total
         _save(task, "minutes_logged")
-        _audit(scope, scope.user, task, "time_logged", f"Logged {minutes} minutes")
+    if summary:
+        _audit(task.firm, actor, task, "time_logged", summary)
     return task
 
 

@@ -426,6 +426,12 @@ class CancelForm(Styled, forms.Form):
 
 class TimeForm(Styled, forms.Form):
     minutes = forms.IntegerField(label="Minutes spent", min_value=1, max_value=24 * 60)
+    narrative = forms.CharField(
+        label="What you did (optional)",
+        required=False,
+        max_length=500,
+        help_text="Shown on the firm's time records; empty: the task's title.",
+    )
 
 
 class ReassignForm(Styled, forms.Form):

@@ -21,6 +21,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from firmdesk.access.scope import scopes_for_request
 from firmdesk.access.selectors import access_object
+from firmdesk.billing.selectors import task_entries
+from firmdesk.billing.time_entries import time_log_on_task
 from firmdesk.common.errors import ServiceError
 from firmdesk.common.paginator import CappedPaginator
 from firmdesk.documents.models import Document
@@ -487,6 +489,7 @@ def _task_page(request, task, *, failed: Failed | None = None, partial=False):
         if latest and version and latest.number > version.number
         else None,
         "timeline": timeline,
+        "time_entries": task_entries(scope, task),
         "open_flags": open_flags,
         "metrics": _metrics(task),
         "checklist": [
@@ -570,8 +573,13 @@ def _checklist(c: _Call) -> str:
 
 def _log_time(c: _Call) -> str:
     data = c.bind(wf.TimeForm)
-    services.task_log_time(
-        scope=c.scope, task=c.task, revision=c.revision, minutes=data["minutes"]
+    # Time logged on a task is a billing time entry (issue 17, 1a).
+    time_log_on_task(
+        scope=c.scope,
+        task=c.task,
+        revision=c.revision,
+        minutes=data["minutes"],
+        narrative=data["narrative"],
     )
     return f"{data['minutes']} minutes logged."
 
