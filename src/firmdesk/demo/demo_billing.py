@@ -507,7 +507,7 @@ def _invoices(bill: _Billing, hm: list[Matter]) -> None:
         )
         for line in lines:
             line.invoice = invoice
-        InvoiceLine.unscoped.bulk_create(lines)
+        InvoiceLine.objects.bulk_create(lines)
         bill.created += len(lines)
         if paid:
             bill.ensure(
@@ -591,5 +591,5 @@ def _provider_bill(bill: _Billing, hm: list[Matter]) -> None:
                 amount=amount,
             )
         )
-    ProviderBillLine.unscoped.bulk_create(rows)
+    ProviderBillLine.objects.bulk_create(rows)
     bill.created += len(rows)
