@@ -283,3 +283,26 @@ def test_client_terms_from_the_contact_page(client, firm, attorney, client_conta
     assert response.status_code == 303
     terms = ClientBillingTerms.objects.for_firm(firm).get(client=client_contact)
     assert terms.ledes and terms.requires_utbms and terms.client_code == "ACME01"
+
+
+def _queries(client, url) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def test_timekeeper_list_queries_do_not_grow_with_people(
+    client, firm, firm_admin, attorney, assistant
+):
+    f.sign_in(client, firm_admin)
+    url = reverse("billing:timekeeper_list", args=[firm.slug])
+    client.post(reverse("billing:timekeepers_add_missing", args=[firm.slug]))
+    few = _queries(client, url)
+    for n in range(8):
+        f.member(firm, ["attorney"], email=f"a{n}@hale.test", full_name=f"Ann Lee {n}")
+    client.post(reverse("billing:timekeepers_add_missing", args=[firm.slug]))
+    assert Timekeeper.objects.for_firm(firm).count() == 11
+    assert _queries(client, url) <= few

@@ -216,7 +216,7 @@ def _check_settings(data: SettingsData) -> None:
         raise ServiceError(
             "Give a number of hours from 1 to 24.", field="max_hours_per_day"
         )
-    check_tax_id(data.law_firm_id)
+    data.law_firm_id = check_tax_id(data.law_firm_id)
     if not PREFIX.match(data.invoice_prefix) or len(data.invoice_prefix) > 10:
         raise ServiceError(
             "Use up to 10 letters, digits or dashes, such as HO- or 2026-.",
@@ -265,10 +265,9 @@ def settings_update(*, scope, data: SettingsData) -> BillingSettings:
             value = getattr(data, name)
             if name == "next_invoice_number" and value is None:
                 continue
-            if name in ("outside_staff_rate",):
+            if name == "outside_staff_rate":
                 value = money(value)
             setattr(current, name, value)
-        current.law_firm_id = data.law_firm_id.strip()
         current.full_clean()
         current.save()
         old, new = _changes(before, _snapshot(current, SETTING_FIELDS))
