@@ -13,6 +13,7 @@ from tests import factories as f
 
 from .fixtures_billing_provider_bills import *  # noqa: F403
 from .fixtures_billing_review import *  # noqa: F403
+from .fixtures_billing_setup import *  # noqa: F403
 from .fixtures_billing_time import *  # noqa: F403
 from .fixtures_intake import *  # noqa: F403
 from .fixtures_matters import *  # noqa: F403

@@ -403,6 +403,7 @@ def _more_routes():
     from . import (
         registry_billing_provider_bills,
         registry_billing_review,
+        registry_billing_setup,
         registry_billing_time,
         registry_intake,
         registry_matters,
@@ -426,6 +427,7 @@ def _more_routes():
         *registry_billing_review.ROUTES,
         *registry_billing_provider_bills.ROUTES,
         *registry_billing_time.ROUTES,
+        *registry_billing_setup.ROUTES,
     ]
 
 

@@ -52,6 +52,7 @@ from firmdesk.work.models import Playbook, PlaybookAcknowledgement, Review, Task
 from firmdesk.work.starter import STARTER_PLAYBOOKS
 
 from .contacts import CurrentMatter, Names, current_matters, demo_world, world_load
+from .demo_billing import billing_load
 from .demo_intake import intake_load
 from .demo_scheduling import calendar_load
 from .seed_work import DEMO_PLAYBOOKS, DEMO_TASK_PLAYBOOKS
@@ -913,6 +914,7 @@ def demo_load() -> int:
         loader.load_prior_employer_link()
         loader.created += calendar_load(loader, matters)
         loader.created += intake_load(loader, matters)
+        loader.created += billing_load(loader, matters)
     return loader.created
 
 

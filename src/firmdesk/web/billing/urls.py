@@ -6,6 +6,7 @@ from .ledes.urls import urlpatterns as ledes
 from .provider_bills.urls import urlpatterns as provider_bills
 from .receivables.urls import urlpatterns as receivables
 from .review.urls import urlpatterns as review
+from .setup.urls import urlpatterns as setup
 from .time.urls import urlpatterns as time
 
 app_name = "billing"
@@ -18,4 +19,5 @@ urlpatterns = [
     *receivables,
     *provider_bills,
     *imports,
+    *setup,
 ]

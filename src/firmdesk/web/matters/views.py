@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from firmdesk.access.selectors import access_matter, access_object
+from firmdesk.billing.setup import may_read_setup
 from firmdesk.common.errors import ServiceError
 from firmdesk.common.phones import firm_region
 from firmdesk.conflicts import selectors as conflict_selectors
@@ -134,6 +135,7 @@ def matter_detail(request, firm_slug, matter_id):
             "may_schedule": may_schedule(scope),
             "may_maintain": may_maintain(scope),
             "may_delegate": scope.is_firm_member and not matter.is_closed,
+            "may_see_billing_terms": may_read_setup(scope),
         },
     )
 
@@ -435,6 +437,7 @@ def contact_detail(request, firm_slug, contact_id):
             "show_sensitive": scope.is_firm_member,
             "rel_form": rel_form,
             "may_edit": conflicts.may_edit_contacts(scope=scope),
+            "may_see_billing_terms": may_read_setup(scope),
         },
     )
 
