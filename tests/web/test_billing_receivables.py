@@ -67,6 +67,7 @@ def test_the_ageing_report_shows_each_bucket_per_client_and_matter(
     body = page.content.decode()
     assert page.status_code == 200
     assert "as of Apr 16, 2026" in body
+    assert 'value="2026-04-16"' in body  # the as-of field shows the day used
     assert "Acme Logistics Inc." in body
     assert "M-2026-001 Lopez v. Acme" in body
     assert "$1,500.00" in body  # 31–60 days: the partly paid invoice
@@ -127,6 +128,7 @@ def test_an_unreadable_date_says_so_and_shows_today(client, firm, attorney, book
     body = client.get(url, {"as_of": "last tuesday"}).content.decode()
     assert "Enter the date as a day" in body
     assert "Showing today instead." in body
+    assert 'value="last tuesday"' in body
     assert "as of Apr 16, 2026" in body
 
 

@@ -28,10 +28,11 @@ from .forms import AsOfForm, CollectionNoteForm
 
 def _as_of(request, scope):
     """The day the report is aged on: the one asked for, else the firm's today."""
-    form = AsOfForm(request.GET or None)
-    as_of = None
-    if form.is_bound and form.is_valid():
-        as_of = form.cleaned_data["as_of"]
+    if "as_of" not in request.GET:
+        today = ar.firm_today(scope.firm)
+        return AsOfForm(initial={"as_of": today}), today
+    form = AsOfForm(request.GET)
+    as_of = form.cleaned_data["as_of"] if form.is_valid() else None
     return form, as_of or ar.firm_today(scope.firm)
 
 
