@@ -13,6 +13,7 @@ from firmdesk.audit.models import AuditEvent
 from firmdesk.billing import receivables as ar
 from firmdesk.billing.models import CollectionNote
 from firmdesk.billing.rates import billing_settings
+from firmdesk.matters.models import MatterScreen
 from tests import factories as f
 from tests.billing.receivables_data import billing_assistant, client_of, invoice
 
@@ -272,3 +273,28 @@ def test_a_draft_invoice_has_no_collection_page(client, firm, matter, attorney):
     draft = invoice(firm, matter, status="draft")
     f.sign_in(client, attorney)
     assert client.get(_collection(firm, draft)).status_code == 404
+
+
+def test_a_screened_matter_leaves_no_trace_in_the_report_csv_or_invoice(
+    client, firm, attorney, firm_admin, books
+):
+    walled = f.MatterFactory(firm=firm, number="M-2026-077", title="Quarry Holdings")
+    quarry = client_of(firm, walled, "Quentin Marlowe")
+    hidden = invoice(firm, walled, client=quarry, total="777.00", due_on=DUE)
+    MatterScreen.unscoped.create(firm=firm, matter=walled, user=attorney)
+    f.sign_in(client, attorney)
+    page = client.get(reverse("billing:receivables", args=[firm.slug]))
+    download = client.get(reverse("billing:receivables_csv", args=[firm.slug]))
+    drill = client.get(
+        reverse("billing:receivables", args=[firm.slug]),
+        {"matter": str(walled.public_id)},
+    )
+    for body in (page.content, download.content, drill.content):
+        for marker in (b"M-2026-077", b"Quarry", b"Quentin Marlowe", b"777.00"):
+            assert marker not in body
+    assert client.get(_collection(firm, hidden)).status_code == 404
+    f.sign_in(client, firm_admin)
+    assert (
+        b"Quentin Marlowe"
+        in client.get(reverse("billing:receivables", args=[firm.slug])).content
+    )
