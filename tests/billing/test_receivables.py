@@ -246,3 +246,9 @@ def test_days_past_due_counts_calendar_days_in_the_firms_zone(firm):
     today = ar.firm_today(firm, moment)
     assert today == datetime.date(2026, 7, 1)
     assert ar.days_past_due(datetime.date(2026, 6, 1), today) == 30
+
+
+def test_an_invoice_with_no_dates_is_current(firm, matter, scope):
+    row = invoice(firm, matter, total="40.00")
+    Invoice.unscoped.filter(pk=row.pk).update(due_on=None, issued_on=None)
+    assert ar.ageing(scope, as_of=AS_OF).total.amounts["current"] == Decimal("40.00")

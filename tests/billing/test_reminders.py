@@ -241,3 +241,21 @@ def test_two_concurrent_runs_make_one_reminder_on_postgresql(firm, matter, attor
     assert len(reminders(row)) == 1
     assert Task.unscoped.filter(function="billing").count() == 1
     assert Decimal(row.total) == Decimal("1000.00")
+
+
+def test_an_unexpected_failure_is_logged_and_the_others_still_get_theirs(
+    firm, matter, late, monkeypatch, caplog
+):
+    other = invoice(firm, matter, due_on=DUE, number="2026-0044")
+    real = ar._store_letter
+
+    def broken_for_42(invoice_row, content, step):
+        if invoice_row.number == "2026-0042":
+            raise OSError("disk full")
+        return real(invoice_row, content, step)
+
+    monkeypatch.setattr(ar, "_store_letter", broken_for_42)
+    assert run_on(DUE + 7 * DAY) == 1
+    assert reminders(late) == []
+    assert len(reminders(other)) == 1
+    assert "Payment reminder for invoice" in caplog.text

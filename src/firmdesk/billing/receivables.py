@@ -71,12 +71,15 @@ def firm_today(firm, now: datetime.datetime | None = None) -> datetime.date:
 def _due_q(bucket: Bucket, as_of: datetime.date) -> Q:
     """The invoices of ``bucket`` on ``as_of``, as a condition on the due date
     (so the database sorts them, not Python): ``days`` past due means due on
-    ``as_of - days``."""
+    ``as_of - days``. An invoice with neither a due nor an issue date is
+    current: nothing says it is late."""
     q = Q()
     if bucket.low is not None:
         q &= Q(due_day__lte=as_of - datetime.timedelta(days=bucket.low))
     if bucket.high is not None:
         q &= Q(due_day__gte=as_of - datetime.timedelta(days=bucket.high))
+    if bucket.low is None:
+        q |= Q(due_day__isnull=True)
     return q
 
 

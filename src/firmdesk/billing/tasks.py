@@ -46,13 +46,18 @@ def payment_reminders_run(now: datetime.datetime | None = None) -> int:
                     is not None
                 )
             except ServiceError as error:
-                # One invoice the task cannot be made for (its matter refuses
-                # outside help and nobody in-house...) must not hold up the rest.
+                # The task service refused (a rule of work, such as an
+                # engagement that no longer covers the matter): logged, and
+                # tried again on the next run.
                 logger.warning(
                     "Payment reminder for invoice %s not made: %s",
                     invoice_id,
                     error.message,
                 )
+            except Exception:
+                # Rolled back whole; one broken invoice must not keep every
+                # later one of every firm without its reminder.
+                logger.exception("Payment reminder for invoice %s failed", invoice_id)
     return made
 
 
