@@ -402,6 +402,7 @@ def _more_routes():
     # The work pages keep their entries in files of their own.
     from . import (
         registry_billing_provider_bills,
+        registry_billing_receivables,
         registry_billing_review,
         registry_billing_setup,
         registry_billing_time,
@@ -428,6 +429,7 @@ def _more_routes():
         *registry_billing_provider_bills.ROUTES,
         *registry_billing_time.ROUTES,
         *registry_billing_setup.ROUTES,
+        *registry_billing_receivables.ROUTES,
     ]
 
 
