@@ -75,7 +75,7 @@ def test_the_ageing_report_shows_each_bucket_per_client_and_matter(
     assert "$300.00" in body  # current
     assert "$1,234.56" in body  # over 90
     assert "$3,034.56" in body  # all clients
-    assert 'href="/f/hale-ortiz/billing/receivables/"' in body  # the section link
+    assert 'href="/f/hale-ortiz/billing/"' in body  # back to the billing home
 
 
 def test_a_matter_drills_down_to_its_invoices_with_days_late(
