@@ -19,7 +19,13 @@ from firmdesk.billing.importing import (
     settle_date_order,
     time_import,
 )
-from firmdesk.billing.models import Expense, TimeEntry, Timekeeper
+from firmdesk.billing.models import (
+    Expense,
+    MatterBilling,
+    MatterRate,
+    TimeEntry,
+    Timekeeper,
+)
 from firmdesk.conflicts.importing import CellProblem
 from tests import factories as f
 
@@ -296,3 +302,26 @@ def test_a_day_past_the_twelfth_settles_the_order(day):
         assert settle_date_order([day_first], "") == ("day_first", False)
     assert importing.parse_date(us, "us") == day
     assert importing.parse_date(day_first, "day_first") == day
+
+
+def test_matter_rates_win_and_many_matters_cost_few_queries(
+    scope, firm, attorney, django_assert_max_num_queries
+):
+    keeper = Timekeeper.unscoped.get(firm=firm, user=attorney)
+    matters = [
+        f.MatterFactory(firm=firm, number=f"R-{n:03d}", title=f"Matter {n}")
+        for n in range(40)
+    ]
+    MatterRate.unscoped.create(
+        firm=firm, matter=matters[0], timekeeper=keeper, rate=Decimal("410.00")
+    )
+    MatterBilling.unscoped.create(firm=firm, matter=matters[1], billable=False)
+    rows = "".join(f"{m.number},03/14/2026,0.5,Owen Ortiz\n" for m in matters)
+    text = "matter,date,quantity,activity_user\n" + rows
+    with django_assert_max_num_queries(40):
+        result = time_import(scope=scope, actor=None, file=text.encode())
+    assert result.ok and result.time_entries == 40
+    by_number = {e.matter.number: e for e in entries(firm).select_related("matter")}
+    assert by_number["R-000"].rate == Decimal("410.00")
+    assert by_number["R-001"].billable is False
+    assert by_number["R-002"].rate == Decimal("300.00")

@@ -57,9 +57,17 @@ from firmdesk.engagements.models import Assignment, Engagement
 from firmdesk.matters.models import Matter
 from firmdesk.orgs.models import Membership
 
-from .models import Expense, Source, Status, TimeEntry
+from .models import (
+    BillingSettings,
+    Expense,
+    MatterBilling,
+    MatterRate,
+    Source,
+    Status,
+    TimeEntry,
+)
 from .money import CENT, money
-from .rates import terms_for
+from .rates import billing_settings, terms_for
 from .utbms import ACTIVITY_CODES, EXPENSE_CODES, TASK_CODES
 
 LAYOUT_LABELS = {
@@ -901,7 +909,11 @@ def time_import(
     if dry_run:
         _plan(scope, entries, result, directory=directory, actor=actor, write=False)
         return _finish(result, started)
+    billing_settings(scope.firm)  # made before the lock below needs its row
     with transaction.atomic():
+        # One import at a time per firm, so two people importing the same
+        # file at once cannot both find its rows new.
+        BillingSettings.objects.for_firm(scope.firm).select_for_update().get()
         _plan(scope, entries, result, directory=directory, actor=actor, write=True)
         audit_record(
             org=scope.firm,
@@ -924,6 +936,21 @@ def time_import(
             },
         )
     return _finish(result, started)
+
+
+def _matters_with_terms(firm, matter_ids: set[int]) -> set[int]:
+    """The matters among ``matter_ids`` with a rate or billability of their
+    own (``MatterBilling``) or a rate for someone (``MatterRate``)."""
+    found: set[int] = set()
+    ids = sorted(matter_ids)
+    for model in (MatterBilling, MatterRate):
+        for start in range(0, len(ids), 500):
+            found.update(
+                model.objects.for_firm(firm)
+                .filter(matter_id__in=ids[start : start + 500])
+                .values_list("matter_id", flat=True)
+            )
+    return found
 
 
 def _existing_refs(firm, refs: list[str]) -> set[str]:
@@ -953,6 +980,7 @@ def _plan(
     firm = scope.firm
     existing = _existing_refs(firm, [e.ref for e in entries])
     terms_cache: dict[tuple, object] = {}
+    matters_with_terms = _matters_with_terms(firm, {e.matter.pk for e in entries})
     times: list[TimeEntry] = []
     expenses: list[Expense] = []
     for entry in entries:
@@ -978,12 +1006,15 @@ def _plan(
             amount = row.amount
         else:
             engagement = directory.engagement_of.get(entry.user.pk)
-            key = (entry.user.pk, entry.matter.pk)
+            # A matter with no terms of its own bills everyone as no matter
+            # does, so one ``terms_for`` per person serves all such matters.
+            own_terms = entry.matter.pk in matters_with_terms
+            key = (entry.user.pk, entry.matter.pk if own_terms else None)
             if key not in terms_cache:
                 terms_cache[key] = terms_for(
                     firm=firm,
                     user=entry.user,
-                    matter=entry.matter,
+                    matter=entry.matter if own_terms else None,
                     engagement=engagement,
                 )
             terms = terms_cache[key]
