@@ -10,8 +10,8 @@ with their lines, payments, and the provider's monthly bills.
   and month; the rest are this month's work, waiting in the pre-bill review.
 * An invoice's total is the sum of its lines (fees, expenses and sometimes an
   invoice-level discount), ``paid`` the sum of its payments, and its number
-  follows the firm's sequence; the firm's ``next_invoice_number`` is the one
-  after its last.
+  follows the firm's sequence in date order; the firm's
+  ``next_invoice_number`` is the one after its last.
 * Every live engagement gets a bill for each of the last
   ``provider_bill_months`` full months, a line per staff member from the hours
   they logged that month; about one line in ten differs from the work logged
@@ -23,7 +23,7 @@ later step needs (an invoice's entries, a month's hours per person) are kept.
 """
 
 import datetime
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterator
 from decimal import Decimal
 
@@ -177,19 +177,30 @@ def _clients(ctx) -> dict[int, int]:
 
 
 class _FirmBooks:
-    """A firm's running invoice number and terms while its matters are seeded."""
+    """A firm's billing terms and invoice numbers while its matters are seeded.
 
-    def __init__(self, firm, rng):
+    Every matter has an invoice for every billed month, so the numbers are
+    known before the batches are written: the oldest month's invoices first,
+    in the order of the firm's matters. They run in date order without gaps
+    however the matters are batched."""
+
+    def __init__(self, firm, rng, *, matters: int, months: int):
         self.firm = firm
-        self.next_number = 1
+        self.matters = matters
+        self.months = months
         self.terms_days = rng.choice((15, 30, 30, 45))
         self.bills_outside_staff = rng.random() < 0.5
         self.outside_rate = Decimal(rng.choice((85, 95, 110)))
 
-    def number(self) -> str:
-        number = f"{INVOICE_PREFIX}{self.next_number:06d}"
-        self.next_number += 1
-        return number
+    def number(self, *, period: int, position: int) -> str:
+        """The number of the invoice of the firm's ``position``-th matter for
+        ``period`` (0: last month, the newest)."""
+        rank = self.months - 1 - period
+        return f"{INVOICE_PREFIX}{rank * self.matters + position + 1:06d}"
+
+    @property
+    def next_number(self) -> int:
+        return self.months * self.matters + 1
 
 
 def seed_billing(ctx) -> None:
@@ -197,9 +208,19 @@ def seed_billing(ctx) -> None:
     scale = ctx.scale
     keepers = _timekeepers(ctx)
     clients = _clients(ctx)
-    books = {firm.pk: _FirmBooks(firm, rng) for firm in ctx.firms}
+    if scale.invoices_per_matter > scale.time_entries_per_matter:
+        raise ValueError("Each invoiced month needs a time entry: raise the entries.")
     n_matters = len(ctx.matters)
     periods = [_months_back(ctx.today, n + 1) for n in range(scale.invoices_per_matter)]
+    position: dict[int, int] = {}
+    per_firm: Counter = Counter()
+    for matter_id, firm_id in ctx.matters:
+        position[matter_id] = per_firm[firm_id]
+        per_firm[firm_id] += 1
+    books = {
+        firm.pk: _FirmBooks(firm, rng, matters=per_firm[firm.pk], months=len(periods))
+        for firm in ctx.firms
+    }
     writer = _Writer(
         ctx,
         {
@@ -251,7 +272,7 @@ def seed_billing(ctx) -> None:
         writer.write(MatterBilling, terms, "matter billing terms")
         writer.write(TimeEntry, entries, "time entries")
         writer.write(Expense, expenses, "expenses")
-        _invoices(ctx, writer, billed, books, clients, periods, dict(batch))
+        _invoices(ctx, writer, billed, books, clients, periods, position)
 
     for firm in ctx.firms:
         book = books[firm.pk]
@@ -277,10 +298,12 @@ def _entries(ctx, matter_id, firm_id, keepers, book, matter_rate, periods) -> It
     rng = ctx.rng
     inside = [u for u, k in keepers.items() if not k[2]]
     outside = [u for u, k in keepers.items() if k[2]]
-    for _ in range(ctx.scale.time_entries_per_matter):
+    for n in range(ctx.scale.time_entries_per_matter):
+        # The first entries bill one month each, so every month has an invoice.
+        forced = n < len(periods)
         user_id = (
             rng.choice(outside)
-            if outside and rng.random() < 0.2
+            if outside and not forced and rng.random() < 0.2
             else rng.choice(inside)
         )
         rate, cost, is_outside, engagement = keepers[user_id]
@@ -288,9 +311,9 @@ def _entries(ctx, matter_id, firm_id, keepers, book, matter_rate, periods) -> It
             billable = book.bills_outside_staff
             rate = book.outside_rate if billable else ZERO
         else:
-            billable = rng.random() > 0.05
+            billable = forced or rng.random() > 0.05
             rate = matter_rate or rate
-        period = rng.randrange(len(periods) + 1)
+        period = n if forced else rng.randrange(len(periods) + 1)
         if period == len(periods):
             work_period = None
             day = ctx.today - DAY * rng.randint(0, max(ctx.today.day - 1, 0))
@@ -360,16 +383,15 @@ def _expenses(ctx, matter_id, firm_id, periods) -> Iterator:
         )
 
 
-def _invoices(ctx, writer, billed, books, clients, periods, firm_of) -> None:
+def _invoices(ctx, writer, billed, books, clients, periods, position) -> None:
     """One invoice per matter and month of billed work; its lines, total and
     payments. Older invoices are paid, the latest still open."""
     rng = ctx.rng
     invoices, lines_of = [], []
-    # Oldest month first within the batch of matters.
     for (matter_id, period), (entries, expenses) in sorted(
         billed.items(), key=lambda item: (-item[0][1], item[0][0])
     ):
-        firm_id = firm_of[matter_id]
+        firm_id = (entries or expenses)[0].firm_id
         book = books[firm_id]
         first, last = periods[period]
         lines: list[InvoiceLine] = []
@@ -416,15 +438,15 @@ def _invoices(ctx, writer, billed, books, clients, periods, firm_of) -> None:
                     total=line_amount(0, 0, discount),
                 )
             )
-        for position, line in enumerate(lines, start=1):
-            line.position = position
+        for n, line in enumerate(lines, start=1):
+            line.position = n
         issued = last + DAY * 3
         invoices.append(
             Invoice(
                 firm_id=firm_id,
                 matter_id=matter_id,
                 client_id=clients.get(matter_id),
-                number=book.number(),
+                number=book.number(period=period, position=position[matter_id]),
                 status=Invoice.Status.SENT,
                 period_start=first,
                 period_end=last,
