@@ -459,20 +459,17 @@ def _invoices(ctx, writer, billed, books, clients, periods, position) -> None:
             )
         )
         lines_of.append(lines)
+    # Payments first, so each invoice is written once with what it was paid;
+    # the payments and lines take the invoices' ids when they are written.
+    payments = [p for invoice in invoices for p in _payments(ctx, invoice)]
     writer.write(Invoice, invoices, "invoices")
-    payments = []
     for invoice, lines in zip(invoices, lines_of, strict=True):
         for line in lines:
             line.invoice = invoice
-        payments += _payments(ctx, invoice)
     writer.write(
         InvoiceLine, [line for lines in lines_of for line in lines], "invoice lines"
     )
     writer.write(Payment, payments, "payments")
-    paid = [i for i in invoices if i.paid]
-    loader(Invoice).using(ctx.alias).bulk_update(
-        paid, ["paid", "status"], batch_size=1000
-    )
 
 
 def _payments(ctx, invoice) -> list[Payment]:
