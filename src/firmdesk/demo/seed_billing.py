@@ -346,9 +346,8 @@ def _entries(ctx, matter_id, firm_id, keepers, book, matter_rate, periods) -> It
                 billable=billable,
                 outside_staff=is_outside,
                 status=status,
-                source=(
-                    TimeEntry.Source.TASK if is_outside else TimeEntry.Source.MANUAL
-                ),
+                # Not linked to seeded tasks, so entered by hand, not "on a task".
+                source=TimeEntry.Source.MANUAL,
             ),
             work_period,
         )
