@@ -11,6 +11,7 @@ from firmdesk.matters.models import Contact, MatterParty, MatterScreen
 from firmdesk.orgs.models import Organization, User
 from tests import factories as f
 
+from .fixtures_billing_imports import *  # noqa: F403
 from .fixtures_billing_provider_bills import *  # noqa: F403
 from .fixtures_billing_receivables import *  # noqa: F403
 from .fixtures_billing_review import *  # noqa: F403

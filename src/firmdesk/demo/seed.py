@@ -65,6 +65,7 @@ from .contacts import (
     person_email,
     phone,
 )
+from .seed_billing import seed_billing
 from .seed_intake import seed_leads
 from .seed_scheduling import seed_events
 from .seed_work import seed_playbooks, seed_tasks
@@ -80,6 +81,11 @@ class Scale:
     matters_per_firm: int
     staff_per_provider: int
     tasks_per_matter: int
+    # Billing (issue 17): the large scale reaches 3,000,000 time entries.
+    time_entries_per_matter: int = 12
+    expenses_per_matter: int = 2
+    invoices_per_matter: int = 2
+    provider_bill_months: int = 2
 
 
 SCALES = {
@@ -89,6 +95,10 @@ SCALES = {
         matters_per_firm=40,
         staff_per_provider=10,
         tasks_per_matter=5,
+        time_entries_per_matter=12,
+        expenses_per_matter=2,
+        invoices_per_matter=2,
+        provider_bill_months=2,
     ),
     "large": Scale(
         firms=200,
@@ -96,6 +106,10 @@ SCALES = {
         matters_per_firm=250,
         staff_per_provider=100,
         tasks_per_matter=5,
+        time_entries_per_matter=60,
+        expenses_per_matter=6,
+        invoices_per_matter=6,
+        provider_bill_months=6,
     ),
 }
 
@@ -890,6 +904,7 @@ SEEDERS: list[Callable[[SeedContext], None]] = [
     seed_contacts,
     seed_events,
     seed_leads,
+    seed_billing,
 ]
 
 

@@ -1,0 +1,605 @@
+"""Billing for ``firmdesk seed``: timekeepers, time entries, expenses, invoices
+with their lines, payments, and the provider's monthly bills.
+
+* Every firm gets its billing settings, its attorneys and staff as
+  timekeepers, and the provider staff working for it as outside-staff
+  timekeepers (billed to clients where the firm chooses so).
+* Each matter gets ``time_entries_per_matter`` entries and
+  ``expenses_per_matter`` expenses. Most fall in the last
+  ``invoices_per_matter`` full months and are billed, one invoice per matter
+  and month; the rest are this month's work, waiting in the pre-bill review.
+* An invoice's total is the sum of its lines (fees, expenses and sometimes an
+  invoice-level discount), ``paid`` the sum of its payments, and its number
+  follows the firm's sequence in date order; the firm's
+  ``next_invoice_number`` is the one after its last.
+* Every live engagement gets a bill for each of the last
+  ``provider_bill_months`` full months, a line per staff member from the hours
+  they logged that month; about one line in ten differs from the work logged
+  and is disputed or settled.
+
+Written in batches, matter by matter, so the large scale (millions of time
+entries) never holds more than a batch of matters in memory: only the rows a
+later step needs (an invoice's entries, a month's hours per person) are kept.
+"""
+
+import datetime
+from collections import Counter, defaultdict
+from collections.abc import Iterator
+from decimal import Decimal
+
+from firmdesk.access.system import loader
+from firmdesk.billing.models import (
+    BillingSettings,
+    Expense,
+    Invoice,
+    InvoiceLine,
+    MatterBilling,
+    Payment,
+    ProviderBill,
+    ProviderBillLine,
+    TimeEntry,
+    Timekeeper,
+)
+from firmdesk.billing.money import ZERO, line_amount, money
+from firmdesk.billing.rates import DEFAULT_VAGUE_PHRASES
+from firmdesk.billing.utbms import ACTIVITY_CODES, EXPENSE_CODES, TASK_CODES
+from firmdesk.engagements.models import Engagement
+from firmdesk.matters.models import MatterParty
+from firmdesk.orgs.models import User
+
+DAY = datetime.timedelta(days=1)
+MATTERS_PER_BATCH = 100
+INVOICE_PREFIX = "INV-"
+TASK_CODE_LIST = sorted(TASK_CODES)
+ACTIVITY_CODE_LIST = sorted(ACTIVITY_CODES)
+EXPENSE_CODE_LIST = sorted(EXPENSE_CODES)
+NARRATIVES = (
+    "Draft motion to compel and supporting declaration",
+    "Review opposing party's document production",
+    "Telephone conference with client regarding settlement terms",
+    "Prepare deposition outline for the plant manager",
+    "Research statute of limitations for the contract claim",
+    "Revise discovery responses per attorney comments",
+    "Calendar hearing and deadlines from the scheduling order",
+    "Correspondence with opposing counsel about the protective order",
+    "Prepare exhibits for the summary judgment motion",
+    "Organise and index the client's medical records",
+    "Review and revise the engagement letter",
+    "Draft demand letter to the insurer",
+)
+EXPENSES = {
+    "E101": ("Copies of the production", Decimal("0.15"), (50, 400)),
+    "E107": ("Courier to opposing counsel", Decimal("45.00"), (1, 1)),
+    "E108": ("Postage for service", Decimal("12.50"), (1, 3)),
+    "E112": ("Court filing fee", Decimal("405.00"), (1, 1)),
+    "E115": ("Deposition transcript", Decimal("3.75"), (80, 300)),
+    "E106": ("Online research charges", Decimal("95.00"), (1, 2)),
+}
+
+
+def _months_back(today: datetime.date, n: int) -> tuple[datetime.date, datetime.date]:
+    """The first and last day of the full month ``n`` months before today's."""
+    first = today.replace(day=1)
+    for _ in range(n):
+        first = (first - DAY).replace(day=1)
+    following = (first + datetime.timedelta(days=32)).replace(day=1)
+    return first, following - DAY
+
+
+class _Writer:
+    """``bulk_create`` in batches under one progress bar per kind of row."""
+
+    def __init__(self, ctx, totals: dict[str, int]):
+        self.ctx = ctx
+        self.bars = {
+            label: ctx.progress.add_task(label, total=total)
+            for label, total in totals.items()
+        }
+
+    def write(self, model, rows: list, label: str) -> list:
+        if rows:
+            loader(model).using(self.ctx.alias).bulk_create(rows, batch_size=1000)
+            self.ctx.counts[label] += len(rows)
+            self.ctx.progress.advance(self.bars[label], len(rows))
+        return rows
+
+
+def _timekeepers(ctx) -> dict[int, dict]:
+    """Per firm: its timekeepers as {user id: (rate, cost, outside, engagement)}."""
+    rng = ctx.rng
+    people = dict(
+        User.objects.using(ctx.alias)
+        .filter(
+            pk__in=[
+                *(u for users in ctx.attorneys.values() for u in users),
+                *(u for users in ctx.firm_staff.values() for u in users),
+                *(u for rows in ctx.live_assignments.values() for _, u, _ in rows),
+            ]
+        )
+        .values_list("pk", "full_name")
+    )
+    keepers, rows = {}, []
+    C = Timekeeper.Classification
+    for firm in ctx.firms:
+        mine: dict[int, tuple] = {}
+        cast = [
+            (u, C.PARTNER if i == 0 else C.ASSOCIATE, rng.randint(250, 600), False)
+            for i, u in enumerate(ctx.attorneys.get(firm.pk, []))
+        ]
+        cast += [
+            (u, C.PARALEGAL, rng.randint(110, 175), False)
+            for u in ctx.firm_staff.get(firm.pk, [])
+        ]
+        engagement_of = {}
+        for engagement_id, user_id, _ in ctx.live_assignments.get(firm.pk, []):
+            engagement_of.setdefault(user_id, engagement_id)
+        cast += [(u, C.LEGAL_ASSISTANT, 95, True) for u in engagement_of]
+        for n, (user_id, classification, rate, outside) in enumerate(cast, start=1):
+            if user_id in mine:
+                continue
+            initials = "".join(p[0] for p in people[user_id].split()[:2]).upper()
+            engagement = ctx.engagements[engagement_of[user_id]] if outside else None
+            cost = (
+                engagement.price
+                if outside and engagement.pricing_model == Engagement.Pricing.HOURLY
+                else Decimal(rng.randint(30, 60) if outside else rate // 3)
+            )
+            mine[user_id] = (Decimal(rate), cost, outside, engagement)
+            rows.append(
+                Timekeeper(
+                    firm=firm,
+                    user_id=user_id,
+                    code=f"{initials}{n:03d}",
+                    classification=classification,
+                    default_rate=Decimal(rate),
+                    cost_rate=cost,
+                    outside_staff=outside,
+                )
+            )
+        keepers[firm.pk] = mine
+    ctx.bulk(Timekeeper, rows, label="timekeepers", total=len(rows))
+    return keepers
+
+
+def _clients(ctx) -> dict[int, int]:
+    """Each matter's client contact (the first client party)."""
+    found: dict[int, int] = {}
+    parties = (
+        loader(MatterParty)
+        .using(ctx.alias)
+        .filter(firm__in=ctx.firms, role=MatterParty.Role.CLIENT)
+        .order_by("pk")
+        .values_list("matter_id", "contact_id")
+    )
+    for matter_id, contact_id in parties.iterator(chunk_size=5000):
+        found.setdefault(matter_id, contact_id)
+    return found
+
+
+class _FirmBooks:
+    """A firm's billing terms and invoice numbers while its matters are seeded.
+
+    Every matter has an invoice for every billed month, so the numbers are
+    known before the batches are written: the oldest month's invoices first,
+    in the order of the firm's matters. They run in date order without gaps
+    however the matters are batched."""
+
+    def __init__(self, firm, rng, *, matters: int, months: int):
+        self.firm = firm
+        self.matters = matters
+        self.months = months
+        self.terms_days = rng.choice((15, 30, 30, 45))
+        self.bills_outside_staff = rng.random() < 0.5
+        self.outside_rate = Decimal(rng.choice((85, 95, 110)))
+
+    def number(self, *, period: int, position: int) -> str:
+        """The number of the invoice of the firm's ``position``-th matter for
+        ``period`` (0: last month, the newest)."""
+        rank = self.months - 1 - period
+        return f"{INVOICE_PREFIX}{rank * self.matters + position + 1:06d}"
+
+    @property
+    def next_number(self) -> int:
+        return self.months * self.matters + 1
+
+
+def seed_billing(ctx) -> None:
+    rng = ctx.rng
+    scale = ctx.scale
+    keepers = _timekeepers(ctx)
+    clients = _clients(ctx)
+    if scale.invoices_per_matter > scale.time_entries_per_matter:
+        raise ValueError("Each invoiced month needs a time entry: raise the entries.")
+    n_matters = len(ctx.matters)
+    periods = [_months_back(ctx.today, n + 1) for n in range(scale.invoices_per_matter)]
+    position: dict[int, int] = {}
+    per_firm: Counter = Counter()
+    for matter_id, firm_id in ctx.matters:
+        position[matter_id] = per_firm[firm_id]
+        per_firm[firm_id] += 1
+    books = {
+        firm.pk: _FirmBooks(firm, rng, matters=per_firm[firm.pk], months=len(periods))
+        for firm in ctx.firms
+    }
+    writer = _Writer(
+        ctx,
+        {
+            "matter billing terms": n_matters // 5,
+            "time entries": n_matters * scale.time_entries_per_matter,
+            "expenses": n_matters * scale.expenses_per_matter,
+            "invoices": n_matters * len(periods),
+            "invoice lines": n_matters
+            * (scale.time_entries_per_matter + scale.expenses_per_matter),
+            "payments": n_matters * len(periods),
+        },
+    )
+    # (engagement id, user id, period index) → [hours, entries]
+    logged: dict[tuple, list] = defaultdict(lambda: [ZERO, 0])
+
+    for start in range(0, n_matters, MATTERS_PER_BATCH):
+        batch = ctx.matters[start : start + MATTERS_PER_BATCH]
+        terms, entries, expenses = [], [], []
+        # Per (matter, period index): the entries and expenses it bills.
+        billed: dict[tuple, tuple[list, list]] = defaultdict(lambda: ([], []))
+        for matter_id, firm_id in batch:
+            book = books[firm_id]
+            firm_keepers = keepers[firm_id]
+            matter_rate = None
+            if rng.random() < 0.2:
+                matter_rate = Decimal(rng.randint(200, 450))
+                terms.append(
+                    MatterBilling(
+                        firm_id=firm_id,
+                        matter_id=matter_id,
+                        rate=matter_rate,
+                        client_matter_id=f"CM-{matter_id:07d}",
+                    )
+                )
+            for entry, period in _entries(
+                ctx, matter_id, firm_id, firm_keepers, book, matter_rate, periods
+            ):
+                entries.append(entry)
+                if entry.status == TimeEntry.Status.BILLED:
+                    billed[(matter_id, period)][0].append(entry)
+                if entry.engagement_id and period is not None:
+                    slot = logged[(entry.engagement_id, entry.timekeeper_id, period)]
+                    slot[0] += entry.hours
+                    slot[1] += 1
+            for expense, period in _expenses(ctx, matter_id, firm_id, periods):
+                expenses.append(expense)
+                if period is not None:
+                    billed[(matter_id, period)][1].append(expense)
+        writer.write(MatterBilling, terms, "matter billing terms")
+        writer.write(TimeEntry, entries, "time entries")
+        writer.write(Expense, expenses, "expenses")
+        _invoices(ctx, writer, billed, books, clients, periods, position)
+
+    for firm in ctx.firms:
+        book = books[firm.pk]
+        loader(BillingSettings).using(ctx.alias).create(
+            firm=firm,
+            max_hours_per_day=Decimal("10.00"),
+            vague_phrases=list(DEFAULT_VAGUE_PHRASES),
+            reminder_days=[7, 30, 60],
+            law_firm_id=f"{rng.randint(10, 99)}-{rng.randint(1000000, 9999999)}",
+            invoice_prefix=INVOICE_PREFIX,
+            next_invoice_number=book.next_number,
+            payment_terms_days=book.terms_days,
+            bill_outside_staff_time=book.bills_outside_staff,
+            outside_staff_rate=book.outside_rate,
+        )
+    ctx.counts["billing settings"] += len(ctx.firms)
+    _provider_bills(ctx, logged, periods)
+
+
+def _entries(ctx, matter_id, firm_id, keepers, book, matter_rate, periods) -> Iterator:
+    """A matter's time entries, each with the index of the month it was done
+    in (None: this month's work, not billed yet)."""
+    rng = ctx.rng
+    inside = [u for u, k in keepers.items() if not k[2]]
+    outside = [u for u, k in keepers.items() if k[2]]
+    for n in range(ctx.scale.time_entries_per_matter):
+        # The first entries bill one month each, so every month has an invoice.
+        forced = n < len(periods)
+        user_id = (
+            rng.choice(outside)
+            if outside and not forced and rng.random() < 0.2
+            else rng.choice(inside)
+        )
+        rate, cost, is_outside, engagement = keepers[user_id]
+        if is_outside:
+            billable = book.bills_outside_staff
+            rate = book.outside_rate if billable else ZERO
+        else:
+            billable = forced or rng.random() > 0.05
+            rate = matter_rate or rate
+        period = n if forced else rng.randrange(len(periods) + 1)
+        if period == len(periods):
+            work_period = None
+            day = ctx.today - DAY * rng.randint(0, max(ctx.today.day - 1, 0))
+            status = rng.choice(
+                (TimeEntry.Status.DRAFT, TimeEntry.Status.SUBMITTED)
+                + (TimeEntry.Status.REVIEWED,) * 2
+            )
+        else:
+            work_period = period
+            first, last = periods[period]
+            day = first + DAY * rng.randint(0, (last - first).days)
+            # Work of a billed month that is not billable was reviewed and
+            # left off the invoice.
+            status = TimeEntry.Status.BILLED if billable else TimeEntry.Status.REVIEWED
+        tenths = rng.choice((1, 2, 3, 4, 5, 6, 8, 10, 12, 15, 20, 25, 30, 40))
+        yield (
+            TimeEntry(
+                firm_id=firm_id,
+                timekeeper_id=user_id,
+                matter_id=matter_id,
+                engagement=engagement,
+                date=day,
+                minutes=tenths * 6,
+                hours=Decimal(tenths) / 10,
+                rate=rate,
+                cost_rate=cost,
+                task_code=rng.choice(TASK_CODE_LIST),
+                activity_code=rng.choice(ACTIVITY_CODE_LIST),
+                narrative=rng.choice(NARRATIVES),
+                billable=billable,
+                outside_staff=is_outside,
+                status=status,
+                # Not linked to seeded tasks, so entered by hand, not "on a task".
+                source=TimeEntry.Source.MANUAL,
+            ),
+            work_period,
+        )
+
+
+def _expenses(ctx, matter_id, firm_id, periods) -> Iterator:
+    rng = ctx.rng
+    for _ in range(ctx.scale.expenses_per_matter):
+        code = rng.choice(list(EXPENSES))
+        description, unit_cost, (low, high) = EXPENSES[code]
+        period = rng.randrange(len(periods) + 1)
+        if period == len(periods):
+            period_index, status = None, Expense.Status.SUBMITTED
+            day = ctx.today - DAY * rng.randint(0, max(ctx.today.day - 1, 0))
+        else:
+            period_index, status = period, Expense.Status.BILLED
+            first, last = periods[period]
+            day = first + DAY * rng.randint(0, (last - first).days)
+        yield (
+            Expense(
+                firm_id=firm_id,
+                matter_id=matter_id,
+                incurred_by_id=rng.choice(ctx.attorneys[firm_id]),
+                date=day,
+                expense_code=code,
+                description=description,
+                quantity=Decimal(rng.randint(low, high)),
+                unit_cost=unit_cost,
+                status=status,
+            ),
+            period_index,
+        )
+
+
+def _invoices(ctx, writer, billed, books, clients, periods, position) -> None:
+    """One invoice per matter and month of billed work; its lines, total and
+    payments. Older invoices are paid, the latest still open."""
+    rng = ctx.rng
+    invoices, lines_of = [], []
+    for (matter_id, period), (entries, expenses) in sorted(
+        billed.items(), key=lambda item: (-item[0][1], item[0][0])
+    ):
+        firm_id = (entries or expenses)[0].firm_id
+        book = books[firm_id]
+        first, last = periods[period]
+        lines: list[InvoiceLine] = []
+        for entry in sorted(entries, key=lambda e: e.date):
+            lines.append(
+                InvoiceLine(
+                    firm_id=firm_id,
+                    kind=InvoiceLine.Kind.FEE,
+                    date=entry.date,
+                    time_entry=entry,
+                    outside_staff=entry.outside_staff,
+                    task_code=entry.task_code,
+                    activity_code=entry.activity_code,
+                    description=entry.narrative,
+                    units=entry.hours,
+                    unit_cost=entry.rate,
+                    total=entry.amount,
+                )
+            )
+        for expense in sorted(expenses, key=lambda e: e.date):
+            lines.append(
+                InvoiceLine(
+                    firm_id=firm_id,
+                    kind=InvoiceLine.Kind.EXPENSE,
+                    date=expense.date,
+                    expense=expense,
+                    expense_code=expense.expense_code,
+                    description=expense.description,
+                    units=expense.quantity,
+                    unit_cost=expense.unit_cost,
+                    total=expense.amount,
+                )
+            )
+        fees = sum((line.total for line in lines if line.kind == "F"), ZERO)
+        if fees and rng.random() < 0.1:
+            discount = -money(fees * Decimal("0.05"))
+            lines.append(
+                InvoiceLine(
+                    firm_id=firm_id,
+                    kind=InvoiceLine.Kind.FEE_ADJUSTMENT,
+                    date=last,
+                    description="Courtesy discount (5% of fees)",
+                    adjustment=discount,
+                    total=line_amount(0, 0, discount),
+                )
+            )
+        for n, line in enumerate(lines, start=1):
+            line.position = n
+        issued = last + DAY * 3
+        invoices.append(
+            Invoice(
+                firm_id=firm_id,
+                matter_id=matter_id,
+                client_id=clients.get(matter_id),
+                number=book.number(period=period, position=position[matter_id]),
+                status=Invoice.Status.SENT,
+                period_start=first,
+                period_end=last,
+                issued_on=issued,
+                due_on=issued + DAY * book.terms_days,
+                total=sum((line.total for line in lines), ZERO),
+                sent_at=ctx.now - (ctx.today - issued),
+                approved_at=ctx.now - (ctx.today - issued),
+                approved_by_id=ctx.attorneys[firm_id][0],
+            )
+        )
+        lines_of.append(lines)
+    # Payments first, so each invoice is written once with what it was paid;
+    # the payments and lines take the invoices' ids when they are written.
+    payments = [p for invoice in invoices for p in _payments(ctx, invoice)]
+    writer.write(Invoice, invoices, "invoices")
+    for invoice, lines in zip(invoices, lines_of, strict=True):
+        for line in lines:
+            line.invoice = invoice
+    writer.write(
+        InvoiceLine, [line for lines in lines_of for line in lines], "invoice lines"
+    )
+    writer.write(Payment, payments, "payments")
+
+
+def _payments(ctx, invoice) -> list[Payment]:
+    """Invoices due a month ago are mostly paid in full, newer ones partly or
+    not yet; ``invoice.paid`` and its status follow the payments."""
+    rng = ctx.rng
+    overdue_days = (ctx.today - invoice.due_on).days
+    chance = rng.random()
+    if invoice.total <= 0 or (overdue_days < 0 and chance < 0.6):
+        return []
+    if overdue_days > 30 and chance < 0.8 or chance < 0.3:
+        amounts = [invoice.total]
+        if invoice.total > 1000 and rng.random() < 0.3:
+            half = money(invoice.total / 2)
+            amounts = [half, invoice.total - half]
+    elif chance < 0.7:
+        amounts = [money(invoice.total * Decimal(rng.randint(20, 80)) / 100)]
+    else:
+        return []
+    payments = []
+    for n, amount in enumerate(amounts):
+        received = min(ctx.today, invoice.issued_on + DAY * rng.randint(5, 40 + n))
+        payments.append(
+            Payment(
+                firm_id=invoice.firm_id,
+                invoice=invoice,
+                received_on=received,
+                amount=amount,
+                method=rng.choice(("check", "ACH", "card", "wire")),
+                reference=f"{invoice.number}-{n + 1}",
+            )
+        )
+    invoice.paid = sum((p.amount for p in payments), ZERO)
+    invoice.status = (
+        Invoice.Status.PAID
+        if invoice.paid == invoice.total
+        else Invoice.Status.PARTLY_PAID
+    )
+    return payments
+
+
+def _provider_bills(ctx, logged, periods) -> None:
+    """The provider's bill for each live engagement and billed month: a line
+    per staff member from their logged hours; one line in ten differs and is
+    disputed (the latest month) or settled at the logged amount."""
+    rng = ctx.rng
+    months = min(ctx.scale.provider_bill_months, len(periods))
+    by_bill: dict[tuple, list] = defaultdict(list)
+    for (engagement_id, user_id, period), (hours, count) in sorted(logged.items()):
+        if period < months:
+            by_bill[(engagement_id, period)].append((user_id, hours, count))
+    bills, lines_of = [], []
+    for (engagement_id, period), staff in sorted(by_bill.items()):
+        engagement = ctx.engagements[engagement_id]
+        first, last = periods[period]
+        hourly = engagement.pricing_model == Engagement.Pricing.HOURLY
+        lines, disputed = [], False
+        for position, (user_id, hours, count) in enumerate(staff, start=1):
+            quantity = hours if hourly else Decimal(count)
+            expected = money(quantity * engagement.price)
+            amount = expected
+            line = ProviderBillLine(
+                firm_id=engagement.firm_id,
+                position=position,
+                date=last,
+                staff_id=user_id,
+                description=(
+                    f"{hours} hours of support work"
+                    if hourly
+                    else f"{count} tasks completed"
+                ),
+                hours=hours,
+                quantity=quantity,
+                unit_price=engagement.price,
+                expected_amount=expected,
+                match=ProviderBillLine.Match.MATCHED,
+            )
+            if rng.random() < 0.1:
+                amount = expected + money(engagement.price * rng.randint(1, 4))
+                line.match = ProviderBillLine.Match.DIFFERS
+                if period == 0:
+                    disputed = True
+                    line.dispute = ProviderBillLine.Dispute.OPEN
+                    line.dispute_reason = "Billed hours exceed the hours logged."
+                else:
+                    line.dispute = ProviderBillLine.Dispute.RESOLVED
+                    line.dispute_reason = "Billed hours exceed the hours logged."
+                    line.dispute_outcome = "Provider credited the difference."
+                    line.agreed_amount = expected
+            line.amount = amount
+            lines.append(line)
+        bills.append(
+            ProviderBill(
+                firm_id=engagement.firm_id,
+                engagement=engagement,
+                number=f"{engagement.provider.slug[-3:]}-{first:%Y%m}",
+                period_start=first,
+                period_end=last,
+                received_on=last + DAY * 5,
+                total=sum((line.amount for line in lines), ZERO),
+                reconciled_total=sum(
+                    (
+                        line.agreed_amount
+                        if line.agreed_amount is not None
+                        else line.amount
+                        if line.dispute != ProviderBillLine.Dispute.OPEN
+                        else line.expected_amount
+                        for line in lines
+                    ),
+                    ZERO,
+                ),
+                status=(
+                    ProviderBill.Status.DISPUTED
+                    if disputed
+                    else ProviderBill.Status.SETTLED
+                    if period > 0
+                    else ProviderBill.Status.RECONCILED
+                ),
+            )
+        )
+        lines_of.append(lines)
+    ctx.bulk(
+        ProviderBill, bills, label="provider bills", total=len(bills), keep=lambda b: b
+    )
+    for bill, lines in zip(bills, lines_of, strict=True):
+        for line in lines:
+            line.bill = bill
+    ctx.bulk(
+        ProviderBillLine,
+        (line for lines in lines_of for line in lines),
+        label="provider bill lines",
+        total=sum(len(lines) for lines in lines_of),
+        keep=lambda obj: None,
+    )
