@@ -50,7 +50,8 @@ def invoices(seeded, db):
 def test_counts_follow_the_scale(seeded, db):
     scale = SCALES["small"]
     matters = FIRMS * scale.matters_per_firm
-    assert mine(TimeEntry).count() == matters * scale.time_entries_per_matter
+    by_hand = mine(TimeEntry).exclude(source=TimeEntry.Source.TASK)
+    assert by_hand.count() == matters * scale.time_entries_per_matter
     assert mine(Expense).count() == matters * scale.expenses_per_matter
     # One invoice per matter and billed month.
     assert mine(Invoice).count() == matters * scale.invoices_per_matter
@@ -148,3 +149,21 @@ def test_provider_bills_add_up_to_the_hours_logged(seeded, db):
             assert line.hours == logged.aggregate(h=Sum("hours"))["h"]
             assert (line.match == "matched") == (line.amount == line.expected_amount)
     assert mine(ProviderBillLine).filter(match="differs").exists()
+
+
+def test_time_logged_on_tasks_is_their_time_entries(seeded, db):
+    """Nothing entered twice: each seeded task's minutes are its entries'."""
+    from firmdesk.work.models import Task
+
+    logged = mine(Task).filter(minutes_logged__gt=0, assignee__isnull=False)
+    assert logged.exists()
+    totals = dict(
+        mine(TimeEntry)
+        .filter(source=TimeEntry.Source.TASK)
+        .values_list("task_id")
+        .annotate(total=Sum("minutes"))
+    )
+    assert {t.pk: t.minutes_logged for t in logged} == totals
+    for entry in mine(TimeEntry).filter(source=TimeEntry.Source.TASK)[:50]:
+        assert entry.timekeeper_id == entry.task.assignee_id
+        assert entry.matter_id == entry.task.matter_id

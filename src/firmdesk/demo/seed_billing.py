@@ -40,14 +40,16 @@ from firmdesk.billing.models import (
     TimeEntry,
     Timekeeper,
 )
-from firmdesk.billing.money import ZERO, line_amount, money
+from firmdesk.billing.money import ZERO, hours_from_minutes, line_amount, money
 from firmdesk.billing.rates import DEFAULT_VAGUE_PHRASES
 from firmdesk.billing.utbms import ACTIVITY_CODES, EXPENSE_CODES, TASK_CODES
 from firmdesk.engagements.models import Engagement
 from firmdesk.matters.models import MatterParty
 from firmdesk.orgs.models import User
+from firmdesk.work.models import Task
 
 DAY = datetime.timedelta(days=1)
+TENTH = Decimal("0.10")
 MATTERS_PER_BATCH = 100
 INVOICE_PREFIX = "INV-"
 TASK_CODE_LIST = sorted(TASK_CODES)
@@ -289,7 +291,79 @@ def seed_billing(ctx) -> None:
             outside_staff_rate=book.outside_rate,
         )
     ctx.counts["billing settings"] += len(ctx.firms)
+    _task_time(ctx, logged, periods)
     _provider_bills(ctx, logged, periods)
+
+
+def _task_time(ctx, logged, periods) -> None:
+    """Time logged on the seeded tasks is time entries, as in FirmDesk itself:
+    one submitted entry per task with minutes, for its assignee, so that each
+    task's ``minutes_logged`` is the total of its entries. Outside staff's
+    count in the provider's bills like the rest of their time."""
+    tasks = (
+        loader(Task)
+        .using(ctx.alias)
+        .filter(minutes_logged__gt=0, assignee__isnull=False)
+        .values_list(
+            "pk",
+            "firm_id",
+            "matter_id",
+            "engagement_id",
+            "assignee_id",
+            "minutes_logged",
+            "updated_at",
+            "title",
+        )
+        .order_by("pk")
+    )
+    bar = ctx.progress.add_task("time logged on tasks", total=tasks.count())
+    batch: list[TimeEntry] = []
+    for (
+        pk,
+        firm_id,
+        matter_id,
+        engagement_id,
+        user_id,
+        minutes,
+        at,
+        title,
+    ) in tasks.iterator(chunk_size=5000):
+        hours = hours_from_minutes(minutes, TENTH)
+        day = at.date()
+        if engagement_id is not None:
+            for index, (first, last) in enumerate(periods):
+                if first <= day <= last:
+                    slot = logged[(engagement_id, user_id, index)]
+                    slot[0] += hours
+                    slot[1] += 1
+        batch.append(
+            TimeEntry(
+                firm_id=firm_id,
+                timekeeper_id=user_id,
+                matter_id=matter_id,
+                task_id=pk,
+                engagement_id=engagement_id,
+                date=day,
+                minutes=minutes,
+                hours=hours,
+                outside_staff=engagement_id is not None,
+                billable=engagement_id is None,
+                narrative=f"Time logged on task: {title}",
+                status=TimeEntry.Status.SUBMITTED,
+                source=TimeEntry.Source.TASK,
+            )
+        )
+        if len(batch) == 5000:
+            _write_task_time(ctx, batch, bar)
+            batch = []
+    _write_task_time(ctx, batch, bar)
+
+
+def _write_task_time(ctx, rows: list, bar) -> None:
+    if rows:
+        loader(TimeEntry).using(ctx.alias).bulk_create(rows, batch_size=1000)
+        ctx.counts["time logged on tasks"] += len(rows)
+        ctx.progress.advance(bar, len(rows))
 
 
 def _entries(ctx, matter_id, firm_id, keepers, book, matter_rate, periods) -> Iterator:
