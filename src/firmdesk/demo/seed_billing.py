@@ -330,7 +330,8 @@ def _task_time(ctx, logged, periods) -> None:
     ) in tasks.iterator(chunk_size=5000):
         hours = hours_from_minutes(minutes, TENTH)
         day = at.date()
-        if engagement_id is not None:
+        # Bills are made for the live engagements the seed keeps.
+        if engagement_id in ctx.engagements:
             for index, (first, last) in enumerate(periods):
                 if first <= day <= last:
                     slot = logged[(engagement_id, user_id, index)]
