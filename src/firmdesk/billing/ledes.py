@@ -374,7 +374,8 @@ def validate(
         _check_line(number, values, add, negative_adjustments_only)
         _check_across(number, values, add, across.append, invoices, client_of_matter)
     for invoice_number, seen in invoices.items():
-        if seen.total is not None and seen.total != seen.sum:
+        # An unreadable line total is reported where it is, not again here.
+        if None not in (seen.total, seen.sum) and seen.total != seen.sum:
             across.append(
                 Problem(
                     seen.first_line,
@@ -617,7 +618,7 @@ class _InvoiceSeen:
     total: Decimal | None
     total_text: str
     last_item: int | None
-    sum: Decimal = ZERO
+    sum: Decimal | None = ZERO
 
 
 def _check_across(number, values, add, add_sum, invoices, client_of_matter) -> None:
@@ -682,7 +683,9 @@ def _check_across(number, values, add, add_sum, invoices, client_of_matter) -> N
             )
     if item is not None:
         seen.last_item = item
-    if line_total is not None:
+    if line_total is None:
+        seen.sum = None
+    elif seen.sum is not None:
         seen.sum += line_total
     matter, client = values[LAW_FIRM_MATTER_ID], values[CLIENT_ID]
     if matter:
