@@ -11,7 +11,9 @@ from firmdesk.billing.models import (
     InvoiceLine,
     MatterBilling,
 )
+from firmdesk.engagements.models import Engagement
 from firmdesk.matters.models import Contact
+from tests import factories as f
 
 D = Decimal
 DAY = datetime.date(2026, 3, 2)
@@ -117,3 +119,17 @@ def adjustment(kind, amount, description):
         "adjustment": amount,
         "total": amount,
     }
+
+
+def billing_assistant(provider, engagement, matter):
+    """Provider staff with billing in the engagement and the assignment,
+    granted ``matter`` (the shared ``assistant`` has no billing)."""
+    Engagement.unscoped.filter(pk=engagement.pk).update(
+        functions=[*engagement.functions, "billing"]
+    )
+    user = f.member(
+        provider, ["assistant"], email="billing@northstar.test", full_name="Bea Lund"
+    )
+    f.assign(engagement, user, functions=("billing",))
+    f.grant(engagement, matter, user)
+    return user
