@@ -488,3 +488,11 @@ def test_a_client_that_takes_only_discounts_refuses_a_premium(matter):
     assert [(p.line, p.field) for p in result.problems] == [
         (3, "LINE_ITEM_ADJUSTMENT_AMOUNT")
     ]
+
+
+def test_a_problem_in_an_invoice_field_is_reported_once_not_on_every_line():
+    text = _good()
+    for line in (3, 4, 5):
+        text = _with(text, line, "LAW_FIRM_ID", "")
+
+    assert [(p.line, p.field) for p in validate(text)] == [(3, "LAW_FIRM_ID")]

@@ -30,6 +30,8 @@ from functools import lru_cache
 
 from anyascii import anyascii
 from django.db import transaction
+from django.db.models import BigIntegerField, CharField, F
+from django.db.models.functions import Cast, Round
 from nameparser import HumanName
 
 from firmdesk.access.system import through_scoped
@@ -67,6 +69,7 @@ FIELDS = (
     "CLIENT_MATTER_ID",
 )
 HEADER = "|".join(FIELDS) + "[]"
+_ORDER = {name: position for position, name in enumerate(FIELDS)}
 EOL = "\r\n"
 TYPES = ("F", "E", "IF", "IE")
 ADJUSTMENT_TYPES = ("IF", "IE")
@@ -97,28 +100,37 @@ ADJUSTMENT_TYPES = ("IF", "IE")
     CLIENT_MATTER_ID,
 ) = range(24)
 
-REQUIRED = (
-    INVOICE_DATE,
-    INVOICE_NUMBER,
-    CLIENT_ID,
-    LAW_FIRM_MATTER_ID,
-    INVOICE_TOTAL,
-    BILLING_START_DATE,
-    BILLING_END_DATE,
-    LINE_ITEM_NUMBER,
-    TYPE,
-    LINE_TOTAL,
-    LINE_DATE,
-    LINE_DESCRIPTION,
-    LAW_FIRM_ID,
+REQUIRED = frozenset(
+    (
+        INVOICE_DATE,
+        INVOICE_NUMBER,
+        CLIENT_ID,
+        LAW_FIRM_MATTER_ID,
+        INVOICE_TOTAL,
+        BILLING_START_DATE,
+        BILLING_END_DATE,
+        LINE_ITEM_NUMBER,
+        TYPE,
+        LINE_TOTAL,
+        LINE_DATE,
+        LINE_DESCRIPTION,
+        LAW_FIRM_ID,
+    )
 )
 # Character*20 in the specification.
-WIDTH_20 = (INVOICE_NUMBER, CLIENT_ID, LAW_FIRM_MATTER_ID)
-DATES = (INVOICE_DATE, BILLING_START_DATE, BILLING_END_DATE, LINE_DATE)
+WIDTH_20 = frozenset((INVOICE_NUMBER, CLIENT_ID, LAW_FIRM_MATTER_ID))
+DATES = frozenset((INVOICE_DATE, BILLING_START_DATE, BILLING_END_DATE, LINE_DATE))
+# The invoice's own values, repeated on each of its lines.
+INVOICE_POSITIONS = (
+    *range(INVOICE_DATE, LINE_ITEM_NUMBER),
+    LAW_FIRM_ID,
+    CLIENT_MATTER_ID,
+)
+LINE_POSITIONS = tuple(p for p in range(24) if p not in INVOICE_POSITIONS)
 # Money is kept to the cent; units and unit costs may carry up to four
 # decimals (Mitratech's "Currency * 12.4").
-CENTS_AMOUNTS = (INVOICE_TOTAL, ADJUSTMENT, LINE_TOTAL)
-FINE_AMOUNTS = (UNITS, UNIT_COST)
+CENTS_AMOUNTS = frozenset((INVOICE_TOTAL, ADJUSTMENT, LINE_TOTAL))
+FINE_AMOUNTS = frozenset((UNITS, UNIT_COST))
 
 
 # --- The data a file is written from ------------------------------------------
@@ -347,6 +359,7 @@ def validate(
     # sees the broken line and not its echoes.
     across: list[Problem] = []
     broken = False
+    last_head: tuple = ()
     for index in range(2, len(rows)):
         number = index + 1
         row = rows[index].rstrip("\r")
@@ -371,7 +384,20 @@ def validate(
             )
             broken = True
             continue
-        _check_line(number, values, add, negative_adjustments_only)
+        head = (
+            *values[:LINE_ITEM_NUMBER],
+            values[LAW_FIRM_ID],
+            values[CLIENT_MATTER_ID],
+        )
+        _check_line(
+            number,
+            body,
+            values,
+            add,
+            negative_adjustments_only,
+            new_head=head != last_head,
+        )
+        last_head = head
         _check_across(number, values, add, across.append, invoices, client_of_matter)
     for invoice_number, seen in invoices.items():
         # An unreadable line total is reported where it is, not again here.
@@ -386,7 +412,7 @@ def validate(
             )
     if not broken:
         problems.extend(across)
-    problems.sort(key=lambda p: p.line)
+    problems.sort(key=lambda p: (p.line, _ORDER.get(p.field, -1)))
     return problems
 
 
@@ -418,42 +444,51 @@ def _check_header(header: str, add) -> None:
             )
 
 
-def _check_line(number: int, values: list[str], add, negative_only) -> None:
-    for position in REQUIRED:
-        if not values[position]:
-            add(Problem(number, FIELDS[position], "This field is required."))
-    for position in DATES:
+def _check_fields(number, values, add, positions) -> None:
+    """Required, dates, amounts and widths of the fields at ``positions``."""
+    for position in positions:
         value = values[position]
-        if value and (message := _date_problem(value)):
+        if not value:
+            if position in REQUIRED:
+                add(Problem(number, FIELDS[position], "This field is required."))
+            continue
+        if position in DATES:
+            message = _date_problem(value)
+        elif position in CENTS_AMOUNTS:
+            message = _number_problem(value, 2)
+        elif position in FINE_AMOUNTS:
+            message = _number_problem(value, 4)
+        elif position in WIDTH_20 and len(value) > 20:
+            message = f"“{value}” is longer than 20 characters."
+        else:
+            continue
+        if message:
             add(Problem(number, FIELDS[position], message))
-    for position in CENTS_AMOUNTS:
-        value = values[position]
-        if value and (message := _number_problem(value, 2)):
-            add(Problem(number, FIELDS[position], message))
-    for position in FINE_AMOUNTS:
-        value = values[position]
-        if value and (message := _number_problem(value, 4)):
-            add(Problem(number, FIELDS[position], message))
-    for position in WIDTH_20:
-        if len(values[position]) > 20:
-            add(
-                Problem(
-                    number,
-                    FIELDS[position],
-                    f"“{values[position]}” is longer than 20 characters.",
+
+
+def _check_line(
+    number: int, body: str, values: list[str], add, negative_only, *, new_head: bool
+) -> None:
+    """One line on its own. ``new_head``: its invoice-level fields differ from
+    the line before (else they were checked there, and a problem in them is
+    reported once, not on every line of the invoice)."""
+    if new_head:
+        _check_fields(number, values, add, INVOICE_POSITIONS)
+    _check_fields(number, values, add, LINE_POSITIONS)
+    if not body.isascii() or "[]" in body:
+        for position, value in enumerate(values):
+            if not value.isascii():
+                add(
+                    Problem(
+                        number,
+                        FIELDS[position],
+                        "Has characters that are not plain ASCII.",
+                    )
                 )
-            )
-    for position, value in enumerate(values):
-        if not value.isascii():
-            add(
-                Problem(
-                    number,
-                    FIELDS[position],
-                    "Has characters that are not plain ASCII.",
+            elif "[]" in value:
+                add(
+                    Problem(number, FIELDS[position], "Contains [], which ends a line.")
                 )
-            )
-        elif "[]" in value:
-            add(Problem(number, FIELDS[position], "Contains [], which ends a line."))
     if values[LINE_ITEM_NUMBER] and not _INTEGER.fullmatch(values[LINE_ITEM_NUMBER]):
         add(
             Problem(
@@ -464,7 +499,8 @@ def _check_line(number: int, values: list[str], add, negative_only) -> None:
         )
     start, end = values[BILLING_START_DATE], values[BILLING_END_DATE]
     if (
-        start
+        new_head
+        and start
         and end
         and not _date_problem(start)
         and not _date_problem(end)
@@ -537,6 +573,7 @@ def _check_codes(number: int, values: list[str], add) -> None:
         )
 
 
+@lru_cache(maxsize=65536)
 def _decimal(text: str) -> Decimal | None:
     if not text or _number_problem(text, 4):
         return None
@@ -733,15 +770,17 @@ def parse(text: str) -> list[ParsedInvoice]:
 
 # --- From the database ---------------------------------------------------------
 
+# Django turns every decimal and date of a row into Python objects one value
+# at a time (on SQLite: float → Decimal → quantize), which was four fifths of
+# the time to export 100,000 lines. Hundredths as integers and dates as ISO
+# text come back as they are; ``_hundredths`` and ``_iso_day`` finish the job.
+_HUNDREDTHS = ("units", "unit_cost", "adjustment", "total")
 _LINE_COLUMNS = (
     "invoice_id",
     "kind",
-    "date",
+    "iso_day",
     "description",
-    "units",
-    "unit_cost",
-    "adjustment",
-    "total",
+    *(f"{name}_100" for name in _HUNDREDTHS),
     "task_code",
     "activity_code",
     "expense_code",
@@ -749,6 +788,15 @@ _LINE_COLUMNS = (
     "timekeeper_name",
     "timekeeper_classification",
 )
+
+
+def _hundredths(value: int) -> Decimal:
+    return Decimal(value).scaleb(-2)
+
+
+@lru_cache(maxsize=8192)
+def _iso_day(text: str) -> datetime.date:
+    return datetime.date.fromisoformat(text)
 
 
 @dataclass
@@ -795,11 +843,20 @@ def invoice_ledes(invoices) -> LedesBatch:
         through_scoped(InvoiceLine)
         .filter(invoice_id__in=list(lines))
         .order_by("invoice_id", "position")
+        .annotate(
+            iso_day=Cast("date", CharField()),
+            **{
+                f"{name}_100": Cast(Round(F(name) * 100), BigIntegerField())
+                for name in _HUNDREDTHS
+            },
+        )
         .values_list(*_LINE_COLUMNS)
         .iterator(chunk_size=5000)
     )
     for row in rows:
-        (invoice_id, kind, day, text, units, cost, adjustment, total) = row[:8]
+        (invoice_id, kind, day) = row[:3]
+        units, cost, adjustment, total = map(_hundredths, row[4:8])
+        day, text = _iso_day(day), row[3]
         if kind in ADJUSTMENT_TYPES:
             total = total or adjustment
             units = cost = None
