@@ -821,6 +821,8 @@ def invoice_ledes(invoices) -> LedesBatch:
     if not invoices:
         return LedesBatch([], set())
     firm = invoices[0].firm
+    if any(invoice.firm_id != firm.pk for invoice in invoices):
+        raise ValueError("One LEDES file holds the invoices of one firm.")
     law_firm_id = (
         BillingSettings.objects.for_firm(firm)
         .values_list("law_firm_id", flat=True)
