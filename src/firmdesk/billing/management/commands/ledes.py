@@ -42,10 +42,10 @@ class Command(BaseCommand):
         out = options.get("stdout") or sys.stdout
         err = options.get("stderr") or sys.stderr
         if options["action"] == "check":
-            return self.check(options, out)
-        return self.export(options, out, err)
+            return self.run_check(options, out)
+        return self.run_export(options, out, err)
 
-    def check(self, options, out):
+    def run_check(self, options, out):
         path = Path(options["file"])
         try:
             data = path.read_bytes()
@@ -72,7 +72,7 @@ class Command(BaseCommand):
         if problems:
             sys.exit(1)
 
-    def export(self, options, out, err):
+    def run_export(self, options, out, err):
         firm = Organization.objects.filter(
             slug=options["firm"], kind=Organization.Kind.FIRM
         ).first()
