@@ -2,15 +2,11 @@
 the validator passes it, and every problem as ``line N, FIELD: message``."""
 
 import json
-import os
-import subprocess
-import sys
 from decimal import Decimal
 from io import StringIO
-from pathlib import Path
 
 import pytest
-from django.core.management import call_command
+from django.core.management import call_command, execute_from_command_line
 from django.core.management.base import CommandError
 
 from firmdesk.audit.models import AuditEvent
@@ -150,24 +146,21 @@ def test_check_of_a_missing_file_says_so(tmp_path):
         run("check", str(tmp_path / "nope.txt"))
 
 
-def test_the_console_script_exits_1_on_problems_and_0_when_clean(matter, tmp_path):
-    firmdesk = Path(sys.executable).with_name("firmdesk")
+def test_the_full_command_line_exits_1_on_problems_and_0_when_clean(
+    matter, tmp_path, capsys
+):
+    # execute_from_command_line also runs Django's system checks, as a person's
+    # run does (call_command skips them).
     good = _exported(matter)
-    clean = _file(tmp_path, good)
     broken = tmp_path / "broken.txt"
     broken.write_text(good.replace("\n20260302|", "\n2026-03-02|", 1), newline="")
-    env = {**os.environ, "FIRMDESK_VAR": str(tmp_path)}
 
-    def check(path):
-        return subprocess.run(
-            [str(firmdesk), "ledes", "check", str(path)],
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
+    execute_from_command_line(["firmdesk", "ledes", "check", _file(tmp_path, good)])
+    assert capsys.readouterr().out.endswith("no problems found.\n")
+    with pytest.raises(SystemExit) as exit_:
+        execute_from_command_line(["firmdesk", "ledes", "check", str(broken)])
 
-    assert check(clean).returncode == 0
-    failed = check(broken)
-    assert failed.returncode == 1
-    assert failed.stdout.startswith("line 3, INVOICE_DATE: “2026-03-02” is not a date")
+    assert exit_.value.code == 1
+    assert capsys.readouterr().out.startswith(
+        "line 3, INVOICE_DATE: “2026-03-02” is not a date"
+    )
