@@ -6,6 +6,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+import time_machine
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -496,3 +497,16 @@ def test_a_problem_in_an_invoice_field_is_reported_once_not_on_every_line():
         text = _with(text, line, "LAW_FIRM_ID", "")
 
     assert [(p.line, p.field) for p in validate(text)] == [(3, "LAW_FIRM_ID")]
+
+
+@pytest.mark.django_db
+def test_a_draft_not_issued_yet_is_dated_the_day_its_file_is_made(matter):
+    invoice = ledes_invoice(matter, status=Invoice.Status.DRAFT)
+    Invoice.unscoped.filter(pk=invoice.pk).update(issued_on=None)
+    invoice.refresh_from_db()
+
+    with time_machine.travel(datetime.datetime(2026, 3, 10, 3, 0, tzinfo=datetime.UTC)):
+        batch = ledes.invoice_ledes([invoice])
+
+    # 03:00 UTC is still 9 March in New York, the firm's zone.
+    assert batch.invoices[0].date == datetime.date(2026, 3, 9)

@@ -32,10 +32,12 @@ from anyascii import anyascii
 from django.db import transaction
 from django.db.models import BigIntegerField, CharField, F
 from django.db.models.functions import Cast, Round
+from django.utils import timezone
 from nameparser import HumanName
 
 from firmdesk.access.system import through_scoped
 from firmdesk.audit.services import audit_record
+from firmdesk.common.times import zone_named
 
 from .models import BillingSettings, ClientBillingTerms, InvoiceLine, MatterBilling
 from .money import CENT, ZERO
@@ -866,6 +868,8 @@ def invoice_ledes(invoices) -> LedesBatch:
         lines[invoice_id].append(
             LedesLine(kind, day, text, total, units, cost, adjustment, *row[8:])
         )
+    # A draft not issued yet is dated the day its file is made, at the firm.
+    today = timezone.localdate(timezone=zone_named(firm.time_zone))
     batch = LedesBatch([], set())
     for invoice in invoices:
         code, negative = terms.get(invoice.client_id, ("", False))
@@ -876,7 +880,7 @@ def invoice_ledes(invoices) -> LedesBatch:
         batch.invoices.append(
             LedesInvoice(
                 number=invoice.number,
-                date=invoice.issued_on or datetime.date.today(),
+                date=invoice.issued_on or today,
                 client_id=code,
                 law_firm_matter_id=invoice.matter.number,
                 billing_start=invoice.period_start,
