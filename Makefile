@@ -73,3 +73,12 @@ BENCH_INTAKE_ARGS ?= --seconds 20 --clients 4
 .PHONY: bench-intake
 bench-intake: static
 	$(BIN)/python bench/intake.py $(BENCH_INTAKE_ARGS)
+
+# Billing: a 100,000-line LEDES 1998B export (target under 5 s) beside the naive
+# way (a query per line), and bench/billing_invoices.py's figures when present,
+# on the database DATABASE_URL names (SQLite by default).
+# Quicker: make bench-billing BENCH_BILLING_ARGS="--lines 20000 --naive-lines 1000"
+BENCH_BILLING_ARGS ?= --lines 100000 --naive-lines 5000
+.PHONY: bench-billing
+bench-billing: deps
+	$(BIN)/python bench/billing.py $(BENCH_BILLING_ARGS)

@@ -402,6 +402,7 @@ def _more_routes():
     # The work pages keep their entries in files of their own.
     from . import (
         registry_billing_imports,
+        registry_billing_ledes,
         registry_billing_provider_bills,
         registry_billing_receivables,
         registry_billing_review,
@@ -432,6 +433,7 @@ def _more_routes():
         *registry_billing_setup.ROUTES,
         *registry_billing_receivables.ROUTES,
         *registry_billing_imports.ROUTES,
+        *registry_billing_ledes.ROUTES,
     ]
 
 
