@@ -11,6 +11,7 @@ from firmdesk.matters.models import Contact, MatterParty, MatterScreen
 from firmdesk.orgs.models import Organization, User
 from tests import factories as f
 
+from .fixtures_billing_invoices import *  # noqa: F403
 from .fixtures_intake import *  # noqa: F403
 from .fixtures_matters import *  # noqa: F403
 from .fixtures_public_intake import *  # noqa: F403

@@ -401,6 +401,7 @@ _ROUTES = [
 def _more_routes():
     # The work pages keep their entries in files of their own.
     from . import (
+        registry_billing_invoices,
         registry_intake,
         registry_matters,
         registry_playbooks,
@@ -420,6 +421,7 @@ def _more_routes():
         *registry_public_intake.ROUTES,
         *registry_matters.ROUTES,
         *registry_search.ROUTES,
+        *registry_billing_invoices.ROUTES,
     ]
 
 
