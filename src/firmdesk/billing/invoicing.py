@@ -144,9 +144,9 @@ def _fee_description(narrative: str, outside: bool) -> str:
     return f"{OUTSIDE_STAFF_NOTE}: {narrative}" if narrative else OUTSIDE_STAFF_NOTE
 
 
-def _take_numbers(firm, count: int) -> list[str]:
+def take_numbers(firm, count: int) -> list[str]:
     """``count`` invoice numbers in a row, the firm's sequence moved past them.
-    The caller holds the lock (``_lock_settings``) for its whole transaction."""
+    The caller holds the lock (``lock_settings``) for its whole transaction."""
     settings = BillingSettings.objects.for_firm(firm).select_for_update().get()
     first = settings.next_invoice_number
     settings.next_invoice_number = first + count
@@ -154,12 +154,12 @@ def _take_numbers(firm, count: int) -> list[str]:
     return [f"{settings.invoice_prefix}{first + i}" for i in range(count)]
 
 
-def _lock_settings(firm) -> BillingSettings:
+def lock_settings(firm) -> BillingSettings:
     billing_settings(firm)  # made with the defaults on first use
     return BillingSettings.objects.for_firm(firm).select_for_update().get()
 
 
-def _clients(firm, matter_ids) -> dict[int, int]:
+def matter_clients(firm, matter_ids) -> dict[int, int]:
     """Each matter's client (its first client party)."""
     found: dict[int, int] = {}
     rows = (
@@ -199,7 +199,7 @@ EXPENSE_FIELDS = (
 )
 
 
-def _fee_line(firm, row: dict, keepers: dict) -> InvoiceLine:
+def fee_line(firm, row: dict, keepers: dict) -> InvoiceLine:
     keeper = keepers.get(row["timekeeper_id"])
     outside = row["outside_staff"] or bool(keeper and keeper.outside_staff)
     return InvoiceLine(
@@ -221,7 +221,7 @@ def _fee_line(firm, row: dict, keepers: dict) -> InvoiceLine:
     )
 
 
-def _expense_line(firm, row: dict) -> InvoiceLine:
+def expense_line(firm, row: dict) -> InvoiceLine:
     return InvoiceLine(
         firm=firm,
         kind=Kind.EXPENSE,
@@ -261,7 +261,7 @@ def _build(
     """One invoice per matter that has anything ready, built with bulk inserts
     and summed in the database. Runs inside the caller's transaction."""
     firm = scope.firm
-    settings = _lock_settings(firm)
+    settings = lock_settings(firm)
     matter_ids = [m.pk for m in matters]
     times = list(
         ready_time(
@@ -295,8 +295,8 @@ def _build(
             user_id__in={row["timekeeper_id"] for row in times}
         )
     }
-    clients = _clients(firm, [m.pk for m in ready])
-    numbers = _take_numbers(firm, len(ready))
+    clients = matter_clients(firm, [m.pk for m in ready])
+    numbers = take_numbers(firm, len(ready))
     invoices = Invoice.objects.bulk_create(
         [
             Invoice(
@@ -325,9 +325,7 @@ def _build(
     for invoice in invoices:
         for position, (kind, row) in enumerate(by_matter[invoice.matter_id], 1):
             line = (
-                _fee_line(firm, row, keepers)
-                if kind == "F"
-                else _expense_line(firm, row)
+                fee_line(firm, row, keepers) if kind == "F" else expense_line(firm, row)
             )
             line.invoice_id = invoice.pk
             line.position = position
