@@ -2,10 +2,11 @@
 paid, credited and voided (billing.invoicing)."""
 
 import datetime
+import threading
 from decimal import Decimal
 
 import pytest
-from django.db import transaction
+from django.db import connection, connections, transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -168,6 +169,36 @@ def test_numbers_follow_each_firms_own_sequence(
     other = _build(scope_of(outsider, other_firm), theirs)
 
     assert (first.number, second.number, other.number) == ("HO-1001", "HO-1002", "BL1")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_builds_at_the_same_moment_never_share_a_number(firm, attorney, billing):
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite runs one writer at a time; the race needs PostgreSQL")
+    scope = scope_of(attorney, firm)
+    matters = [f.MatterFactory(firm=firm) for _ in range(4)]
+    for m in matters:
+        entry(firm, m, attorney)
+    start = threading.Barrier(len(matters))
+    numbers, errors = [], []
+
+    def build(matter):
+        try:
+            start.wait()
+            numbers.append(_build(scope, matter).number)
+        except Exception as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=build, args=(m,)) for m in matters]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+
+    assert errors == []
+    assert sorted(numbers) == ["HO-1001", "HO-1002", "HO-1003", "HO-1004"]
 
 
 def test_bulk_build_bills_many_matters_in_a_fixed_number_of_queries(

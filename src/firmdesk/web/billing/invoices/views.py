@@ -29,6 +29,16 @@ from . import forms
 
 IS = Invoice.Status
 TEMPLATES = "web/billing/invoices/"
+# The colours the shared stylesheet has for statuses, by what they mean here:
+# waiting (draft), ready (approved), with the client, part way, done, void.
+BADGES = {
+    IS.DRAFT: "status-proposed",
+    IS.APPROVED: "status-active",
+    IS.SENT: "status-in_progress",
+    IS.PARTLY_PAID: "status-in_progress",
+    IS.PAID: "status-done",
+    IS.VOID: "status-cancelled",
+}
 ADJUSTMENT_KINDS = (
     InvoiceLine.Kind.FEE_ADJUSTMENT,
     InvoiceLine.Kind.EXPENSE_ADJUSTMENT,
@@ -83,6 +93,8 @@ def invoice_list(request, firm_slug):
     else:
         matter_id = ""
     page = Paginator(invoices, 50).get_page(request.GET.get("page"))
+    for invoice in page:
+        invoice.badge = BADGES[invoice.status]
     return render(
         request,
         f"{TEMPLATES}invoice_list.html",
@@ -137,6 +149,7 @@ def _detail(request, invoice, **bound):
     )
     may_approve = invoicing.may_approve(scope)
     draft = invoice.status == IS.DRAFT
+    invoice.badge = BADGES[invoice.status]
     context = {
         "invoice": invoice,
         "fees": [line for line in lines if line.kind == K.FEE],
