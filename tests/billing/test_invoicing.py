@@ -171,6 +171,22 @@ def test_numbers_follow_each_firms_own_sequence(
     assert (first.number, second.number, other.number) == ("HO-1001", "HO-1002", "BL1")
 
 
+def test_a_number_already_used_is_skipped(
+    firm, matter, attorney, billing, attorney_scope
+):
+    entry(firm, matter, attorney, day=datetime.date(2026, 1, 3))
+    _build(attorney_scope, matter, end=datetime.date(2026, 1, 10))  # HO-1001
+    styled(firm, next_invoice_number=1000)  # set back by mistake
+    entry(firm, matter, attorney, day=datetime.date(2026, 1, 20))
+    entry(firm, f.MatterFactory(firm=firm), attorney)
+
+    built = invoicing.invoices_build_for_period(
+        scope=attorney_scope, period_start=JAN_1, period_end=JAN_31
+    )
+
+    assert sorted(i.number for i in built) == ["HO-1000", "HO-1002"]
+
+
 @pytest.mark.django_db(transaction=True)
 def test_builds_at_the_same_moment_never_share_a_number(firm, attorney, billing):
     if connection.vendor != "postgresql":

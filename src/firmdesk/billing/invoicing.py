@@ -145,13 +145,25 @@ def _fee_description(narrative: str, outside: bool) -> str:
 
 
 def take_numbers(firm, count: int) -> list[str]:
-    """``count`` invoice numbers in a row, the firm's sequence moved past them.
-    The caller holds the lock (``lock_settings``) for its whole transaction."""
+    """``count`` invoice numbers from the firm's sequence, which moves past
+    them. A number some invoice already has is skipped (the sequence was set
+    back, or an old system's numbers were brought in), so a build never fails
+    on it. The caller holds the lock (``lock_settings``) for its transaction."""
     settings = BillingSettings.objects.for_firm(firm).select_for_update().get()
-    first = settings.next_invoice_number
-    settings.next_invoice_number = first + count
+    prefix, n = settings.invoice_prefix, settings.next_invoice_number
+    numbers: list[str] = []
+    while len(numbers) < count:
+        wanted = [f"{prefix}{i}" for i in range(n, n + count - len(numbers))]
+        used = set(
+            Invoice.objects.for_firm(firm)
+            .filter(number__in=wanted)
+            .values_list("number", flat=True)
+        )
+        numbers += [number for number in wanted if number not in used]
+        n += len(wanted)
+    settings.next_invoice_number = n
     settings.save(update_fields=["next_invoice_number", "updated_at"])
-    return [f"{settings.invoice_prefix}{first + i}" for i in range(count)]
+    return numbers
 
 
 def lock_settings(firm) -> BillingSettings:

@@ -1,5 +1,7 @@
 """Forms of the invoice pages: build, adjust, send, record a payment, void."""
 
+from decimal import Decimal
+
 from django import forms
 
 from firmdesk.billing.models import Payment
@@ -108,7 +110,10 @@ class PaymentForm(Styled, forms.Form):
         label="What is it",
     )
     amount = forms.DecimalField(
-        max_digits=14, decimal_places=2, min_value=0.01, label="Amount"
+        max_digits=14,
+        decimal_places=2,
+        min_value=Decimal("0.01"),
+        label="Amount",
     )
     received_on = forms.DateField(widget=DateInput, label="Date")
     method = forms.CharField(
