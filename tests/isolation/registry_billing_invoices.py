@@ -69,6 +69,13 @@ ROUTES: list = [
     ),
     Route("billing:invoice_new", kwargs=_firm, allowed=BILLERS, denied=NOT_BILLERS),
     Route(
+        "billing:invoice_build_all",
+        kwargs=_firm,
+        allowed=BILLERS,
+        denied=NOT_BILLERS,
+        why="outside billing staff build only for the matters opened to them",
+    ),
+    Route(
         "billing:invoice_detail",
         kwargs=_invoice,
         foreign_kwargs=_other_invoice,

@@ -275,3 +275,42 @@ def test_billing_staff_see_no_invoice_of_a_matter_not_opened_to_them(
     listing = client.get(reverse("billing:invoice_list", args=[firm.slug]))
     assert "M-2026-404" not in listing.content.decode()
     assert Payment.objects.for_firm(firm).count() == 0
+
+
+def test_month_end_builds_a_draft_for_each_matter_with_work(
+    client, ready, firm, attorney
+):
+    other = f.MatterFactory(firm=firm, number="M-2026-077", title="Okafor lease")
+    entry(firm, other, attorney)
+    f.MatterFactory(firm=firm, number="M-2026-078", title="Idle matter")
+    f.sign_in(client, attorney)
+    url = reverse("billing:invoice_build_all", args=[firm.slug])
+
+    response = client.post(
+        url, {"period_start": "2026-01-01", "period_end": "2026-01-31"}
+    )
+
+    assert response.status_code == 303
+    page = client.get(response.url).content.decode()
+    assert "2 draft invoices built (HO-1001 to HO-1002)" in page
+    assert sorted(
+        Invoice.objects.for_firm(firm).values_list("matter__number", flat=True)
+    ) == ["M-2026-001", "M-2026-077"]
+    again = client.post(
+        url, {"period_start": "2026-01-01", "period_end": "2026-01-31"}
+    ).content.decode()
+    assert "Nothing is ready to bill in that period" in again
+    assert 'value="2026-01-31"' in again
+
+
+def test_a_period_backwards_is_caught_on_the_form(client, firm, attorney, matter):
+    f.sign_in(client, attorney)
+    page = client.post(
+        reverse("billing:invoice_new", args=[firm.slug]),
+        {
+            "matter": matter.public_id,
+            "period_start": "2026-01-31",
+            "period_end": "2026-01-01",
+        },
+    ).content.decode()
+    assert "The last day comes before the first" in page

@@ -13,7 +13,18 @@ HOW = [
 ]
 
 
-class BuildForm(Styled, forms.Form):
+class _PeriodChecked:
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("period_start"), data.get("period_end")
+        if start and end and end < start:
+            self.add_error(
+                "period_end", "The last day comes before the first: check the dates."
+            )
+        return data
+
+
+class BuildForm(_PeriodChecked, Styled, forms.Form):
     matter = forms.ModelChoiceField(
         queryset=None, label="Matter", to_field_name="public_id"
     )
@@ -38,14 +49,17 @@ class BuildForm(Styled, forms.Form):
             "Choose a matter from the list."
         )
 
-    def clean(self):
-        data = super().clean()
-        start, end = data.get("period_start"), data.get("period_end")
-        if start and end and end < start:
-            self.add_error(
-                "period_end", "The last day comes before the first: check the dates."
-            )
-        return data
+
+class PeriodForm(_PeriodChecked, Styled, forms.Form):
+    """Month-end: every matter with work ready in the period."""
+
+    period_start = forms.DateField(widget=DateInput, label="Work from")
+    period_end = forms.DateField(
+        widget=DateInput,
+        label="Work to",
+        help_text="Each matter with reviewed time or expenses dated between "
+        "these days, both included, gets its own draft invoice.",
+    )
 
 
 class _AdjustmentBase(Styled, forms.Form):

@@ -14,6 +14,11 @@ urlpatterns: list = [
         [
             path("billing/invoices/", views.invoice_list, name="invoice_list"),
             path("billing/invoices/new/", views.invoice_new, name="invoice_new"),
+            path(
+                "billing/invoices/build-all/",
+                views.invoice_build_all,
+                name="invoice_build_all",
+            ),
             path(ONE, views.invoice_detail, name="invoice_detail"),
             path(f"{ONE}pdf/", views.invoice_pdf_download, name="invoice_pdf"),
             path(

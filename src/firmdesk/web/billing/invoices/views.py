@@ -135,6 +135,37 @@ def invoice_new(request, firm_slug):
     return render(request, f"{TEMPLATES}invoice_new.html", {"form": form})
 
 
+@require_http_methods(["GET", "POST"])
+def invoice_build_all(request, firm_slug):
+    scope = _billing_scope(request)
+    form = forms.PeriodForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        start, end = form.cleaned_data["period_start"], form.cleaned_data["period_end"]
+        try:
+            built = invoicing.invoices_build_for_period(
+                scope=scope, period_start=start, period_end=end
+            )
+        except ServiceError as error:
+            apply_service_error(form, error)
+        else:
+            if built:
+                messages.success(
+                    request,
+                    f"{len(built)} draft invoice{'s' if len(built) != 1 else ''} "
+                    f"built ({built[0].number} to {built[-1].number}). Check "
+                    "them, then ask an attorney to approve them.",
+                )
+                url = reverse("billing:invoice_list", args=[firm_slug])
+                return see_other(f"{url}?status={IS.DRAFT}")
+            form.add_error(
+                None,
+                "Nothing is ready to bill in that period on any matter you can "
+                "see. Time and expenses are billed once they are reviewed, "
+                "billable, not written off and on no other invoice.",
+            )
+    return render(request, f"{TEMPLATES}invoice_build_all.html", {"form": form})
+
+
 def _detail(request, invoice, **bound):
     """The detail page, with any form that came back with errors in place of
     its empty one."""
