@@ -249,7 +249,12 @@ def expense_line(firm, row: dict) -> InvoiceLine:
 
 
 def _sum_lines_into_totals(invoices_qs) -> None:
-    """Each invoice's total set to the sum of its lines, in the database."""
+    """Each invoice's total set to the sum of its lines, in the database.
+
+    PostgreSQL sums ``numeric`` exactly. SQLite keeps decimals as 8-byte
+    floats and sums them so; with 15 significant digits the error stays far
+    below half a cent for any real invoice, and Django reads the column back
+    rounded to the cent (the bench and the property test check the totals)."""
     line_sum = (
         through_scoped(InvoiceLine)
         .filter(invoice=OuterRef("pk"))
