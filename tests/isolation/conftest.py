@@ -12,6 +12,7 @@ from firmdesk.orgs.models import Organization, User
 from tests import factories as f
 
 from .fixtures_billing_imports import *  # noqa: F403
+from .fixtures_billing_invoices import *  # noqa: F403
 from .fixtures_billing_ledes import *  # noqa: F403
 from .fixtures_billing_provider_bills import *  # noqa: F403
 from .fixtures_billing_receivables import *  # noqa: F403

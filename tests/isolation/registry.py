@@ -402,6 +402,7 @@ def _more_routes():
     # The work pages keep their entries in files of their own.
     from . import (
         registry_billing_imports,
+        registry_billing_invoices,
         registry_billing_ledes,
         registry_billing_provider_bills,
         registry_billing_receivables,
@@ -434,6 +435,7 @@ def _more_routes():
         *registry_billing_receivables.ROUTES,
         *registry_billing_imports.ROUTES,
         *registry_billing_ledes.ROUTES,
+        *registry_billing_invoices.ROUTES,
     ]
 
 
