@@ -243,6 +243,8 @@ def test_send_back_makes_a_draft_and_tells_the_timekeeper(
     assert change.action == "returned" and change.note == "Split the call from the memo"
     note = Notification.objects.get(user=firm_staff)
     assert "sent back" in note.title and "Split the call" in note.body
+    # The link opens the timekeeper's own edit page for the entry.
+    assert note.url == f"/f/{firm.slug}/billing/time/{row.public_id}/edit/"
 
 
 def test_expenses_are_reviewed_the_same_way(firm, matter, attorney, reviewer):

@@ -17,6 +17,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Q
 from django.http import Http404
+from django.urls import reverse
 
 from firmdesk.access.selectors import access_object
 from firmdesk.audit.services import audit_record
@@ -542,6 +543,13 @@ def entry_write_off(*, scope, row, note: str):
     return row
 
 
+def _edit_url(row) -> str:
+    """Where the timekeeper fixes what was sent back: their own edit page."""
+    if isinstance(row, TimeEntry):
+        return reverse("billing:entry_edit", args=[row.firm.slug, row.public_id])
+    return reverse("billing:expense_edit", args=[row.firm.slug, row.public_id])
+
+
 def entry_send_back(*, scope, row, reason: str):
     """Back to the timekeeper as a draft, with the reason; they are told."""
     reason = reason.strip()
@@ -574,6 +582,7 @@ def entry_send_back(*, scope, row, reason: str):
             title=f"Your {what} of {row.date:%b %-d, %Y} was sent back for changes",
             body=f"{scope.user.full_name}: {reason}"[:500],
             key=f"billing.entry_returned:{change.pk}",
+            url=_edit_url(row),
         )
     return row
 
