@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 VENDOR := src/firmdesk/static/vendor
 
-.PHONY: run test deps static chromium lint typecheck bench clean
+.PHONY: run test deps static chromium pdf-libs lint typecheck bench clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -33,10 +33,16 @@ static: deps $(VENDOR)/.stamp
 chromium:
 	@command -v chromium >/dev/null || { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; }
 
-run: static
+# Without HarfBuzz's subsetter WeasyPrint subsets fonts in Python, and invoice
+# PDFs take several times longer (docs/performance.md, Billing). Optional: the
+# PDFs are the same without it. Chromium's packages bring it too.
+pdf-libs:
+	@ldconfig -p | grep -q libharfbuzz-subset || { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q libharfbuzz-subset0; } || echo "libharfbuzz-subset0 not installed: invoice PDFs will be slower."
+
+run: static pdf-libs
 	$(BIN)/firmdesk run
 
-test: static chromium
+test: static chromium pdf-libs
 	$(BIN)/pytest -q $(PYTEST_ARGS)
 
 lint: deps

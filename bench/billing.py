@@ -346,8 +346,8 @@ def main() -> None:
     )
     table.add_column("Figure")
     table.add_column("FirmDesk", justify="right")
-    table.add_column("Naive", justify="right")
-    table.add_column("Naive ÷ FirmDesk", justify="right")
+    table.add_column("Baseline", justify="right")
+    table.add_column("Baseline ÷ FirmDesk", justify="right")
     table.add_column("Note")
     for name, seconds, baseline, note in figures:
         table.add_row(
