@@ -31,10 +31,8 @@ Decided where the issue is silent (docs/billing-import.md says it for users):
   than rounded here.
 """
 
-import csv
 import datetime
 import hashlib
-import io
 import re
 import time
 from collections import Counter, defaultdict
@@ -50,8 +48,8 @@ from firmdesk.conflicts.importing import (
     CellProblem,
     FileProblem,
     RowError,
-    decode_csv_bytes,
     header_key,
+    read_csv_upload,
 )
 from firmdesk.engagements.models import Assignment, Engagement
 from firmdesk.matters.models import Matter
@@ -285,28 +283,6 @@ def _plural(n: int, word: str, plural: str | None = None) -> str:
 
 
 # --- Reading the file ----------------------------------------------------------
-
-
-def _records(text: str) -> list[list[str]]:
-    if "\x00" in text:
-        raise FileProblem(
-            "The file contains binary data, so it is not a CSV file. Save it "
-            "from your spreadsheet as “CSV UTF-8 (Comma delimited)”."
-        )
-    text = text.lstrip("\ufeff")
-    first = text.split("\n", 1)[0]
-    delimiter = max((",", ";", "\t"), key=first.count)
-    if first.count(delimiter) <= first.count(","):
-        delimiter = ","
-    rows: list[list[str]] = []
-    try:
-        rows.extend(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
-    except csv.Error as exc:
-        raise FileProblem(
-            f"Line {len(rows) + 1}: the file cannot be read as CSV here ({exc}). "
-            "A quote mark inside a value may be missing its partner."
-        ) from None
-    return rows
 
 
 _DATE_ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T].*)?$")
@@ -757,16 +733,6 @@ def _fingerprint(entry: _Entry) -> str:
 # --- The import -------------------------------------------------------------------
 
 
-def _read_bytes(file) -> bytes | str:
-    if isinstance(file, bytes | bytearray | memoryview):
-        return bytes(file)
-    if isinstance(file, str):
-        return file
-    if hasattr(file, "chunks"):
-        return b"".join(file.chunks())
-    return file.read()
-
-
 def time_import(
     *,
     scope,
@@ -794,19 +760,12 @@ def time_import(
         raise ValueError(f"date_order must be one of {DATE_ORDERS}")
     started = time.monotonic()
     result = TimeImportResult(filename=filename, dry_run=dry_run)
-    raw = _read_bytes(file)
-    digest = hashlib.sha256(
-        raw if isinstance(raw, bytes) else raw.encode("utf-8")
-    ).hexdigest()
     try:
-        if isinstance(raw, bytes):
-            text, result.encoding = decode_csv_bytes(raw)
-        else:
-            text, result.encoding = raw, "text"
-        records = _records(text)
+        upload = read_csv_upload(file)
     except FileProblem as exc:
         result.add_error(None, str(exc))
         return _finish(result, started)
+    digest, result.encoding, records = upload.digest, upload.encoding, upload.records
     if not records or not any(c.strip() for c in records[0]):
         result.add_error(
             None, "The file is empty, or its first line (the column names) is blank."

@@ -1526,6 +1526,28 @@ def _read_bytes(file) -> bytes | str:
     return file.read()
 
 
+@dataclass(frozen=True)
+class CsvUpload:
+    digest: str  # SHA-256 of the file as uploaded, for the audit trail
+    encoding: str
+    records: list[list[str]]
+
+
+def read_csv_upload(file) -> CsvUpload:
+    """An uploaded CSV file (bytes, text or an upload) as its records, with its
+    encoding and digest; ``FileProblem`` says in plain words why it cannot be
+    read. Every CSV import reads its file through here."""
+    raw = _read_bytes(file)
+    digest = hashlib.sha256(
+        raw if isinstance(raw, bytes) else raw.encode("utf-8")
+    ).hexdigest()
+    if isinstance(raw, bytes):
+        text, encoding = decode_csv_bytes(raw)
+    else:
+        text, encoding = raw, "text"
+    return CsvUpload(digest, encoding, _read_records(text))
+
+
 def import_file(
     *,
     firm,
@@ -1556,19 +1578,12 @@ def import_file(
     filename = filename or str(getattr(file, "name", "") or "").rsplit("/", 1)[-1]
     result = ImportResult(kind=kind, layout=layout, filename=filename, dry_run=dry_run)
     step = progress or (lambda stage, done, total: None)
-    raw = _read_bytes(file)
-    digest = hashlib.sha256(
-        raw if isinstance(raw, bytes) else raw.encode("utf-8")
-    ).hexdigest()
     try:
-        if isinstance(raw, bytes):
-            text, result.encoding = decode_csv_bytes(raw)
-        else:
-            text, result.encoding = raw, "text"
-        records = _read_records(text)
+        upload = read_csv_upload(file)
     except FileProblem as exc:
         result.add_error(None, str(exc))
         return _finish(result, started)
+    digest, result.encoding, records = upload.digest, upload.encoding, upload.records
     if not records or not any(cell.strip() for cell in records[0]):
         result.add_error(
             None, "The file is empty, or its first line (the column names) is blank."
