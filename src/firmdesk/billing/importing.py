@@ -766,12 +766,7 @@ def time_import(
         result.add_error(None, str(exc))
         return _finish(result, started)
     digest, result.encoding, records = upload.digest, upload.encoding, upload.records
-    if not records or not any(c.strip() for c in records[0]):
-        result.add_error(
-            None, "The file is empty, or its first line (the column names) is blank."
-        )
-        return _finish(result, started)
-    header = [h.strip().lstrip("\ufeff") for h in records[0]]
+    header = upload.header
     result.header = header
     result.layout = layout or ("generic" if mapping else detect_layout(header) or "")
     if not result.layout:

@@ -1532,6 +1532,10 @@ class CsvUpload:
     encoding: str
     records: list[list[str]]
 
+    @property
+    def header(self) -> list[str]:
+        return [h.strip().lstrip("\ufeff") for h in self.records[0]]
+
 
 def read_csv_upload(file) -> CsvUpload:
     """An uploaded CSV file (bytes, text or an upload) as its records, with its
@@ -1545,7 +1549,12 @@ def read_csv_upload(file) -> CsvUpload:
         text, encoding = decode_csv_bytes(raw)
     else:
         text, encoding = raw, "text"
-    return CsvUpload(digest, encoding, _read_records(text))
+    records = _read_records(text)
+    if not records or not any(cell.strip() for cell in records[0]):
+        raise FileProblem(
+            "The file is empty, or its first line (the column names) is blank."
+        )
+    return CsvUpload(digest, encoding, records)
 
 
 def import_file(
@@ -1584,12 +1593,7 @@ def import_file(
         result.add_error(None, str(exc))
         return _finish(result, started)
     digest, result.encoding, records = upload.digest, upload.encoding, upload.records
-    if not records or not any(cell.strip() for cell in records[0]):
-        result.add_error(
-            None, "The file is empty, or its first line (the column names) is blank."
-        )
-        return _finish(result, started)
-    header = [h.strip().lstrip("\ufeff") for h in records[0]]
+    header = upload.header
     if layout == "generic" and not mapping:
         result.add_error(
             None,
