@@ -53,34 +53,52 @@ def viewer_scope(request, firm_id):
     return None
 
 
-class GuardedMatterLink:
-    """Wraps Django's descriptor of a foreign key to Matter."""
+class _GuardedLink:
+    """Wraps Django's descriptor of a foreign key: while a page is drawn, a
+    row the viewer may not open comes back as ``hidden``. A row of a list may
+    carry the answer already, computed by its scoped query from the same rule
+    (``known``, e.g. ``matter_visible``), for the link named ``field``."""
+
+    hidden: object
+    known = ""
+    field = ""
 
     def __init__(self, inner):
         self.inner = inner
 
+    def visible(self, scope, row) -> bool:
+        raise NotImplementedError
+
     def __get__(self, instance, cls=None):
         if instance is None:
             return self
-        matter = self.inner.__get__(instance, cls)
+        row = self.inner.__get__(instance, cls)
         request = drawing_for.get()
-        if matter is None or request is None:
-            return matter
-        # A row of a queue page carries the answer already, computed by its
-        # scoped query from the same rule (work.selectors: matter_visible).
-        known = instance.__dict__.get("matter_visible")
-        if known is not None and self.inner.field.name == "matter":
-            return matter if known else HIDDEN_MATTER
-        scope = viewer_scope(request, matter.firm_id)
-        if scope is not None and scope.can_see_matter(matter):
-            return matter
-        return HIDDEN_MATTER
+        if row is None or request is None:
+            return row
+        known = instance.__dict__.get(self.known)
+        if known is not None and self.inner.field.name == self.field:
+            return row if known else self.hidden
+        scope = viewer_scope(request, row.firm_id)
+        if scope is not None and self.visible(scope, row):
+            return row
+        return self.hidden
 
     def __set__(self, instance, value):
         self.inner.__set__(instance, value)
 
     def __getattr__(self, name):
         return getattr(self.inner, name)
+
+
+class GuardedMatterLink(_GuardedLink):
+    """A foreign key to Matter (work.selectors annotates ``matter_visible``)."""
+
+    hidden = HIDDEN_MATTER
+    known, field = "matter_visible", "matter"
+
+    def visible(self, scope, row) -> bool:
+        return scope.can_see_matter(row)
 
 
 def guard_matter_links() -> list[str]:
@@ -119,38 +137,16 @@ class HiddenTask:
 HIDDEN_TASK = HiddenTask()
 
 
-class GuardedTaskLink:
-    """Wraps the descriptor of a foreign key to Task on a row that is not seen
-    through that task (``NeedToKnow.through_task``): billing's time entries,
-    expenses and reminders. While a page is drawn, a task the viewer may not
-    open is drawn as ``HIDDEN_TASK``. A list's selector may annotate
-    ``task_visible`` to spare the query per row."""
+class GuardedTaskLink(_GuardedLink):
+    """A foreign key to Task on a row that is not seen through that task
+    (``NeedToKnow.through_task``): billing's time entries, expenses and
+    reminders. A list may annotate ``task_visible`` to spare the query per row."""
 
-    def __init__(self, inner):
-        self.inner = inner
+    hidden = HIDDEN_TASK
+    known, field = "task_visible", "task"
 
-    def __get__(self, instance, cls=None):
-        if instance is None:
-            return self
-        task = self.inner.__get__(instance, cls)
-        request = drawing_for.get()
-        if task is None or request is None:
-            return task
-        known = instance.__dict__.get("task_visible")
-        if known is not None and self.inner.field.name == "task":
-            return task if known else HIDDEN_TASK
-        scope = viewer_scope(request, task.firm_id)
-        if scope is not None and (
-            task.__class__.objects.in_scope(scope).filter(pk=task.pk).exists()
-        ):
-            return task
-        return HIDDEN_TASK
-
-    def __set__(self, instance, value):
-        self.inner.__set__(instance, value)
-
-    def __getattr__(self, name):
-        return getattr(self.inner, name)
+    def visible(self, scope, row) -> bool:
+        return row.__class__.objects.in_scope(scope).filter(pk=row.pk).exists()
 
 
 def guard_task_links() -> list[str]:
