@@ -55,7 +55,7 @@ def screened_admin(firm):
 
 
 @pytest.fixture
-def hidden_matter(firm, firm_admin, attorney, firm_staff, screened_admin):
+def hidden_matter(firm, firm_admin, attorney, firm_staff, screened_admin, engagement):
     """Firm A's matter that Owen is screened from, opened through the services
     as a firm would: check, decision, opening; then its other traces."""
     admin = resolve_scope(firm_admin, firm)
@@ -92,7 +92,7 @@ def hidden_matter(firm, firm_admin, attorney, firm_staff, screened_admin):
     assert MatterParty.unscoped.filter(matter=matter).count() == 3
     # A later search finds the client again (as an intake screen would).
     conflicts.conflict_check_run(scope=admin, names=["Quentin Marlow"])
-    f.task(
+    task = f.task(
         firm,
         matter=matter,
         assignee=firm_staff,
@@ -143,6 +143,7 @@ def hidden_matter(firm, firm_admin, attorney, firm_staff, screened_admin):
         url=f"/f/{firm.slug}/matters/{matter.public_id}/",
     )
     _billing_traces(firm, matter, client, firm_staff, firm_admin)
+    _provider_bill_line(firm, engagement, task)
     for person in (attorney, screened_admin):
         MatterScreen.unscoped.create(
             firm=firm, matter=matter, user=person, reason="Former client"
@@ -247,6 +248,33 @@ def _billing_traces(firm, matter, client, firm_staff, firm_admin):
         invoice=invoice,
         author=firm_admin,
         text="Called Quentin Marlowe about the Quarry Holdings invoice.",
+    )
+
+
+def _provider_bill_line(firm, engagement, task):
+    """The provider's bill names the hidden matter's work in its own words."""
+    from decimal import Decimal
+
+    from firmdesk.billing.models import ProviderBill, ProviderBillLine
+
+    today = timezone.localdate()
+    bill = ProviderBill.objects.create(
+        firm=firm,
+        engagement=engagement,
+        number="NS-QH",
+        period_start=today - datetime.timedelta(days=30),
+        period_end=today,
+        total=Decimal("90.00"),
+        reconciled_total=Decimal("90.00"),
+    )
+    ProviderBillLine.objects.create(
+        firm=firm,
+        bill=bill,
+        position=1,
+        task=task,
+        description="Quarry Holdings disclosure schedule for Quentin Marlowe",
+        hours=Decimal("2"),
+        amount=Decimal("90.00"),
     )
 
 

@@ -201,19 +201,27 @@ def test_dispute_needs_a_reason_and_only_attorneys_resolve(
     )
 
 
-def test_a_line_on_a_task_of_a_screened_matter_hides_the_task(
+def test_a_line_of_work_on_a_screened_matter_is_not_shown_to_the_screened(
     client, firm, firm_admin, attorney, matter, engagement, lena
 ):
+    """The provider's own wording may name the matter, so the whole line is
+    kept from an attorney screened from it; the page says one is missing."""
     task = f.task(firm, matter=matter, engagement=engagement, title="Secret filing")
     bill, line = _entered_bill(firm, engagement, lena)
-    ProviderBillLine.unscoped.filter(pk=line.pk).update(task=task)
+    ProviderBillLine.unscoped.filter(pk=line.pk).update(
+        task=task, description="Filed the Lopez motion papers"
+    )
     MatterScreen.unscoped.create(firm=firm, matter=matter, user=attorney)
     f.sign_in(client, attorney)
     url = reverse("billing:provider_bill_detail", args=[firm.slug, bill.public_id])
     body = client.get(url).content.decode()
-    assert "a task you cannot open" in body and "Secret filing" not in body
+    assert "Secret filing" not in body and "Lopez motion" not in body
+    assert "1 line is of work on a matter you are screened from" in body
+    assert "away from the bill's total" not in body
     f.sign_in(client, firm_admin)
-    assert "Secret filing" in client.get(url).content.decode()
+    body = client.get(url).content.decode()
+    assert "Secret filing" in body and "Lopez motion" in body
+    assert "screened from" not in body
 
 
 def test_bill_list_filters_by_status_and_says_what_to_do_when_empty(

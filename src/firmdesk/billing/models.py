@@ -671,8 +671,20 @@ class ProviderBill(TenantModel):
         ]
 
 
+def _bill_line_rule(scope) -> Q:
+    if not scope.is_firm_member:
+        return _nothing()
+    if not scope.screened_matter_ids:
+        return Q()
+    return Q(task__isnull=True) | ~Q(task__matter_id__in=scope.screened_matter_ids)
+
+
 class ProviderBillLine(TenantModel):
-    need_to_know = NeedToKnow.through("bill")
+    need_to_know = NeedToKnow.by_rule(
+        _bill_line_rule,
+        why="The firm's people see its provider's bills, except the lines of "
+        "work on a matter they are screened from (the task names the matter).",
+    )
 
     class Match(models.TextChoices):
         PENDING = "", "Not reconciled yet"

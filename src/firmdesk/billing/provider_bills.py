@@ -136,6 +136,15 @@ def bill_lines(scope, bill):
     )
 
 
+def lines_screened_from(scope, bill) -> int:
+    """How many of the bill's lines are of work on a matter the viewer is
+    screened from (not shown to them; the bill's totals still count them)."""
+    if not scope.screened_matter_ids:
+        return 0
+    every = ProviderBillLine.objects.for_firm(scope.firm).filter(bill=bill).count()
+    return every - ProviderBillLine.objects.in_scope(scope).filter(bill=bill).count()
+
+
 def reconciled_cost(
     *, firm, engagement=None, start: datetime.date, end: datetime.date
 ) -> Decimal:

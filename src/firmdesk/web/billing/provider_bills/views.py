@@ -181,6 +181,7 @@ def bill_detail(request, firm_slug, bill_id):
         line.over = line.difference or ZERO
         line.under = -line.over
     lines_total = sum((line.amount for line in billed), ZERO)
+    screened = pb.lines_screened_from(scope, bill)
     return render(
         request,
         "web/billing/provider_bills/bill_detail.html",
@@ -191,7 +192,9 @@ def bill_detail(request, firm_slug, bill_id):
             "counts": counts,
             "reconciled": bool(billed) and all(line.match for line in billed),
             "lines_total": lines_total,
-            "gap": bill.total - lines_total,
+            # Lines hidden from a screened viewer still count in the totals.
+            "gap": ZERO if screened else bill.total - lines_total,
+            "screened": screened,
             "owed_less": bill.total - bill.reconciled_total,
             "owed_more": bill.reconciled_total - bill.total,
             "may_enter": pb.may_enter(scope),
