@@ -339,6 +339,26 @@ def test_invoice_level_percentage_of_fees_is_rounded_to_the_cent(draft, attorney
     assert draft.total == D("780.00")
 
 
+def test_a_percentage_on_the_fees_follows_a_later_line_adjustment(
+    draft, attorney_scope
+):
+    discount = invoicing.invoice_adjustment_add(
+        scope=attorney_scope, invoice=draft, applies_to="IF", how="percent", value="-10"
+    )
+    fixed = invoicing.invoice_adjustment_add(
+        scope=attorney_scope, invoice=draft, applies_to="IF", how="amount", value="-5"
+    )
+    first = _lines(draft)[0]
+    invoicing.line_adjust(scope=attorney_scope, line=first, how="amount", value="-100")
+
+    discount.refresh_from_db()
+    fixed.refresh_from_db()
+    draft.refresh_from_db()
+    # Fees are now 500.00 + 100.00: 10% of 600.00; the amount stays as typed.
+    assert discount.total == D("-60.00") and fixed.total == D("-5.00")
+    assert draft.total == D("600.00") + D("80.00") - D("60.00") - D("5.00")
+
+
 def test_invoice_level_amount_on_expenses(draft, attorney_scope):
     invoicing.invoice_adjustment_add(
         scope=attorney_scope,
@@ -547,6 +567,12 @@ def test_total_is_the_sum_of_the_lines_after_any_adjustments(
             assert ln.total == money(ln.units * ln.unit_cost) + ln.adjustment
             assert ln.total == line_amount(ln.units, ln.unit_cost, ln.adjustment)
             assert ln.adjustment == money(ln.adjustment)
+        # A percentage on the whole invoice is of the lines as they are now.
+        for ln in lines:
+            if ln.percent is not None:
+                of = "F" if ln.kind == "IF" else "E"
+                base = sum((x.total for x in lines if x.kind == of), D("0.00"))
+                assert ln.adjustment == money(base * ln.percent / 100)
         transaction.set_rollback(True)
 
 

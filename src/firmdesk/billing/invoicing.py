@@ -513,6 +513,7 @@ def line_adjust(*, scope, line: InvoiceLine, how: str, value) -> InvoiceLine:
             )
         line.total = line_amount(line.units, line.unit_cost, line.adjustment)
         line.save(update_fields=["adjustment", "total", "updated_at"])
+        _reprice_percentages(invoice, line.kind)
         _recompute_total(invoice)
         _audit(
             scope,
@@ -533,6 +534,19 @@ def _sum_of(invoice: Invoice, kind: str) -> Decimal:
         .aggregate(s=Sum("total"))["s"]
     )
     return money(found or ZERO)
+
+
+def _reprice_percentages(invoice: Invoice, kind: str) -> None:
+    """Invoice-level adjustments given as a percentage of the fee (expense)
+    lines follow those lines: each is worked out again from their new sum."""
+    adjusting = Kind.FEE_ADJUSTMENT if kind == Kind.FEE else Kind.EXPENSE_ADJUSTMENT
+    base = _sum_of(invoice, kind)
+    for line in InvoiceLine.objects.for_firm(invoice.firm).filter(
+        invoice=invoice, kind=adjusting, percent__isnull=False
+    ):
+        line.adjustment = money(base * line.percent / HUNDRED)
+        line.total = line_amount(ZERO, ZERO, line.adjustment)
+        line.save(update_fields=["adjustment", "total", "updated_at"])
 
 
 def invoice_adjustment_add(
@@ -574,6 +588,7 @@ def invoice_adjustment_add(
             description=description.strip(),
             adjustment=amount,
             total=line_amount(ZERO, ZERO, amount),
+            percent=_amount(value) if how == "percent" else None,
         )
         _recompute_total(invoice)
         _audit(

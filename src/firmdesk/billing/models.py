@@ -538,6 +538,14 @@ class InvoiceLine(TenantModel):
     unit_cost = _money_field()
     adjustment = _money_field()
     total = _money_field()
+    percent = models.DecimalField(
+        max_digits=7,
+        decimal_places=3,
+        null=True,
+        blank=True,
+        help_text="An invoice-level adjustment given as a percentage of the fee "
+        "(IF) or expense (IE) lines: worked out again when those lines change.",
+    )
 
     class Meta:
         ordering = ["position"]
