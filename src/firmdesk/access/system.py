@@ -6,8 +6,8 @@ loads the row it was enqueued for, a public link finds its row by a secret, a
 scheduled sweep looks for due work in every firm, routing weighs a person's
 work in every firm they serve, a provider's staff page says where its people
 work, a scoped query prefetches what hangs off its rows, the Scope resolver
-reads the facts the rule is made of, the demo and seed loaders write
-generated data, and an operator's command exports one firm's rows.
+reads the facts the rule is made of, and the demo and seed loaders write
+generated data.
 Each of those goes through one of the functions here, so that every read around
 the rule is named, documented and easy to find. ``tests/access/test_system_reads.py``
 fails on a ``.unscoped`` (or ``_default_manager``, ``_base_manager``, raw SQL on
@@ -95,12 +95,3 @@ def loader(model) -> models.Manager:
     if issubclass(model, TenantModel):
         return model.unscoped
     return model._default_manager
-
-
-def command_line(model, *, firm) -> models.QuerySet:
-    """``firm``'s rows of ``model`` for a command an operator runs on the
-    server (``firmdesk ledes export --firm SLUG``). Whoever runs it already
-    holds the database, so no person's Scope is asked; the command names one
-    firm, reads only its rows, and audits what it gives out. Never for a page
-    or a job."""
-    return model.unscoped.filter(firm=firm)
