@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "firmdesk.scheduling",
     "firmdesk.intake",
     "firmdesk.billing",
+    "firmdesk.insights",
     "firmdesk.jobs",
     "firmdesk.web",
     "firmdesk.demo",

@@ -19,6 +19,13 @@ from .fixtures_billing_receivables import *  # noqa: F403
 from .fixtures_billing_review import *  # noqa: F403
 from .fixtures_billing_setup import *  # noqa: F403
 from .fixtures_billing_time import *  # noqa: F403
+from .fixtures_insights_audit import *  # noqa: F403
+from .fixtures_insights_costs import *  # noqa: F403
+from .fixtures_insights_dashboard import *  # noqa: F403
+from .fixtures_insights_fit import *  # noqa: F403
+from .fixtures_insights_pilots import *  # noqa: F403
+from .fixtures_insights_reports import *  # noqa: F403
+from .fixtures_insights_scorecards import *  # noqa: F403
 from .fixtures_intake import *  # noqa: F403
 from .fixtures_matters import *  # noqa: F403
 from .fixtures_public_intake import *  # noqa: F403

@@ -30,6 +30,21 @@ and confirm that I have done so.
 """
 
 
+# What a pilot can be measured against (insights.figures computes each; the
+# formulas are in docs/insights.md). key → (label, unit, "min" or "max").
+PILOT_TARGETS = {
+    "on_time_percent": ("On-time completion, at least", "%", "min"),
+    "rework_percent": ("Rework rate, at most", "%", "max"),
+    "cost_per_task": ("Cost per task, at most", "$", "max"),
+    "lead_response_median_minutes": (
+        "Intake first response (median), at most",
+        "minutes",
+        "max",
+    ),
+    "hours_recovered": ("Billable hours recovered a month, at least", "hours", "min"),
+}
+
+
 def nda_text() -> str:
     return NDA_TEXT.format(version=NDA_TEXT_VERSION)
 
@@ -78,6 +93,17 @@ class Engagement(TenantModel):
     end_date = models.DateField(null=True, blank=True)
     pilot_start = models.DateField(null=True, blank=True)
     pilot_evaluation = models.DateField(null=True, blank=True)
+    pilot_function = models.CharField(
+        max_length=20,
+        choices=Function.choices,
+        blank=True,
+        help_text="The one function the pilot tries.",
+    )
+    pilot_targets = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="Target per figure (PILOT_TARGETS) the pilot is judged by.",
+    )
     first_response_minutes = models.PositiveIntegerField(default=60)
     turnaround_hours = models.JSONField(
         default=dict, blank=True, help_text="Business hours per function."
@@ -166,10 +192,38 @@ class Engagement(TenantModel):
                     f"A pilot runs 60 to 90 days; this one runs {days}. "
                     "Move the evaluation date."
                 )
+        if self.status == self.Status.PILOT:
+            errors.update(self._pilot_errors())
         if self.start_date and self.end_date and self.end_date < self.start_date:
             errors["end_date"] = "The end date must be on or after the start date."
         if errors:
             raise ValidationError(errors)
+
+    def _pilot_errors(self) -> dict:
+        """A pilot names the one function it tries, when it starts and is
+        evaluated, and the targets it is judged by."""
+        errors = {}
+        if not self.pilot_function:
+            errors["pilot_function"] = "Choose the function the pilot tries."
+        elif self.pilot_function not in self.functions:
+            errors["pilot_function"] = (
+                "The pilot's function must be one of the engagement's functions."
+            )
+        if not self.pilot_start:
+            errors["pilot_start"] = "Enter the day the pilot starts."
+        if not self.pilot_evaluation:
+            errors["pilot_evaluation"] = (
+                "Enter the evaluation date, 60 to 90 days after the start."
+            )
+        targets = self.pilot_targets or {}
+        unknown = [key for key in targets if key not in PILOT_TARGETS]
+        if unknown:
+            errors["pilot_targets"] = f"Unknown target: {', '.join(unknown)}."
+        elif not any(value not in (None, "") for value in targets.values()):
+            errors["pilot_targets"] = (
+                "Set at least one target the pilot will be judged by."
+            )
+        return errors
 
     def is_live(self, today: datetime.date) -> bool:
         """True while the engagement gives its staff access to client data."""

@@ -19,4 +19,5 @@ urlpatterns = [
     path("", include("firmdesk.web.search.urls")),
     path("", include("firmdesk.web.profile.urls")),
     path("", include("firmdesk.web.billing.urls")),
+    path("", include("firmdesk.web.insights.urls")),
 ]

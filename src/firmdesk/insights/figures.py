@@ -1,0 +1,413 @@
+"""The figures of a period, read from the roll-up (``WorkDay``,
+``BillableDay``) and worked out with ``insights.formulas``.
+
+A period is a range of days in the firm's calendar, both ends included: a
+month for the dashboard and the report, a week for the weekly review.
+``engagement=None`` is the whole firm: the work and cost of all its
+engagements together, every lead and feedback answer of the firm, and its
+attorneys' hours recovered (docs/insights.md says why).
+
+Figures that describe the present rather than a day's work (open flags,
+staff turnover) are read from their own small tables; everything else comes
+from the roll-up, a fixed number of queries however much work there was.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Sum
+from django.utils import timezone
+
+from firmdesk.engagements.models import Assignment, Engagement
+from firmdesk.orgs.business_hours import BusinessCalendar
+from firmdesk.orgs.models import Membership, Role
+from firmdesk.work.models import Flag, Review
+
+from . import formulas
+from .models import BillableDay, TimeAudit, TimeAuditEntry, WorkDay
+
+ZERO = Decimal("0.00")
+REASON_LABELS = dict(Review.Reason.choices)
+
+
+def month_bounds(month: datetime.date) -> tuple[datetime.date, datetime.date]:
+    first = month.replace(day=1)
+    last = first.replace(day=calendar.monthrange(first.year, first.month)[1])
+    return first, last
+
+
+@dataclass
+class Counts:
+    """The roll-up summed over a period (one engagement, or several)."""
+
+    finished: int = 0
+    finished_with_due: int = 0
+    finished_on_time: int = 0
+    reviewed: int = 0
+    returned: int = 0
+    returned_reasons: dict = field(default_factory=dict)
+    staff_minutes: int = 0
+    task_response_minutes: list = field(default_factory=list)
+    approval_minutes: list = field(default_factory=list)
+    lead_response_minutes: list = field(default_factory=list)
+    feedback_answers: int = 0
+    feedback_rating_sum: int = 0
+    breaches: int = 0
+    bills: int = 0
+    billed_cost: Decimal = ZERO
+
+    SUMMED = (
+        "finished",
+        "finished_with_due",
+        "finished_on_time",
+        "reviewed",
+        "returned",
+        "staff_minutes",
+        "feedback_answers",
+        "feedback_rating_sum",
+        "breaches",
+        "bills",
+        "billed_cost",
+    )
+    LISTS = ("task_response_minutes", "approval_minutes", "lead_response_minutes")
+
+    def add(self, row: dict) -> None:
+        for name in self.SUMMED:
+            setattr(self, name, getattr(self, name) + (row[name] or 0))
+        for name in self.LISTS:
+            getattr(self, name).extend(row[name] or [])
+        self.returned_reasons = formulas.merge_counts(
+            [self.returned_reasons, row["returned_reasons"]]
+        )
+
+    @property
+    def staff_hours(self) -> Decimal:
+        return (Decimal(self.staff_minutes) / 60).quantize(Decimal("0.01"))
+
+
+ROW_FIELDS = ("engagement_id", "day", *Counts.SUMMED, *Counts.LISTS, "returned_reasons")
+
+
+def counts_by_engagement(
+    firm, start: datetime.date, end: datetime.date, engagement=None
+) -> dict[int | None, Counts]:
+    """engagement id (None: the firm's own people) → its counts in the period.
+    One query."""
+    rows = WorkDay.objects.for_firm(firm).filter(day__range=(start, end))
+    if engagement is not None:
+        rows = rows.filter(engagement=engagement)
+    out: dict[int | None, Counts] = defaultdict(Counts)
+    for row in rows.values(*ROW_FIELDS):
+        out[row["engagement_id"]].add(row)
+    return dict(out)
+
+
+# --- The time-audit baseline ---------------------------------------------------
+
+
+@dataclass
+class Baseline:
+    audit: TimeAudit | None
+    per_day: dict[int, Decimal]  # attorney → billable hours per day recorded
+
+
+def audit_baseline(firm) -> Baseline:
+    """The latest closed time audit: for each of the firm's attorneys who
+    recorded time in it, billable hours ÷ days with anything recorded."""
+    audit = (
+        TimeAudit.objects.for_firm(firm)
+        .filter(closed_at__isnull=False)
+        .order_by("-closed_at")
+        .first()
+    )
+    if audit is None:
+        return Baseline(None, {})
+    attorneys = set(
+        Membership.objects.filter(
+            organization=firm, role=Role.ATTORNEY, is_active=True
+        ).values_list("user_id", flat=True)
+    )
+    days: dict[int, set] = defaultdict(set)
+    billable: dict[int, Decimal] = defaultdict(Decimal)
+    for person, day, category, hours in (
+        TimeAuditEntry.objects.for_firm(firm)
+        .filter(audit=audit, person_id__in=attorneys)
+        .values_list("person_id", "date", "category", "hours")
+    ):
+        days[person].add(day)
+        if category == "billable":
+            billable[person] += hours
+    per_day = {
+        person: (billable[person] / len(recorded)).quantize(Decimal("0.01"))
+        for person, recorded in days.items()
+    }
+    return Baseline(audit, per_day)
+
+
+def working_days(firm, start: datetime.date, end: datetime.date) -> int:
+    """Days the firm is open (its working hours, holidays and closures)
+    from ``start`` to ``end``, both included."""
+    clock = BusinessCalendar.for_organization(firm)
+    n = 0
+    day = start
+    while day <= end:
+        n += clock.is_open_day(day)
+        day += datetime.timedelta(days=1)
+    return n
+
+
+# --- Figures -------------------------------------------------------------------
+
+
+@dataclass
+class Figures:
+    """Every figure of a period, with the numbers it was worked out from."""
+
+    start: datetime.date
+    end: datetime.date
+    engagement: Engagement | None
+    counts: Counts
+    # Work
+    on_time_percent: Decimal | None = None
+    rework_percent: Decimal | None = None
+    returned_by_reason: list = field(default_factory=list)  # (label, count)
+    task_response_median_hours: float | None = None
+    approval_median_hours: float | None = None
+    # Cost
+    cost: Decimal = ZERO
+    cost_estimated: bool = False
+    inhouse_cost: Decimal = ZERO
+    cost_per_task: Decimal | None = None
+    cost_per_hour: Decimal | None = None
+    inhouse_per_task: Decimal | None = None
+    inhouse_per_hour: Decimal | None = None
+    saving: Decimal = ZERO
+    # Intake and clients
+    lead_response_median_minutes: float | None = None
+    lead_response_p90_minutes: float | None = None
+    feedback_average: Decimal | None = None
+    # The firm's attorneys
+    hours_recovered: Decimal | None = None
+    recovered_working_days: int = 0
+    recovered_month_hours: Decimal = ZERO
+    recovered_baseline_hours: Decimal = ZERO
+    recovered_attorneys: int = 0
+    # The present
+    open_flags: int = 0
+    staff_at_start: int = 0
+    staff_left: int = 0
+    turnover_percent: Decimal | None = None
+
+    @property
+    def tasks(self) -> int:
+        return self.counts.finished
+
+
+def _engagement_cost(engagement: Engagement, counts: Counts, start, end, tz):
+    """(cost, estimated): the reconciled bills of the period, or, without
+    any, the engagement's price applied to what was logged."""
+    if counts.bills:
+        return formulas.money(counts.billed_cost), False
+    cost = formulas.estimated_cost(
+        pricing=engagement.pricing_model,
+        price=engagement.price,
+        staff_hours=Decimal(counts.staff_minutes) / 60,
+        tasks=counts.finished,
+        live=_live_in(engagement, start, end, tz),
+    )
+    return cost, True
+
+
+def _live_in(engagement: Engagement, start, end, tz) -> bool:
+    """The engagement was in pilot or running at some time in the period."""
+    if engagement.status == Engagement.Status.PROPOSED:
+        return False
+    began = engagement.start_date or engagement.pilot_start
+    ended = engagement.end_date or (
+        timezone.localdate(engagement.ended_at, timezone=tz)
+        if engagement.ended_at
+        else None
+    )
+    return not ((began and began > end) or (ended and ended < start))
+
+
+def period_figures(
+    firm,
+    start: datetime.date,
+    end: datetime.date,
+    *,
+    engagement: Engagement | None = None,
+    today: datetime.date | None = None,
+    by_engagement: dict | None = None,
+    baseline: Baseline | None = None,
+) -> Figures:
+    """The figures of ``start``–``end`` for one engagement, or the whole firm.
+
+    ``by_engagement`` and ``baseline`` may be passed in when the caller
+    already read them (a year of months reads the roll-up once)."""
+    today = today or timezone.localdate(timezone=firm.tz)
+    if by_engagement is None:
+        by_engagement = counts_by_engagement(firm, start, end, engagement)
+    if engagement is not None:
+        engagements = [engagement]
+    else:
+        engagements = [
+            one
+            for one in Engagement.objects.for_firm(firm)
+            if one.pk in by_engagement or _live_in(one, start, end, firm.tz)
+        ]
+    work = Counts()
+    for one in engagements:
+        if one.pk in by_engagement:
+            work.add(_as_row(by_engagement[one.pk]))
+    people = Counts()  # every lead and feedback answer of the period
+    for counts in by_engagement.values():
+        people.add(_as_row(counts))
+    if engagement is not None:
+        people = work
+
+    figures = Figures(start=start, end=end, engagement=engagement, counts=work)
+    figures.on_time_percent = formulas.on_time_rate(
+        work.finished_on_time, work.finished_with_due
+    )
+    figures.rework_percent = formulas.rework_rate(work.returned, work.reviewed)
+    figures.returned_by_reason = [
+        (label, work.returned_reasons[value])
+        for value, label in Review.Reason.choices
+        if work.returned_reasons.get(value)
+    ]
+    task_median = formulas.median(work.task_response_minutes)
+    figures.task_response_median_hours = (
+        task_median / 60 if task_median is not None else None
+    )
+    approval_median = formulas.median(work.approval_minutes)
+    figures.approval_median_hours = (
+        approval_median / 60 if approval_median is not None else None
+    )
+
+    estimated = False
+    cost = inhouse = ZERO
+    for one in engagements:
+        counts = by_engagement.get(one.pk, Counts())
+        one_cost, one_estimated = _engagement_cost(one, counts, start, end, firm.tz)
+        if one_cost or counts.staff_minutes or counts.finished:
+            estimated = estimated or one_estimated
+        cost += one_cost
+        inhouse += formulas.money(
+            one.inhouse_hourly_cost * Decimal(counts.staff_minutes) / 60
+        )
+    figures.cost, figures.cost_estimated = cost, estimated
+    figures.inhouse_cost = inhouse
+    figures.saving = inhouse - cost
+    figures.cost_per_task = formulas.divide_money(cost, work.finished)
+    figures.cost_per_hour = formulas.divide_money(cost, work.staff_hours)
+    figures.inhouse_per_task = formulas.divide_money(inhouse, work.finished)
+    figures.inhouse_per_hour = formulas.divide_money(inhouse, work.staff_hours)
+
+    figures.lead_response_median_minutes = formulas.median(people.lead_response_minutes)
+    figures.lead_response_p90_minutes = formulas.p90(people.lead_response_minutes)
+    figures.feedback_average = formulas.average(
+        people.feedback_rating_sum, people.feedback_answers
+    )
+
+    _hours_recovered(figures, firm, start, min(end, today), baseline)
+    _present(figures, firm, engagements, start, end)
+    return figures
+
+
+def _as_row(counts: Counts) -> dict:
+    row = {name: getattr(counts, name) for name in (*Counts.SUMMED, *Counts.LISTS)}
+    row["returned_reasons"] = counts.returned_reasons
+    return row
+
+
+def _hours_recovered(figures, firm, start, end, baseline) -> None:
+    if end < start:
+        return
+    baseline = baseline or audit_baseline(firm)
+    if not baseline.per_day:
+        return
+    minutes = dict(
+        BillableDay.objects.for_firm(firm)
+        .filter(day__range=(start, end), person_id__in=list(baseline.per_day))
+        .values_list("person_id")
+        .annotate(total=Sum("minutes"))
+        .values_list("person_id", "total")
+    )
+    month_hours = {
+        person: Decimal(total) / 60 for person, total in minutes.items() if total
+    }
+    days = working_days(firm, start, end)
+    figures.recovered_working_days = days
+    figures.recovered_attorneys = len(baseline.per_day)
+    figures.recovered_month_hours = sum(month_hours.values(), Decimal(0)).quantize(
+        Decimal("0.01")
+    )
+    figures.recovered_baseline_hours = sum(baseline.per_day.values(), Decimal(0)) * days
+    figures.hours_recovered = formulas.hours_recovered(
+        month_hours=month_hours,
+        baseline_per_day=baseline.per_day,
+        working_days=days,
+    )
+
+
+def _present(figures, firm, engagements, start, end) -> None:
+    """Open flags now; staff turnover in the period."""
+    ids = [one.pk for one in engagements]
+    figures.open_flags = (
+        Flag.objects.for_firm(firm)
+        .filter(task__engagement_id__in=ids, resolved_at__isnull=True)
+        .count()
+    )
+    assignments = Assignment.objects.for_firm(firm).filter(engagement_id__in=ids)
+    at_start = assignments.filter(start_date__lte=start).exclude(end_date__lt=start)
+    figures.staff_at_start = at_start.count()
+    figures.staff_left = assignments.filter(end_date__range=(start, end)).count()
+    figures.turnover_percent = formulas.turnover_rate(
+        figures.staff_left, figures.staff_at_start
+    )
+
+
+def month_figures(
+    firm, month: datetime.date, *, engagement=None, today=None
+) -> Figures:
+    start, end = month_bounds(month)
+    return period_figures(firm, start, end, engagement=engagement, today=today)
+
+
+def months_figures(
+    firm, first: datetime.date, last: datetime.date, *, engagement=None, today=None
+) -> list[Figures]:
+    """One ``Figures`` per month from ``first``'s month to ``last``'s, reading
+    the roll-up once for the whole range."""
+    start, _ = month_bounds(first)
+    _, end = month_bounds(last)
+    rows = WorkDay.objects.for_firm(firm).filter(day__range=(start, end))
+    if engagement is not None:
+        rows = rows.filter(engagement=engagement)
+    by_month: dict[datetime.date, dict] = defaultdict(lambda: defaultdict(Counts))
+    for row in rows.values(*ROW_FIELDS):
+        by_month[row["day"].replace(day=1)][row["engagement_id"]].add(row)
+    baseline = audit_baseline(firm)
+    out = []
+    month = start
+    while month <= end:
+        m_start, m_end = month_bounds(month)
+        out.append(
+            period_figures(
+                firm,
+                m_start,
+                m_end,
+                engagement=engagement,
+                today=today,
+                by_engagement=dict(by_month.get(month, {})),
+                baseline=baseline,
+            )
+        )
+        month = m_end + datetime.timedelta(days=1)
+    return out

@@ -1,0 +1,3 @@
+"""Isolation registry entries for insights: audit (format: registry.py)."""
+
+ROUTES: list = []

@@ -1,0 +1,3 @@
+"""Isolation registry entries for insights: costs (format: registry.py)."""
+
+ROUTES: list = []

@@ -1,0 +1,3 @@
+"""Isolation registry entries for insights: dashboard (format: registry.py)."""
+
+ROUTES: list = []

@@ -1,0 +1,3 @@
+"""Isolation registry entries for insights: fit (format: registry.py)."""
+
+ROUTES: list = []

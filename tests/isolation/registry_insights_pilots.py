@@ -1,0 +1,3 @@
+"""Isolation registry entries for insights: pilots (format: registry.py)."""
+
+ROUTES: list = []

@@ -1,0 +1,3 @@
+"""Isolation registry entries for insights: reports (format: registry.py)."""
+
+ROUTES: list = []

@@ -1,0 +1,3 @@
+"""Isolation registry entries for insights: scorecards (format: registry.py)."""
+
+ROUTES: list = []
