@@ -12,6 +12,7 @@ PITFALLS.md).
 from __future__ import annotations
 
 import base64
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -37,6 +38,15 @@ STYLE = Style(
 )
 
 Number = float | int | None
+
+
+# pygal writes its configuration into a <script> even with js=[]; an SVG
+# shown as an image never runs it, and we drop it so no copy carries one.
+_SCRIPT = re.compile(r"<script\b.*?</script>", re.DOTALL)
+
+
+def _render(chart) -> str:
+    return _SCRIPT.sub("", chart.render(is_unicode=True))
 
 
 @dataclass(frozen=True)
@@ -100,7 +110,7 @@ def line_chart(
             [None if v is None else float(v) for v in values],
             stroke_style={"width": 2.5, "dasharray": DASHES[index % len(DASHES)]},
         )
-    return Chart(chart.render(is_unicode=True), _alt(title, labels, series))
+    return Chart(_render(chart), _alt(title, labels, series))
 
 
 def bar_chart(
@@ -119,4 +129,4 @@ def bar_chart(
     _config(chart, title, labels, unit)
     for name, values in series:
         chart.add(name, [None if v is None else float(v) for v in values])
-    return Chart(chart.render(is_unicode=True), _alt(title, labels, series))
+    return Chart(_render(chart), _alt(title, labels, series))
