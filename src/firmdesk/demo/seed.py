@@ -66,6 +66,7 @@ from .contacts import (
     phone,
 )
 from .seed_billing import seed_billing
+from .seed_insights import seed_insights
 from .seed_intake import seed_leads
 from .seed_scheduling import seed_events
 from .seed_work import seed_playbooks, seed_tasks
@@ -905,6 +906,7 @@ SEEDERS: list[Callable[[SeedContext], None]] = [
     seed_events,
     seed_leads,
     seed_billing,
+    seed_insights,
 ]
 
 
