@@ -85,6 +85,13 @@ bench-intake: static
 # on the database DATABASE_URL names (SQLite by default).
 # Quicker: make bench-billing BENCH_BILLING_ARGS="--lines 20000 --naive-lines 1000"
 BENCH_BILLING_ARGS ?= --lines 100000 --naive-lines 5000
+# The insights dashboard beside DuckDB computing the same figures, on a seeded
+# database: .venv/bin/firmdesk seed --scale large first (or --firms 20).
+BENCH_INSIGHTS_ARGS ?= --requests 50
+.PHONY: bench-insights
+bench-insights: static
+	$(BIN)/python bench/insights.py $(BENCH_INSIGHTS_ARGS)
+
 .PHONY: bench-billing
 bench-billing: deps
 	$(BIN)/python bench/billing.py $(BENCH_BILLING_ARGS)
