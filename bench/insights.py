@@ -244,11 +244,7 @@ def export(firm, start, end, folder: Path) -> dict:
         .order_by("-closed_at")
         .first()
     )
-    attorneys = list(
-        Membership.objects.filter(
-            organization=firm, role=Role.ATTORNEY, is_active=True
-        ).values_list("user_id", flat=True)
-    )
+    attorneys = insights_figures.firm_attorneys(firm)
     sizes["audit"] = write(
         "audit",
         [
@@ -415,13 +411,12 @@ def main():
         .order_by("pk")
         .first()
     )
-    admin = (
-        Membership.objects.filter(
-            organization=firm, role=Role.FIRM_ADMIN, is_active=True
-        )
+    admin = next(
+        m.user
+        for m in Membership.objects.filter(organization=firm, is_active=True)
         .select_related("user")
-        .first()
-        .user
+        .order_by("pk")
+        if Role.FIRM_ADMIN in m.roles
     )
     tasks = Task.objects.for_firm(firm).count()
     entries = TimeEntry.objects.for_firm(firm).count()

@@ -127,11 +127,7 @@ def audit_baseline(firm) -> Baseline:
     )
     if audit is None:
         return Baseline(None, {})
-    attorneys = set(
-        Membership.objects.filter(
-            organization=firm, role=Role.ATTORNEY, is_active=True
-        ).values_list("user_id", flat=True)
-    )
+    attorneys = firm_attorneys(firm)
     days: dict[int, set] = defaultdict(set)
     billable: dict[int, Decimal] = defaultdict(Decimal)
     for person, day, category, hours in (
@@ -147,6 +143,18 @@ def audit_baseline(firm) -> Baseline:
         for person, recorded in days.items()
     }
     return Baseline(audit, per_day)
+
+
+def firm_attorneys(firm) -> set[int]:
+    """The users who are attorneys of the firm today (roles are a list per
+    membership, read here rather than filtered: SQLite cannot look inside)."""
+    return {
+        user_id
+        for user_id, roles in Membership.objects.filter(
+            organization=firm, is_active=True
+        ).values_list("user_id", "roles")
+        if Role.ATTORNEY in roles
+    }
 
 
 def working_days(firm, start: datetime.date, end: datetime.date) -> int:
