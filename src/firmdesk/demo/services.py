@@ -53,6 +53,7 @@ from firmdesk.work.starter import STARTER_PLAYBOOKS
 
 from .contacts import CurrentMatter, Names, current_matters, demo_world, world_load
 from .demo_billing import billing_load
+from .demo_insights import insights_load
 from .demo_intake import intake_load
 from .demo_scheduling import calendar_load
 from .seed_work import DEMO_PLAYBOOKS, DEMO_TASK_PLAYBOOKS
@@ -915,6 +916,7 @@ def demo_load() -> int:
         loader.created += calendar_load(loader, matters)
         loader.created += intake_load(loader, matters)
         loader.created += billing_load(loader, matters)
+        loader.created += insights_load(loader)
     return loader.created
 
 
