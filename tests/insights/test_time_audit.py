@@ -63,7 +63,7 @@ def record(scope, audit, person, day, **hours):
     )
 
 
-# --- Hours as people write them ------------------------------------------------
+# --- Hours as people write them -------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -105,7 +105,7 @@ def test_hours_and_minutes_are_the_minutes_over_sixty_to_the_hundredth(minutes):
     assert time_audit.read_hours(typed) == expected
 
 
-# --- Starting an audit -----------------------------------------------------------
+# --- Starting an audit ----------------------------------------------------------------
 
 
 def test_attorney_starts_an_audit_and_it_is_audited(firm, attorney, audit):
@@ -159,7 +159,7 @@ def test_in_house_staff_cannot_start_an_audit(firm, staff_scope):
     assert not TimeAudit.objects.for_firm(firm).exists()
 
 
-# --- Recording hours --------------------------------------------------------------
+# --- Recording hours ------------------------------------------------------------------
 
 
 def test_staff_record_their_own_day(firm, firm_staff, staff_scope, audit):
@@ -253,7 +253,7 @@ def test_a_closed_audit_takes_no_hours(
     assert not entries(audit, person=firm_staff).exists()
 
 
-# --- Closing and reopening: the baseline -------------------------------------------
+# --- Closing and reopening: the baseline ----------------------------------------------
 
 
 def test_an_audit_with_no_hours_cannot_be_closed(attorney_scope, audit):
@@ -307,7 +307,7 @@ def test_staff_can_neither_close_nor_reopen(
     assert audit.closed_at is not None
 
 
-# --- Results, by hand -------------------------------------------------------------
+# --- Results, by hand -----------------------------------------------------------------
 
 
 @pytest.fixture
@@ -424,7 +424,10 @@ def test_the_chart_stacks_each_category_per_person_without_script(known_week):
     chart = time_audit.audit_results(known_week).chart()
     assert "<script" not in chart.svg
     assert chart.data_uri.startswith("data:image/svg+xml;base64,")
-    assert "Billable client work — Ida Lane: 0.25, Owen Ortiz: 3.5" in chart.alt
+    assert (
+        "Ida Lane: billable client work 0.25 h, calls and messages 5 h, data entry "
+        "and records 1.75 h (all: 7 h); Owen Ortiz: billable client work 3.5 h,"
+    ) in chart.alt
 
 
 CELLS = st.dictionaries(
@@ -468,7 +471,7 @@ def test_the_firm_line_is_the_sum_of_its_people(cells, attorneys):
     assert sum(shares, D(0)) == firm.non_billable
 
 
-# --- Import -------------------------------------------------------------------------
+# --- Import ---------------------------------------------------------------------------
 
 HEADER = "person e-mail,date,category,hours,note\n"
 

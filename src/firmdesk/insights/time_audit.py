@@ -33,6 +33,7 @@ users):
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import hashlib
 from collections import Counter, defaultdict
@@ -115,7 +116,7 @@ def show_day(day: datetime.date) -> str:
     return f"{day:%a} {day.month}/{day.day}/{day.year}"
 
 
-# --- Reading ---------------------------------------------------------------------
+# --- Reading --------------------------------------------------------------------------
 
 
 def audits_of_firm(firm, *, open_only: bool = False):
@@ -159,7 +160,7 @@ def recorded_hours(
     return dict(cells)
 
 
-# --- Hours as people write them --------------------------------------------------
+# --- Hours as people write them -------------------------------------------------------
 
 
 def read_hours(text: str) -> Decimal:
@@ -195,7 +196,7 @@ def day_total_problem(person_name: str, day: datetime.date, total: Decimal) -> s
     )
 
 
-# --- Creating, closing, reopening ------------------------------------------------
+# --- Creating, closing, reopening -----------------------------------------------------
 
 
 def audit_create(
@@ -299,7 +300,7 @@ def audit_reopen(*, scope, audit: TimeAudit) -> TimeAudit:
     return locked
 
 
-# --- Recording hours -------------------------------------------------------------
+# --- Recording hours ------------------------------------------------------------------
 
 
 def may_record_for(scope, person) -> bool:
@@ -424,7 +425,7 @@ def _replace_cells(audit, person, days, new) -> dict:
     return changed
 
 
-# --- Results ---------------------------------------------------------------------
+# --- Results --------------------------------------------------------------------------
 
 
 def _per_day(hours: Decimal, days: int) -> Decimal | None:
@@ -538,23 +539,32 @@ class AuditResults:
 
     def chart(self) -> charts.Chart:
         """Stacked bars: each person's average day (and the firm's), billable
-        and each non-billable category."""
+        and each non-billable category. A category a person has no hours in
+        is left out of their bar (no "0 h" printed on it), and the text for
+        those who cannot see the chart says each bar in words."""
         lines = [*self.people, self.firm]
-        labels = [line.label for line in lines]
-        series = [
-            (
-                CATEGORY_LABELS[category],
-                [line.per_day(category) or 0 for line in lines],
-            )
-            for category in self.categories
-        ]
-        return charts.bar_chart(
-            "Hours in an average recorded day, by category",
-            labels,
-            series,
+        title = "Hours in an average recorded day, by category"
+        chart = charts.bar_chart(
+            title,
+            [line.label for line in lines],
+            [
+                (CATEGORY_LABELS[c], [line.per_day(c) or None for line in lines])
+                for c in self.categories
+            ],
             unit="h",
             stacked=True,
         )
+        bars = "; ".join(
+            f"{line.label}: "
+            + ", ".join(
+                f"{CATEGORY_LABELS[c].lower()} {show_hours(line.per_day(c))}"
+                for c in self.categories
+                if line.hours.get(c)
+            )
+            + f" (all: {show_hours(line.total_per_day)})"
+            for line in lines
+        )
+        return dataclasses.replace(chart, alt=f"{title}. {bars}.")
 
 
 def audit_results(audit: TimeAudit) -> AuditResults:
@@ -635,7 +645,7 @@ def summarise(
     )
 
 
-# --- Import ----------------------------------------------------------------------
+# --- Import ---------------------------------------------------------------------------
 
 COLUMNS = {
     "person": {
