@@ -104,8 +104,10 @@ def _plural(n, word: str, plural: str = "") -> str:
     return f"{n:,} {word if n == 1 else plural or word + 's'}"
 
 
-def show_hours(value: Decimal) -> str:
-    """``Decimal('7.50')`` → ``7.5 h``."""
+def show_hours(value: Decimal | None) -> str:
+    """``Decimal('7.50')`` → ``7.5 h``; empty for None."""
+    if value is None:
+        return ""
     text = f"{value:f}"
     if "." in text:
         text = text.rstrip("0").rstrip(".")
@@ -865,14 +867,14 @@ def audit_import(
         if not any(c.strip() for c in cells):
             continue
         result.rows += 1
-        row, problems = _read_row(index + 2, cells, columns, audit, people)
-        for problem in problems:
-            result.problem(index + 2, problem)
+        row, found = _read_row(index + 2, cells, columns, audit, people)
+        for message in found:
+            result.problem(index + 2, message)
         if row is not None:
             rows.append(row)
-    if not result.rows and result.ok:
+    if not result.rows and not result.problems:
         result.problem(None, "The file has column names but no rows of hours.")
-    if not result.ok:
+    if result.problems:
         return result
     seen: Counter = Counter()
     for row in rows:
@@ -885,7 +887,7 @@ def audit_import(
     with transaction.atomic():
         locked = _locked(audit)
         _plan(locked, rows, result)
-        if not result.ok:
+        if result.problems:
             return result
         new = [row for row in rows if row.status == RowStatus.NEW]
         TimeAuditEntry.objects.for_firm(scope.firm).bulk_create(
