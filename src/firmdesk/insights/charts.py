@@ -127,6 +127,10 @@ def bar_chart(
     options = {**_options(), "print_values": True}
     chart = kind(**options)
     _config(chart, title, labels, unit)
+    if stacked:
+        # A part of a stack with nothing in it has no height: print nothing
+        # on it rather than a "0" over the part above.
+        chart.formatter = lambda value: f"{value:g} {unit}".strip() if value else ""
     for name, values in series:
         chart.add(name, [None if v is None else float(v) for v in values])
     return Chart(_render(chart), _alt(title, labels, series))
