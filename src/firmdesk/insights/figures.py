@@ -127,11 +127,14 @@ def audit_baseline(firm) -> Baseline:
     )
     if audit is None:
         return Baseline(None, {})
-    attorneys = set(
-        Membership.objects.filter(
-            organization=firm, role=Role.ATTORNEY, is_active=True
-        ).values_list("user_id", flat=True)
-    )
+    # Roles are a JSON list, which SQLite cannot search with __contains.
+    attorneys = {
+        user_id
+        for user_id, roles in Membership.objects.filter(
+            organization=firm, is_active=True
+        ).values_list("user_id", "roles")
+        if Role.ATTORNEY in (roles or [])
+    }
     days: dict[int, set] = defaultdict(set)
     billable: dict[int, Decimal] = defaultdict(Decimal)
     for person, day, category, hours in (
