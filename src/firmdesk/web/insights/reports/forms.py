@@ -8,8 +8,6 @@ from django import forms
 from firmdesk.insights.models import InsightsSettings
 from firmdesk.web.forms import Styled
 
-MONTH_HELP = "A month that has ended, such as 2026-03."
-
 
 class ProduceForm(Styled, forms.Form):
     engagement = forms.ModelChoiceField(
@@ -23,7 +21,7 @@ class ProduceForm(Styled, forms.Form):
         label="Month",
         max_length=7,
         widget=forms.TextInput(attrs={"type": "month", "placeholder": "2026-03"}),
-        help_text=MONTH_HELP,
+        help_text="A month that has ended, such as 2026-03.",
     )
 
     def __init__(self, *args, engagements, **kwargs):

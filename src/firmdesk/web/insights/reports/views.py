@@ -46,7 +46,7 @@ def _produce_form(scope, data=None, initial=None):
     )
 
 
-def _list_page(request, scope, produce_form, status=200):
+def _list_page(request, scope, produce_form):
     page = Paginator(reports.reports_in_scope(scope), 50).get_page(
         request.GET.get("page")
     )
@@ -60,7 +60,6 @@ def _list_page(request, scope, produce_form, status=200):
             "may_produce": permissions.may_configure(scope),
             "cadence": reports.insights_settings(scope.firm),
         },
-        status=status,
     )
 
 
