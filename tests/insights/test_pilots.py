@@ -25,7 +25,7 @@ from firmdesk.insights.models import (
 from firmdesk.jobs.schedule import Schedule
 from firmdesk.notify.models import Notification
 from firmdesk.orgs.models import Membership
-from tests import factories as f
+from tests.insights import pilot_rows
 
 UTC = datetime.UTC
 START = datetime.date(2026, 3, 2)  # a Monday
@@ -35,15 +35,10 @@ DURING = datetime.date(2026, 3, 13)  # day 12, the second Friday
 
 @pytest.fixture
 def pilot(firm, provider, attorney):
-    return f.engagement(
+    return pilot_rows.pilot(
         firm,
         provider,
-        status=Engagement.Status.PILOT,
-        name="Scheduling pilot",
-        start_date=START,
-        pilot_start=START,
-        pilot_evaluation=DUE,
-        pilot_function="scheduling",
+        start=START,
         pilot_targets={
             "on_time_percent": 90,
             "rework_percent": 10,

@@ -7,9 +7,8 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from firmdesk.engagements.models import Engagement
 from firmdesk.insights.models import PilotEvaluation, Recommendation
-from tests import factories as f
+from tests.insights import pilot_rows
 
 __all__ = [
     "other_pilot_engagement",
@@ -21,17 +20,7 @@ __all__ = [
 
 def _pilot(firm, provider, name):
     start = timezone.localdate(timezone=firm.tz) - datetime.timedelta(days=30)
-    return f.engagement(
-        firm,
-        provider,
-        status=Engagement.Status.PILOT,
-        name=name,
-        start_date=start,
-        pilot_start=start,
-        pilot_evaluation=start + datetime.timedelta(days=75),
-        pilot_function="scheduling",
-        pilot_targets={"on_time_percent": 90, "rework_percent": 10},
-    )
+    return pilot_rows.pilot(firm, provider, start=start, name=name)
 
 
 def _evaluation(engagement):

@@ -11,7 +11,7 @@ from django.utils.html import escape
 
 from firmdesk.engagements.models import Engagement
 from firmdesk.insights.models import PilotEvaluation, WorkDay
-from tests import factories as f
+from tests.insights import pilot_rows
 
 START = datetime.date(2026, 3, 2)
 DUE = datetime.date(2026, 5, 16)
@@ -40,6 +40,16 @@ def engagement_post(provider, **changes) -> dict:
 # --- The engagement form ---------------------------------------------------------
 
 
+def create_pilot(client, firm, provider, **changes):
+    """Post the new-engagement form for a pilot from 2 March to 16 May."""
+    return client.post(
+        reverse("engagements:engagement_new", args=[firm.slug]),
+        engagement_post(
+            provider, pilot_start="2026-03-02", pilot_evaluation="2026-05-16", **changes
+        ),
+    )
+
+
 def test_a_pilot_without_function_dates_or_targets_says_what_to_fill_in(
     client, firm, firm_admin, provider
 ):
@@ -65,16 +75,13 @@ def test_a_function_outside_the_scope_and_a_bad_target_keep_what_was_typed(
     client, firm, firm_admin, provider
 ):
     client.force_login(firm_admin)
-    response = client.post(
-        reverse("engagements:engagement_new", args=[firm.slug]),
-        engagement_post(
-            provider,
-            pilot_start="2026-03-02",
-            pilot_evaluation="2026-05-16",
-            pilot_function="billing",
-            target_on_time_percent="140",
-            target_cost_per_task="18.50",
-        ),
+    response = create_pilot(
+        client,
+        firm,
+        provider,
+        pilot_function="billing",
+        target_on_time_percent="140",
+        target_cost_per_task="18.50",
     )
     errors = response.context["form"].errors
     assert errors["target_on_time_percent"] == ["A percentage goes from 0 to 100."]
@@ -82,15 +89,8 @@ def test_a_function_outside_the_scope_and_a_bad_target_keep_what_was_typed(
     assert 'value="18.50"' in body and 'value="140"' in body
     assert 'value="2026-05-16"' in body
 
-    response = client.post(
-        reverse("engagements:engagement_new", args=[firm.slug]),
-        engagement_post(
-            provider,
-            pilot_start="2026-03-02",
-            pilot_evaluation="2026-05-16",
-            pilot_function="billing",
-            target_on_time_percent="90",
-        ),
+    response = create_pilot(
+        client, firm, provider, pilot_function="billing", target_on_time_percent="90"
     )
     assert response.context["form"].errors["pilot_function"] == [
         "The pilot's function must be one of the engagement's functions."
@@ -101,16 +101,13 @@ def test_a_pilot_is_saved_with_its_targets_and_shown_again_on_edit(
     client, firm, firm_admin, provider
 ):
     client.force_login(firm_admin)
-    response = client.post(
-        reverse("engagements:engagement_new", args=[firm.slug]),
-        engagement_post(
-            provider,
-            pilot_start="2026-03-02",
-            pilot_evaluation="2026-05-16",
-            pilot_function="scheduling",
-            target_on_time_percent="90",
-            target_cost_per_task="18.50",
-        ),
+    response = create_pilot(
+        client,
+        firm,
+        provider,
+        pilot_function="scheduling",
+        target_on_time_percent="90",
+        target_cost_per_task="18.50",
     )
     assert response.status_code == 302
     pilot = Engagement.objects.for_firm(firm).get()
@@ -138,17 +135,8 @@ def test_a_pilot_is_saved_with_its_targets_and_shown_again_on_edit(
 
 @pytest.fixture
 def pilot(firm, provider, attorney):
-    engagement = f.engagement(
-        firm,
-        provider,
-        status=Engagement.Status.PILOT,
-        name="Scheduling pilot",
-        start_date=START,
-        pilot_start=START,
-        pilot_evaluation=DUE,
-        pilot_function="scheduling",
-        pilot_targets={"on_time_percent": 90, "rework_percent": 10},
-        firm_primary_contact=attorney,
+    engagement = pilot_rows.pilot(
+        firm, provider, start=START, firm_primary_contact=attorney
     )
     WorkDay.unscoped.create(
         firm=firm,

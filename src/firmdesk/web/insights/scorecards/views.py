@@ -46,6 +46,11 @@ def _detail_url(scope, scorecard) -> str:
     )
 
 
+def _confirm(request, **context):
+    """The page that asks before a delete (GET); the POST deletes."""
+    return render(request, "web/confirm.html", context)
+
+
 def scorecard_list(request, firm_slug):
     scope = _planner(request)
     return render(
@@ -127,16 +132,13 @@ def scorecard_delete(request, firm_slug, scorecard_id):
         scorecards.scorecard_delete(scope=scope, scorecard=scorecard)
         messages.success(request, f"Scorecard “{scorecard.title}” deleted.")
         return see_other(reverse("insights:scorecard_list", args=[firm_slug]))
-    return render(
+    return _confirm(
         request,
-        "web/confirm.html",
-        {
-            "title": f"Delete the scorecard “{scorecard.title}”?",
-            "body": "Its weights, candidates, scores and notes are deleted. "
-            "This cannot be undone.",
-            "button": "Delete the scorecard",
-            "cancel": _detail_url(scope, scorecard),
-        },
+        title=f"Delete the scorecard “{scorecard.title}”?",
+        body="Its weights, candidates, scores and notes are deleted. "
+        "This cannot be undone.",
+        button="Delete the scorecard",
+        cancel=_detail_url(scope, scorecard),
     )
 
 
@@ -200,13 +202,10 @@ def candidate_remove(request, firm_slug, scorecard_id, candidate_id):
         scorecards.candidate_remove(scope=scope, candidate=candidate)
         messages.success(request, f"“{candidate.name}” removed from the scorecard.")
         return see_other(_detail_url(scope, scorecard))
-    return render(
+    return _confirm(
         request,
-        "web/confirm.html",
-        {
-            "title": f"Remove “{candidate.name}” from “{scorecard.title}”?",
-            "body": "Their scores and notes on this scorecard are deleted.",
-            "button": "Remove the candidate",
-            "cancel": _detail_url(scope, scorecard),
-        },
+        title=f"Remove “{candidate.name}” from “{scorecard.title}”?",
+        body="Their scores and notes on this scorecard are deleted.",
+        button="Remove the candidate",
+        cancel=_detail_url(scope, scorecard),
     )
