@@ -36,9 +36,11 @@ LOOK_BACK = datetime.timedelta(days=2)
 __all__ = ["pilot_evaluation_reminders", "send_pilot_reminder"]
 
 
-def reminder_due_at(engagement: Engagement, days_before: int) -> datetime.datetime:
-    day = engagement.pilot_evaluation - datetime.timedelta(days=days_before)
-    return datetime.datetime.combine(day, REMIND_AT, engagement.firm.tz)
+def reminder_due_at(
+    evaluation_date: datetime.date, days_before: int, zone
+) -> datetime.datetime:
+    day = evaluation_date - datetime.timedelta(days=days_before)
+    return datetime.datetime.combine(day, REMIND_AT, zone)
 
 
 @due_work
@@ -55,15 +57,17 @@ def pilot_evaluation_reminders(now):
         .select_related("firm")
     )
     for engagement in pilots_running:
+        evaluation_date = engagement.pilot_evaluation
+        assert evaluation_date is not None  # filtered on above
         for days_before, which in REMINDERS.items():
-            due_at = reminder_due_at(engagement, days_before)
+            due_at = reminder_due_at(evaluation_date, days_before, engagement.firm.tz)
             if now - LOOK_BACK < due_at <= now:
                 yield Due(
                     "insights.pilot-reminder",
                     f"{engagement.pk}:{which}",
                     due_at,
                     send_pilot_reminder,
-                    (engagement.pk, which, engagement.pilot_evaluation.isoformat()),
+                    (engagement.pk, which, evaluation_date.isoformat()),
                 )
 
 

@@ -231,10 +231,6 @@ def _actuals(figures, start, end) -> dict[str, tuple[Decimal | None, str]]:
     return out
 
 
-def pilot_days(engagement: Engagement) -> int:
-    return (engagement.pilot_evaluation - engagement.pilot_start).days
-
-
 def evaluate(engagement: Engagement, today: datetime.date) -> Evaluation | None:
     """The pilot's figures against its targets from its start to its
     evaluation date (or today, while that is ahead); None before the start
@@ -275,7 +271,7 @@ def evaluate(engagement: Engagement, today: datetime.date) -> Evaluation | None:
         recommendation=recommendation,
         reason=reason,
         day=(end - start).days + 1,
-        days=pilot_days(engagement) + 1,
+        days=(due - start).days + 1,
         figures=found,
     )
 

@@ -184,7 +184,7 @@ def provider_facts(provider_ids, today: datetime.date) -> dict[int, ProviderFact
     ):
         one = facts[row["organization_id"]]
         one.staff, one.checked, one.left = row["staff"], row["checked"], row["left"]
-    for row in (
+    for trained in (
         TrainingRecord.objects.filter(
             profile__organization_id__in=ids,
             profile__status=StaffProfile.Status.ACTIVE,
@@ -193,7 +193,7 @@ def provider_facts(provider_ids, today: datetime.date) -> dict[int, ProviderFact
         .values("profile__organization_id")
         .annotate(trained=Count("profile_id", distinct=True))
     ):
-        facts[row["profile__organization_id"]].trained = row["trained"]
+        facts[trained["profile__organization_id"]].trained = trained["trained"]
     return facts
 
 
