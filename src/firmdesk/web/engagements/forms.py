@@ -86,7 +86,7 @@ class EngagementForm(Styled, forms.ModelForm):
             "pilot_start": "Needed when the status is pilot.",
             "pilot_evaluation": "60 to 90 days after the start. The firm's primary "
             "contact and its admins are reminded 7 days before and on the day.",
-            "pilot_function": "One of the functions in scope above: the one work "
+            "pilot_function": "One of the functions in scope above: the work "
             "the pilot is judged on.",
         }
 
