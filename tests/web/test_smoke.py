@@ -73,6 +73,8 @@ def test_engagement_created_from_the_form_with_turnaround(
             "base_functions": ["scheduling"],
             "pilot_start": "2026-01-01",
             "pilot_evaluation": "2026-03-17",
+            "pilot_function": "scheduling",
+            "target_on_time_percent": "90",
             "first_response_minutes": "30",
             "pricing_model": "hourly",
             "price": "32.50",

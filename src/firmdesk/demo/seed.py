@@ -457,6 +457,14 @@ def _engagement(ctx, firm, provider, status, start: datetime.date) -> Engagement
         engagement.pilot_evaluation = start + datetime.timedelta(
             days=rng.randint(60, 90)
         )
+        # A pilot names its function and targets (Engagement.clean); fixed
+        # values, so the random draws of the rest of the seed stay the same.
+        engagement.pilot_function = F.SCHEDULING
+        engagement.pilot_targets = {
+            "on_time_percent": 90,
+            "rework_percent": 10,
+            "lead_response_median_minutes": engagement.first_response_minutes,
+        }
     if status == Engagement.Status.ENDED:
         engagement.end_date = start + datetime.timedelta(days=rng.randint(90, 400))
         engagement.ended_at = datetime.datetime.combine(

@@ -456,6 +456,13 @@ class _Loader:
             start_date=pilot_start,
             pilot_start=pilot_start,
             pilot_evaluation=pilot_start + datetime.timedelta(days=75),
+            pilot_function=F.SCHEDULING,
+            pilot_targets={
+                "on_time_percent": 90,
+                "rework_percent": 10,
+                "cost_per_task": 25,
+                "lead_response_median_minutes": 60,
+            },
             first_response_minutes=60,
             turnaround_hours={F.SCHEDULING: 4, F.DOCUMENTS: 24, F.INTAKE: 2},
             pricing_model=Engagement.Pricing.PER_TASK,

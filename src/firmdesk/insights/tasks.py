@@ -60,3 +60,7 @@ def send_monthly_reports() -> int:
     """The monthly (or quarterly) review of each engagement, to the firm's
     admins."""
     return monthly_reports_run()
+
+
+# The pilot reminders live in their own module; the worker finds jobs here.
+from . import pilot_tasks  # noqa: E402, F401

@@ -1,10 +1,23 @@
 """Forms of the engagement, people and staff roster pages."""
 
-from django import forms
+from decimal import Decimal
 
-from firmdesk.engagements.models import Engagement
+from django import forms
+from django.core.exceptions import ValidationError
+
+from firmdesk.engagements.models import PILOT_TARGETS, Engagement
 from firmdesk.orgs.models import Absence, Function, Organization, User
-from firmdesk.web.forms import DateInput, Styled
+from firmdesk.web.forms import DateInput, Styled, style_field
+
+PILOT_FIELDS = ("pilot_start", "pilot_evaluation", "pilot_function")
+TARGET_FIELDS = tuple(f"target_{key}" for key in PILOT_TARGETS)
+TARGET_ERRORS = {
+    "invalid": "Give a number, such as 90 or 12.50.",
+    "min_value": "A target cannot be negative.",
+    "max_decimal_places": "Give the target to two decimals at most.",
+    "max_digits": "That target is too large.",
+    "max_whole_digits": "That target is too large.",
+}
 
 
 class FunctionsField(forms.MultipleChoiceField):
@@ -40,6 +53,7 @@ class EngagementForm(Styled, forms.ModelForm):
             "end_date",
             "pilot_start",
             "pilot_evaluation",
+            "pilot_function",
             "first_response_minutes",
             "after_hours_cover",
             "after_hours_staff",
@@ -64,7 +78,16 @@ class EngagementForm(Styled, forms.ModelForm):
             "all_matters": "Open every matter to this engagement",
             "first_response_minutes": "First response within (minutes)",
             "inhouse_hourly_cost": "In-house cost of the same work (per hour)",
+            "pilot_start": "Pilot starts on",
             "pilot_evaluation": "Pilot evaluation date",
+            "pilot_function": "Function the pilot tries",
+        }
+        help_texts = {
+            "pilot_start": "Needed when the status is pilot.",
+            "pilot_evaluation": "60 to 90 days after the start. The firm's primary "
+            "contact and its admins are reminded 7 days before and on the day.",
+            "pilot_function": "One of the functions in scope above: the work "
+            "the pilot is judged on.",
         }
 
     def __init__(self, *args, firm, **kwargs):
@@ -107,6 +130,62 @@ class EngagementForm(Styled, forms.ModelForm):
         ]
         if self.instance.pk:
             self.fields["provider"].disabled = True
+        self.fields["pilot_function"].choices = [("", "Choose…"), *Function.choices]
+        self._add_target_fields(self.instance.pilot_targets or {})
+
+    def _add_target_fields(self, current: dict) -> None:
+        """One box per figure a pilot can be judged by (PILOT_TARGETS)."""
+        for key, (label, unit, _direction) in PILOT_TARGETS.items():
+            field = forms.DecimalField(
+                label=f"{label} ({unit})",
+                required=False,
+                min_value=Decimal(0),
+                max_value=Decimal(100) if unit == "%" else None,
+                max_digits=10,
+                decimal_places=2,
+                initial=current.get(key),
+                error_messages={
+                    **TARGET_ERRORS,
+                    "max_value": "A percentage goes from 0 to 100.",
+                },
+            )
+            style_field(field)
+            self.fields[f"target_{key}"] = field
+
+    def add_error(self, field, error):
+        """The model's message on the targets as a whole goes on the first
+        target box, where the person fills them in."""
+        if field == "pilot_targets":
+            field = TARGET_FIELDS[0]
+        elif (
+            field is None
+            and isinstance(error, ValidationError)
+            and "pilot_targets" in getattr(error, "error_dict", {})
+        ):
+            errors = dict(error.error_dict)
+            errors.setdefault(TARGET_FIELDS[0], []).extend(errors.pop("pilot_targets"))
+            error = ValidationError(errors)
+        super().add_error(field, error)
+
+    def sections(self) -> list[dict]:
+        """The fields in the order the page shows them, the pilot's together."""
+        pilot = {*PILOT_FIELDS, *TARGET_FIELDS}
+        names = list(self.fields)
+        first = names.index("pilot_start")
+        return [
+            {"legend": "", "fields": [self[n] for n in names[:first]]},
+            {
+                "legend": "Pilot",
+                "help": "When the status is pilot: the function tried, when the "
+                "pilot starts and is evaluated, and at least one target it is "
+                "judged by. Leave a target empty if it does not apply.",
+                "fields": [self[n] for n in names if n in pilot],
+            },
+            {
+                "legend": "Service and terms",
+                "fields": [self[n] for n in names[first:] if n not in pilot],
+            },
+        ]
 
     def clean(self):
         data = super().clean()
@@ -122,12 +201,29 @@ class EngagementForm(Styled, forms.ModelForm):
             for value in Function.values
             if data.get(f"turnaround_{value}")
         }
+        data["pilot_targets"] = {
+            key: _number(data[f"target_{key}"])
+            for key in PILOT_TARGETS
+            if data.get(f"target_{key}") is not None
+        }
+        # The model's own checks (Engagement.clean) run on the instance next,
+        # and must see the targets typed, not those saved before.
+        self.instance.pilot_targets = data["pilot_targets"]
         return data
 
     def engagement_fields(self) -> dict:
         """The cleaned values the engagement services take."""
         per_function = {f"turnaround_{value}" for value in Function.values}
-        return {k: v for k, v in self.cleaned_data.items() if k not in per_function}
+        return {
+            k: v
+            for k, v in self.cleaned_data.items()
+            if k not in per_function and k not in TARGET_FIELDS
+        }
+
+
+def _number(value: Decimal) -> int | float:
+    """A target as JSON keeps it: 90, not "90.00"."""
+    return int(value) if value == value.to_integral_value() else float(value)
 
 
 class AssignForm(Styled, forms.Form):

@@ -31,6 +31,8 @@ from firmdesk.engagements.models import (
     nda_text,
 )
 from firmdesk.engagements.selectors import assignable_staff, assigned_staff
+from firmdesk.insights import permissions as insights_permissions
+from firmdesk.insights import pilots
 from firmdesk.matters.models import Matter
 from firmdesk.orgs import services as org_services
 from firmdesk.orgs.models import (
@@ -109,6 +111,9 @@ def engagement_detail(request, firm_slug, engagement_id):
             "rows": rows,
             "grants": grants,
             "live": engagement.is_live(today_),
+            "pilot_targets": pilots.target_lines(engagement),
+            "pilot_page": pilots.is_pilot(engagement)
+            and insights_permissions.may_read(scope),
         },
     )
 
