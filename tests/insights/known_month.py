@@ -56,30 +56,19 @@ class KnownMonth:
 
 
 def known_month(firm, other_firm, provider) -> KnownMonth:
-    hourly = f.engagement(
-        firm,
-        provider,
-        name="Northstar by the hour",
-        pricing_model="hourly",
-        price=Decimal("30"),
-        inhouse_hourly_cost=Decimal("45"),
-    )
-    per_task = f.engagement(
-        firm,
-        provider,
-        name="Northstar by the task",
-        pricing_model="per_task",
-        price=Decimal("20"),
-        inhouse_hourly_cost=Decimal("50"),
-    )
-    monthly = f.engagement(
-        firm,
-        provider,
-        name="Northstar retainer",
-        pricing_model="monthly",
-        price=Decimal("1000"),
-        inhouse_hourly_cost=Decimal("40"),
-    )
+    def priced(name, pricing, price, inhouse):
+        return f.engagement(
+            firm,
+            provider,
+            name=name,
+            pricing_model=pricing,
+            price=Decimal(price),
+            inhouse_hourly_cost=Decimal(inhouse),
+        )
+
+    hourly = priced("Northstar by the hour", "hourly", "30", "45")
+    per_task = priced("Northstar by the task", "per_task", "20", "50")
+    monthly = priced("Northstar retainer", "monthly", "1000", "40")
     rows = [
         WorkDay(
             engagement=hourly,

@@ -45,20 +45,19 @@ def test_p90_is_the_nearest_rank():
     assert formulas.p90([]) is None
 
 
-def test_estimated_cost_by_pricing():
-    def cost(pricing, live=True):
-        return formulas.estimated_cost(
-            pricing=pricing,
-            price=Decimal("25.00"),
-            staff_hours=Decimal("2.5"),
-            tasks=4,
-            live=live,
-        )
+def estimate(
+    pricing, *, price=Decimal("25.00"), hours=Decimal("2.5"), tasks=4, live=True
+):
+    return formulas.estimated_cost(
+        pricing=pricing, price=price, staff_hours=hours, tasks=tasks, live=live
+    )
 
-    assert cost("hourly") == Decimal("62.50")
-    assert cost("per_task") == Decimal("100.00")
-    assert cost("monthly") == Decimal("25.00")
-    assert cost("monthly", live=False) == Decimal("0.00")
+
+def test_estimated_cost_by_pricing():
+    assert estimate("hourly") == Decimal("62.50")
+    assert estimate("per_task") == Decimal("100.00")
+    assert estimate("monthly") == Decimal("25.00")
+    assert estimate("monthly", live=False) == Decimal("0.00")
 
 
 def test_hours_recovered_sums_each_attorney_against_their_own_pace():
@@ -150,16 +149,8 @@ def test_estimated_cost_never_falls_when_more_is_done(
 ):
     assume(hours_a <= hours_b and tasks_a <= tasks_b)
 
-    def cost(staff_hours, tasks):
-        return formulas.estimated_cost(
-            pricing=pricing,
-            price=price,
-            staff_hours=staff_hours,
-            tasks=tasks,
-            live=live,
-        )
-
-    less, more = cost(hours_a, tasks_a), cost(hours_b, tasks_b)
+    less = estimate(pricing, price=price, hours=hours_a, tasks=tasks_a, live=live)
+    more = estimate(pricing, price=price, hours=hours_b, tasks=tasks_b, live=live)
     assert Decimal(0) <= less <= more
     assert less == less.quantize(Decimal("0.01"))
 
@@ -170,17 +161,9 @@ def test_estimated_cost_never_falls_when_the_price_rises(
 ):
     assume(price_a <= price_b)
     for pricing in ("hourly", "per_task", "monthly"):
-
-        def cost(price, pricing=pricing):
-            return formulas.estimated_cost(
-                pricing=pricing,
-                price=price,
-                staff_hours=staff_hours,
-                tasks=tasks,
-                live=True,
-            )
-
-        assert cost(price_a) <= cost(price_b)
+        assert estimate(
+            pricing, price=price_a, hours=staff_hours, tasks=tasks
+        ) <= estimate(pricing, price=price_b, hours=staff_hours, tasks=tasks)
 
 
 @given(ratings=st.lists(st.integers(min_value=1, max_value=5), min_size=1))

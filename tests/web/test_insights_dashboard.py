@@ -44,6 +44,17 @@ def page(client, user, name, *args, **params):
     return response.content.decode()
 
 
+def engagement_page(client, user, engagement, month: str) -> str:
+    return page(
+        client,
+        user,
+        "insights:engagement_dashboard",
+        engagement.firm.slug,
+        engagement.public_id,
+        month=month,
+    )
+
+
 def figure(body: str, key: str) -> str:
     """One figure's name and what it shows: tags dropped, spaces squeezed."""
     found = re.search(rf'<div id="fig-{key}">(.*?)</div>', body, re.DOTALL)
@@ -117,22 +128,8 @@ def test_the_engagement_page_shows_its_own_work_and_the_firms_hours(
 ):
     known_may(firm, owen=attorney, grace=firm_admin, ida=firm_staff)
 
-    body = page(
-        client,
-        attorney,
-        "insights:engagement_dashboard",
-        firm.slug,
-        known.hourly.public_id,
-        month="2025-05",
-    )
-    march = page(
-        client,
-        attorney,
-        "insights:engagement_dashboard",
-        firm.slug,
-        known.hourly.public_id,
-        month="2025-03",
-    )
+    body = engagement_page(client, attorney, known.hourly, "2025-05")
+    march = engagement_page(client, attorney, known.hourly, "2025-03")
 
     hours = figure(body, "hours-recovered")
     assert "Billable hours recovered (the firm's)" in hours
@@ -144,14 +141,7 @@ def test_the_engagement_page_shows_its_own_work_and_the_firms_hours(
 
 
 def test_a_billed_month_is_not_labelled_estimated(client, firm, attorney, known):
-    body = page(
-        client,
-        attorney,
-        "insights:engagement_dashboard",
-        firm.slug,
-        known.per_task.public_id,
-        month="2025-03",
-    )
+    body = engagement_page(client, attorney, known.per_task, "2025-03")
 
     cost = figure(body, "cost-per-task")
     assert "$19.10 outsourced" in cost
