@@ -305,6 +305,16 @@ def test_hours_recovered_is_the_firms_on_an_engagement_too(firm, known, may):
     assert figures_of(firm, known.hourly, month=MAY).hours_recovered == Decimal("20.0")
 
 
+def test_a_month_without_billable_time_recorded_has_no_hours_recovered(firm, may):
+    # The baseline attorneys recorded nothing in FirmDesk in April: that is
+    # no data (the firm kept its time elsewhere), not 2 × the baseline lost.
+    april = figures_of(firm, month=datetime.date(2025, 4, 1))
+
+    assert april.recovered_attorneys == 2
+    assert april.recovered_month_hours == Decimal("0.00")
+    assert april.hours_recovered is None
+
+
 def test_without_a_closed_audit_hours_recovered_has_no_data(firm, known):
     assert figures_of(firm).hours_recovered is None
 

@@ -377,6 +377,10 @@ def _hours_recovered(figures, firm, start, end, baseline, clock) -> None:
         Decimal("0.01")
     )
     figures.recovered_baseline_hours = sum(baseline.per_day.values(), Decimal(0)) * days
+    if not month_hours:
+        # No attorney of the baseline kept billable time in FirmDesk that
+        # month (before the firm used it, say): no data, not a loss.
+        return
     figures.hours_recovered = formulas.hours_recovered(
         month_hours=month_hours,
         baseline_per_day=baseline.per_day,
