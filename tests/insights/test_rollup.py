@@ -10,6 +10,7 @@ import io
 import time
 import zoneinfo
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 import time_machine
@@ -17,7 +18,9 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from firmdesk.billing.models import ProviderBill, TimeEntry
+from firmdesk.access.scope import resolve_scope
+from firmdesk.billing.importing import time_import
+from firmdesk.billing.models import ProviderBill, TimeEntry, Timekeeper
 from firmdesk.common.changes import rows_written
 from firmdesk.insights import rollup
 from firmdesk.insights.models import BillableDay, WorkDay
@@ -27,6 +30,7 @@ from firmdesk.work.models import Review, SlaBreach, Task
 from tests import factories as f
 
 AKL = zoneinfo.ZoneInfo("Pacific/Auckland")
+TIME_FILES = Path(__file__).parent.parent / "imports" / "data" / "time"
 MON, TUE, WED, THU, FRI = (datetime.date(2026, 3, d) for d in range(2, 7))
 
 
@@ -366,6 +370,26 @@ def test_rows_written_in_bulk_are_counted_when_announced(akl_firm, attorney):
         (attorney.pk, MON): 90,
         (attorney.pk, TUE): 10,
     }
+
+
+def test_imported_time_is_counted_by_the_import_itself(
+    firm, attorney, firm_staff, matter
+):
+    """The time import writes in bulk; its announcement counts the days."""
+    Timekeeper.objects.create(
+        firm=firm, user=attorney, code="OO", default_rate=Decimal("300.00")
+    )
+    name = "clio_activities.csv"
+    result = time_import(
+        scope=resolve_scope(attorney, firm),
+        actor=attorney,
+        file=(TIME_FILES / name).read_bytes(),
+        filename=name,
+    )
+    assert result.ok, result.errors
+    _, billable = rollup.stored(firm)
+    assert billable
+    assert billable == rollup.compute_billable(firm)
 
 
 def test_an_empty_cell_is_kept_and_reads_as_nothing(week, engagement):
