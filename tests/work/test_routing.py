@@ -691,13 +691,14 @@ def test_handing_over_reads_each_tasks_firm_engagement_and_playbook_with_its_loc
     time_machine, firm, handover, django_assert_max_num_queries
 ):
     """The job locks each task and writes its note, audit entry, routing and
-    notices: a fixed number of queries a task (30 when this was written), and the
-    rows the note and the routing read come with the locked task, not one query
-    each."""
+    notices: a fixed number of queries a task (30 when this was written; up to
+    35 since the insights roll-up reads each saved task's stored row and counts
+    its day again when the routing moves its response time), and the rows the
+    note and the routing read come with the locked task, not one query each."""
     nora, *_ = handover
     time_machine.move_to(WED_9AM_NY, tick=False)
 
-    with django_assert_max_num_queries(2 * 30 + 1) as ran:
+    with django_assert_max_num_queries(2 * 35 + 1) as ran:
         assert services.tasks_hand_over(user=nora, reason="on leave") == 2
 
     read_again = [

@@ -43,6 +43,7 @@ from django.db import transaction
 from django.db.models import Q
 
 from firmdesk.audit.services import audit_record
+from firmdesk.common.changes import rows_written
 from firmdesk.conflicts.importing import (
     MAX_LISTED_ERRORS,
     CellProblem,
@@ -1026,6 +1027,9 @@ def _plan(
     if write:
         TimeEntry.objects.bulk_create(times, batch_size=1000)
         Expense.objects.bulk_create(expenses, batch_size=1000)
+        # bulk_create sends no post_save: whoever keeps figures of time
+        # (the insights roll-up) counts these days again.
+        rows_written.send(sender=TimeEntry, firm=firm, rows=times)
 
 
 def _finish(result: TimeImportResult, started: float) -> TimeImportResult:

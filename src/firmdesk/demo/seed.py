@@ -38,6 +38,7 @@ from firmdesk.engagements.models import (
     nda_text,
     nda_text_hash,
 )
+from firmdesk.insights import rollup
 from firmdesk.matters.models import (
     Contact,
     ContactAlias,
@@ -902,6 +903,17 @@ def seed_contacts(ctx: SeedContext) -> None:
         ctx.progress.advance(bar, len(span))
 
 
+def seed_rollup(ctx: SeedContext) -> None:
+    """Every seeded firm's insights roll-up, counted from the rows the seeders
+    wrote in bulk (``bulk_create`` sends no signal to keep it current)."""
+    bar = ctx.progress.add_task("insights roll-up", total=len(ctx.firms))
+    for firm in ctx.firms:
+        done = rollup.rebuild(firm, using=ctx.alias)
+        ctx.counts["work days"] += done.work_days
+        ctx.counts["billable days"] += done.billable_days
+        ctx.progress.advance(bar)
+
+
 SEEDERS: list[Callable[[SeedContext], None]] = [
     seed_organisations,
     seed_people,
@@ -915,6 +927,7 @@ SEEDERS: list[Callable[[SeedContext], None]] = [
     seed_leads,
     seed_billing,
     seed_insights,
+    seed_rollup,
 ]
 
 

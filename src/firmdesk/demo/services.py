@@ -37,6 +37,7 @@ from firmdesk.engagements.models import (
     nda_text,
     nda_text_hash,
 )
+from firmdesk.insights import rollup
 from firmdesk.matters.models import Contact, Matter, MatterParty
 from firmdesk.orgs.models import (
     Function,
@@ -924,6 +925,11 @@ def demo_load() -> int:
         loader.created += intake_load(loader, matters)
         loader.created += billing_load(loader, matters)
         loader.created += insights_load(loader)
+        # Some demo history is back-dated with update(), which the insights
+        # roll-up does not hear of: count each firm's days again.
+        for org in loader.orgs.values():
+            if org.is_firm:
+                rollup.rebuild(org)
     return loader.created
 
 

@@ -39,7 +39,7 @@ import math
 import re
 import zoneinfo
 from collections.abc import Callable, Container, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import ROUND_HALF_EVEN, Decimal
 from types import MappingProxyType
 from typing import TYPE_CHECKING
@@ -74,6 +74,12 @@ class BusinessCalendar:
     tz: zoneinfo.ZoneInfo
     hours: Mapping[int, tuple[datetime.time, datetime.time]]
     closed: Callable[[datetime.date], bool] = _never_closed
+    # Each day's interval, once worked out: counting business time for
+    # thousands of tasks (the insights roll-up) asks about the same few
+    # hundred days again and again.
+    _intervals: dict[datetime.date, Interval | None] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     def __post_init__(self):
         for weekday, (opens, closes) in self.hours.items():
@@ -203,6 +209,13 @@ class BusinessCalendar:
         return t.astimezone(self.tz).date()
 
     def _interval(self, day: datetime.date) -> Interval | None:
+        try:
+            return self._intervals[day]
+        except KeyError:
+            interval = self._intervals[day] = self._work_out_interval(day)
+            return interval
+
+    def _work_out_interval(self, day: datetime.date) -> Interval | None:
         span = self.hours.get(day.weekday())
         if span is None or self.closed(day):
             return None

@@ -2,8 +2,6 @@
 (the cross-firm queues of provider staff, each firm through its own rule)."""
 
 import datetime
-import statistics
-from collections import Counter
 
 from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Coalesce
@@ -12,7 +10,6 @@ from django.utils import timezone
 from firmdesk.access.selectors import access_object
 from firmdesk.access.system import through_scoped
 from firmdesk.engagements.models import Assignment
-from firmdesk.orgs.business_hours import BusinessCalendar
 from firmdesk.orgs.models import Function, Membership
 
 from . import routing
@@ -266,19 +263,16 @@ def playbooks_for_scope(scope):
 # --- Weekly review ---------------------------------------------------------------
 
 
-def _median_hours(durations) -> float | None:
-    values = sorted(d.total_seconds() / 3600 for d in durations if d is not None)
-    return statistics.median(values) if values else None
-
-
 def engagement_week_review(scope, engagement, *, start, end, now) -> dict:
-    """What an engagement did in one week (``start`` ≤ t < ``end``, aware).
+    """The lists of an engagement's week (``start`` ≤ t < ``end``, aware), as
+    the viewer may see them: work finished, work returned, work overdue now,
+    open flags and service-level breaches.
 
-    A fixed number of queries however much work there was: each section is one
-    scoped query, and the figures are worked out from its rows."""
+    The week's figures (on-time rate, rework rate and its reasons, response
+    and approval times) are not worked out here: the weekly review reads them
+    from the insights roll-up, with the dashboard's formulas, so no figure is
+    computed two ways. A fixed number of queries however much work there was."""
     tasks = Task.objects.in_scope(scope).filter(engagement=engagement)
-    clock = BusinessCalendar.for_organization(scope.firm)
-
     done = list(
         tasks.filter(status__in=[Task.Status.APPROVED, Task.Status.DONE])
         .annotate(finished=Coalesce("approved_at", "completed_at"))
@@ -286,43 +280,20 @@ def engagement_week_review(scope, engagement, *, start, end, now) -> dict:
         .select_related("assignee", "matter")
         .order_by("finished")
     )
-    with_due = [t for t in done if t.due_at is not None]
-    on_time = sum(1 for t in with_due if t.on_time)
-
-    reviews = list(
+    returned = list(
         Review.objects.in_scope(scope)
-        .filter(task__engagement=engagement, created_at__gte=start, created_at__lt=end)
+        .filter(
+            task__engagement=engagement,
+            decision=Review.Decision.RETURNED,
+            created_at__gte=start,
+            created_at__lt=end,
+        )
         .select_related("task", "reviewer")
         .order_by("created_at")
     )
-    returned = [r for r in reviews if r.decision == Review.Decision.RETURNED]
-    reason_counts = Counter(r.reason or Review.Reason.OTHER for r in returned)
-    by_reason = [
-        (label, reason_counts[value])
-        for value, label in Review.Reason.choices
-        if reason_counts[value]
-    ]
-
-    responded = tasks.filter(
-        first_response_at__gte=start, first_response_at__lt=end
-    ).values_list("first_response_at", "routed_at", "created_at")
-    approved = tasks.filter(approved_at__gte=start, approved_at__lt=end).values_list(
-        "approved_at", "routed_at", "created_at"
-    )
-
     return {
         "done": done,
-        "done_count": len(done),
-        "with_due_count": len(with_due),
-        "on_time_count": on_time,
-        "on_time_percent": round(100 * on_time / len(with_due)) if with_due else None,
         "returned": returned,
-        "returned_count": len(returned),
-        "returned_by_reason": by_reason,
-        "reviewed_count": len(reviews),
-        "rework_percent": round(100 * len(returned) / len(reviews))
-        if reviews
-        else None,
         "overdue": list(
             tasks.filter(status__in=Task.WORKING_STATUSES, due_at__lt=now)
             .select_related("assignee", "matter")
@@ -339,16 +310,6 @@ def engagement_week_review(scope, engagement, *, start, end, now) -> dict:
             .filter(engagement=engagement, due_at__gte=start, due_at__lt=end)
             .select_related("task", "assignee")
             .order_by("due_at")
-        ),
-        # Business hours of the firm, from when the task was given out, as on
-        # the task page.
-        "median_first_response_hours": _median_hours(
-            clock.business_time_between(routed or created, first)
-            for first, routed, created in responded
-        ),
-        "median_approval_hours": _median_hours(
-            clock.business_time_between(routed or created, approved_at)
-            for approved_at, routed, created in approved
         ),
     }
 

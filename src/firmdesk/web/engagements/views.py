@@ -33,6 +33,7 @@ from firmdesk.engagements.models import (
 from firmdesk.engagements.selectors import assignable_staff, assigned_staff
 from firmdesk.insights import permissions as insights_permissions
 from firmdesk.insights import pilots
+from firmdesk.insights.figures import period_figures
 from firmdesk.matters.models import Matter
 from firmdesk.orgs import services as org_services
 from firmdesk.orgs.models import (
@@ -408,6 +409,12 @@ def engagement_weekly(request, firm_slug, engagement_id):
     review = engagement_week_review(
         scope, engagement, start=start, end=end, now=timezone.now()
     )
+    sunday = monday + datetime.timedelta(days=6)
+    # The week's figures come from the insights roll-up, with the dashboard's
+    # formulas (issue 18, 8a): one source for each figure.
+    figures = period_figures(
+        scope.firm, monday, sunday, engagement=engagement, today=today
+    )
     this_monday = today - datetime.timedelta(days=today.weekday())
     return render(
         request,
@@ -415,8 +422,10 @@ def engagement_weekly(request, firm_slug, engagement_id):
         {
             "engagement": engagement,
             "r": review,
+            "figures": figures,
+            "screened": bool(scope.screened_matter_ids),
             "monday": monday,
-            "sunday": monday + datetime.timedelta(days=6),
+            "sunday": sunday,
             "week": _week_param(monday),
             "previous_week": _week_param(monday - datetime.timedelta(days=7)),
             "next_week": _week_param(next_monday) if monday < this_monday else None,
