@@ -186,6 +186,7 @@ def export(firm, start, end, folder: Path) -> dict:
             ("written_off", "BOOLEAN"),
             ("day", "DATE"),
             ("minutes", "INTEGER"),
+            ("hours", "DECIMAL(7,2)"),
         ],
         entries.values_list(
             "engagement_id",
@@ -195,6 +196,7 @@ def export(firm, start, end, folder: Path) -> dict:
             "written_off",
             "date",
             "minutes",
+            "hours",
         ),
     )
     sizes["leads"] = write(
@@ -278,7 +280,7 @@ r AS (
   FROM read_parquet('{d}/reviews.parquet') GROUP BY 1),
 e AS (
   SELECT date_trunc('month', day)::DATE AS month,
-         sum(minutes) FILTER (
+         sum(coalesce(minutes, round(hours * 60))) FILTER (
            WHERE outside_staff AND engagement_id IS NOT NULL) AS staff_minutes
   FROM read_parquet('{d}/time_entries.parquet') GROUP BY 1),
 l AS (
@@ -304,7 +306,7 @@ base AS (
   FROM read_parquet('{d}/audit.parquet') GROUP BY person),
 h AS (
   SELECT date_trunc('month', te.day)::DATE AS month,
-         sum(te.minutes) / 60.0 AS attorney_hours
+         sum(te.hours) AS attorney_hours
   FROM read_parquet('{d}/time_entries.parquet') te JOIN base ON base.person = te.person
   WHERE te.billable AND NOT te.outside_staff AND NOT te.written_off GROUP BY 1)
 SELECT m.month, t.finished, t.with_due, t.on_time, r.reviewed, r.returned,

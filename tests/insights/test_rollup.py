@@ -242,14 +242,14 @@ def expected_cells(engagement):
 def test_the_week_is_counted_by_the_firms_day(week, engagement, attorney):
     work, billable = rollup.stored(week)
     assert work == expected_cells(engagement)
-    # 2 hours typed (120) and 20 minutes timed; written off and not billable
-    # left out.
-    assert billable == {(attorney.pk, TUE): 140}
+    # Hours as billed: 2 hours typed (120) and 0.40 h billed for 20 minutes
+    # timed (24); written off and not billable left out.
+    assert billable == {(attorney.pk, TUE): 144}
 
 
 def test_compute_from_the_raw_rows_gives_the_same_cells(week, engagement, attorney):
     assert rollup.compute(week) == expected_cells(engagement)
-    assert rollup.compute_billable(week) == {(attorney.pk, TUE): 140}
+    assert rollup.compute_billable(week) == {(attorney.pk, TUE): 144}
     e = engagement.pk
     assert rollup.compute(week, [(e, THU), (None, TUE)]) == {
         (e, THU): cell(finished=1, approval_minutes=[420])
@@ -266,7 +266,7 @@ def test_rebuild_writes_the_same_cells_and_no_empty_ones(
     assert (done.firms, done.work_days, done.billable_days) == (1, 8, 1)
     assert rollup.stored(week) == (
         expected_cells(engagement),
-        {(attorney.pk, TUE): 140},
+        {(attorney.pk, TUE): 144},
     )
     assert WorkDay.objects.for_firm(week).count() == 8
     assert rollup.rebuild().firms == 2  # every firm: ours and the other
@@ -333,7 +333,7 @@ def test_a_time_entry_moved_to_another_day_and_person(week, attorney, firm_admin
     entry.timekeeper = firm_admin
     entry.save(update_fields=["date", "timekeeper"])
     assert rollup.stored(week)[1] == {
-        (attorney.pk, TUE): 20,
+        (attorney.pk, TUE): 24,
         (firm_admin.pk, WED): 120,
     }
 
@@ -361,14 +361,20 @@ def test_rows_written_in_bulk_are_counted_when_announced(akl_firm, attorney):
             TimeEntry(
                 firm=akl_firm, timekeeper=attorney, date=MON, hours=Decimal("1.5")
             ),
-            TimeEntry(firm=akl_firm, timekeeper=attorney, date=TUE, minutes=10),
+            TimeEntry(
+                firm=akl_firm,
+                timekeeper=attorney,
+                date=TUE,
+                minutes=10,
+                hours=Decimal("0.20"),
+            ),
         ]
     )
     assert rollup.stored(akl_firm)[1] == {}
     rows_written.send(sender=TimeEntry, firm=akl_firm, rows=rows)
     assert rollup.stored(akl_firm)[1] == {
         (attorney.pk, MON): 90,
-        (attorney.pk, TUE): 10,
+        (attorney.pk, TUE): 12,  # as billed, not the 10 minutes worked
     }
 
 

@@ -540,7 +540,9 @@ def compute_billable(
     firm, keys: Iterable[PersonKey] | None = None, *, using: str = DEFAULT_DB_ALIAS
 ) -> dict[PersonKey, int]:
     """(person id, day) → billable minutes of the firm's own people, for
-    ``keys`` or the whole firm; days without any are left out."""
+    ``keys`` or the whole firm; days without any are left out. These are the
+    hours as billed (what "billable hours" means to a firm, and what the time
+    audit's billable hours are compared with), not the minutes worked."""
     wanted = None if keys is None else set(keys)
     if wanted is not None and not wanted:
         return {}
@@ -551,7 +553,7 @@ def compute_billable(
     for row in _rows(TimeEntry, firm, using, where):
         for key in person_keys(row):
             if wanted is None or key in wanted:
-                out[key] += minutes_of_entry(row["minutes"], row["hours"])
+                out[key] += minutes_of_entry(None, row["hours"])
     return {key: minutes for key, minutes in out.items() if minutes}
 
 
