@@ -2,6 +2,7 @@
 with its numerator and denominator, as JSON of a fixed shape or as aligned
 lines; anything typed that cannot be used says what to fix and exits 2."""
 
+import datetime
 import json
 import uuid
 from io import StringIO
@@ -195,3 +196,28 @@ def test_the_full_command_line_exits_2_with_the_message(firm, capsys):
 
     assert exit_.value.code == 2
     assert "“2025-99” is not a month FirmDesk can show" in capsys.readouterr().err
+
+
+def test_rebuild_writes_the_roll_up_again_from_the_work(firm, attorney):
+    from decimal import Decimal
+
+    from firmdesk.billing.models import TimeEntry
+    from firmdesk.insights.models import BillableDay
+
+    TimeEntry.objects.create(
+        firm=firm,
+        timekeeper=attorney,
+        date=datetime.date(2026, 3, 3),
+        hours=Decimal("1.50"),
+    )
+    BillableDay.objects.for_firm(firm).delete()  # lost, say, by a bad restore
+
+    said = run("--rebuild", "--firm", firm.slug)
+
+    assert "1 days of billable time" in said
+    day = BillableDay.objects.for_firm(firm).get()
+    assert (day.person_id, day.day, day.minutes) == (
+        attorney.pk,
+        datetime.date(2026, 3, 3),
+        90,
+    )

@@ -107,7 +107,8 @@ SCALES = {
         providers=20,
         matters_per_firm=250,
         staff_per_provider=100,
-        tasks_per_matter=5,
+        # Insights (issue 18): at least 1,000,000 tasks, with their roll-up.
+        tasks_per_matter=20,
         time_entries_per_matter=60,
         expenses_per_matter=6,
         invoices_per_matter=6,

@@ -99,12 +99,14 @@ class Command(BaseCommand):
         return found
 
     def _rebuild(self, firm, out):
-        # Imported here: the roll-up engine is its own module (insights.rollup).
         from firmdesk.insights import rollup
 
-        rollup.rebuild(firm=firm)
-        what = firm.name if firm is not None else "every firm"
-        out.write(f"Rebuilt the roll-up of {what}.\n")
+        done = rollup.rebuild(firm=firm)
+        what = firm.name if firm is not None else f"{done.firms} firms"
+        out.write(
+            f"Rebuilt the roll-up of {what}: {done.work_days} days of work and "
+            f"{done.billable_days} days of billable time.\n"
+        )
 
 
 # --- Text ----------------------------------------------------------------------
