@@ -165,7 +165,7 @@ def export(firm, start, end, folder: Path) -> dict:
     )
     sizes["reviews"] = write(
         "reviews",
-        [("engagement_id", "BIGINT"), ("at", "TIMESTAMP"), ("decision", "VARCHAR")],
+        [("engagement_id", "BIGINT"), ("decided_at", "TIMESTAMP"), ("decision", "VARCHAR")],
         (
             (e, naive(at), d)
             for e, at, d in Review.objects.for_firm(firm)
@@ -274,7 +274,7 @@ t AS (
          count(*) FILTER (WHERE delivered_at <= due_at) AS on_time
   FROM read_parquet('{d}/tasks.parquet') GROUP BY 1),
 r AS (
-  SELECT lm(at) AS month,
+  SELECT lm(decided_at) AS month,
          count(*) AS reviewed,
          count(*) FILTER (WHERE decision = 'returned') AS returned
   FROM read_parquet('{d}/reviews.parquet') GROUP BY 1),

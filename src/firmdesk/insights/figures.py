@@ -268,11 +268,14 @@ def period_figures(
     by_engagement: dict | None = None,
     baseline: Baseline | None = None,
     shared: Shared | None = None,
+    billable_minutes: dict[int, int] | None = None,
 ) -> Figures:
     """The figures of ``start``–``end`` for one engagement, or the whole firm.
 
-    ``by_engagement``, ``baseline`` and ``shared`` may be passed in when the
-    caller already read them (a year of months reads each once)."""
+    ``by_engagement``, ``baseline``, ``shared`` and ``billable_minutes``
+    (baseline attorney → billable minutes from ``start`` to today or ``end``)
+    may be passed in when the caller already read them (a year of months
+    reads each once)."""
     today = today or timezone.localdate(timezone=firm.tz)
     if by_engagement is None:
         by_engagement = counts_by_engagement(firm, start, end, engagement)
@@ -343,7 +346,15 @@ def period_figures(
         people.feedback_rating_sum, people.feedback_answers
     )
 
-    _hours_recovered(figures, firm, start, min(end, today), baseline, shared.clock)
+    _hours_recovered(
+        figures,
+        firm,
+        start,
+        min(end, today),
+        baseline,
+        shared.clock,
+        billable_minutes,
+    )
     _present(figures, shared, engagements, start, end)
     return figures
 
@@ -354,19 +365,22 @@ def _as_row(counts: Counts) -> dict:
     return row
 
 
-def _hours_recovered(figures, firm, start, end, baseline, clock) -> None:
+def _hours_recovered(
+    figures, firm, start, end, baseline, clock, minutes: dict | None = None
+) -> None:
     if end < start:
         return
     baseline = baseline or audit_baseline(firm)
     if not baseline.per_day:
         return
-    minutes = dict(
-        BillableDay.objects.for_firm(firm)
-        .filter(day__range=(start, end), person_id__in=list(baseline.per_day))
-        .values_list("person_id")
-        .annotate(total=Sum("minutes"))
-        .values_list("person_id", "total")
-    )
+    if minutes is None:
+        minutes = dict(
+            BillableDay.objects.for_firm(firm)
+            .filter(day__range=(start, end), person_id__in=list(baseline.per_day))
+            .values_list("person_id")
+            .annotate(total=Sum("minutes"))
+            .values_list("person_id", "total")
+        )
     month_hours = {
         person: Decimal(total) / 60 for person, total in minutes.items() if total
     }
@@ -464,6 +478,19 @@ def months_figures(
         by_month[row["day"].replace(day=1)][row["engagement_id"]].add(row)
     baseline = audit_baseline(firm)
     shared = read_shared(firm, engagement)
+    today = today or timezone.localdate(timezone=firm.tz)
+    # The baseline attorneys' billable days of the whole range, in one read.
+    billable = (
+        BillableDay.objects.for_firm(firm)
+        .filter(day__range=(start, min(end, today)))
+        .filter(person_id__in=list(baseline.per_day))
+        .values_list("person_id", "day", "minutes")
+        if baseline.per_day
+        else []
+    )
+    minutes_by_month: dict[datetime.date, dict] = defaultdict(lambda: defaultdict(int))
+    for person, day, minutes in billable:
+        minutes_by_month[day.replace(day=1)][person] += minutes
     out = []
     month = start
     while month <= end:
@@ -478,6 +505,7 @@ def months_figures(
                 by_engagement=dict(by_month.get(month, {})),
                 baseline=baseline,
                 shared=shared,
+                billable_minutes=dict(minutes_by_month.get(month, {})),
             )
         )
         month = m_end + datetime.timedelta(days=1)
