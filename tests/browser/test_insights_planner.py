@@ -128,6 +128,9 @@ def _time_audit(walk: Walk, firm):
         "The hours “2,5” are not a number; write them like 1.5 or 1:30."
     )
     expect(billing).to_have_value("2,5")
+    # The message wraps under its box; Tuesday's column stays as wide as Monday's.
+    width = _box(page, A.BILLING, monday).bounding_box()["width"]
+    assert billing.bounding_box()["width"] == pytest.approx(width, abs=1)
     for category, hours in MONDAY.items():
         expect(_box(page, category, monday)).to_have_value(hours)
     for category, hours in TUESDAY.items():
