@@ -15,7 +15,7 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from firmdesk.engagements.models import Engagement
-from firmdesk.insights.models import AuditCategory
+from firmdesk.insights.models import AuditCategory, FitAssessment
 from firmdesk.insights.time_audit import show_day
 from tests import factories as f
 
@@ -49,11 +49,6 @@ def type_in(box, text: str):
     box.focus()
     box.press("ControlOrMeta+a")
     box.press_sequentially(text)
-
-
-def press_space(box):
-    box.focus()
-    box.press(" ")
 
 
 def test_a_firm_admin_walks_the_planner_from_audit_to_pilot(
@@ -211,7 +206,6 @@ def _fit_assessment(walk: Walk):
         flags=0,
         hours="2",
     )
-    page.get_by_role("link", name="Calendar entry").wait_for()
     rows = page.get_by_role("region", name=re.compile("^Candidates")).locator(
         "tbody tr"
     )
@@ -222,6 +216,11 @@ def _fit_assessment(walk: Walk):
     expect(rows.nth(1)).to_contain_text("#2")
     expect(rows.nth(1)).to_contain_text("Billing")
     expect(rows.nth(1).locator(".badge")).to_have_text("2 flags")
+    # Space ticked the boxes the Tab order reached: questions 1 and 4, both flags.
+    billing = FitAssessment.unscoped.get(task_type="Billing")
+    assert [billing.no_law_degree, billing.falling_behind] == [True, False]
+    assert [billing.billable_lost, billing.instructions_possible] == [False, True]
+    assert billing.touches_revenue and billing.needs_supervision
     walk.axe.check("fit assessment, ranked")
     screenshot(page, "insights-fit-ranked")
 
