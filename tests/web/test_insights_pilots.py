@@ -167,6 +167,16 @@ def test_before_the_date_the_page_shows_progress(client, firm, attorney, pilot):
     assert body.count("Met</span>") == 2
 
 
+def test_before_the_start_the_page_lists_the_targets(client, firm, attorney, pilot):
+    # 1 March: the day before the pilot starts, so there are no figures yet.
+    with time_machine.travel(datetime.datetime(2026, 3, 1, 17, 0, tzinfo=datetime.UTC)):
+        client.force_login(attorney)
+        body = _page(client, firm, pilot).content.decode()
+    assert "The pilot starts on" in body and "Progress so far" not in body
+    assert "On-time completion, at least 90 %" in body
+    assert "Rework rate, at most 10 %" in body
+
+
 @pytest.fixture
 def after_the_date():
     with time_machine.travel(AFTER, tick=False):

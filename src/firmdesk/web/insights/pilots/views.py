@@ -72,6 +72,7 @@ def _detail_page(request, scope, engagement, decision_form=None):
         {
             "engagement": engagement,
             "evaluation": pilots.evaluate(engagement, today),
+            "target_lines": pilots.target_lines(engagement),
             "evaluations": evaluations,
             "open_evaluation": open_one,
             "decision_form": decision_form,
