@@ -351,3 +351,27 @@ def test_a_year_of_months_reads_each_month_as_month_figures_does(
         "breaches",
     ):
         assert getattr(in_year, name) == getattr(march_alone, name), name
+
+
+def test_a_month_with_tasks_but_no_outside_time_has_no_cost_per_task(firm, provider):
+    """An hourly engagement's estimate with no hours logged is $0.00; a task
+    then does not cost $0.00 — there is no figure yet."""
+    from firmdesk.insights.models import WorkDay
+    from tests import factories as f
+
+    hourly = f.engagement(
+        firm,
+        provider,
+        pricing_model="hourly",
+        price=Decimal("30"),
+        inhouse_hourly_cost=Decimal("45"),
+    )
+    WorkDay.objects.create(
+        firm=firm, engagement=hourly, day=datetime.date(2025, 3, 4), finished=2
+    )
+
+    march = figures_of(firm, hourly)
+
+    assert (march.tasks, march.cost, march.cost_estimated) == (2, Decimal("0.00"), True)
+    assert march.cost_per_task is None
+    assert march.inhouse_per_task is None

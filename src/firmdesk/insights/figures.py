@@ -332,9 +332,14 @@ def period_figures(
     figures.cost, figures.cost_estimated = cost, estimated
     figures.inhouse_cost = inhouse
     figures.saving = inhouse - cost
-    figures.cost_per_task = formulas.divide_money(cost, work.finished)
+    # Per task needs a cost to share out: an estimate from hours with no
+    # hours logged is no data, not "$0.00 a task"; and the in-house side of a
+    # task is worked out from hours, so it needs some.
+    figures.cost_per_task = formulas.divide_money(cost or None, work.finished)
     figures.cost_per_hour = formulas.divide_money(cost, work.staff_hours)
-    figures.inhouse_per_task = formulas.divide_money(inhouse, work.finished)
+    figures.inhouse_per_task = formulas.divide_money(
+        inhouse if work.staff_minutes else None, work.finished
+    )
     figures.inhouse_per_hour = formulas.divide_money(inhouse, work.staff_hours)
 
     figures.leads_answered = len(people.lead_response_minutes)

@@ -1309,7 +1309,8 @@ def feedback_answer(*, request: FeedbackRequest, rating: int, comment: str):
 
 
 def feedback_summary(firm, *, since: dt.datetime | None = None) -> dict:
-    """Counts and the average rating per kind, for the insights dashboard."""
+    """Counts and the average rating per kind, all time, for the feedback page
+    (the dashboard's monthly feedback figure comes from insights' roll-up)."""
     from django.db.models import Avg, Count
 
     rows = FeedbackRequest.objects.for_firm(firm).filter(answered_at__isnull=False)
