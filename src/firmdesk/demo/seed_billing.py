@@ -15,6 +15,7 @@ with their lines, payments, and the provider's monthly bills.
 * Every live engagement gets a bill for each of the last
   ``provider_bill_months`` full months, a line per staff member from the hours
   they logged that month; about one line in ten differs from the work logged
+  (always the first line of an engagement's latest bill)
   and is disputed or settled.
 
 Written in batches, matter by matter, so the large scale (millions of time
@@ -621,7 +622,11 @@ def _provider_bills(ctx, logged, periods) -> None:
                 expected_amount=expected,
                 match=ProviderBillLine.Match.MATCHED,
             )
-            if rng.random() < 0.1:
+            # About one line in ten; and always the first of an engagement's
+            # latest bill, so each has an open dispute to look at whatever
+            # the draw (a test of two small firms relied on luck before).
+            differs = rng.random() < 0.1
+            if differs or (period == 0 and position == 1):
                 amount = expected + money(engagement.price * rng.randint(1, 4))
                 line.match = ProviderBillLine.Match.DIFFERS
                 if period == 0:
