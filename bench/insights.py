@@ -165,7 +165,11 @@ def export(firm, start, end, folder: Path) -> dict:
     )
     sizes["reviews"] = write(
         "reviews",
-        [("engagement_id", "BIGINT"), ("decided_at", "TIMESTAMP"), ("decision", "VARCHAR")],
+        [
+            ("engagement_id", "BIGINT"),
+            ("decided_at", "TIMESTAMP"),
+            ("decision", "VARCHAR"),
+        ],
         (
             (e, naive(at), d)
             for e, at, d in Review.objects.for_firm(firm)
