@@ -507,7 +507,7 @@ def main():
     )
     env = " ".join(
         f"{var}={shlex.quote(os.environ[var])}"
-        for var in ("DATABASE_URL",)
+        for var in ("DATABASE_URL", "FIRMDESK_VAR")
         if os.environ.get(var)
     )
     command = " ".join(
