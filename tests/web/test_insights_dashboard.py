@@ -95,6 +95,8 @@ def test_the_firm_page_shows_the_months_figures_with_their_counts(
 def test_each_figure_links_to_its_definition(client, firm, attorney, known):
     body = page(client, attorney, "insights:dashboard", firm.slug)
     how = reverse("insights:formulas", args=[firm.slug])
+    # The project's own docs/insights.md, as the page shows it.
+    formulas = page(client, attorney, "insights:formulas", firm.slug)
 
     for anchor in (
         "hours-recovered",
@@ -108,6 +110,7 @@ def test_each_figure_links_to_its_definition(client, firm, attorney, known):
         "open-flags",
     ):
         assert f'href="{how}#{anchor}"' in body, anchor
+        assert f'<h2 id="{anchor}">' in formulas, anchor
 
 
 def test_a_figure_with_nothing_to_count_says_no_data_never_zero_percent(
