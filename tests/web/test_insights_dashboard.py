@@ -354,3 +354,20 @@ def test_the_formulas_page_says_so_when_the_document_is_missing(
         body = page(client, attorney, "insights:formulas", firm.slug)
 
     assert "are not installed with this copy of FirmDesk" in body
+
+
+def test_finished_tasks_with_no_cost_yet_say_so_not_that_none_finished(
+    client, firm, attorney, provider
+):
+    from decimal import Decimal
+
+    hourly = f.engagement(firm, provider, pricing_model="hourly", price=Decimal("30"))
+    WorkDay.objects.create(
+        firm=firm, engagement=hourly, day=datetime.date(2025, 3, 4), finished=2
+    )
+
+    cost = shown(engagement_page(client, attorney, hourly, "2025-03"), "cost-per-task")
+
+    assert cost.startswith("No data")
+    assert "no provider bill and no outside time logged for 2 finished tasks" in cost
+    assert "No task was finished" not in cost
