@@ -162,3 +162,23 @@ def test_every_insights_page_answers_the_firm_admin(client, hale, brandt):
     )
     assert page.status_code == 200
     assert "On-time completion, at least" in page.content.decode()
+
+
+def test_the_demo_firm_recovered_billable_hours_last_month(hale):
+    """Since outsourcing the demo's attorneys bill about 4 hours a day against
+    the audit's 3: last month's dashboard shows the hours they got back."""
+    import datetime
+
+    from django.utils import timezone
+
+    from firmdesk.insights.figures import month_figures
+
+    today = timezone.localdate(timezone=hale.tz)
+    last_month = (today.replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
+
+    figures = month_figures(hale, last_month, today=today)
+
+    assert figures.recovered_attorneys == 3
+    assert figures.hours_recovered is not None
+    assert figures.hours_recovered > 0
+    assert figures.recovered_month_hours > figures.recovered_baseline_hours

@@ -7,6 +7,9 @@ What there is to see:
   the attorneys billed about 3 of their 8–9 hours a day, and the rest went
   to calendars, intake, data entry, billing and the like (the baseline of
   "hours recovered");
+* the attorneys' own time since: about 4 billable hours on each working day
+  of the last ten weeks, still in draft as a busy week's time often is, so
+  the dashboard shows the hours recovered;
 * a fit assessment of seven kinds of task, calendar and data entry among the
   first to hand off, and one that is no candidate;
 * a cost comparison of an in-house legal assistant against Northstar's
@@ -24,6 +27,8 @@ import datetime
 from decimal import Decimal
 
 from firmdesk.access.system import loader as rows_of
+from firmdesk.billing.models import TimeEntry
+from firmdesk.billing.rates import terms_for
 from firmdesk.engagements.models import Engagement
 from firmdesk.insights.models import (
     AuditCategory,
@@ -35,6 +40,7 @@ from firmdesk.insights.models import (
     TimeAudit,
     TimeAuditEntry,
 )
+from firmdesk.orgs.business_hours import BusinessCalendar
 from firmdesk.orgs.models import Function, Organization
 
 FIRM = "hale-ortiz"
@@ -83,12 +89,69 @@ FIT = [
 ]
 
 
+# The attorneys' days since outsourcing: hours a working day, in turn, and
+# what the time was for.
+SINCE_DAYS = 70  # all of last month, whatever day the demo is loaded
+DAY_HOURS = ("3.8", "4.1", "3.6", "4.4", "3.9")
+NARRATIVES = (
+    "Drafted the motion for summary judgment, statement of facts",
+    "Prepared for and took the deposition of the plant manager",
+    "Reviewed the opposing party's expert report and noted questions",
+    "Call with the client on the settlement offer and next steps",
+    "Revised the estate plan documents after the client's comments",
+)
+
+
+def _attorney_time(loader, firm, matters) -> int:
+    """Each attorney's billable time on the firm's open days of the last ten
+    weeks (two entries a day, in draft); made once."""
+    attorneys = [
+        loader.person(f"{m}@{FIRM}.example") for m in ("admin", "attorney", "associate")
+    ]
+    if rows_of(TimeEntry).filter(firm=firm, narrative__in=NARRATIVES).exists():
+        return 0
+    clock = BusinessCalendar.for_organization(firm)
+    days = [
+        loader.days_ago(n)
+        for n in range(SINCE_DAYS, 0, -1)
+        if clock.is_open_day(loader.days_ago(n))
+    ]
+    rows = []
+    for who, person in enumerate(attorneys):
+        matter = matters[who % len(matters)]
+        terms = terms_for(firm=firm, user=person, matter=matter)
+        for n, day in enumerate(days):
+            hours = D(DAY_HOURS[(n + who) % len(DAY_HOURS)])
+            first = (hours * D("0.6")).quantize(D("0.1"))
+            for part, narrative in (
+                (first, NARRATIVES[(n + who) % len(NARRATIVES)]),
+                (hours - first, NARRATIVES[(n + who + 2) % len(NARRATIVES)]),
+            ):
+                rows.append(
+                    TimeEntry(
+                        firm=firm,
+                        timekeeper=person,
+                        matter=matter,
+                        date=day,
+                        hours=part,
+                        rate=terms.rate,
+                        cost_rate=terms.cost_rate,
+                        billable=terms.billable,
+                        narrative=narrative,
+                        status=TimeEntry.Status.DRAFT,
+                        created_by=person,
+                    )
+                )
+    rows_of(TimeEntry).bulk_create(rows)
+    return len(rows)
+
+
 def _working_days(start: datetime.date, days: int) -> list[datetime.date]:
     every = (start + datetime.timedelta(days=n) for n in range(days))
     return [day for day in every if day.weekday() < 5]
 
 
-def insights_load(loader) -> int:
+def insights_load(loader, matters) -> int:
     """Add the demo's insights; return how many rows it had to create."""
     before = loader.created
     firm = loader.orgs[FIRM]
@@ -212,6 +275,6 @@ def insights_load(loader) -> int:
             },
             "Scorecard candidate",
         )
-    created = loader.created - before
+    created = loader.created - before + _attorney_time(loader, firm, matters[FIRM])
     loader.created = before  # the caller adds what this returns
     return created

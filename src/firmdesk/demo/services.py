@@ -924,7 +924,7 @@ def demo_load() -> int:
         loader.created += calendar_load(loader, matters)
         loader.created += intake_load(loader, matters)
         loader.created += billing_load(loader, matters)
-        loader.created += insights_load(loader)
+        loader.created += insights_load(loader, matters)
         # Some demo history is back-dated with update(), which the insights
         # roll-up does not hear of: count each firm's days again.
         for org in loader.orgs.values():
