@@ -8,202 +8,92 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     initial = True
 
-    dependencies = []
+    dependencies = [
+    ]
 
     operations = [
         migrations.CreateModel(
-            name="Assignment",
+            name='Assignment',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True,
-                        primary_key=True,
-                        serialize=False,
-                        verbose_name="ID",
-                    ),
-                ),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-                ("updated_at", models.DateTimeField(auto_now=True)),
-                (
-                    "public_id",
-                    models.UUIDField(default=uuid.uuid4, editable=False, unique=True),
-                ),
-                ("functions", models.JSONField(default=list)),
-                ("start_date", models.DateField(default=datetime.date.today)),
-                ("end_date", models.DateField(blank=True, null=True)),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ('updated_at', models.DateTimeField(auto_now=True)),
+                ('public_id', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ('functions', models.JSONField(default=list)),
+                ('start_date', models.DateField(default=datetime.date.today)),
+                ('end_date', models.DateField(blank=True, null=True)),
             ],
             managers=[
-                ("unscoped", django.db.models.manager.Manager()),
+                ('unscoped', django.db.models.manager.Manager()),
             ],
         ),
         migrations.CreateModel(
-            name="ConfidentialityAgreement",
+            name='ConfidentialityAgreement',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True,
-                        primary_key=True,
-                        serialize=False,
-                        verbose_name="ID",
-                    ),
-                ),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-                ("updated_at", models.DateTimeField(auto_now=True)),
-                (
-                    "public_id",
-                    models.UUIDField(default=uuid.uuid4, editable=False, unique=True),
-                ),
-                ("signed_at", models.DateTimeField()),
-                ("expires_on", models.DateField(blank=True, null=True)),
-                ("text_version", models.CharField(default="2026-1", max_length=20)),
-                ("text_sha256", models.CharField(max_length=64)),
-                ("signed_name", models.CharField(max_length=200)),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ('updated_at', models.DateTimeField(auto_now=True)),
+                ('public_id', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ('signed_at', models.DateTimeField()),
+                ('expires_on', models.DateField(blank=True, null=True)),
+                ('text_version', models.CharField(default='2026-1', max_length=20)),
+                ('text_sha256', models.CharField(max_length=64)),
+                ('signed_name', models.CharField(max_length=200)),
             ],
             options={
-                "ordering": ["-signed_at"],
+                'ordering': ['-signed_at'],
             },
             managers=[
-                ("unscoped", django.db.models.manager.Manager()),
+                ('unscoped', django.db.models.manager.Manager()),
             ],
         ),
         migrations.CreateModel(
-            name="Engagement",
+            name='Engagement',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True,
-                        primary_key=True,
-                        serialize=False,
-                        verbose_name="ID",
-                    ),
-                ),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-                ("updated_at", models.DateTimeField(auto_now=True)),
-                (
-                    "public_id",
-                    models.UUIDField(default=uuid.uuid4, editable=False, unique=True),
-                ),
-                ("name", models.CharField(max_length=200)),
-                (
-                    "status",
-                    models.CharField(
-                        choices=[
-                            ("proposed", "Proposed"),
-                            ("pilot", "Pilot"),
-                            ("active", "Active"),
-                            ("ended", "Ended"),
-                        ],
-                        default="proposed",
-                        max_length=10,
-                    ),
-                ),
-                (
-                    "functions",
-                    models.JSONField(default=list, help_text="Functions in scope."),
-                ),
-                (
-                    "base_functions",
-                    models.JSONField(
-                        blank=True,
-                        default=list,
-                        help_text="Functions the base price covers; the others cost extra.",
-                    ),
-                ),
-                (
-                    "all_matters",
-                    models.BooleanField(
-                        default=False,
-                        help_text="Open every matter of the firm to this engagement.",
-                    ),
-                ),
-                ("start_date", models.DateField(blank=True, null=True)),
-                ("end_date", models.DateField(blank=True, null=True)),
-                ("pilot_start", models.DateField(blank=True, null=True)),
-                ("pilot_evaluation", models.DateField(blank=True, null=True)),
-                ("first_response_minutes", models.PositiveIntegerField(default=60)),
-                (
-                    "turnaround_hours",
-                    models.JSONField(
-                        blank=True,
-                        default=dict,
-                        help_text="Business hours per function.",
-                    ),
-                ),
-                ("after_hours_cover", models.CharField(blank=True, max_length=300)),
-                (
-                    "pricing_model",
-                    models.CharField(
-                        choices=[
-                            ("hourly", "Hourly"),
-                            ("per_task", "Per task"),
-                            ("monthly", "Monthly retainer"),
-                        ],
-                        default="hourly",
-                        max_length=10,
-                    ),
-                ),
-                (
-                    "price",
-                    models.DecimalField(
-                        decimal_places=2,
-                        default=Decimal("0.00"),
-                        help_text="Per hour, per task or per month, by the pricing model.",
-                        max_digits=10,
-                    ),
-                ),
-                ("currency", models.CharField(default="USD", max_length=3)),
-                (
-                    "inhouse_hourly_cost",
-                    models.DecimalField(
-                        decimal_places=2,
-                        default=Decimal("0.00"),
-                        help_text="What an hour of the same work costs the firm in-house.",
-                        max_digits=10,
-                    ),
-                ),
-                (
-                    "dispute_process",
-                    models.TextField(
-                        blank=True,
-                        help_text="How either side raises a problem and who decides.",
-                    ),
-                ),
-                ("ended_at", models.DateTimeField(blank=True, null=True)),
-                ("ended_reason", models.CharField(blank=True, max_length=300)),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ('updated_at', models.DateTimeField(auto_now=True)),
+                ('public_id', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ('name', models.CharField(max_length=200)),
+                ('status', models.CharField(choices=[('proposed', 'Proposed'), ('pilot', 'Pilot'), ('active', 'Active'), ('ended', 'Ended')], default='proposed', max_length=10)),
+                ('functions', models.JSONField(default=list, help_text='Functions in scope.')),
+                ('base_functions', models.JSONField(blank=True, default=list, help_text='Functions the base price covers; the others cost extra.')),
+                ('all_matters', models.BooleanField(default=False, help_text='Open every matter of the firm to this engagement.')),
+                ('start_date', models.DateField(blank=True, null=True)),
+                ('end_date', models.DateField(blank=True, null=True)),
+                ('pilot_start', models.DateField(blank=True, null=True)),
+                ('pilot_evaluation', models.DateField(blank=True, null=True)),
+                ('first_response_minutes', models.PositiveIntegerField(default=60)),
+                ('turnaround_hours', models.JSONField(blank=True, default=dict, help_text='Business hours per function.')),
+                ('after_hours_cover', models.CharField(blank=True, max_length=300)),
+                ('pricing_model', models.CharField(choices=[('hourly', 'Hourly'), ('per_task', 'Per task'), ('monthly', 'Monthly retainer')], default='hourly', max_length=10)),
+                ('price', models.DecimalField(decimal_places=2, default=Decimal('0.00'), help_text='Per hour, per task or per month, by the pricing model.', max_digits=10)),
+                ('currency', models.CharField(default='USD', max_length=3)),
+                ('inhouse_hourly_cost', models.DecimalField(decimal_places=2, default=Decimal('0.00'), help_text='What an hour of the same work costs the firm in-house.', max_digits=10)),
+                ('dispute_process', models.TextField(blank=True, help_text='How either side raises a problem and who decides.')),
+                ('ended_at', models.DateTimeField(blank=True, null=True)),
+                ('ended_reason', models.CharField(blank=True, max_length=300)),
             ],
             options={
-                "ordering": ["-created_at"],
+                'ordering': ['-created_at'],
             },
             managers=[
-                ("unscoped", django.db.models.manager.Manager()),
+                ('unscoped', django.db.models.manager.Manager()),
             ],
         ),
         migrations.CreateModel(
-            name="MatterGrant",
+            name='MatterGrant',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True,
-                        primary_key=True,
-                        serialize=False,
-                        verbose_name="ID",
-                    ),
-                ),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-                ("updated_at", models.DateTimeField(auto_now=True)),
-                (
-                    "public_id",
-                    models.UUIDField(default=uuid.uuid4, editable=False, unique=True),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ('updated_at', models.DateTimeField(auto_now=True)),
+                ('public_id', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
             ],
             managers=[
-                ("unscoped", django.db.models.manager.Manager()),
+                ('unscoped', django.db.models.manager.Manager()),
             ],
         ),
     ]

@@ -6,233 +6,130 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     initial = True
 
     dependencies = [
-        ("engagements", "0001_initial"),
-        ("matters", "0001_initial"),
-        ("orgs", "0001_initial"),
+        ('engagements', '0001_initial'),
+        ('matters', '0001_initial'),
+        ('orgs', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name="assignment",
-            name="firm",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="+",
-                to="orgs.organization",
-            ),
+            model_name='assignment',
+            name='firm',
+            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='orgs.organization'),
         ),
         migrations.AddField(
-            model_name="assignment",
-            name="user",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="assignments",
-                to=settings.AUTH_USER_MODEL,
-            ),
+            model_name='assignment',
+            name='user',
+            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='assignments', to=settings.AUTH_USER_MODEL),
         ),
         migrations.AddField(
-            model_name="confidentialityagreement",
-            name="firm",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="+",
-                to="orgs.organization",
-            ),
+            model_name='confidentialityagreement',
+            name='firm',
+            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='orgs.organization'),
         ),
         migrations.AddField(
-            model_name="confidentialityagreement",
-            name="recorded_by",
-            field=models.ForeignKey(
-                null=True,
-                on_delete=django.db.models.deletion.SET_NULL,
-                related_name="+",
-                to=settings.AUTH_USER_MODEL,
-            ),
+            model_name='confidentialityagreement',
+            name='recorded_by',
+            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
         ),
         migrations.AddField(
-            model_name="confidentialityagreement",
-            name="signer",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="agreements",
-                to=settings.AUTH_USER_MODEL,
-            ),
+            model_name='confidentialityagreement',
+            name='signer',
+            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='agreements', to=settings.AUTH_USER_MODEL),
         ),
         migrations.AddField(
-            model_name="engagement",
-            name="after_hours_staff",
-            field=models.ForeignKey(
-                blank=True,
-                null=True,
-                on_delete=django.db.models.deletion.SET_NULL,
-                related_name="+",
-                to=settings.AUTH_USER_MODEL,
-            ),
+            model_name='engagement',
+            name='after_hours_staff',
+            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
         ),
         migrations.AddField(
-            model_name="engagement",
-            name="firm",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="+",
-                to="orgs.organization",
-            ),
+            model_name='engagement',
+            name='firm',
+            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='orgs.organization'),
         ),
         migrations.AddField(
-            model_name="engagement",
-            name="firm_backup_contact",
-            field=models.ForeignKey(
-                blank=True,
-                null=True,
-                on_delete=django.db.models.deletion.SET_NULL,
-                related_name="+",
-                to=settings.AUTH_USER_MODEL,
-            ),
+            model_name='engagement',
+            name='firm_backup_contact',
+            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
         ),
         migrations.AddField(
-            model_name="engagement",
-            name="firm_primary_contact",
-            field=models.ForeignKey(
-                blank=True,
-                null=True,
-                on_delete=django.db.models.deletion.SET_NULL,
-                related_name="+",
-                to=settings.AUTH_USER_MODEL,
-            ),
+            model_name='engagement',
+            name='firm_primary_contact',
+            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
         ),
         migrations.AddField(
-            model_name="engagement",
-            name="provider",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="engagements_served",
-                to="orgs.organization",
-            ),
+            model_name='engagement',
+            name='provider',
+            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='engagements_served', to='orgs.organization'),
         ),
         migrations.AddField(
-            model_name="engagement",
-            name="provider_backup_contact",
-            field=models.ForeignKey(
-                blank=True,
-                null=True,
-                on_delete=django.db.models.deletion.SET_NULL,
-                related_name="+",
-                to=settings.AUTH_USER_MODEL,
-            ),
+            model_name='engagement',
+            name='provider_backup_contact',
+            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
         ),
         migrations.AddField(
-            model_name="engagement",
-            name="provider_primary_contact",
-            field=models.ForeignKey(
-                blank=True,
-                null=True,
-                on_delete=django.db.models.deletion.SET_NULL,
-                related_name="+",
-                to=settings.AUTH_USER_MODEL,
-            ),
+            model_name='engagement',
+            name='provider_primary_contact',
+            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
         ),
         migrations.AddField(
-            model_name="confidentialityagreement",
-            name="engagement",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="agreements",
-                to="engagements.engagement",
-            ),
+            model_name='confidentialityagreement',
+            name='engagement',
+            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='agreements', to='engagements.engagement'),
         ),
         migrations.AddField(
-            model_name="assignment",
-            name="engagement",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="assignments",
-                to="engagements.engagement",
-            ),
+            model_name='assignment',
+            name='engagement',
+            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='assignments', to='engagements.engagement'),
         ),
         migrations.AddField(
-            model_name="mattergrant",
-            name="engagement",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="grants",
-                to="engagements.engagement",
-            ),
+            model_name='mattergrant',
+            name='engagement',
+            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='grants', to='engagements.engagement'),
         ),
         migrations.AddField(
-            model_name="mattergrant",
-            name="firm",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="+",
-                to="orgs.organization",
-            ),
+            model_name='mattergrant',
+            name='firm',
+            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='orgs.organization'),
         ),
         migrations.AddField(
-            model_name="mattergrant",
-            name="granted_by",
-            field=models.ForeignKey(
-                null=True,
-                on_delete=django.db.models.deletion.SET_NULL,
-                related_name="+",
-                to=settings.AUTH_USER_MODEL,
-            ),
+            model_name='mattergrant',
+            name='granted_by',
+            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
         ),
         migrations.AddField(
-            model_name="mattergrant",
-            name="matter",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="grants",
-                to="matters.matter",
-            ),
+            model_name='mattergrant',
+            name='matter',
+            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='grants', to='matters.matter'),
         ),
         migrations.AddField(
-            model_name="mattergrant",
-            name="user",
-            field=models.ForeignKey(
-                blank=True,
-                help_text="Empty: everyone assigned to the engagement.",
-                null=True,
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="matter_grants",
-                to=settings.AUTH_USER_MODEL,
-            ),
+            model_name='mattergrant',
+            name='user',
+            field=models.ForeignKey(blank=True, help_text='Empty: everyone assigned to the engagement.', null=True, on_delete=django.db.models.deletion.CASCADE, related_name='matter_grants', to=settings.AUTH_USER_MODEL),
         ),
         migrations.AddIndex(
-            model_name="engagement",
-            index=models.Index(
-                fields=["firm", "provider", "status"],
-                name="engagements_firm_id_a23ecc_idx",
-            ),
+            model_name='engagement',
+            index=models.Index(fields=['firm', 'provider', 'status'], name='engagements_firm_id_a23ecc_idx'),
         ),
         migrations.AddIndex(
-            model_name="confidentialityagreement",
-            index=models.Index(
-                fields=["firm", "engagement", "signer"],
-                name="engagements_firm_id_a9f491_idx",
-            ),
+            model_name='confidentialityagreement',
+            index=models.Index(fields=['firm', 'engagement', 'signer'], name='engagements_firm_id_a9f491_idx'),
         ),
         migrations.AddConstraint(
-            model_name="assignment",
-            constraint=models.UniqueConstraint(
-                fields=("engagement", "user"), name="one_assignment_per_engagement"
-            ),
+            model_name='assignment',
+            constraint=models.UniqueConstraint(fields=('engagement', 'user'), name='one_assignment_per_engagement'),
         ),
         migrations.AddIndex(
-            model_name="mattergrant",
-            index=models.Index(
-                fields=["firm", "engagement", "user"],
-                name="engagements_firm_id_e72daa_idx",
-            ),
+            model_name='mattergrant',
+            index=models.Index(fields=['firm', 'engagement', 'user'], name='engagements_firm_id_e72daa_idx'),
         ),
         migrations.AddConstraint(
-            model_name="mattergrant",
-            constraint=models.UniqueConstraint(
-                fields=("engagement", "matter", "user"), name="one_grant_per_user"
-            ),
+            model_name='mattergrant',
+            constraint=models.UniqueConstraint(fields=('engagement', 'matter', 'user'), name='one_grant_per_user'),
         ),
     ]
