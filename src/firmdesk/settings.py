@@ -252,6 +252,15 @@ STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Documents, sealed by documents/crypto.py before they are written: under
+    # MEDIA_ROOT by default, or an S3-compatible bucket through django-storages
+    # (docs/documents-storage.md).
+    "documents": {
+        "BACKEND": env_str(
+            "DOCUMENTS_STORAGE_BACKEND",
+            "django.core.files.storage.FileSystemStorage",
+        ),
+    },
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage",
     },
@@ -261,6 +270,14 @@ MEDIA_ROOT = VAR_DIR / "media"
 # and the kinds of file a firm works with. Anything else is refused with a message.
 FIRMDESK_UPLOAD_MAX_BYTES = env_int("FIRMDESK_UPLOAD_MAX_BYTES", 25 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Encryption at rest (docs/documents-encryption.md): the master keys that wrap
+# each firm's data key, base64 of 32 random bytes each, oldest first and the
+# last current; from the environment, or else from the key file, which is made
+# with one new key on first use. Keep the key file out of backups of var/.
+FIRMDESK_MASTER_KEY = env_str("FIRMDESK_MASTER_KEY", "")
+FIRMDESK_MASTER_KEY_FILE = Path(
+    env_str("FIRMDESK_MASTER_KEY_FILE", str(VAR_DIR / "keys" / "master.keys"))
+)
 
 # --- E-mail ----------------------------------------------------------------
 EMAIL_BACKEND = env_str(

@@ -17,6 +17,7 @@ from firmdesk.billing import receivables as ar
 from firmdesk.billing import tasks
 from firmdesk.billing.models import Invoice, PaymentReminder
 from firmdesk.billing.rates import billing_settings
+from firmdesk.documents.storage import read_plaintext
 from firmdesk.jobs.schedule import default_schedule
 from firmdesk.work.models import Task
 
@@ -86,7 +87,8 @@ def test_a_reminder_on_the_step_day_with_a_billing_task_and_its_letter(
     letter = reminder.letter
     assert letter.matter == matter
     text = "\n".join(
-        p.text for p in Docx(io.BytesIO(letter.current_version.file.read())).paragraphs
+        p.text
+        for p in Docx(io.BytesIO(read_plaintext(letter.current_version))).paragraphs
     )
     assert "Dear Acme Logistics Inc.," in text
     assert (

@@ -8,6 +8,7 @@ from firmdesk.common.errors import ServiceError
 from firmdesk.documents import services
 from firmdesk.documents.models import Document, DocumentVersion
 from firmdesk.documents.services import document_add_version, document_upload
+from firmdesk.documents.storage import read_plaintext
 
 from .helpers import EXE, PDF, docx_bytes, stored_files, upload
 
@@ -27,8 +28,7 @@ def test_upload_stores_the_bytes_with_their_size_and_sha256(firm, attorney, matt
     assert version.content_type == "application/pdf"
     assert version.size == len(content)
     assert version.sha256 == hashlib.sha256(content).hexdigest()
-    with version.file.open("rb") as stored:
-        assert stored.read() == content
+    assert read_plaintext(version) == content
     document.refresh_from_db()
     assert document.current_version == version
     assert document.matter == matter and document.created_by == attorney

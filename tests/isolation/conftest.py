@@ -19,6 +19,11 @@ from .fixtures_billing_receivables import *  # noqa: F403
 from .fixtures_billing_review import *  # noqa: F403
 from .fixtures_billing_setup import *  # noqa: F403
 from .fixtures_billing_time import *  # noqa: F403
+from .fixtures_documents_exhibits import *  # noqa: F403
+from .fixtures_documents_library import *  # noqa: F403
+from .fixtures_documents_public_shares import *  # noqa: F403
+from .fixtures_documents_shares import *  # noqa: F403
+from .fixtures_documents_templates import *  # noqa: F403
 from .fixtures_insights_audit import *  # noqa: F403
 from .fixtures_insights_costs import *  # noqa: F403
 from .fixtures_insights_dashboard import *  # noqa: F403

@@ -409,6 +409,11 @@ def _more_routes():
         registry_billing_review,
         registry_billing_setup,
         registry_billing_time,
+        registry_documents_exhibits,
+        registry_documents_library,
+        registry_documents_public_shares,
+        registry_documents_shares,
+        registry_documents_templates,
         registry_insights_audit,
         registry_insights_costs,
         registry_insights_dashboard,
@@ -452,6 +457,11 @@ def _more_routes():
         *registry_insights_pilots.ROUTES,
         *registry_insights_dashboard.ROUTES,
         *registry_insights_reports.ROUTES,
+        *registry_documents_library.ROUTES,
+        *registry_documents_templates.ROUTES,
+        *registry_documents_exhibits.ROUTES,
+        *registry_documents_shares.ROUTES,
+        *registry_documents_public_shares.ROUTES,
     ]
 
 

@@ -11,6 +11,7 @@ from django.db.models import Max
 from firmdesk.audit.services import audit_record
 from firmdesk.common.errors import ServiceError
 
+from . import storage
 from .models import Document, DocumentVersion
 from .validation import check_upload, human_size
 
@@ -45,8 +46,9 @@ def _checked_version(*, document, actor, uploaded_file) -> DocumentVersion:
 
 
 def _store(version: DocumentVersion, uploaded_file) -> None:
-    """Write the file, then its row, and make it the document's current one."""
-    version.file.save(version.original_name, uploaded_file, save=False)
+    """Seal and write the file, then its row, and make it the document's
+    current one."""
+    storage.store(version, uploaded_file.chunks(), version.size)
     version.save()
     document = version.document
     document.current_version = version
@@ -61,8 +63,7 @@ def _file_removed_on_failure(version: DocumentVersion):
     try:
         yield
     except Exception:
-        if version.file:
-            version.file.delete(save=False)
+        storage.delete_stored(version)
         raise
 
 

@@ -7,13 +7,15 @@ from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import FileResponse, Http404
+from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import redirect
 from django.urls import include, path
+from django.utils.http import content_disposition_header
 
 from firmdesk.audit.services import audit_record
 from firmdesk.common.errors import ServiceError
 from firmdesk.common.times import person_zone
+from firmdesk.documents.storage import open_plaintext
 
 
 def forbidden_if(condition: bool):
@@ -35,12 +37,21 @@ def send_document(request, scope, document, version, *, where: str, detail: dict
             summary=f"Downloaded “{version.original_name}” from {where}",
             detail={**detail, "version": version.number},
         )
-    return FileResponse(
-        version.file.open("rb"),
-        as_attachment=True,
-        filename=version.original_name,
-        content_type=version.content_type,
+    return stream_version(version)
+
+
+def stream_version(version, *, as_attachment: bool = True):
+    """A stored version as a streamed response: decrypted one verified chunk
+    at a time (documents/storage.py), never held in memory whole."""
+    response = StreamingHttpResponse(
+        open_plaintext(version), content_type=version.content_type
     )
+    response["Content-Length"] = str(version.size)
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment, version.original_name
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 def apply_service_error(form, error: ServiceError):

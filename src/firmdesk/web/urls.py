@@ -20,4 +20,6 @@ urlpatterns = [
     path("", include("firmdesk.web.profile.urls")),
     path("", include("firmdesk.web.billing.urls")),
     path("", include("firmdesk.web.insights.urls")),
+    path("", include("firmdesk.web.documents.urls")),
+    path("", include("firmdesk.web.documents.public_shares.urls")),
 ]

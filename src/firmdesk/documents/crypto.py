@@ -1,0 +1,302 @@
+"""Encryption at rest: AES-256-GCM in chunks, under a per-firm data key that is
+kept only wrapped by a master key from outside the database.
+
+A stored file is a header and a run of frames::
+
+    header  = MAGIC (4 bytes) + chunk size (4 bytes, big-endian)
+    frame   = nonce (12 random bytes) + AES-GCM(chunk of plaintext) + tag (16)
+
+Every frame holds ``chunk size`` bytes of plaintext except the last, which holds
+the rest (possibly nothing: an empty file is one empty frame). Each frame is
+sealed with associated data naming the file, the frame's index and whether it is
+the last, so a frame moved, dropped, swapped with another file's or cut off at
+the end fails to open; a flipped byte fails its tag. Plaintext is released one
+verified frame at a time, so downloads stream.
+
+docs/documents-encryption.md says how keys are kept and rotated.
+"""
+
+import base64
+import hashlib
+import os
+import secrets
+import struct
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from django.conf import settings
+
+MAGIC = b"FDE1"
+HEADER = struct.Struct(">4sI")
+CHUNK = 64 * 1024
+NONCE = 12
+TAG = 16
+KEY_BYTES = 32
+
+
+class TamperedFile(Exception):
+    """The stored bytes are not what FirmDesk sealed: changed, cut short, or
+    sealed for another file or key."""
+
+
+class MissingMasterKey(Exception):
+    """A data key was wrapped by a master key this server does not hold."""
+
+
+# --- Master keys -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MasterKey:
+    id: str
+    key: bytes
+
+
+def master_key_id(key: bytes) -> str:
+    """A master key's name: the start of its SHA-256, never the key itself."""
+    return hashlib.sha256(b"firmdesk-master:" + key).hexdigest()[:16]
+
+
+def parse_master_keys(text: str) -> list[MasterKey]:
+    """Base64 keys of 32 bytes, one per line or comma-separated; blank lines
+    and lines starting with # are skipped. The last one is the current one."""
+    keys = []
+    entries = [
+        entry.strip()
+        for line in text.splitlines()
+        if not line.strip().startswith("#")
+        for entry in line.split(",")
+    ]
+    for entry in filter(None, entries):
+        key = base64.b64decode(entry, validate=True)
+        if len(key) != KEY_BYTES:
+            raise ValueError(
+                f"A master key must be {KEY_BYTES} bytes (base64 of 32 random bytes); "
+                f"one is {len(key)}."
+            )
+        keys.append(MasterKey(master_key_id(key), key))
+    return keys
+
+
+def new_master_key_line() -> str:
+    return base64.b64encode(secrets.token_bytes(KEY_BYTES)).decode()
+
+
+def _create_key_file(path: Path) -> None:
+    """A key file with one new key, readable by its owner only. Written aside
+    and linked into place, so two processes starting at once agree on one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    aside = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
+    fd = os.open(aside, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as out:
+        out.write(
+            "# FirmDesk master keys, oldest first; the last is current.\n"
+            + new_master_key_line()
+            + "\n"
+        )
+    try:
+        os.link(aside, path)
+    except FileExistsError:
+        pass
+    finally:
+        aside.unlink()
+
+
+def master_keys() -> list[MasterKey]:
+    """The master keys this server holds, oldest first: from the environment
+    (FIRMDESK_MASTER_KEY) or else the key file (FIRMDESK_MASTER_KEY_FILE,
+    created with one new key on first use when it does not exist)."""
+    text = settings.FIRMDESK_MASTER_KEY
+    if not text:
+        path = Path(settings.FIRMDESK_MASTER_KEY_FILE)
+        if not path.exists():
+            _create_key_file(path)
+        text = path.read_text()
+    keys = parse_master_keys(text)
+    if not keys:
+        raise MissingMasterKey("No master key is configured.")
+    return keys
+
+
+def current_master_key() -> MasterKey:
+    return master_keys()[-1]
+
+
+def find_master_key(key_id: str) -> MasterKey:
+    for candidate in master_keys():
+        if candidate.id == key_id:
+            return candidate
+    raise MissingMasterKey(
+        f"The master key {key_id} is not configured on this server: add it back "
+        "to FIRMDESK_MASTER_KEY or the key file, then run `firmdesk keys rotate`."
+    )
+
+
+# --- Wrapping a firm's data key ---------------------------------------------
+
+
+def _wrap_aad(firm_public_id, number: int) -> bytes:
+    return f"firmdesk-data-key:{firm_public_id}:{number}".encode()
+
+
+def wrap(master: MasterKey, data_key: bytes, *, firm_public_id, number: int) -> bytes:
+    nonce = secrets.token_bytes(NONCE)
+    return nonce + AESGCM(master.key).encrypt(
+        nonce, data_key, _wrap_aad(firm_public_id, number)
+    )
+
+
+def unwrap(master: MasterKey, wrapped: bytes, *, firm_public_id, number: int) -> bytes:
+    try:
+        return AESGCM(master.key).decrypt(
+            wrapped[:NONCE], wrapped[NONCE:], _wrap_aad(firm_public_id, number)
+        )
+    except InvalidTag as error:
+        raise TamperedFile(
+            f"Data key {number} does not open with master key {master.id}."
+        ) from error
+
+
+@cache
+def _unwrapped(master_id: str, wrapped: bytes, firm_public_id, number: int) -> bytes:
+    return unwrap(
+        find_master_key(master_id),
+        wrapped,
+        firm_public_id=firm_public_id,
+        number=number,
+    )
+
+
+def data_key_of(firm_key) -> bytes:
+    """The plaintext data key of a FirmKey row (kept in memory once opened)."""
+    return _unwrapped(
+        firm_key.master_key_id,
+        bytes(firm_key.wrapped),
+        firm_key.firm.public_id,
+        firm_key.number,
+    )
+
+
+def forget_opened_keys() -> None:
+    """After a rotation or in tests: open data keys afresh."""
+    _unwrapped.cache_clear()
+
+
+# --- Sealing and opening files ----------------------------------------------
+
+
+def _aad(file_id: bytes, index: int, last: bool) -> bytes:
+    return MAGIC + file_id + struct.pack(">Q?", index, last)
+
+
+def sealed_size(plain_size: int, chunk: int = CHUNK) -> int:
+    frames = max(1, -(-plain_size // chunk))
+    return HEADER.size + frames * (NONCE + TAG) + plain_size
+
+
+def _rechunk(chunks: Iterable[bytes], size: int) -> Iterator[bytes]:
+    buffer = bytearray()
+    for piece in chunks:
+        buffer += piece
+        while len(buffer) >= size:
+            yield bytes(buffer[:size])
+            del buffer[:size]
+    yield bytes(buffer)
+
+
+def seal(key: bytes, file_id: bytes, chunks: Iterable[bytes]) -> Iterator[bytes]:
+    """The stored form of the plaintext ``chunks``: the header, then one frame
+    per CHUNK bytes of plaintext."""
+    aead = AESGCM(key)
+    yield HEADER.pack(MAGIC, CHUNK)
+    pieces = _rechunk(chunks, CHUNK)
+    current = next(pieces)
+    index = 0
+    for following in pieces:
+        # A full chunk followed by an empty remainder is the last one.
+        last = following == b""
+        nonce = secrets.token_bytes(NONCE)
+        yield nonce + aead.encrypt(nonce, current, _aad(file_id, index, last))
+        if last:
+            return
+        current = following
+        index += 1
+    nonce = secrets.token_bytes(NONCE)
+    yield nonce + aead.encrypt(nonce, current, _aad(file_id, index, True))
+
+
+def _read_exactly(stream, size: int) -> bytes:
+    parts = []
+    while size:
+        piece = stream.read(size)
+        if not piece:
+            break
+        parts.append(piece)
+        size -= len(piece)
+    return b"".join(parts)
+
+
+def open_sealed(key: bytes, file_id: bytes, stream) -> Iterator[bytes]:
+    """The plaintext of a sealed ``stream``, one verified chunk at a time;
+    TamperedFile as soon as anything does not check out."""
+    header = _read_exactly(stream, HEADER.size)
+    if len(header) != HEADER.size:
+        raise TamperedFile("The file is shorter than its header.")
+    magic, chunk = HEADER.unpack(header)
+    if magic != MAGIC or not 0 < chunk <= 16 * 1024 * 1024:
+        raise TamperedFile("The file does not start as FirmDesk seals files.")
+    aead = AESGCM(key)
+    frame_size = NONCE + chunk + TAG
+    frame = _read_exactly(stream, frame_size)
+    index = 0
+    while True:
+        following = (
+            _read_exactly(stream, frame_size) if len(frame) == frame_size else b""
+        )
+        last = following == b""
+        if len(frame) < NONCE + TAG:
+            raise TamperedFile(f"Chunk {index} is cut short.")
+        try:
+            yield aead.decrypt(frame[:NONCE], frame[NONCE:], _aad(file_id, index, last))
+        except InvalidTag as error:
+            raise TamperedFile(
+                f"Chunk {index} has been changed, moved or cut short."
+            ) from error
+        if last:
+            return
+        frame = following
+        index += 1
+
+
+class SealingReader:
+    """A read()-able stream of the sealed form of ``chunks``, for storage
+    backends that read a file object (FileSystemStorage iterates ``chunks()``,
+    S3 reads ``read(n)``)."""
+
+    def __init__(self, key: bytes, file_id: bytes, chunks: Iterable[bytes], size: int):
+        self._frames = seal(key, file_id, chunks)
+        self._buffer = bytearray()
+        self.size = sealed_size(size)
+
+    def read(self, n: int = -1) -> bytes:
+        while n < 0 or len(self._buffer) < n:
+            frame = next(self._frames, None)
+            if frame is None:
+                break
+            self._buffer += frame
+        if n < 0:
+            n = len(self._buffer)
+        out = bytes(self._buffer[:n])
+        del self._buffer[:n]
+        return out
+
+    def chunks(self, chunk_size=None) -> Iterator[bytes]:
+        for frame in self._frames:
+            if self._buffer:
+                yield bytes(self._buffer)
+                self._buffer.clear()
+            yield frame

@@ -1,0 +1,3 @@
+"""Rows of firm A (and firm B) that registry_documents_templates.py points at."""
+
+__all__: list[str] = []

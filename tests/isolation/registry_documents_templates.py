@@ -1,0 +1,4 @@
+"""Isolation registry entries for documents: Word templates and generating drafts
+(format: registry.py)."""
+
+ROUTES: list = []
