@@ -369,3 +369,45 @@ def test_a_signed_in_user_opening_a_link_is_not_sent_to_two_factor(
     _, token = _link(attorney, final_document)
     client.force_login(assistant)  # provider staff, two-factor not passed
     assert client.get(_page(token)).status_code == 200
+
+
+def test_an_attorney_screened_from_the_matter_gets_404_on_its_share_pages(
+    client, firm, attorney, firm_admin, final_document, matter
+):
+    from firmdesk.matters.models import MatterScreen
+
+    link, _ = _link(firm_admin, final_document)
+    MatterScreen.unscoped.create(firm=firm, matter=matter, user=attorney)
+    f.sign_in(client, attorney)
+    args = [firm.slug, final_document.public_id]
+    for url in (
+        reverse("documents:share_list", args=args),
+        reverse("documents:share_new", args=args),
+        reverse("documents:share_revoke", args=[*args, link.public_id]),
+    ):
+        assert client.get(url).status_code == 404
+    revoke = reverse("documents:share_revoke", args=[*args, link.public_id])
+    assert client.post(revoke).status_code == 404
+    link.refresh_from_db()
+    assert link.revoked_at is None
+
+
+def test_share_list_queries_do_not_grow_with_links(
+    client, attorney, final_document, django_assert_max_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    f.sign_in(client, attorney)
+    url = reverse(
+        "documents:share_list",
+        args=[final_document.firm.slug, final_document.public_id],
+    )
+    _link(attorney, final_document)
+    client.get(url)
+    with CaptureQueriesContext(connection) as one:
+        client.get(url)
+    for _ in range(10):
+        _link(attorney, final_document)
+    with django_assert_max_num_queries(len(one)):
+        assert "Dana Reyes" in client.get(url).content.decode()
