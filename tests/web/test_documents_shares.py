@@ -70,6 +70,11 @@ def _body(response):
     return response.content
 
 
+def _once(page) -> str:
+    """The one-time value of a share form (see web/documents/shares/views.py)."""
+    return re.search(r'name="once" value="([^"]+)"', page.content.decode()).group(1)
+
+
 def _actions(firm):
     return list(
         AuditEvent.objects.filter(org=firm, action__startswith="share.")
@@ -89,15 +94,14 @@ def test_attorney_makes_a_link_and_sees_it_once(client, attorney, final_document
     form = client.get(url)
     assert form.status_code == 200
     assert 'value="7"' in form.content.decode() and 'value="5"' in form.content.decode()
-    response = client.post(
-        url,
-        {
-            "recipient": "Dana Reyes (Acme)",
-            "days": "10",
-            "max_downloads": "3",
-            "passcode": "harbour-42",
-        },
-    )
+    sent = {
+        "once": _once(form),
+        "recipient": "Dana Reyes (Acme)",
+        "days": "10",
+        "max_downloads": "3",
+        "passcode": "harbour-42",
+    }
+    response = client.post(url, sent)
     assert response.status_code == 200
     assert "no-store" in response["Cache-Control"]
     body = response.content.decode()
@@ -117,6 +121,10 @@ def test_attorney_makes_a_link_and_sees_it_once(client, attorney, final_document
     assert escape("Dana Reyes (Acme)") in listing and "0 of 3" in listing
     assert "Active" in listing and "Owen Ortiz" in listing
     assert token not in listing
+    # Reloading the page that showed the link sends the form again: no second link.
+    again = client.post(url, sent, follow=True)
+    assert "That form was already sent" in again.content.decode()
+    assert ShareLink.objects.for_firm(final_document.firm).count() == 1
 
 
 def test_mistakes_come_back_on_the_form_with_everything_typed(
@@ -129,6 +137,7 @@ def test_mistakes_come_back_on_the_form_with_everything_typed(
     response = client.post(
         url,
         {
+            "once": _once(client.get(url)),
             "recipient": "Dana Reyes",
             "days": "120",
             "max_downloads": "3",
@@ -157,7 +166,14 @@ def test_a_document_that_is_not_final_is_refused_with_the_reason(
     assert "Only a final document can be shared by link" in page
     assert "Make the link" not in page
     response = client.post(
-        url, {"recipient": "Dana", "days": "7", "max_downloads": "5", "passcode": ""}
+        url,
+        {
+            "once": client.session["share_forms_open"][-1],
+            "recipient": "Dana",
+            "days": "7",
+            "max_downloads": "5",
+            "passcode": "",
+        },
     )
     assert "Only a final document" in response.content.decode()
     assert not ShareLink.objects.for_firm(final_document.firm).exists()

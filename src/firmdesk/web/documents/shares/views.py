@@ -4,7 +4,11 @@ attorneys and admins make and revoke them; provider staff get 404.
 
 The new link is shown once, in the answer to the form that made it, and is
 nowhere else: not in a redirect, the session or a message, since only its
-SHA-256 is kept."""
+SHA-256 is kept. So that reloading that answer does not make a second link,
+each form carries a one-time value the session knows until the link is made;
+the form sent again goes to the list with a word of explanation."""
+
+import secrets
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
@@ -28,6 +32,23 @@ def _visitor(request) -> sharing.Visitor:
         address=client_address(request),
         user_agent=request.META.get("HTTP_USER_AGENT", ""),
     )
+
+
+OPEN_FORMS = "share_forms_open"
+OPEN_FORMS_KEPT = 20
+
+
+def _open_form(request) -> str:
+    once = secrets.token_urlsafe(16)
+    kept = request.session.get(OPEN_FORMS, [])[-(OPEN_FORMS_KEPT - 1) :]
+    request.session[OPEN_FORMS] = [*kept, once]
+    return once
+
+
+def _close_form(request, once: str) -> None:
+    request.session[OPEN_FORMS] = [
+        kept for kept in request.session.get(OPEN_FORMS, []) if kept != once
+    ]
 
 
 def _list_url(scope, document) -> str:
@@ -58,8 +79,20 @@ def share_new(request, firm_slug, document_id):
     scope = request.scope
     forbidden_if(not sharing.may_share(scope))
     document = access_document(scope, document_id)
+    if request.method == "POST":
+        once = request.POST.get("once", "")
+        if once not in request.session.get(OPEN_FORMS, []):
+            messages.info(
+                request,
+                "That form was already sent, so its link is in the list below. If "
+                "you did not copy the link, revoke it and make a new one.",
+            )
+            return redirect(_list_url(scope, document))
+    else:
+        once = _open_form(request)
     form = ShareLinkForm(request.POST or None)
     context = {
+        "once": once,
         "scope": scope,
         "document": document,
         "form": form,
@@ -82,6 +115,7 @@ def share_new(request, firm_slug, document_id):
             apply_service_error(form, error)
             context["not_shareable"] = sharing.not_shareable_because(document)
         else:
+            _close_form(request, once)
             return render(
                 request,
                 "web/documents/shares/share_created.html",
