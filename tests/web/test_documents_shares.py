@@ -147,6 +147,7 @@ def test_mistakes_come_back_on_the_form_with_everything_typed(
     body = response.content.decode()
     assert response.status_code == 200
     assert "A link works for 1 to 90 days." in body
+    assert "A passcode needs at least 6 characters" in body  # every mistake at once
     assert 'value="Dana Reyes"' in body and 'value="120"' in body
     assert 'value="abc12"' in body
     assert not ShareLink.objects.for_firm(final_document.firm).exists()

@@ -146,11 +146,77 @@ def _record(
 # --- The firm's side ------------------------------------------------------------
 
 
-def _whole_number(value, *, field: str, label: str) -> int:
+def _whole_number(value) -> int | None:
     try:
         return int(str(value).strip())
     except (TypeError, ValueError):
-        raise ServiceError(f"Give {label} as a whole number.", field=field) from None
+        return None
+
+
+@dataclass(frozen=True)
+class Terms:
+    recipient: str
+    days: int
+    max_downloads: int
+    passcode: str
+
+
+def share_terms(
+    *, recipient: str, days, max_downloads, passcode: str
+) -> tuple[Terms | None, list[ServiceError]]:
+    """The terms of a new link as typed, checked: the terms, or every problem
+    with them (each naming its field), so a form can show them all at once."""
+    problems = []
+    recipient = " ".join((recipient or "").split())
+    if not recipient:
+        problems.append(
+            ServiceError(
+                "Say who the link is for, so the firm knows whom it sent the file to.",
+                field="recipient",
+            )
+        )
+    elif len(recipient) > RECIPIENT_MAX:
+        problems.append(
+            ServiceError(
+                f"Keep “Who it is for” to {RECIPIENT_MAX} characters.",
+                field="recipient",
+            )
+        )
+    whole_days = _whole_number(days)
+    if whole_days is None:
+        problems.append(
+            ServiceError("Give the number of days as a whole number.", field="days")
+        )
+    elif not 1 <= whole_days <= MAX_DAYS:
+        problems.append(
+            ServiceError(f"A link works for 1 to {MAX_DAYS} days.", field="days")
+        )
+    downloads = _whole_number(max_downloads)
+    if downloads is None:
+        problems.append(
+            ServiceError(
+                "Give the number of downloads as a whole number.",
+                field="max_downloads",
+            )
+        )
+    elif not 1 <= downloads <= MAX_DOWNLOADS:
+        problems.append(
+            ServiceError(
+                f"Allow 1 to {MAX_DOWNLOADS} downloads.", field="max_downloads"
+            )
+        )
+    passcode = passcode or ""
+    if passcode and not PASSCODE_MIN <= len(passcode) <= PASSCODE_MAX:
+        problems.append(
+            ServiceError(
+                f"A passcode needs at least {PASSCODE_MIN} characters (and at most "
+                f"{PASSCODE_MAX}). Leave it empty for a link without one.",
+                field="passcode",
+            )
+        )
+    if problems or whole_days is None or downloads is None:
+        return None, problems
+    return Terms(recipient, whole_days, downloads, passcode), []
 
 
 def share_link_create(
@@ -167,32 +233,16 @@ def share_link_create(
     stored only as its SHA-256: the caller shows it once and forgets it."""
     if not may_share(scope):
         raise ServiceError("Only the firm's attorneys and admins share documents.")
-    recipient = " ".join(recipient.split())
-    if not recipient:
-        raise ServiceError(
-            "Say who the link is for, so the firm knows whom it sent the file to.",
-            field="recipient",
-        )
-    if len(recipient) > RECIPIENT_MAX:
-        raise ServiceError(
-            f"Keep “Who it is for” to {RECIPIENT_MAX} characters.", field="recipient"
-        )
-    days = _whole_number(days, field="days", label="the number of days")
-    if not 1 <= days <= MAX_DAYS:
-        raise ServiceError(f"A link works for 1 to {MAX_DAYS} days.", field="days")
-    max_downloads = _whole_number(
-        max_downloads, field="max_downloads", label="the number of downloads"
+    terms, problems = share_terms(
+        recipient=recipient, days=days, max_downloads=max_downloads, passcode=passcode
     )
-    if not 1 <= max_downloads <= MAX_DOWNLOADS:
-        raise ServiceError(
-            f"Allow 1 to {MAX_DOWNLOADS} downloads.", field="max_downloads"
-        )
-    if passcode and not PASSCODE_MIN <= len(passcode) <= PASSCODE_MAX:
-        raise ServiceError(
-            f"A passcode needs at least {PASSCODE_MIN} characters (and at most "
-            f"{PASSCODE_MAX}). Leave it empty for a link without one.",
-            field="passcode",
-        )
+    if terms is None:
+        raise problems[0]
+    recipient, max_downloads, passcode = (
+        terms.recipient,
+        terms.max_downloads,
+        terms.passcode,
+    )
     token = secrets.token_urlsafe(32)
     with transaction.atomic():
         # Locked so that the check below sees the status a concurrent "mark
@@ -213,7 +263,7 @@ def share_link_create(
             version=version,
             token_sha256=token_digest(token),
             recipient=recipient,
-            expires_at=timezone.now() + dt.timedelta(days=days),
+            expires_at=timezone.now() + dt.timedelta(days=terms.days),
             max_downloads=max_downloads,
             passcode_hash=make_password(passcode) if passcode else "",
             created_by=scope.user,

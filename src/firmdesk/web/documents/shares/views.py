@@ -101,6 +101,18 @@ def share_new(request, firm_slug, document_id):
     }
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        # Every problem with the terms on its field at once; the service
+        # checks them again and also refuses a document that is not final.
+        _, problems = sharing.share_terms(
+            recipient=data["recipient"],
+            days=data["days"],
+            max_downloads=data["max_downloads"],
+            passcode=data["passcode"],
+        )
+        for problem in problems:
+            apply_service_error(form, problem)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
         try:
             link, token = sharing.share_link_create(
                 scope=scope,
