@@ -8,6 +8,8 @@ import pytest
 import time_machine
 from django.contrib.auth.hashers import check_password
 from django.utils import timezone
+from hypothesis import given
+from hypothesis import strategies as st
 
 from firmdesk.access.scope import resolve_scope
 from firmdesk.audit.models import AuditEvent
@@ -323,3 +325,47 @@ def test_concurrent_downloads_never_pass_the_limit(firm, attorney, matter):
     assert sorted(results) == ["", "", "", "limit", "limit", "limit", "limit", "limit"]
     assert link.downloads == 3
     assert len(_events(firm, "share.downloaded")) == 3
+
+
+# --- The rules as properties ----------------------------------------------------------
+
+
+@given(
+    days=st.integers(-5, 200),
+    downloads=st.integers(-5, 200),
+    passcode=st.text(max_size=12),
+)
+def test_terms_are_accepted_exactly_within_the_limits(days, downloads, passcode):
+    terms, problems = sharing.share_terms(
+        recipient="Dana", days=str(days), max_downloads=downloads, passcode=passcode
+    )
+    fine = {
+        "days": 1 <= days <= 90,
+        "max_downloads": 1 <= downloads <= 100,
+        "passcode": passcode == "" or len(passcode) >= 6,
+    }
+    assert {p.field for p in problems} == {k for k, ok in fine.items() if not ok}
+    assert (terms is not None) == all(fine.values())
+
+
+@given(
+    downloads=st.integers(0, 120),
+    max_downloads=st.integers(1, 100),
+    hours_left=st.integers(-48, 48),
+    revoked=st.booleans(),
+)
+def test_a_link_is_active_only_when_nothing_has_stopped_it(
+    downloads, max_downloads, hours_left, revoked
+):
+    link = ShareLink(
+        downloads=downloads,
+        max_downloads=max_downloads,
+        expires_at=NOW + dt.timedelta(hours=hours_left),
+        revoked_at=NOW if revoked else None,
+    )
+    status = sharing.link_status(link, NOW)
+    works = not revoked and hours_left > 0 and downloads < max_downloads
+    assert (status == sharing.LinkStatus.ACTIVE) == works
+    assert (sharing.refusal(link, NOW) == "") == works
+    if revoked:
+        assert status == sharing.LinkStatus.REVOKED
