@@ -1,5 +1,6 @@
 """The web server's access log never holds a share link's token
-(web/documents/public_shares/access_log.py, used by ``firmdesk run``)."""
+(web/documents/public_shares/access_log.py, used by ``firmdesk run``), nor does
+any other log line of the app (redact.py, a filter in settings.LOGGING)."""
 
 import datetime as dt
 import secrets
@@ -37,3 +38,24 @@ def test_access_log_keeps_the_share_path_but_not_its_token():
 def test_other_addresses_are_logged_as_they_are():
     path = "/f/hale-ortiz/documents/6f1c1f3e-0000-4000-8000-000000000000/shares/"
     assert _atoms(path)["U"] == path
+
+
+def test_log_lines_of_the_app_write_the_share_path_without_its_token():
+    import logging
+
+    from firmdesk.web.documents.public_shares.redact import RedactShareTokens
+
+    token = secrets.token_urlsafe(32)
+    record = logging.LogRecord(
+        "django.request",
+        logging.ERROR,
+        __file__,
+        1,
+        "Internal Server Error: %s",
+        (f"/s/{token}/download/",),
+        None,
+    )
+    assert RedactShareTokens().filter(record)
+    assert record.getMessage() == "Internal Server Error: /s/…/download/"
+    handler = next(h for h in logging.getLogger().handlers if h.filters)
+    assert any(isinstance(f, RedactShareTokens) for f in handler.filters)
