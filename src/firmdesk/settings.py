@@ -328,7 +328,19 @@ LOGGING = {
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}
     },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # A share link's token is the key to a client's file: never in a log line.
+    "filters": {
+        "share_tokens": {
+            "()": "firmdesk.web.documents.public_shares.redact.RedactShareTokens"
+        }
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["share_tokens"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
     "loggers": {"firmdesk": {"level": env_str("LOG_LEVEL", "INFO")}},
 }
