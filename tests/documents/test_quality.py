@@ -12,13 +12,14 @@ from docx.oxml.ns import qn
 
 from firmdesk.access.scope import resolve_scope
 from firmdesk.documents import quality
+from firmdesk.documents.crypto import TamperedFile
 from firmdesk.documents.models import DocumentTemplate
 from firmdesk.documents.quality import findings
 from firmdesk.documents.services import document_upload
 from firmdesk.matters.models import Contact, MatterParty, MatterScreen
 from tests import factories as f
 
-from .helpers import upload
+from .helpers import docx_bytes, upload
 
 TODAY = datetime.date(2026, 12, 6)
 
@@ -295,7 +296,9 @@ def test_many_findings_of_one_kind_are_cut_short(matter):
     lines = [f"Item {n}: [VALUE {n}]" for n in range(25)]
     found = check(store(matter, word(*lines)))
     assert len(found) == quality.MOST_PER_CHECK
-    assert found[-1].message.startswith("And 16 more of the same kind.")
+    assert found[-1].message.startswith(
+        "And 16 more placeholders or blanks like these."
+    )
 
 
 # --- 2. Empty merge values -------------------------------------------------------
@@ -556,3 +559,29 @@ def test_findings_come_in_reading_order(parties, demand_template, attorney):
         "past_date",
         "no_signature",
     ]
+
+
+def test_a_text_file_is_read_line_by_line(matter):
+    text = "Dear Counsel,\n\nPlease confirm [DATE].\n\nSincerely,\nOwen Ortiz\n"
+    (found,) = check(store(matter, text.encode(), name="Note.txt"))
+    assert "“[DATE]” is still in line 3" in found.message
+
+
+def test_a_word_file_that_cannot_be_read_is_not_checked(matter):
+    """Not refused either: the attorney reads it."""
+    assert check(store(matter, docx_bytes(), name="Odd.docx")) == []
+
+
+def test_a_tampered_file_stops_the_checks(matter, media_root):
+    version = store(matter, word(*LETTER))
+    path = media_root / version.file.name
+    sealed = bytearray(path.read_bytes())
+    sealed[-20] ^= 1
+    path.write_bytes(bytes(sealed))
+    with pytest.raises(TamperedFile):
+        check(version)
+
+
+def test_a_placeholder_in_the_footer_is_named_there(matter):
+    (found,) = check(store(matter, word("Dear Counsel,", footer="Ref: [MATTER NO]")))
+    assert "“[MATTER NO]” is still in the footer" in found.message

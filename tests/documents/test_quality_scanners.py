@@ -4,6 +4,7 @@ functions of a string, so their promises are stated as properties."""
 import datetime
 import re
 
+import pytest
 from hypothesis import assume, example, given
 from hypothesis import strategies as st
 
@@ -152,3 +153,29 @@ def test_a_date_without_a_deadline_phrase_is_not_a_deadline(date, style):
 def test_a_date_without_a_year_is_not_guessed():
     assert list(deadline_dates_in("Please pay by March 5.")) == []
     assert parse_date("March 5") is None
+
+
+@pytest.mark.parametrize(
+    ("written_as", "dayfirst", "date"),
+    [
+        ("January 5, 2027", False, datetime.date(2027, 1, 5)),
+        ("Jan. 5, 2027", False, datetime.date(2027, 1, 5)),
+        ("Tuesday, January 5, 2027", False, datetime.date(2027, 1, 5)),
+        ("5 January 2027", False, datetime.date(2027, 1, 5)),
+        ("the 5th day of January, 2027", False, datetime.date(2027, 1, 5)),
+        ("2027-01-05", True, datetime.date(2027, 1, 5)),
+        ("1/5/2027", False, datetime.date(2027, 1, 5)),
+        ("1/5/27", False, datetime.date(2027, 1, 5)),
+        ("5/1/27", True, datetime.date(2027, 1, 5)),
+        ("05.01.2027", True, datetime.date(2027, 1, 5)),
+    ],
+)
+def test_the_documented_ways_of_writing_a_date(written_as, dayfirst, date):
+    assert list(
+        deadline_dates_in(f"Answer no later than {written_as}.", dayfirst=dayfirst)
+    ) == [(f"no later than {written_as}", date)]
+
+
+def test_a_blank_line_at_the_top_of_a_letter_is_a_blank():
+    assert blanks_in("Re: ______________", signature_area=False) == ["____"]
+    assert blanks_in("By: ______________", signature_area=False) == []

@@ -92,16 +92,24 @@ def findings(version, *, today: datetime.date, scope=None) -> list[Finding]:
     found += _cap(empty_value_findings(version, template))
     if text is not None and matter is not None:
         found += _cap(name_findings(version, text, matter, scope=scope))
-    past_question_dates: set[datetime.date] = set()
-    found += _cap(
-        question_date_findings(version, template, today, dayfirst, past_question_dates)
-    )
+    answers = list(future_date_answers(version, template, dayfirst=dayfirst))
+    found += _cap(question_date_findings(answers, today))
     if text is not None:
-        found += _cap(
-            text_date_findings(text, today, dayfirst, skip=past_question_dates)
-        )
+        # A past answer merged into the text is reported once, as the answer.
+        reported = {date for _, _, date in answers if date and date < today}
+        found += _cap(text_date_findings(text, today, dayfirst, skip=reported))
         found += signature_findings(text, matter)
     return found
+
+
+_KIND_OF = {
+    PLACEHOLDER: "placeholders or blanks",
+    EMPTY_VALUE: "empty values",
+    PARTY_NOT_AS_RECORDED: "names",
+    OTHER_MATTER_PARTY: "names",
+    PAST_DATE: "dates",
+    UNREADABLE_DATE: "dates",
+}
 
 
 def _cap(items: Iterable[Finding]) -> list[Finding]:
@@ -113,8 +121,8 @@ def _cap(items: Iterable[Finding]) -> list[Finding]:
     kept.append(
         Finding(
             items[0].code,
-            f"And {rest} more of the same kind. Go through the whole document "
-            "before you submit it again.",
+            f"And {rest} more {_KIND_OF.get(items[0].code, 'findings')} like "
+            "these. Go through the whole document before you submit it again.",
         )
     )
     return kept
@@ -379,11 +387,11 @@ def empty_value_findings(version, template) -> list[Finding]:
     labels = _question_labels(template)
     result = []
     for name in version.empty_fields or []:
-        what = _the(labels.get(name) or _readable(name))
+        what = _sentence_start(labels.get(name) or _readable(name))
         result.append(
             Finding(
                 EMPTY_VALUE,
-                f"{what[0].upper()}{what[1:]} was left empty when the draft was "
+                f"{what} was left empty when the draft was "
                 "generated. Generate it again with a value, or fill it in and "
                 "upload a new version, or explain why it stays empty.",
             )
@@ -407,16 +415,17 @@ def _readable(name: str) -> str:
     return _SPACES.sub(" ", words).strip().lower() or str(name)
 
 
-def _the(label: str) -> str:
-    """The label as the subject of a sentence: "Amount demanded" → "the amount
-    demanded"; an acronym or a name keeps its capitals."""
+def _sentence_start(label: str) -> str:
+    """A field's label as the subject that starts a sentence: "Amount
+    demanded" → "The amount demanded"; an acronym keeps its capitals ("The
+    SSN")."""
     label = label.strip().rstrip("?:").strip()
-    first = label.split(" ", 1)[0]
-    if first.isupper() and len(first) > 1:
-        return f"the {label}"
     if label.lower().startswith("the "):
-        return "the " + label[4:]
-    return f"the {label[:1].lower()}{label[1:]}"
+        label = label[4:]
+    first = label.split(" ", 1)[0]
+    if not (first.isupper() and len(first) > 1):
+        label = label[:1].lower() + label[1:]
+    return f"The {label}"
 
 
 # --- 3. Party names ----------------------------------------------------------
@@ -435,7 +444,6 @@ RECORDED_ROLES = {
     MatterParty.Role.ADVERSE: "adverse party",
 }
 MIN_NAME_CHARS = 4
-LONGEST_NAME_WORDS = 8
 # Words that are too common to say a one-word name is present.
 COMMON_WORDS = (
     GENERIC_ORG_WORDS
@@ -488,7 +496,8 @@ def name_words(name: str) -> tuple[str, ...]:
     return tuple(fold(name, org=True).split())
 
 
-def name_variants(name: str, kind: str) -> set[tuple[str, ...]]:
+@lru_cache(maxsize=100_000)
+def name_variants(name: str, kind: str) -> frozenset[tuple[str, ...]]:
     """The word sequences that say a name is present: a person's name without
     titles or suffixes, and first and last name alone ("John Q. Smith" is
     also "John Smith"); an organisation's name with and without its legal
@@ -508,13 +517,11 @@ def name_variants(name: str, kind: str) -> set[tuple[str, ...]]:
         variants.add(tuple(core))
         if len(core) > 2:
             variants.add((core[0], core[-1]))
-    return {v for v in variants if _distinctive(v)}
+    return frozenset(v for v in variants if _distinctive(v))
 
 
 def _distinctive(words: tuple[str, ...]) -> bool:
-    if not words or len(words) > LONGEST_NAME_WORDS:
-        return False
-    if len(" ".join(words)) < MIN_NAME_CHARS:
+    if not words or len(" ".join(words)) < MIN_NAME_CHARS:
         return False
     return not all(w in COMMON_WORDS for w in words)
 
@@ -522,40 +529,35 @@ def _distinctive(words: tuple[str, ...]) -> bool:
 Found = tuple[Words, int, int]  # where, first word, number of words
 
 
-@dataclass
-class Index:
-    """Every word sequence of up to LONGEST_NAME_WORDS words in the text, with
-    the first place it stands: a name is then one dictionary look-up."""
+class Occurrences:
+    """Where each of a set of word sequences (names) first stands in the text.
+    One pass over the words; at each word only the lengths of the names that
+    begin with it are tried, so ten thousand names cost little more than
+    ten."""
 
-    places: dict[tuple[str, ...], tuple[Words, int]]
-    lines: list[str]
-
-    @classmethod
-    def of(cls, blocks: Iterable[Block]) -> "Index":
-        places: dict[tuple[str, ...], tuple[Words, int]] = {}
-        lines = []
+    def __init__(self, wanted: Iterable[tuple[str, ...]], blocks: Iterable[Block]):
+        wanted = {seq for seq in wanted if seq}
+        lengths: dict[str, set[int]] = {}
+        for seq in wanted:
+            lengths.setdefault(seq[0], set()).add(len(seq))
+        self.first: dict[tuple[str, ...], tuple[Words, int]] = {}
         for block in blocks:
             words = words_of(block)
-            lines.append(f" {' '.join(words.folded)} ")
-            n = len(words.folded)
-            for start in range(n):
-                for length in range(1, min(LONGEST_NAME_WORDS, n - start) + 1):
-                    key = tuple(words.folded[start : start + length])
-                    places.setdefault(key, (words, start))
-        return cls(places, lines)
+            folded = words.folded
+            for start, word in enumerate(folded):
+                for length in lengths.get(word, ()):
+                    seq = tuple(folded[start : start + length])
+                    if seq in wanted and seq not in self.first:
+                        self.first[seq] = (words, start)
 
-    def has(self, words: tuple[str, ...]) -> bool:
-        if len(words) <= LONGEST_NAME_WORDS:
-            return words in self.places
-        wanted = f" {' '.join(words)} "
-        return any(wanted in line for line in self.lines)
+    def has(self, seq: tuple[str, ...]) -> bool:
+        return seq in self.first
 
-    def find(
-        self, variants: Iterable[tuple[str, ...]]
-    ) -> tuple[Words, int, int] | None:
+    def find(self, variants: Iterable[tuple[str, ...]]) -> Found | None:
+        """The longest of ``variants`` that occurs."""
         for variant in sorted(variants, key=len, reverse=True):
-            if variant in self.places:
-                words, start = self.places[variant]
+            if variant in self.first:
+                words, start = self.first[variant]
                 return words, start, len(variant)
         return None
 
@@ -570,12 +572,17 @@ def name_findings(version, text: Text, matter, *, scope) -> list[Finding]:
         )
     )
     here = [r for r in rows if r[0] == matter.pk]
-    here_contacts = {r[2] for r in here}
-    index = Index.of(text.blocks())
-    result = _recorded_name_findings(version, text, here, index)
-    result += _other_matter_findings(
-        rows, matter, here, here_contacts, index, firm=firm, scope=scope
-    )
+    wanted = {name_words(name) for _, _, _, name, _ in here}
+    if scope is not None:
+        wanted.update(
+            variant
+            for _, _, _, name, kind in rows
+            for variant in name_variants(name, kind)
+        )
+    found = Occurrences(wanted, text.blocks())
+    result = _recorded_name_findings(version, text, here, found)
+    if scope is not None:
+        result += _other_matter_findings(rows, matter, here, found, scope=scope)
     return result
 
 
@@ -594,7 +601,9 @@ def _merged_values(version) -> list[str]:
     return [str(v) for v in values.values() if v] if isinstance(values, dict) else []
 
 
-def _recorded_name_findings(version, text: Text, here, index: Index) -> list[Finding]:
+def _recorded_name_findings(
+    version, text: Text, here, found: Occurrences
+) -> list[Finding]:
     merged = [name_words(value) for value in _merged_values(version)]
     if not merged:
         return []
@@ -607,7 +616,7 @@ def _recorded_name_findings(version, text: Text, here, index: Index) -> list[Fin
         recorded = name_words(name)
         if not recorded or not any(_contains(value, recorded) for value in merged):
             continue
-        if index.has(recorded):
+        if found.has(recorded):
             continue
         instead = _near_match(text, recorded)
         also = (
@@ -652,22 +661,18 @@ def _near_match(text: Text, recorded: tuple[str, ...]) -> tuple[str, str] | None
 
 
 def _other_matter_findings(
-    rows, matter, here, here_contacts, index: Index, *, firm, scope
+    rows, matter, here, occurrences: Occurrences, *, scope
 ) -> list[Finding]:
-    if scope is None:
-        return []
+    here_contacts = {contact_id for _, _, contact_id, _, _ in here}
     own = set()
     for _, _, _, name, kind in here:
         own |= name_variants(name, kind)
-    own |= name_variants(firm.name, "organization")
+    own |= name_variants(scope.firm.name, "organization")
     hits: dict[tuple[str, ...], tuple[str, str, set[int]]] = {}
-    for matter_id, role, contact_id, name, kind in rows:
+    for matter_id, _, contact_id, name, kind in rows:
         if matter_id == matter.pk or contact_id in here_contacts:
             continue
-        if role not in OTHER_MATTER_ROLES:
-            continue
-        variants = name_variants(name, kind) - own
-        found = index.find(variants)
+        found = occurrences.find(name_variants(name, kind) - own)
         if found is None:
             continue
         words, start, length = found
@@ -675,7 +680,6 @@ def _other_matter_findings(
         while (
             start + length < len(words.folded)
             and words.folded[start + length] in LEGAL_FORM_WORDS
-            and length < LONGEST_NAME_WORDS
         ):
             length += 1
         key = tuple(words.folded[start : start + length])
@@ -784,39 +788,41 @@ def past_deadlines_in(text: str, today: datetime.date, *, dayfirst: bool = False
     ]
 
 
-def question_date_findings(
-    version, template, today, dayfirst, past: set[datetime.date]
-) -> list[Finding]:
+def future_date_answers(version, template, *, dayfirst: bool):
+    """Each answered question of kind ``future_date``: (its label as a
+    subject, the answer as written, the date it gives or None)."""
     if template is None:
-        return []
+        return
     values = version.merge_values or {}
-    result = []
     for question in template.questions or []:
         if not isinstance(question, dict) or question.get("kind") != "future_date":
             continue
         name = question.get("name")
-        value = str(values.get(name) or "").strip()
-        if not value:
-            continue  # an empty answer is reported as an empty value
-        what = _the(question.get("label") or _readable(name))
-        date = parse_date(value, dayfirst=dayfirst)
+        answer = str(values.get(name) or "").strip()
+        if answer:  # an empty answer is reported as an empty value
+            what = _sentence_start(question.get("label") or _readable(name))
+            yield what, answer, parse_date(answer, dayfirst=dayfirst)
+
+
+def question_date_findings(answers, today: datetime.date) -> list[Finding]:
+    result = []
+    for what, answer, date in answers:
         if date is None:
             result.append(
                 Finding(
                     UNREADABLE_DATE,
-                    f"{what[0].upper()}{what[1:]} should be a date, but the "
-                    f"answer was “{_short(value)}”. Generate the draft again with "
-                    "a date, or explain.",
+                    f"{what} should be a date, but the answer was "
+                    f"“{_short(answer)}”. Generate the draft again with a date, "
+                    "or explain.",
                 )
             )
         elif date < today:
-            past.add(date)
             result.append(
                 Finding(
                     PAST_DATE,
-                    f"{what[0].upper()}{what[1:]} is {_long(date)}, which has "
-                    "already passed. Generate the draft again with a date after "
-                    "today, or explain why a past date is right.",
+                    f"{what} is {_long(date)}, which has already passed. Generate "
+                    "the draft again with a date after today, or explain why a "
+                    "past date is right.",
                 )
             )
     return result
@@ -898,7 +904,8 @@ def signature_findings(text: Text, matter) -> list[Finding]:
             )
         ]
     attorney = _attorney_name(matter)
-    if attorney and Index.of(tail).find(name_variants(attorney, "person")) is None:
+    variants = name_variants(attorney, "person") if attorney else set()
+    if variants and Occurrences(variants, tail).find(variants) is None:
         return [
             Finding(
                 SIGNATURE_WITHOUT_ATTORNEY,
