@@ -179,3 +179,9 @@ def test_the_documented_ways_of_writing_a_date(written_as, dayfirst, date):
 def test_a_blank_line_at_the_top_of_a_letter_is_a_blank():
     assert blanks_in("Re: ______________", signature_area=False) == ["____"]
     assert blanks_in("By: ______________", signature_area=False) == []
+
+
+def test_a_dummy_date_of_underscores_is_one_placeholder_not_also_a_blank():
+    text = "Signed on __/__/____ at the office."
+    assert placeholders_in(text) == ["__/__/____"]
+    assert blanks_in(text, signature_area=False) == []

@@ -210,9 +210,10 @@ def _paragraph_text(p) -> str:
     """The text a reader sees: every run, including those inside fields,
     hyperlinks and content controls (python-docx's ``paragraph.text`` leaves
     some of them out); deleted text of tracked changes is not read."""
-    parts = []
-    for node in p.iter(f"{W}t", f"{W}tab", f"{W}br", f"{W}cr"):
-        parts.append(node.text or "" if node.tag == f"{W}t" else " ")
+    parts = [
+        (node.text or "") if node.tag == f"{W}t" else " "
+        for node in p.iter(f"{W}t", f"{W}tab", f"{W}br", f"{W}cr")
+    ]
     return _SPACES.sub(" ", "".join(parts)).strip()
 
 
@@ -337,6 +338,7 @@ def is_hand_line(text: str, *, signature_area: bool) -> bool:
 def blanks_in(text: str, *, signature_area: bool) -> list[str]:
     """Blanks meant to be filled (``the sum of $______``), not signature
     lines."""
+    text = _PLACEHOLDER.sub(" ", text)  # __/__/____ is a placeholder already
     if not _BLANK.search(text) or is_hand_line(text, signature_area=signature_area):
         return []
     return ["_" * 4 for _ in _BLANK.finditer(text)]
@@ -368,7 +370,10 @@ def placeholder_findings(text: Text) -> list[Finding]:
                 "(or generate the draft again), or explain why it stays."
             )
         result.append(Finding(PLACEHOLDER, message))
+    shown = {found.strip("«»<> ") for found in places}
     for name in dict.fromkeys(text.fields):
+        if name in shown:
+            continue  # reported where it shows, as «name»
         result.append(
             Finding(
                 PLACEHOLDER,
@@ -861,8 +866,9 @@ def _long(date: datetime.date) -> str:
 # --- 5. Signature ------------------------------------------------------------
 
 _CLOSING = re.compile(
-    r"/s/|\b(?:sincerely|respectfully submitted|very truly yours|yours truly"
-    r"|yours faithfully|yours sincerely|kind regards|best regards)\b",
+    r"/s/|\b(?:sincerely|respectfully submitted|respectfully yours|very truly yours"
+    r"|yours very truly|yours truly|yours faithfully|yours sincerely|cordially"
+    r"|kind regards|best regards)\b",
     re.IGNORECASE,
 )
 _NAME_LINE = re.compile(r"^[A-Z][\w.'’\-]*(?:\s+[A-Z][\w.'’\-]*,?){1,5}$")
@@ -893,7 +899,7 @@ def signature_findings(text: Text, matter) -> list[Finding]:
     tail = text.body[_signature_area(text.body) :]
     if not has_signature_block(tail):
         attorney = _attorney_name(matter)
-        who = f", with {attorney}’s name" if attorney else ""
+        who = f" with {attorney}’s name" if attorney else ""
         return [
             Finding(
                 NO_SIGNATURE,
@@ -918,8 +924,8 @@ def signature_findings(text: Text, matter) -> list[Finding]:
 
 
 def _attorney_name(matter) -> str:
-    attorney = matter.responsible_attorney if matter is not None else None
-    return (getattr(attorney, "full_name", "") or "").strip() if attorney else ""
+    attorney = getattr(matter, "responsible_attorney", None)
+    return attorney.full_name.strip() if attorney is not None else ""
 
 
 # --- Wording -----------------------------------------------------------------
