@@ -1,3 +1,5 @@
+from dataclasses import dataclass
+
 from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 
@@ -115,19 +117,78 @@ def access_version(scope, document, number) -> DocumentVersion:
 
 HISTORY_LIMIT = 200
 
+# What each event of a document is, in words, where its own summary may not be
+# shown (below).
+HISTORY_LABELS = {
+    "document.uploaded": "Uploaded",
+    "document.version_added": "Uploaded a new version",
+    "document.submitted": "Submitted for review",
+    "document.approved": "Approved",
+    "document.returned": "Returned to draft",
+    "document.back_to_draft": "Back to draft",
+    "document.finalised": "Marked final",
+    "document.downloaded": "Downloaded",
+}
+# Events whose summary is made only of the document's own facts (its title,
+# versions, the reviewer's comment).
+OWN_SUMMARIES = frozenset(HISTORY_LABELS) - {"document.downloaded"}
 
-def document_history(scope, document):
+
+@dataclass(frozen=True)
+class HistoryRow:
+    at: object
+    who: str
+    what: str
+
+
+def _history_line(scope, event) -> str:
+    """The event as the viewer may read it. A summary that names a task (a
+    download from a task's page, a review that came with a task's) is shown
+    in general words, since the viewer may not see that task; outside staff
+    read only the library's own events, in the words of its summaries."""
+    detail = event.detail or {}
+    through_task = "task" in detail
+    if not through_task and (
+        event.action in OWN_SUMMARIES
+        or (scope.is_firm_member and event.action != "document.downloaded")
+    ):
+        return event.summary or HISTORY_LABELS.get(event.action, event.action)
+    words = HISTORY_LABELS.get(event.action, "Changed")
+    if detail.get("version"):
+        words += f" version {detail['version']}"
+    if through_task:
+        words += (
+            " from a task's page"
+            if event.action == "document.downloaded"
+            else " with its task's review"
+        )
+    return words
+
+
+def document_history(scope, document) -> list[HistoryRow]:
     """Who did what to the document, newest first: its events on the firm's
     audit trail (the page's own openings left out: they are in the audit
     trail). Only for a document the scope sees, so the caller passes one
     reached through ``access_document``."""
-    events = AuditEvent.objects.filter(
-        org=scope.firm,
-        matter_id=str(document.matter.public_id) if document.matter_id else "",
-        object_type=Document._meta.label,
-        object_id=str(document.public_id),
-    ).exclude(action="document.viewed")
-    return events.select_related("actor").order_by("-seq")[:HISTORY_LIMIT]
+    events = (
+        AuditEvent.objects.filter(
+            org=scope.firm,
+            matter_id=str(document.matter.public_id) if document.matter_id else "",
+            object_type=Document._meta.label,
+            object_id=str(document.public_id),
+        )
+        .exclude(action="document.viewed")
+        .select_related("actor")
+        .order_by("-seq")[:HISTORY_LIMIT]
+    )
+    return [
+        HistoryRow(
+            at=event.at,
+            who=str(event.actor) if event.actor else event.actor_label,
+            what=_history_line(scope, event),
+        )
+        for event in events
+    ]
 
 
 # Reading a document is in the trail too, but it is not a change to it.

@@ -483,7 +483,9 @@ def approved_with_task(*, version, reviewer, task_title: str, now=None) -> bool:
         return False
     if document.current_version_id != version.pk:
         return False
-    why = f"Approved with the task “{task_title}”"
+    # The submission is shown to whoever sees the document, who may not see
+    # the task: its title stays in the audit event only.
+    why = "Approved with its task."
     for submission in _pending(document):
         _decide(
             submission,
@@ -519,9 +521,7 @@ def returned_with_task(*, documents, reviewer, task_title: str, comment: str, no
                 submission,
                 decision=Submission.Decision.RETURNED,
                 by=reviewer,
-                comment=f"Returned with the task “{task_title}”: {comment}"[
-                    :COMMENT_MAX
-                ],
+                comment=f"Returned with its task: {comment}"[:COMMENT_MAX],
                 now=now,
             )
         _set_status(document, S.DRAFT)
