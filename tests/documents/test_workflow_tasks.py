@@ -129,7 +129,7 @@ def test_returning_the_task_sends_its_documents_in_review_back_to_draft(
     (submission,) = Submission.objects.for_firm(firm).filter(document=in_review)
     assert submission.decision == Submission.Decision.RETURNED
     assert submission.comment == (
-        "Returned with the task “Draft the demand letter”: Fix the date in paragraph 2."
+        "Returned with its task: Fix the date in paragraph 2."
     )
     assert document_events(draft)[-1][0] == "document.uploaded"
 
