@@ -14,6 +14,7 @@ from firmdesk.common.errors import ServiceError
 from . import storage
 from .models import Document, DocumentVersion
 from .validation import check_upload, human_size
+from .workflow import back_to_draft
 
 TITLE_MAX = Document._meta.get_field("title").max_length
 NAME_MAX = DocumentVersion._meta.get_field("original_name").max_length
@@ -113,8 +114,6 @@ def document_add_version(*, document, actor, uploaded_file) -> DocumentVersion:
     A final document takes none. A document in review or approved goes back to
     draft: what was reviewed is no longer what is current, so it is reviewed
     again (a submission still waiting is withdrawn, workflow.py)."""
-    from .workflow import back_to_draft
-
     if document.is_final:
         raise ServiceError(FINAL_IS_FIXED)
     version = _checked_version(
