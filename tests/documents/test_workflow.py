@@ -97,7 +97,9 @@ def two_findings(monkeypatch):
         quality.Finding("placeholder", "“[CLIENT NAME]” is still in paragraph 2."),
         quality.Finding("past_date", "The reply date 1 March 2026 has passed."),
     ]
-    monkeypatch.setattr(quality, "findings", lambda version, *, today: found)
+    monkeypatch.setattr(
+        quality, "findings", lambda version, *, today, scope=None: found
+    )
     return found
 
 
@@ -284,7 +286,7 @@ def test_a_fixed_version_has_nothing_to_explain(firm, assistant, draft, monkeypa
     monkeypatch.setattr(
         quality,
         "findings",
-        lambda version, *, today: (
+        lambda version, *, today, scope=None: (
             [quality.Finding("placeholder", "“[DATE]” is still there.")]
             if version.number == 1
             else []
@@ -306,7 +308,7 @@ def test_the_checks_get_the_current_version_and_the_day(
     monkeypatch.setattr(
         quality,
         "findings",
-        lambda version, *, today: seen.append((version, today)) or [],
+        lambda version, *, today, scope=None: seen.append((version, today)) or [],
     )
     submit(draft, assistant, firm)
     assert seen == [(draft.current_version, TODAY)]

@@ -276,7 +276,9 @@ def test_document_page_shows_versions_tasks_reviews_and_history(
     monkeypatch.setattr(
         quality,
         "findings",
-        lambda version, *, today: [quality.Finding("placeholder", "“[DATE]” left.")],
+        lambda version, *, today, scope=None: [
+            quality.Finding("placeholder", "“[DATE]” left.")
+        ],
     )
     scope = resolve_scope(assistant, firm)
     (finding,) = workflow.checked_findings(_fresh(letter).current_version, today=None)
@@ -344,7 +346,7 @@ def one_finding(monkeypatch):
     monkeypatch.setattr(
         quality,
         "findings",
-        lambda version, *, today: [
+        lambda version, *, today, scope=None: [
             quality.Finding("party", "“Acme Corp” is not a party of this matter.")
         ],
     )

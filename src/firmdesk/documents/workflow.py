@@ -232,11 +232,16 @@ class FindingsToAnswer(ServiceError):
         self.missing = missing
 
 
-def checked_findings(version, *, today: datetime.date) -> list[CheckedFinding]:
-    """What the quality checks find in ``version``, each with a key made of
-    its code, its message and its place in the list."""
+def checked_findings(
+    version, *, today: datetime.date, scope=None
+) -> list[CheckedFinding]:
+    """What the quality checks find in ``version``, as the submitter (``scope``)
+    may be told, each with a key made of its code, its message and its place
+    in the list."""
     found = []
-    for place, finding in enumerate(quality.findings(version, today=today)):
+    for place, finding in enumerate(
+        quality.findings(version, today=today, scope=scope)
+    ):
         digest = hashlib.sha256(
             f"{place}\0{finding.code}\0{finding.message}".encode()
         ).hexdigest()[:16]
@@ -278,7 +283,7 @@ def document_submit(
                 f"Version {version.number} was uploaded while you were looking "
                 "at this page. Check it, then submit again."
             )
-        findings = checked_findings(version, today=today)
+        findings = checked_findings(version, today=today, scope=scope)
         answered = {
             f.key: (explanations.get(f.key) or "").strip()[:EXPLANATION_MAX]
             for f in findings

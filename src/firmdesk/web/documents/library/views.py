@@ -178,7 +178,9 @@ def document_submit(request, firm_slug, document_id):
     document = _document(scope, document_id)
     forbidden_if(not workflow.permissions(scope, document)["submit"])
     version = document.current_version
-    findings = workflow.checked_findings(version, today=timezone.localdate())
+    findings = workflow.checked_findings(
+        version, today=timezone.localdate(), scope=scope
+    )
     form = forms.SubmitForm(
         request.POST or None,
         findings=findings,
