@@ -127,6 +127,12 @@ def test_a_value_is_text_never_markup_or_a_field(value):
     assert " ".join(paragraphs[1].removeprefix("Field: ").split()) == shown
 
 
+def test_a_tag_cannot_reach_python_internals():
+    data = docx("{{ client_name.__class__.__mro__[1].__subclasses__() }}")
+    with pytest.raises(drafting.MergeFailed, match="unsafe"):
+        drafting.merge(data, ["client_name"], VALUES)
+
+
 def test_an_empty_or_missing_value_renders_blank():
     data = docx("[{{ client_name }}]", mergefields=("matter_title",))
     merged = drafting.merge(data, ["client_name", "matter_title"], {})

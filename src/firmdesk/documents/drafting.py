@@ -22,8 +22,9 @@ from decimal import Decimal, InvalidOperation
 from docx import Document as WordDocument
 from docx.oxml import parse_xml
 from docxtpl import DocxTemplate
-from jinja2 import Environment, StrictUndefined, TemplateError, TemplateSyntaxError
+from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError
 from jinja2 import meta as jinja_meta
+from jinja2.sandbox import SandboxedEnvironment
 from mailmerge import MailMerge
 
 from firmdesk.matters.models import ContactRelationship, MatterParty
@@ -383,8 +384,10 @@ def _xml_parts(data: bytes) -> list[tuple[str, str]]:
     return [(where, tpl.patch_xml(xml)) for where, xml in parts]
 
 
-def _jinja() -> Environment:
-    return Environment(autoescape=True, undefined=StrictUndefined)
+def _jinja() -> SandboxedEnvironment:
+    """Templates are written by the firm's people, not FirmDesk's: the sandbox
+    keeps a tag from reaching Python's internals (``{{ x.__class__ }}``)."""
+    return SandboxedEnvironment(autoescape=True, undefined=StrictUndefined)
 
 
 def _paragraph_text(line: str) -> str:
