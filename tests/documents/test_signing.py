@@ -187,7 +187,11 @@ def test_master_agreement_uploaded_signed(admin_scope, engagement):
         signed_name="Grace Hale for Hale & Ortiz; Rosa Quint for Northstar",
         uploaded_file=upload("msa.pdf", content),
     )
-    assert (signed.kind, signed.method, signed.agreement) == ("master", "uploaded", None)
+    assert (signed.kind, signed.method, signed.agreement) == (
+        "master",
+        "uploaded",
+        None,
+    )
     assert signed.text_sha256 == hashlib.sha256(content).hexdigest()
     assert read_plaintext(signed.document.current_version) == content
 
@@ -203,7 +207,11 @@ def test_master_agreement_accepted_by_typed_name_adds_a_signature_page(
         uploaded_file=upload("msa-text.pdf", content),
         origin=ORIGIN,
     )
-    assert (signed.kind, signed.method, signed.signer) == ("master", "typed", firm_admin)
+    assert (signed.kind, signed.method, signed.signer) == (
+        "master",
+        "typed",
+        firm_admin,
+    )
     assert signed.text_sha256 == hashlib.sha256(content).hexdigest()
     kept = read_plaintext(signed.document.current_version)
     reader = PdfReader(io.BytesIO(kept))

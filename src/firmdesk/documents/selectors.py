@@ -99,4 +99,3 @@ def provider_staff_agreements(*, provider) -> dict[int, list[SignedAgreement]]:
     ):
         rows.setdefault(signed.signer_id, []).append(signed)
     return rows
-

@@ -439,4 +439,3 @@ def master_accept_typed(
             text_sha256=text_sha256,
             holder=holder,
         )
-

@@ -5,7 +5,7 @@ from django.urls import path
 
 from firmdesk.web.pages import firm_space, provider_space
 
-from . import views
+from . import agreements, views
 
 app_name = "engagements"
 
@@ -34,8 +34,18 @@ firm_patterns: list = [  # under /f/<firm_slug>/
     ),
     path(
         "engagements/<uuid:engagement_id>/nda/",
-        views.engagement_nda,
+        agreements.engagement_nda,
         name="engagement_nda",
+    ),
+    path(
+        "engagements/<uuid:engagement_id>/master-agreement/",
+        agreements.engagement_master,
+        name="engagement_master",
+    ),
+    path(
+        "agreements/<uuid:agreement_id>/",
+        agreements.signed_agreement,
+        name="signed_agreement",
     ),
     path(
         "engagements/<uuid:engagement_id>/grants/",
@@ -73,6 +83,11 @@ provider_patterns: list = [  # under /p/<provider_slug>/
         "staff/<uuid:user_id>/left/",
         views.provider_staff_left,
         name="provider_staff_left",
+    ),
+    path(
+        "staff/<uuid:user_id>/agreements/<uuid:agreement_id>/",
+        agreements.provider_staff_agreement_download,
+        name="provider_staff_agreement",
     ),
 ]
 

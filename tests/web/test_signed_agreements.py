@@ -1,0 +1,296 @@
+"""The pages of signed agreements: recording an NDA by typed name or signed
+PDF, keeping the master agreement, and reading the text signed — audited, and
+only for those who may (docs/documents-agreements.md)."""
+
+import io
+
+import pytest
+from django.urls import reverse
+from pypdf import PdfReader
+
+from firmdesk.access.scope import resolve_scope
+from firmdesk.audit.models import AuditEvent
+from firmdesk.documents import signing
+from firmdesk.documents.models import SignedAgreement
+from firmdesk.engagements.models import NDA_TEXT_VERSION, ConfidentialityAgreement
+from tests import factories as f
+
+BROWSER = "Mozilla/5.0 (Macintosh) Safari/605.1.15"
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+def _pdf(words: str) -> bytes:
+    from weasyprint import HTML
+
+    return HTML(string=f"<p>{words}</p>").write_pdf()
+
+
+def _file(name: str, content: bytes):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, content, content_type="application/pdf")
+
+
+def _nda_url(firm, engagement):
+    return reverse("engagements:engagement_nda", args=[firm.slug, engagement.public_id])
+
+
+def _detail(client, firm, engagement):
+    return client.get(
+        reverse("engagements:engagement_detail", args=[firm.slug, engagement.public_id])
+    ).content.decode()
+
+
+@pytest.fixture
+def kept_nda(firm, firm_admin, engagement, assistant):
+    """A typed-name NDA of the assistant, kept as a PDF."""
+    return signing.nda_sign_typed(
+        scope=resolve_scope(firm_admin, firm),
+        engagement=engagement,
+        signer=assistant,
+        signed_name="Priya Nair",
+        origin=signing.Origin.of(ip_address="198.51.100.4", user_agent=BROWSER),
+    )
+
+
+def test_recording_a_typed_nda_keeps_the_text_signed_with_the_request_origin(
+    client, firm, firm_admin, engagement, no_nda_assistant
+):
+    client.force_login(firm_admin)
+    response = client.post(
+        _nda_url(firm, engagement),
+        {
+            "signer": no_nda_assistant.pk,
+            "method": "typed",
+            "signed_name": "Nils Okafor",
+            "confirm": "on",
+        },
+        REMOTE_ADDR="192.0.2.10",
+        HTTP_USER_AGENT=BROWSER,
+        HTTP_X_FORWARDED_FOR="10.9.9.9",
+    )
+    assert response.status_code == 302
+    signed = SignedAgreement.objects.for_firm(firm).get()
+    # No trusted proxy is configured: the header anyone may write is ignored.
+    assert (signed.ip_address, signed.user_agent) == ("192.0.2.10", BROWSER)
+    page = _detail(client, firm, engagement)
+    link = reverse("engagements:signed_agreement", args=[firm.slug, signed.public_id])
+    assert "Signed by typed name on" in page and link in page
+
+
+def test_a_trusted_proxy_gives_the_address_it_saw(
+    client, firm, firm_admin, engagement, no_nda_assistant, settings
+):
+    settings.FIRMDESK_TRUST_X_FORWARDED_FOR = True
+    client.force_login(firm_admin)
+    client.post(
+        _nda_url(firm, engagement),
+        {
+            "signer": no_nda_assistant.pk,
+            "method": "typed",
+            "signed_name": "Nils Okafor",
+            "confirm": "on",
+        },
+        REMOTE_ADDR="10.0.0.2",
+        HTTP_X_FORWARDED_FOR="spoofed, 192.0.2.77",
+    )
+    assert SignedAgreement.objects.for_firm(firm).get().ip_address == "192.0.2.77"
+
+
+def test_paper_nda_without_a_file_asks_for_it_and_keeps_what_was_typed(
+    client, firm, firm_admin, engagement, no_nda_assistant
+):
+    client.force_login(firm_admin)
+    response = client.post(
+        _nda_url(firm, engagement),
+        {
+            "signer": no_nda_assistant.pk,
+            "method": "uploaded",
+            "signed_name": "Nils Okafor",
+            "confirm": "on",
+        },
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Choose the signed PDF to upload." in page
+    assert 'value="Nils Okafor"' in page
+    assert (
+        not ConfidentialityAgreement.objects.for_firm(firm)
+        .filter(signer=no_nda_assistant)
+        .exists()
+    )
+
+
+def test_paper_nda_that_is_not_a_pdf_is_refused_on_the_file_field(
+    client, firm, firm_admin, engagement, no_nda_assistant
+):
+    client.force_login(firm_admin)
+    response = client.post(
+        _nda_url(firm, engagement),
+        {
+            "signer": no_nda_assistant.pk,
+            "method": "uploaded",
+            "signed_name": "Nils Okafor",
+            "confirm": "on",
+            "file": _file("nda.txt", b"I agree."),
+        },
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Upload the signed agreement as a PDF" in page
+
+
+def test_paper_nda_uploaded_is_linked_from_the_engagement_page(
+    client, firm, firm_admin, engagement, no_nda_assistant
+):
+    client.force_login(firm_admin)
+    content = _pdf("Signed on paper")
+    response = client.post(
+        _nda_url(firm, engagement),
+        {
+            "signer": no_nda_assistant.pk,
+            "method": "uploaded",
+            "signed_name": "Nils Okafor",
+            "confirm": "on",
+            "file": _file("nda-okafor.pdf", content),
+        },
+    )
+    assert response.status_code == 302
+    signed = SignedAgreement.objects.for_firm(firm).get()
+    assert signed.method == "uploaded"
+    assert "Signed on paper (PDF kept)" in _detail(client, firm, engagement)
+    download = client.get(
+        reverse("engagements:signed_agreement", args=[firm.slug, signed.public_id])
+    )
+    assert b"".join(download.streaming_content) == content
+
+
+def test_an_agreement_recorded_before_signed_texts_says_which_text_was_signed(
+    client, firm, firm_admin, engagement, assistant
+):
+    client.force_login(firm_admin)
+    page = _detail(client, firm, engagement)
+    assert f"the text signed was version {NDA_TEXT_VERSION}" in page
+    assert "view the signed text" not in page
+
+
+def test_firm_members_read_the_signed_text_and_each_read_is_audited(
+    client, firm, attorney, kept_nda
+):
+    client.force_login(attorney)
+    url = reverse("engagements:signed_agreement", args=[firm.slug, kept_nda.public_id])
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    content = b"".join(response.streaming_content)
+    text = PdfReader(io.BytesIO(content)).pages[0].extract_text()
+    assert "Priya Nair" in text
+    event = AuditEvent.objects.filter(org=firm, action="document.downloaded").get()
+    assert event.actor == attorney
+    assert event.detail["signed_agreement"] == str(kept_nda.public_id)
+
+
+def test_the_signer_reads_their_own_signed_text(client, firm, assistant, kept_nda):
+    f.sign_in(client, assistant)
+    url = reverse("engagements:signed_agreement", args=[firm.slug, kept_nda.public_id])
+    assert client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize("who", ["ungranted_assistant", "outsider"])
+def test_anyone_else_gets_404_for_a_signed_text(client, firm, kept_nda, who, request):
+    f.sign_in(client, request.getfixturevalue(who))
+    url = reverse("engagements:signed_agreement", args=[firm.slug, kept_nda.public_id])
+    assert client.get(url).status_code == 404
+    assert not AuditEvent.objects.filter(action="document.downloaded").exists()
+
+
+def test_master_agreement_uploaded_shows_on_the_engagement_page(
+    client, firm, firm_admin, engagement
+):
+    client.force_login(firm_admin)
+    page = _detail(client, firm, engagement)
+    assert "None kept yet" in page
+    response = client.post(
+        reverse(
+            "engagements:engagement_master", args=[firm.slug, engagement.public_id]
+        ),
+        {
+            "method": "uploaded",
+            "signed_name": "Grace Hale and Rosa Quint",
+            "confirm": "on",
+            "file": _file("msa.pdf", _pdf("Master services agreement")),
+        },
+    )
+    assert response.status_code == 302
+    signed = SignedAgreement.objects.for_firm(firm).get(kind="master")
+    page = _detail(client, firm, engagement)
+    assert "Signed by Grace Hale and Rosa Quint on" in page
+    assert (
+        reverse("engagements:signed_agreement", args=[firm.slug, signed.public_id])
+        in page
+    )
+
+
+def test_master_agreement_accepted_by_typed_name_records_the_origin(
+    client, firm, firm_admin, engagement
+):
+    client.force_login(firm_admin)
+    response = client.post(
+        reverse(
+            "engagements:engagement_master", args=[firm.slug, engagement.public_id]
+        ),
+        {
+            "method": "typed",
+            "signed_name": "Grace Hale",
+            "confirm": "on",
+            "file": _file("msa.pdf", _pdf("Master services agreement")),
+        },
+        REMOTE_ADDR="192.0.2.55",
+        HTTP_USER_AGENT=BROWSER,
+    )
+    assert response.status_code == 302
+    signed = SignedAgreement.objects.for_firm(firm).get(kind="master")
+    assert (signed.method, signed.signer, signed.ip_address) == (
+        "typed",
+        firm_admin,
+        "192.0.2.55",
+    )
+    assert "(accepted by typed name)" in _detail(client, firm, engagement)
+
+
+def test_provider_admin_reads_their_staff_members_agreement_from_the_roster(
+    client, provider, provider_admin, assistant, kept_nda, firm
+):
+    f.sign_in(client, provider_admin)
+    roster = client.get(
+        reverse("engagements:provider_staff", args=[provider.slug])
+    ).content.decode()
+    url = reverse(
+        "engagements:provider_staff_agreement",
+        args=[provider.slug, assistant.public_id, kept_nda.public_id],
+    )
+    assert url in roster and "Hale &amp; Ortiz LLP, signed" in roster
+    response = client.get(url)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content).startswith(b"%PDF")
+    event = AuditEvent.objects.get(org=firm, action="document.downloaded")
+    assert event.actor == provider_admin
+
+
+def test_another_providers_admin_gets_404_for_the_agreement(
+    client, provider, assistant, kept_nda
+):
+    other = f.OrganizationFactory(kind="provider", name="Elsewhere", slug="elsewhere")
+    admin = f.member(other, ["provider_admin"], email="boss@elsewhere.test")
+    f.sign_in(client, admin)
+    for slug in (provider.slug, other.slug):
+        url = reverse(
+            "engagements:provider_staff_agreement",
+            args=[slug, assistant.public_id, kept_nda.public_id],
+        )
+        assert client.get(url).status_code == 404
