@@ -294,3 +294,13 @@ def test_another_providers_admin_gets_404_for_the_agreement(
             args=[slug, assistant.public_id, kept_nda.public_id],
         )
         assert client.get(url).status_code == 404
+
+
+def test_people_page_points_each_outside_agreement_at_its_signed_text(
+    client, firm, attorney, kept_nda, no_nda_assistant
+):
+    client.force_login(attorney)
+    page = client.get(reverse("engagements:people", args=[firm.slug])).content.decode()
+    link = reverse("engagements:signed_agreement", args=[firm.slug, kept_nda.public_id])
+    assert link in page
+    assert "Not recorded" in page  # the assistant who has not signed

@@ -2,6 +2,7 @@ from django.http import Http404
 
 from firmdesk.access.selectors import access_object
 from firmdesk.access.system import provider_side
+from firmdesk.engagements.models import ConfidentialityAgreement
 
 from .models import Document, Exhibit, ShareLink, SignedAgreement, Submission
 
@@ -57,6 +58,30 @@ def signed_agreements_of(scope, engagement):
         .select_related("document__current_version", "signer")
         .order_by("-signed_at")
     )
+
+
+def nda_by_assignment(*, scope, assignments) -> dict:
+    """For each assignment (by id), the newest confidentiality agreement its
+    person signed for its engagement, with the signed text kept for it, if
+    any (``agreement.signed_document``; none for one recorded before signed
+    texts were kept). One query for the whole list."""
+    assignments = list(assignments)
+    newest: dict[tuple[int, int], ConfidentialityAgreement] = {}
+    for agreement in (
+        ConfidentialityAgreement.objects.in_scope(scope)
+        .filter(
+            engagement__in={a.engagement_id for a in assignments},
+            signer__in={a.user_id for a in assignments},
+        )
+        .select_related("signed_document")
+        .order_by("signed_at")
+    ):
+        newest[(agreement.engagement_id, agreement.signer_id)] = agreement
+    return {
+        a.pk: newest.get((a.engagement_id, a.user_id))
+        for a in assignments
+        if (a.engagement_id, a.user_id) in newest
+    }
 
 
 def access_signed_agreement(scope, public_id) -> SignedAgreement:

@@ -25,6 +25,7 @@ from firmdesk.common.errors import ServiceError
 from firmdesk.conflicts.services import prior_employers_check
 from firmdesk.documents.models import SignedAgreement
 from firmdesk.documents.selectors import (
+    nda_by_assignment,
     provider_staff_agreements,
     signed_agreements_of,
 )
@@ -431,10 +432,12 @@ def people(request, firm_slug):
         )
         .select_related("user", "engagement__provider")
     )
+    signed = nda_by_assignment(scope=scope, assignments=assignments)
+    rows = [{"assignment": a, "agreement": signed.get(a.pk)} for a in assignments]
     return render(
         request,
         "web/engagements/people.html",
-        {"members": members, "assignments": assignments},
+        {"members": members, "rows": rows},
     )
 
 
