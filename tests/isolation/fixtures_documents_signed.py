@@ -7,6 +7,8 @@ from firmdesk.access.scope import resolve_scope
 from firmdesk.documents import signing
 
 __all__ = [
+    "no_nda_assignment",
+    "assistant_other_assignment",
     "signed_nda",
     "other_signed_nda",
     "ended_signed_nda",
@@ -54,3 +56,23 @@ def ended_signed_nda(firm, firm_admin, ended_engagement_assistant, settings, tmp
         .engagement
     )
     return _kept(firm, firm_admin, engagement, ended_engagement_assistant)
+
+
+@pytest.fixture
+def no_nda_assignment(firm, engagement, no_nda_assistant):
+    """The assignment whose agreement the no-NDA assistant has yet to sign."""
+    from firmdesk.engagements.models import Assignment
+
+    return Assignment.objects.for_firm(firm).get(
+        engagement=engagement, user=no_nda_assistant
+    )
+
+
+@pytest.fixture
+def assistant_other_assignment(other_firm, other_engagement, assistant):
+    """Someone else's assignment (the assistant's, with firm B)."""
+    from firmdesk.engagements.models import Assignment
+
+    return Assignment.objects.for_firm(other_firm).get(
+        engagement=other_engagement, user=assistant
+    )

@@ -1,6 +1,7 @@
 """Isolation registry entries for signed agreements: keeping the master
-agreement, reading a signed text in the firm's space, and a provider admin
-reading their staff's agreements (format: registry.py)."""
+agreement, reading a signed text in the firm's space, a provider admin reading
+their staff's agreements, and a person's own agreements — signing theirs and
+reading what they signed — outside any firm's space (format: registry.py)."""
 
 from .registry import (
     ANONYMOUS,
@@ -8,6 +9,7 @@ from .registry import (
     FIRM_NON_ADMINS,
     NO_FIRM_ACCESS,
     PROVIDER_STAFF_IN_FIRM,
+    SIGNED_IN_SAMPLE,
     Route,
 )
 
@@ -68,5 +70,49 @@ ROUTES: list = [
         ),
         why="the provider admin reads their own staff's agreements, with any "
         "firm; the foreign case is another provider's staff member",
+    ),
+    # --- A person's own agreements: /agreements/ --------------------------
+    Route(
+        "engagements:my_agreements",
+        allowed=(*SIGNED_IN_SAMPLE, "no_nda_assistant"),
+        denied=(ANONYMOUS,),
+        why="each person's own assignments and agreements only: firm names "
+        "and the standard text, no firm's client data",
+    ),
+    Route(
+        "engagements:agreement_sign",
+        kwargs=lambda f: {"assignment_id": f.no_nda_assignment.public_id},
+        foreign_kwargs=lambda f: {
+            "assignment_id": f.assistant_other_assignment.public_id
+        },
+        allowed=("no_nda_assistant",),
+        denied=(
+            ANONYMOUS,
+            "assistant",
+            "ungranted_assistant",
+            "firm_admin",
+            "outsider",
+            "provider_admin",
+        ),
+        why="only the person assigned signs their own agreement; the foreign "
+        "case is someone else's assignment",
+    ),
+    Route(
+        "engagements:my_agreement_text",
+        kwargs=lambda f: {"agreement_id": f.signed_nda.public_id},
+        foreign_kwargs=lambda f: {"agreement_id": f.ended_signed_nda.public_id},
+        allowed=("assistant",),
+        denied=(
+            ANONYMOUS,
+            "ungranted_assistant",
+            "no_nda_assistant",
+            "firm_admin",
+            "attorney",
+            "outsider",
+            "provider_admin",
+        ),
+        why="the signer's own copy; the firm reads it in its own space "
+        "(engagements:signed_agreement); the foreign case is another "
+        "person's agreement",
     ),
 ]

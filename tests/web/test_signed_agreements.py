@@ -304,3 +304,112 @@ def test_people_page_points_each_outside_agreement_at_its_signed_text(
     link = reverse("engagements:signed_agreement", args=[firm.slug, kept_nda.public_id])
     assert link in page
     assert "Not recorded" in page  # the assistant who has not signed
+
+
+# --- Staff sign their own agreement ------------------------------------------
+
+
+def _own_assignment(engagement, user):
+    from firmdesk.engagements.models import Assignment
+
+    return Assignment.objects.for_firm(engagement.firm).get(
+        engagement=engagement, user=user
+    )
+
+
+def test_staff_without_an_agreement_find_it_from_today_and_sign_it_themselves(
+    client, firm, engagement, no_nda_assistant, matter
+):
+    f.sign_in(client, no_nda_assistant)
+    today = client.get(reverse("today:today")).content.decode()
+    assert reverse("engagements:my_agreements") in today
+    mine = client.get(reverse("engagements:my_agreements")).content.decode()
+    assignment = _own_assignment(engagement, no_nda_assistant)
+    sign_url = reverse("engagements:agreement_sign", args=[assignment.public_id])
+    assert "Hale &amp; Ortiz LLP" in mine and sign_url in mine
+    assert "Not signed yet" in mine
+
+    page = client.get(sign_url).content.decode()
+    assert "CONFIDENTIALITY AGREEMENT" in page
+    response = client.post(
+        sign_url,
+        {"signed_name": "Nils Okafor", "confirm": "on"},
+        REMOTE_ADDR="203.0.113.99",
+        HTTP_USER_AGENT=BROWSER,
+    )
+    assert response.status_code == 302
+
+    signed = SignedAgreement.objects.for_firm(firm).get()
+    assert (signed.signer, signed.method) == (no_nda_assistant, "typed")
+    assert (signed.ip_address, signed.user_agent) == ("203.0.113.99", BROWSER)
+    assert signed.agreement.recorded_by == no_nda_assistant
+    # Signed, they now work for the firm: the matter opened to them shows.
+    detail = reverse("matters:matter_detail", args=[firm.slug, matter.public_id])
+    assert client.get(detail).status_code == 200
+    mine = client.get(reverse("engagements:my_agreements")).content.decode()
+    text_url = reverse("engagements:my_agreement_text", args=[signed.public_id])
+    assert text_url in mine and sign_url not in mine
+    content = b"".join(client.get(text_url).streaming_content)
+    text = " ".join(PdfReader(io.BytesIO(content)).pages[0].extract_text().split())
+    assert "Nils Okafor" in text and "203.0.113.99" in text
+    assert "Recorded in FirmDesk by" not in text
+
+
+def test_signing_without_agreeing_keeps_the_name_and_says_what_is_missing(
+    client, engagement, no_nda_assistant
+):
+    f.sign_in(client, no_nda_assistant)
+    assignment = _own_assignment(engagement, no_nda_assistant)
+    response = client.post(
+        reverse("engagements:agreement_sign", args=[assignment.public_id]),
+        {"signed_name": "Nils Okafor"},
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert 'value="Nils Okafor"' in page
+    assert "Tick the box “I have read the agreement above and agree to it”" in page
+    assert not SignedAgreement.objects.for_firm(engagement.firm).exists()
+
+
+def test_nobody_signs_someone_elses_agreement(
+    client, engagement, no_nda_assistant, assistant, firm_admin
+):
+    assignment = _own_assignment(engagement, no_nda_assistant)
+    url = reverse("engagements:agreement_sign", args=[assignment.public_id])
+    for user in (assistant, firm_admin):
+        f.sign_in(client, user)
+        assert client.get(url).status_code == 404
+        response = client.post(url, {"signed_name": "Nils Okafor", "confirm": "on"})
+        assert response.status_code == 404
+    assert not SignedAgreement.objects.for_firm(engagement.firm).exists()
+
+
+def test_an_agreement_already_signed_is_not_signed_twice(
+    client, engagement, no_nda_assistant
+):
+    f.sign_in(client, no_nda_assistant)
+    assignment = _own_assignment(engagement, no_nda_assistant)
+    url = reverse("engagements:agreement_sign", args=[assignment.public_id])
+    client.post(url, {"signed_name": "Nils Okafor", "confirm": "on"})
+    again = client.post(url, {"signed_name": "Nils Okafor", "confirm": "on"})
+    assert again.status_code == 200
+    assert "You signed this agreement on" in again.content.decode()
+    assert SignedAgreement.objects.for_firm(engagement.firm).count() == 1
+
+
+def test_a_removed_staff_member_has_nothing_to_sign(
+    client, firm, firm_admin, engagement, no_nda_assistant
+):
+    from firmdesk.engagements.services import assignment_end
+
+    assignment = _own_assignment(engagement, no_nda_assistant)
+    assignment_end(scope=resolve_scope(firm_admin, firm), assignment=assignment)
+    f.sign_in(client, no_nda_assistant)
+    mine = client.get(reverse("engagements:my_agreements")).content.decode()
+    assert "You are not assigned to any firm" in mine
+    response = client.post(
+        reverse("engagements:agreement_sign", args=[assignment.public_id]),
+        {"signed_name": "Nils Okafor", "confirm": "on"},
+    )
+    assert "no longer assigned" in response.content.decode()
+    assert not SignedAgreement.objects.for_firm(firm).exists()

@@ -1,8 +1,17 @@
+from dataclasses import dataclass
+
 from django.http import Http404
+from django.utils import timezone
 
 from firmdesk.access.selectors import access_object
-from firmdesk.access.system import provider_side
-from firmdesk.engagements.models import ConfidentialityAgreement
+from firmdesk.access.system import provider_side, rule_facts
+from firmdesk.engagements.models import (
+    Assignment,
+    ConfidentialityAgreement,
+    Engagement,
+    nda_text,
+    nda_text_hash,
+)
 
 from .models import Document, Exhibit, ShareLink, SignedAgreement, Submission
 
@@ -124,3 +133,84 @@ def provider_staff_agreements(*, provider) -> dict[int, list[SignedAgreement]]:
     ):
         rows.setdefault(signed.signer_id, []).append(signed)
     return rows
+
+
+@dataclass(frozen=True)
+class OwnAgreement:
+    """One engagement a person is assigned to, for their own agreements page:
+    the newest confidentiality agreement they signed for it (and its kept
+    text), and whether the current standard text still waits for them."""
+
+    assignment: Assignment
+    agreement: ConfidentialityAgreement | None
+    kept: SignedAgreement | None
+    to_sign: bool
+
+
+def own_agreements(*, user) -> list[OwnAgreement]:
+    """The engagements ``user`` is assigned to in every firm (not ended, not
+    removed), each with their own agreement. Firm names and the standard text
+    only: no firm's client data. Read as rule facts (access.system): the
+    assignment and agreement are what the access rule is made of, and a
+    person with no signed agreement has no Scope to read them through."""
+    assignments = [
+        a
+        for a in rule_facts(Assignment)
+        .filter(user=user)
+        .exclude(engagement__status=Engagement.Status.ENDED)
+        .select_related("engagement__firm", "engagement__provider")
+        .order_by("engagement__firm__name", "created_at")
+        if a.end_date is None
+        or a.end_date >= timezone.localdate(timezone=a.engagement.firm.tz)
+    ]
+    newest: dict[int, ConfidentialityAgreement] = {}
+    current: set[int] = set()
+    standard = nda_text_hash(nda_text())
+    for agreement in (
+        rule_facts(ConfidentialityAgreement)
+        .filter(signer=user, engagement__in=[a.engagement_id for a in assignments])
+        .select_related("signed_document", "engagement__firm")
+        .order_by("signed_at")
+    ):
+        newest[agreement.engagement_id] = agreement
+        today = timezone.localdate(timezone=agreement.engagement.firm.tz)
+        if agreement.text_sha256 == standard and agreement.is_valid(today):
+            current.add(agreement.engagement_id)
+    rows = []
+    for a in assignments:
+        agreement = newest.get(a.engagement_id)
+        rows.append(
+            OwnAgreement(
+                assignment=a,
+                agreement=agreement,
+                kept=getattr(agreement, "signed_document", None) if agreement else None,
+                to_sign=a.engagement_id not in current,
+            )
+        )
+    return rows
+
+
+def own_assignment(*, user, public_id) -> Assignment:
+    """One of ``user``'s own assignments (to sign its agreement), or 404."""
+    found = (
+        rule_facts(Assignment)
+        .filter(user=user, public_id=public_id)
+        .select_related("engagement__firm", "engagement__provider")
+        .first()
+    )
+    if found is None:
+        raise Http404("Nothing to sign here.")
+    return found
+
+
+def own_signed_agreement(*, user, public_id) -> SignedAgreement:
+    """A confidentiality agreement ``user`` signed, to read its text, or 404."""
+    found = (
+        rule_facts(SignedAgreement)
+        .filter(signer=user, kind=SignedAgreement.Kind.NDA, public_id=public_id)
+        .select_related("document__current_version", "firm", "engagement")
+        .first()
+    )
+    if found is None:
+        raise Http404("No agreement here.")
+    return found

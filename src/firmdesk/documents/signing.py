@@ -88,9 +88,11 @@ def _pdf_of(context: dict) -> bytes:
     return HTML(string=html, url_fetcher=_NothingFetched()).write_pdf()
 
 
-def _signature_block(*, scope, signed_name, signer, signed_at, origin, text_sha256):
+def _signature_block(
+    *, firm, recorded_by, signed_name, signer, signed_at, origin, text_sha256
+):
     """The lines of the signature block, as the PDF prints them."""
-    zone = scope.firm.tz
+    zone = firm.tz
     return {
         "signed_name": signed_name,
         "signer": signer,
@@ -99,7 +101,7 @@ def _signature_block(*, scope, signed_name, signer, signed_at, origin, text_sha2
         "ip_address": origin.ip_address or "not known",
         "user_agent": origin.user_agent or "not known",
         "text_sha256": text_sha256,
-        "recorded_by": scope.user,
+        "recorded_by": recorded_by,
     }
 
 
@@ -135,7 +137,8 @@ def _stored_file_removed_on_failure(holder: list):
 
 def _keep(
     *,
-    scope,
+    firm,
+    actor,
     engagement: Engagement,
     kind: str,
     method: str,
@@ -152,17 +155,17 @@ def _keep(
     """Store the PDF as a final document of no matter and point a
     SignedAgreement at it (inside the caller's transaction)."""
     document = document_upload(
-        firm=scope.firm, actor=scope.user, uploaded_file=uploaded_file, title=title
+        firm=firm, actor=actor, uploaded_file=uploaded_file, title=title
     )
     holder.append(document)
     # What was signed never changes: final takes no version and no status
     # change, and is offered no delete (docs/documents.md).
     document.status = Document.Status.FINAL
-    document.finalised_by = scope.user
+    document.finalised_by = actor
     document.finalised_at = signed_at
     document.save(update_fields=["status", "finalised_by", "finalised_at"])
     signed = SignedAgreement(
-        firm=scope.firm,
+        firm=firm,
         kind=kind,
         method=method,
         engagement=engagement,
@@ -178,8 +181,8 @@ def _keep(
     signed.full_clean()
     signed.save()
     audit_record(
-        org=scope.firm,
-        actor=scope.user,
+        org=firm,
+        actor=actor,
         action="agreement.kept",
         obj=signed,
         summary=f"{signed.get_kind_display()} of {engagement} kept as signed "
@@ -206,6 +209,56 @@ def _file_name(*parts: str) -> str:
     return slugify(" ".join(parts))[:120] + ".pdf"
 
 
+def _typed_nda_kept(
+    *, actor, agreement, text: str, origin: Origin, holder: list
+) -> SignedAgreement:
+    """The PDF of ``agreement`` (just recorded, signed by typed name): its text
+    and signature block, kept as a document the SignedAgreement points at.
+    Drawn inside the caller's transaction so the PDF carries the agreement's
+    own time; it takes a few tenths of a second (PITFALLS.md)."""
+    engagement = agreement.engagement
+    firm = engagement.firm
+    signer = agreement.signer
+    pdf = _pdf_of(
+        {
+            "kind": "nda",
+            "title": "Confidentiality agreement",
+            "firm": firm,
+            "engagement": engagement,
+            "text": text,
+            "text_version": NDA_TEXT_VERSION,
+            "expires_on": agreement.expires_on,
+            "block": _signature_block(
+                firm=firm,
+                recorded_by=actor,
+                signed_name=agreement.signed_name,
+                signer=signer,
+                signed_at=agreement.signed_at,
+                origin=origin,
+                text_sha256=agreement.text_sha256,
+            ),
+        }
+    )
+    return _keep(
+        firm=firm,
+        actor=actor,
+        engagement=engagement,
+        kind=SignedAgreement.Kind.NDA,
+        method=SignedAgreement.Method.TYPED,
+        title=_nda_title(signer, engagement, agreement.signed_at),
+        uploaded_file=_as_upload(
+            pdf, _file_name("confidentiality agreement", signer.full_name)
+        ),
+        signed_name=agreement.signed_name,
+        signer=signer,
+        signed_at=agreement.signed_at,
+        origin=origin,
+        text_sha256=agreement.text_sha256,
+        agreement=agreement,
+        holder=holder,
+    )
+
+
 def nda_sign_typed(
     *,
     scope,
@@ -215,8 +268,9 @@ def nda_sign_typed(
     origin: Origin,
     expires_on: datetime.date | None = None,
 ) -> SignedAgreement:
-    """Record a confidentiality agreement signed by typed name, with the text
-    and its signature block kept as a PDF."""
+    """The firm admin records a confidentiality agreement signed by typed
+    name; the text and its signature block are kept as a PDF, which names
+    the admin as the one who recorded it."""
     _require_firm_admin(scope)
     text = nda_text()
     holder: list = []
@@ -229,43 +283,29 @@ def nda_sign_typed(
             expires_on=expires_on,
             text=text,
         )
-        # Drawn inside the transaction so the PDF carries the agreement's own
-        # time; it takes a few tenths of a second (PITFALLS.md).
-        pdf = _pdf_of(
-            {
-                "kind": "nda",
-                "title": "Confidentiality agreement",
-                "firm": scope.firm,
-                "engagement": engagement,
-                "text": text,
-                "text_version": NDA_TEXT_VERSION,
-                "expires_on": expires_on,
-                "block": _signature_block(
-                    scope=scope,
-                    signed_name=agreement.signed_name,
-                    signer=signer,
-                    signed_at=agreement.signed_at,
-                    origin=origin,
-                    text_sha256=agreement.text_sha256,
-                ),
-            }
-        )
-        return _keep(
-            scope=scope,
-            engagement=engagement,
-            kind=SignedAgreement.Kind.NDA,
-            method=SignedAgreement.Method.TYPED,
-            title=_nda_title(signer, engagement, agreement.signed_at),
-            uploaded_file=_as_upload(
-                pdf, _file_name("confidentiality agreement", signer.full_name)
-            ),
-            signed_name=agreement.signed_name,
-            signer=signer,
-            signed_at=agreement.signed_at,
-            origin=origin,
-            text_sha256=agreement.text_sha256,
+        return _typed_nda_kept(
+            actor=scope.user,
             agreement=agreement,
+            text=text,
+            origin=origin,
             holder=holder,
+        )
+
+
+def nda_self_sign_typed(
+    *, assignment, signer, signed_name: str, origin: Origin
+) -> SignedAgreement:
+    """The assigned staff member signs the confidentiality agreement themself
+    by typing their name, from their own browser: the address and browser in
+    the signature block are theirs."""
+    text = nda_text()
+    holder: list = []
+    with _stored_file_removed_on_failure(holder), transaction.atomic():
+        agreement = engagement_services.nda_self_sign(
+            assignment=assignment, signer=signer, signed_name=signed_name, text=text
+        )
+        return _typed_nda_kept(
+            actor=signer, agreement=agreement, text=text, origin=origin, holder=holder
         )
 
 
@@ -293,7 +333,8 @@ def nda_record_uploaded(
             expires_on=expires_on,
         )
         return _keep(
-            scope=scope,
+            firm=scope.firm,
+            actor=scope.user,
             engagement=engagement,
             kind=SignedAgreement.Kind.NDA,
             method=SignedAgreement.Method.UPLOADED,
@@ -343,7 +384,8 @@ def master_record_uploaded(
     holder: list = []
     with _stored_file_removed_on_failure(holder), transaction.atomic():
         return _keep(
-            scope=scope,
+            firm=scope.firm,
+            actor=scope.user,
             engagement=engagement,
             kind=SignedAgreement.Kind.MASTER,
             method=SignedAgreement.Method.UPLOADED,
@@ -411,7 +453,8 @@ def master_accept_typed(
             "engagement": engagement,
             "text_name": uploaded_file.name,
             "block": _signature_block(
-                scope=scope,
+                firm=scope.firm,
+                recorded_by=scope.user,
                 signed_name=signed_name,
                 signer=scope.user,
                 signed_at=signed_at,
@@ -424,7 +467,8 @@ def master_accept_typed(
     holder: list = []
     with _stored_file_removed_on_failure(holder), transaction.atomic():
         return _keep(
-            scope=scope,
+            firm=scope.firm,
+            actor=scope.user,
             engagement=engagement,
             kind=SignedAgreement.Kind.MASTER,
             method=SignedAgreement.Method.TYPED,

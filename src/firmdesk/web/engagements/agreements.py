@@ -16,6 +16,9 @@ from firmdesk.common.http import client_address
 from firmdesk.documents import signing
 from firmdesk.documents.selectors import (
     access_signed_agreement,
+    own_agreements,
+    own_assignment,
+    own_signed_agreement,
     provider_staff_agreement,
 )
 from firmdesk.engagements.models import Engagement, nda_text
@@ -158,6 +161,12 @@ def provider_staff_agreement_download(request, provider_slug, user_id, agreement
     signed = provider_staff_agreement(
         provider=provider, user=profile.user, public_id=agreement_id
     )
+    return _send_outside_the_firm(request, signed, where=f"{provider}'s staff roster")
+
+
+def _send_outside_the_firm(request, signed, *, where: str):
+    """A signed text read from a page outside the firm's space (no Scope):
+    audited in the firm's trail all the same, since the firm holds it."""
     version = signed.document.current_version
     with transaction.atomic():
         audit_record(
@@ -165,11 +174,72 @@ def provider_staff_agreement_download(request, provider_slug, user_id, agreement
             actor=request.user,
             action="document.downloaded",
             obj=signed.document,
-            summary=f"Downloaded “{version.original_name}” from {provider}'s "
-            "staff roster",
+            summary=f"Downloaded “{version.original_name}” from {where}",
             detail={
                 "signed_agreement": str(signed.public_id),
                 "version": version.number,
             },
         )
     return stream_version(version)
+
+
+# --- A person's own agreements (outside any firm's space) -------------------------
+
+
+def my_agreements(request):
+    """The engagements the signed-in person is assigned to, in every firm,
+    with the agreement each still needs, or the one they signed."""
+    return render(
+        request,
+        "web/engagements/my_agreements.html",
+        {"rows": own_agreements(user=request.user)},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def agreement_sign(request, assignment_id):
+    """The assigned person signs the confidentiality agreement by typing their
+    name, from their own browser."""
+    assignment = own_assignment(user=request.user, public_id=assignment_id)
+    engagement = assignment.engagement
+    row = next(
+        (r for r in own_agreements(user=request.user) if r.assignment == assignment),
+        None,
+    )
+    form = forms.SelfSignForm(
+        request.POST or None, initial={"signed_name": request.user.full_name}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            signing.nda_self_sign_typed(
+                assignment=assignment,
+                signer=request.user,
+                signed_name=form.cleaned_data["signed_name"],
+                origin=_origin(request),
+            )
+        except ServiceError as error:
+            apply_service_error(form, error)
+        else:
+            messages.success(
+                request,
+                f"You signed the confidentiality agreement for {engagement.firm}. "
+                "A copy of what you signed is on this page.",
+            )
+            return redirect("engagements:my_agreements")
+    return render(
+        request,
+        "web/engagements/agreement_sign.html",
+        {
+            "form": form,
+            "engagement": engagement,
+            "row": row,
+            "nda_text": nda_text(),
+        },
+    )
+
+
+def my_agreement_text(request, agreement_id):
+    """The text the signed-in person signed, wherever they stand with the firm
+    now (an agreement is theirs to keep)."""
+    signed = own_signed_agreement(user=request.user, public_id=agreement_id)
+    return _send_outside_the_firm(request, signed, where="their own agreements")

@@ -289,6 +289,17 @@ class NdaForm(Styled, forms.Form):
         return data
 
 
+class SelfSignForm(Styled, forms.Form):
+    signed_name = forms.CharField(
+        label="Your full name",
+        max_length=200,
+        help_text="Typing your name here is your signature.",
+    )
+    confirm = forms.BooleanField(
+        label="I have read the agreement above and agree to it.",
+    )
+
+
 class MasterAgreementForm(Styled, forms.Form):
     method = forms.ChoiceField(
         label="What you are uploading",

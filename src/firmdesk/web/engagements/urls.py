@@ -91,4 +91,24 @@ provider_patterns: list = [  # under /p/<provider_slug>/
     ),
 ]
 
-urlpatterns = [firm_space(firm_patterns), provider_space(provider_patterns)]
+# A person's own agreements, in every firm they are assigned to: before they
+# sign they have no Scope, so these live outside /f/<firm_slug>/.
+own_patterns: list = [
+    path("agreements/", agreements.my_agreements, name="my_agreements"),
+    path(
+        "agreements/<uuid:assignment_id>/sign/",
+        agreements.agreement_sign,
+        name="agreement_sign",
+    ),
+    path(
+        "agreements/signed/<uuid:agreement_id>/",
+        agreements.my_agreement_text,
+        name="my_agreement_text",
+    ),
+]
+
+urlpatterns = [
+    firm_space(firm_patterns),
+    provider_space(provider_patterns),
+    *own_patterns,
+]

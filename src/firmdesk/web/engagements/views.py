@@ -194,8 +194,9 @@ def engagement_assign(request, firm_slug, engagement_id):
             person = form.cleaned_data["user"]
             messages.success(
                 request,
-                f"{person} assigned. They see nothing of the firm "
-                "until their confidentiality agreement is recorded.",
+                f"{person} assigned. They see nothing of the firm until they "
+                "sign the confidentiality agreement (FirmDesk shows it to them "
+                "when they sign in) or you record their signature.",
             )
             _warn_prior_employers(request, scope, person)
             return redirect(
