@@ -255,3 +255,54 @@ def test_a_long_user_agent_is_cut_to_fit():
     origin = signing.Origin.of(ip_address="", user_agent="x" * 1000)
     assert origin.ip_address is None
     assert len(origin.user_agent) == 300
+
+
+def _assignment(engagement, user):
+    from firmdesk.engagements.models import Assignment
+
+    return Assignment.objects.for_firm(engagement.firm).get(
+        engagement=engagement, user=user
+    )
+
+
+def test_staff_sign_their_own_agreement_and_it_is_recorded_as_theirs(
+    engagement, no_nda_assistant
+):
+    signed = signing.nda_self_sign_typed(
+        assignment=_assignment(engagement, no_nda_assistant),
+        signer=no_nda_assistant,
+        signed_name="Nils Okafor",
+        origin=ORIGIN,
+    )
+    assert signed.agreement.recorded_by == no_nda_assistant
+    assert signed.agreement.expires_on is None
+    assert signed.document.created_by == no_nda_assistant
+    event = AuditEvent.objects.get(org=engagement.firm, action="nda.signed")
+    assert event.actor == no_nda_assistant
+    assert "typed by themself" in event.summary
+
+
+def test_nobody_signs_for_an_engagement_that_has_ended(engagement, no_nda_assistant):
+    engagement.status = "ended"
+    engagement.save(update_fields=["status"])
+    with pytest.raises(ServiceError) as refused:
+        signing.nda_self_sign_typed(
+            assignment=_assignment(engagement, no_nda_assistant),
+            signer=no_nda_assistant,
+            signed_name="Nils Okafor",
+            origin=ORIGIN,
+        )
+    assert "has ended" in refused.value.message
+    assert not SignedAgreement.objects.for_firm(engagement.firm).exists()
+
+
+def test_only_the_person_assigned_signs_their_agreement(
+    engagement, no_nda_assistant, ungranted_assistant
+):
+    with pytest.raises(ServiceError):
+        signing.nda_self_sign_typed(
+            assignment=_assignment(engagement, no_nda_assistant),
+            signer=ungranted_assistant,
+            signed_name="Gus Ferreira",
+            origin=ORIGIN,
+        )
