@@ -257,6 +257,20 @@ def test_a_long_user_agent_is_cut_to_fit():
     assert len(origin.user_agent) == 300
 
 
+@pytest.mark.parametrize(
+    ("given", "kept"),
+    [
+        ("203.0.113.7", "203.0.113.7"),
+        (" 2001:db8::1 ", "2001:db8::1"),
+        ("unknown", None),
+        ("", None),
+        ("10.0.0.1, 10.0.0.2", None),
+    ],
+)
+def test_only_a_real_address_is_recorded(given, kept):
+    assert signing.Origin.of(ip_address=given, user_agent="").ip_address == kept
+
+
 def _assignment(engagement, user):
     from firmdesk.engagements.models import Assignment
 

@@ -19,6 +19,7 @@ without the text that was signed.
 import datetime
 import hashlib
 import io
+import ipaddress
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -63,10 +64,13 @@ class Origin:
 
     @classmethod
     def of(cls, *, ip_address: str, user_agent: str) -> "Origin":
-        return cls(
-            ip_address=ip_address or None,
-            user_agent=(user_agent or "")[:USER_AGENT_MAX],
-        )
+        """Anything that is not an address (a proxy's "unknown", nothing at
+        all) is kept as not known rather than refusing the signature."""
+        try:
+            address: str | None = str(ipaddress.ip_address(ip_address.strip()))
+        except ValueError:
+            address = None
+        return cls(ip_address=address, user_agent=(user_agent or "")[:USER_AGENT_MAX])
 
 
 class _NothingFetched(URLFetcher):
@@ -201,8 +205,13 @@ def _keep(
 def _nda_title(signer, engagement: Engagement, signed_at) -> str:
     return (
         f"Confidentiality agreement — {signer.full_name or signer.email} — "
-        f"{engagement.provider} ({signed_at:%Y-%m-%d})"
+        f"{engagement.provider} ({_firm_day(engagement, signed_at)})"
     )[: Document._meta.get_field("title").max_length]
+
+
+def _firm_day(engagement: Engagement, moment: datetime.datetime) -> str:
+    """The day of ``moment`` where the firm is (a title's date)."""
+    return f"{timezone.localtime(moment, engagement.firm.tz):%Y-%m-%d}"
 
 
 def _file_name(*parts: str) -> str:
@@ -352,7 +361,8 @@ def nda_record_uploaded(
 
 def _master_title(engagement: Engagement, signed_at) -> str:
     return (
-        f"Master services agreement — {engagement.provider} ({signed_at:%Y-%m-%d})"
+        f"Master services agreement — {engagement.provider} "
+        f"({_firm_day(engagement, signed_at)})"
     )[: Document._meta.get_field("title").max_length]
 
 
