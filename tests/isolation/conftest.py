@@ -23,6 +23,7 @@ from .fixtures_documents_exhibits import *  # noqa: F403
 from .fixtures_documents_library import *  # noqa: F403
 from .fixtures_documents_public_shares import *  # noqa: F403
 from .fixtures_documents_shares import *  # noqa: F403
+from .fixtures_documents_signed import *  # noqa: F403
 from .fixtures_documents_templates import *  # noqa: F403
 from .fixtures_insights_audit import *  # noqa: F403
 from .fixtures_insights_costs import *  # noqa: F403

@@ -413,6 +413,7 @@ def _more_routes():
         registry_documents_library,
         registry_documents_public_shares,
         registry_documents_shares,
+        registry_documents_signed,
         registry_documents_templates,
         registry_insights_audit,
         registry_insights_costs,
@@ -462,6 +463,7 @@ def _more_routes():
         *registry_documents_exhibits.ROUTES,
         *registry_documents_shares.ROUTES,
         *registry_documents_public_shares.ROUTES,
+        *registry_documents_signed.ROUTES,
     ]
 
 

@@ -82,8 +82,11 @@ def through_scoped(model) -> models.QuerySet:
 
 def rule_facts(model) -> models.QuerySet:
     """The rows the access rule is made of (assignments, agreements, grants,
-    screens), read to decide a Scope (``access.scope``) or to route work to
-    people who have access (``work.routing``)."""
+    screens), read to decide a Scope (``access.scope``), to route work to
+    people who have access (``work.routing``), or to show a person their own
+    assignments and the agreements they signed, so they can sign theirs
+    (``documents.selectors.own_agreements``): before signing they have no
+    Scope to read them through."""
     return model.unscoped.all()
 
 

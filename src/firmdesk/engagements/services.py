@@ -181,27 +181,84 @@ def nda_sign(
     today = timezone.localdate(timezone=scope.firm.tz)
     if expires_on is not None and expires_on < today:
         raise ServiceError("The expiry date is in the past.", field="expires_on")
-    text = text or nda_text()
+    return _agreement_create(
+        engagement=engagement,
+        signer=signer,
+        signed_name=signed_name,
+        expires_on=expires_on,
+        text=text or nda_text(),
+        recorded_by=scope.user,
+    )
+
+
+def _agreement_create(
+    *, engagement, signer, signed_name, expires_on, text, recorded_by
+) -> ConfidentialityAgreement:
+    firm = engagement.firm
     with transaction.atomic():
-        agreement = ConfidentialityAgreement.objects.for_firm(scope.firm).create(
-            firm=scope.firm,
+        agreement = ConfidentialityAgreement.objects.for_firm(firm).create(
+            firm=firm,
             engagement=engagement,
             signer=signer,
             signed_at=timezone.now(),
             expires_on=expires_on,
             text_sha256=nda_text_hash(text),
             signed_name=signed_name.strip(),
-            recorded_by=scope.user,
+            recorded_by=recorded_by,
         )
         audit_record(
-            org=scope.firm,
-            actor=scope.user,
+            org=firm,
+            actor=recorded_by,
             action="nda.signed",
             obj=agreement,
-            summary=f"Confidentiality agreement signed by {signer}",
+            summary=f"Confidentiality agreement signed by {signer}"
+            + (" (typed by themself)" if recorded_by == signer else ""),
             detail={"text_sha256": agreement.text_sha256},
         )
     return agreement
+
+
+def nda_self_sign(
+    *, assignment: Assignment, signer, signed_name: str, text: str | None = None
+) -> ConfidentialityAgreement:
+    """The assigned staff member signs the standard text themself by typing
+    their name (docs/documents-agreements.md). The firm chose them by
+    assigning them; their own signature is what the firm admin would
+    otherwise record for them. No expiry: the firm admin may record one."""
+    engagement = assignment.engagement
+    if assignment.user_id != signer.pk:
+        raise ServiceError("Only the person assigned signs their own agreement.")
+    today = timezone.localdate(timezone=engagement.firm.tz)
+    if engagement.status == Engagement.Status.ENDED:
+        raise ServiceError(
+            f"The engagement with {engagement.firm} has ended: there is nothing "
+            "to sign."
+        )
+    if assignment.end_date is not None and assignment.end_date < today:
+        raise ServiceError(
+            f"You are no longer assigned to work for {engagement.firm}, so there "
+            "is nothing to sign. Ask your provider if this is a mistake."
+        )
+    if not signed_name.strip():
+        raise ServiceError("Type your full name to sign.", field="signed_name")
+    text = text or nda_text()
+    if any(
+        a.is_valid(today)
+        for a in ConfidentialityAgreement.objects.for_firm(engagement.firm).filter(
+            engagement=engagement, signer=signer, text_sha256=nda_text_hash(text)
+        )
+    ):
+        raise ServiceError(
+            f"You have already signed this agreement for {engagement.firm}."
+        )
+    return _agreement_create(
+        engagement=engagement,
+        signer=signer,
+        signed_name=signed_name,
+        expires_on=None,
+        text=text,
+        recorded_by=signer,
+    )
 
 
 def matter_grant(*, scope, engagement: Engagement, matter, user=None) -> MatterGrant:

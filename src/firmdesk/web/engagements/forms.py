@@ -238,12 +238,35 @@ class AssignForm(Styled, forms.Form):
         ]
 
 
+TYPED = "typed"
+UPLOADED = "uploaded"
+
+
 class NdaForm(Styled, forms.Form):
     signer = forms.ModelChoiceField(queryset=None, label="Signed by")
+    method = forms.ChoiceField(
+        label="How it was signed",
+        widget=forms.RadioSelect,
+        choices=[
+            (
+                TYPED,
+                "By typing their name: FirmDesk keeps the text above with a "
+                "signature block (name, time, address, browser) as a PDF",
+            ),
+            (UPLOADED, "On paper or elsewhere: upload the signed PDF"),
+        ],
+        initial=TYPED,
+    )
     signed_name = forms.CharField(
         label="Name as signed",
         max_length=200,
-        help_text="Type the name exactly as it appears on the signed agreement.",
+        help_text="Type the name exactly as it was signed.",
+    )
+    file = forms.FileField(
+        required=False,
+        label="Signed PDF",
+        help_text="Only when signed on paper or elsewhere: the signed agreement, "
+        "scanned or saved as PDF.",
     )
     expires_on = forms.DateField(
         required=False,
@@ -252,12 +275,60 @@ class NdaForm(Styled, forms.Form):
         help_text="Leave empty if it does not expire.",
     )
     confirm = forms.BooleanField(
-        label="I have the signed agreement on file and the text matches the one shown.",
+        label="The staff member signed the text shown above, with this name.",
     )
 
     def __init__(self, *args, signers, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["signer"].queryset = signers
+
+    def clean(self):
+        data = super().clean()
+        if data.get("method") == UPLOADED and not data.get("file"):
+            self.add_error("file", "Choose the signed PDF to upload.")
+        return data
+
+
+class SelfSignForm(Styled, forms.Form):
+    signed_name = forms.CharField(
+        label="Your full name",
+        max_length=200,
+        help_text="Typing your name here is your signature.",
+    )
+    confirm = forms.BooleanField(
+        label="I have read the agreement above and agree to it.",
+    )
+
+
+class MasterAgreementForm(Styled, forms.Form):
+    method = forms.ChoiceField(
+        label="What you are uploading",
+        widget=forms.RadioSelect,
+        choices=[
+            (
+                UPLOADED,
+                "The agreement as signed by both sides (a scan or a signed PDF)",
+            ),
+            (
+                TYPED,
+                "The agreement's text, which I accept for the firm by typing my "
+                "name: FirmDesk adds a signature page (name, time, address, "
+                "browser)",
+            ),
+        ],
+        initial=UPLOADED,
+    )
+    file = forms.FileField(label="The agreement (PDF)")
+    signed_name = forms.CharField(
+        label="Signed by",
+        max_length=200,
+        help_text="For a signed copy: the signatories as the paper shows them, "
+        "such as “Grace Hale for Hale & Ortiz; Rosa Quint for Northstar”. To "
+        "accept the text: your own name.",
+    )
+    confirm = forms.BooleanField(
+        label="This is the agreement in force with the provider for this engagement.",
+    )
 
 
 class GrantForm(Styled, forms.Form):

@@ -5,7 +5,7 @@ from django.urls import path
 
 from firmdesk.web.pages import firm_space, provider_space
 
-from . import views
+from . import agreements, views
 
 app_name = "engagements"
 
@@ -34,8 +34,18 @@ firm_patterns: list = [  # under /f/<firm_slug>/
     ),
     path(
         "engagements/<uuid:engagement_id>/nda/",
-        views.engagement_nda,
+        agreements.engagement_nda,
         name="engagement_nda",
+    ),
+    path(
+        "engagements/<uuid:engagement_id>/master-agreement/",
+        agreements.engagement_master,
+        name="engagement_master",
+    ),
+    path(
+        "agreements/<uuid:agreement_id>/",
+        agreements.signed_agreement,
+        name="signed_agreement",
     ),
     path(
         "engagements/<uuid:engagement_id>/grants/",
@@ -74,6 +84,31 @@ provider_patterns: list = [  # under /p/<provider_slug>/
         views.provider_staff_left,
         name="provider_staff_left",
     ),
+    path(
+        "staff/<uuid:user_id>/agreements/<uuid:agreement_id>/",
+        agreements.provider_staff_agreement_download,
+        name="provider_staff_agreement",
+    ),
 ]
 
-urlpatterns = [firm_space(firm_patterns), provider_space(provider_patterns)]
+# A person's own agreements, in every firm they are assigned to: before they
+# sign they have no Scope, so these live outside /f/<firm_slug>/.
+own_patterns: list = [
+    path("agreements/", agreements.my_agreements, name="my_agreements"),
+    path(
+        "agreements/<uuid:assignment_id>/sign/",
+        agreements.agreement_sign,
+        name="agreement_sign",
+    ),
+    path(
+        "agreements/signed/<uuid:agreement_id>/",
+        agreements.my_agreement_text,
+        name="my_agreement_text",
+    ),
+]
+
+urlpatterns = [
+    firm_space(firm_patterns),
+    provider_space(provider_patterns),
+    *own_patterns,
+]

@@ -23,12 +23,17 @@ from firmdesk.access.selectors import (
 )
 from firmdesk.common.errors import ServiceError
 from firmdesk.conflicts.services import prior_employers_check
+from firmdesk.documents.models import SignedAgreement
+from firmdesk.documents.selectors import (
+    nda_by_assignment,
+    provider_staff_agreements,
+    signed_agreements_of,
+)
 from firmdesk.engagements import services as engagement_services
 from firmdesk.engagements.models import (
     Assignment,
     Engagement,
     MatterGrant,
-    nda_text,
 )
 from firmdesk.engagements.selectors import assignable_staff, assigned_staff
 from firmdesk.insights import permissions as insights_permissions
@@ -104,6 +109,12 @@ def engagement_detail(request, firm_slug, engagement_id):
         .filter(engagement=engagement)
         .select_related("matter", "user")
     )
+    signed = list(signed_agreements_of(scope, engagement))
+    kept = {s.agreement_id: s for s in signed if s.agreement_id}
+    for row in rows:
+        agreement = row["agreement"]
+        row["signed"] = kept.get(agreement.pk) if agreement else None
+    masters = [s for s in signed if s.kind == SignedAgreement.Kind.MASTER]
     return render(
         request,
         "web/engagements/engagement_detail.html",
@@ -111,6 +122,8 @@ def engagement_detail(request, firm_slug, engagement_id):
             "engagement": engagement,
             "rows": rows,
             "grants": grants,
+            "master": masters[0] if masters else None,
+            "earlier_masters": masters[1:],
             "live": engagement.is_live(today_),
             "pilot_targets": pilots.target_lines(engagement),
             "pilot_page": pilots.is_pilot(engagement)
@@ -181,8 +194,9 @@ def engagement_assign(request, firm_slug, engagement_id):
             person = form.cleaned_data["user"]
             messages.success(
                 request,
-                f"{person} assigned. They see nothing of the firm "
-                "until their confidentiality agreement is recorded.",
+                f"{person} assigned. They see nothing of the firm until they "
+                "sign the confidentiality agreement (FirmDesk shows it to them "
+                "when they sign in) or you record their signature.",
             )
             _warn_prior_employers(request, scope, person)
             return redirect(
@@ -242,40 +256,6 @@ def assignment_end(request, firm_slug, engagement_id, assignment_id):
                 "engagements:engagement_detail", args=[firm_slug, engagement.public_id]
             ),
         },
-    )
-
-
-@require_http_methods(["GET", "POST"])
-def engagement_nda(request, firm_slug, engagement_id):
-    scope = request.scope
-    forbidden_if(not scope.is_firm_admin)
-    engagement = access_engagement(scope, engagement_id)
-    signers = assigned_staff(scope=scope, engagement=engagement)
-    form = forms.NdaForm(
-        request.POST or None,
-        signers=signers,
-        initial={"signer": request.GET.get("signer")},
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            engagement_services.nda_sign(
-                scope=scope,
-                engagement=engagement,
-                signer=form.cleaned_data["signer"],
-                signed_name=form.cleaned_data["signed_name"],
-                expires_on=form.cleaned_data["expires_on"],
-            )
-        except ServiceError as error:
-            apply_service_error(form, error)
-        else:
-            messages.success(request, "Confidentiality agreement recorded.")
-            return redirect(
-                "engagements:engagement_detail", firm_slug, engagement.public_id
-            )
-    return render(
-        request,
-        "web/engagements/engagement_nda.html",
-        {"form": form, "engagement": engagement, "nda_text": nda_text()},
     )
 
 
@@ -453,10 +433,12 @@ def people(request, firm_slug):
         )
         .select_related("user", "engagement__provider")
     )
+    signed = nda_by_assignment(scope=scope, assignments=assignments)
+    rows = [{"assignment": a, "agreement": signed.get(a.pk)} for a in assignments]
     return render(
         request,
         "web/engagements/people.html",
-        {"members": members, "assignments": assignments},
+        {"members": members, "rows": rows},
     )
 
 
@@ -545,11 +527,13 @@ def provider_staff(request, provider_slug):
     assignments = {}
     for a in current_assignments_of_provider(provider=provider, today=today_):
         assignments.setdefault(a.user_id, []).append(a.firm.name)
+    agreements = provider_staff_agreements(provider=provider)
     rows = [
         {
             "profile": p,
             "absent": p.user_id in absent,
             "firms": sorted(assignments.get(p.user_id, [])),
+            "agreements": agreements.get(p.user_id, []),
         }
         for p in profiles
     ]
