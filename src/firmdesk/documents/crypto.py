@@ -217,8 +217,14 @@ def sealed_size(plain_size: int, chunk: int = CHUNK) -> int:
 
 
 def _rechunk(chunks: Iterable[bytes], size: int) -> Iterator[bytes]:
+    """``chunks`` as pieces of exactly ``size`` bytes, then the rest (possibly
+    empty). A piece that already has the size passes through uncopied: an
+    upload's chunks are 64 KiB, as CHUNK is."""
     buffer = bytearray()
     for piece in chunks:
+        if not buffer and len(piece) == size:
+            yield piece
+            continue
         buffer += piece
         while len(buffer) >= size:
             yield bytes(buffer[:size])
@@ -228,7 +234,8 @@ def _rechunk(chunks: Iterable[bytes], size: int) -> Iterator[bytes]:
 
 def seal(key: bytes, file_id: bytes, chunks: Iterable[bytes]) -> Iterator[bytes]:
     """The stored form of the plaintext ``chunks``: the header, then one frame
-    per CHUNK bytes of plaintext."""
+    per CHUNK bytes of plaintext, each given as its nonce and then its
+    ciphertext with the tag (two pieces, not copied into one)."""
     aead = AESGCM(key)
     yield HEADER.pack(MAGIC, CHUNK)
     pieces = _rechunk(chunks, CHUNK)
@@ -238,13 +245,15 @@ def seal(key: bytes, file_id: bytes, chunks: Iterable[bytes]) -> Iterator[bytes]
         # A full chunk followed by an empty remainder is the last one.
         last = following == b""
         nonce = secrets.token_bytes(NONCE)
-        yield nonce + aead.encrypt(nonce, current, _aad(file_id, index, last))
+        yield nonce
+        yield aead.encrypt(nonce, current, _aad(file_id, index, last))
         if last:
             return
         current = following
         index += 1
     nonce = secrets.token_bytes(NONCE)
-    yield nonce + aead.encrypt(nonce, current, _aad(file_id, index, True))
+    yield nonce
+    yield aead.encrypt(nonce, current, _aad(file_id, index, True))
 
 
 def _read_exactly(stream, size: int) -> bytes:
@@ -258,9 +267,30 @@ def _read_exactly(stream, size: int) -> bytes:
     return b"".join(parts)
 
 
+def _read_into(stream, buffer: bytearray) -> int:
+    """Fill ``buffer`` from ``stream`` as far as it goes; how many bytes."""
+    view = memoryview(buffer)
+    filled = 0
+    readinto = getattr(stream, "readinto", None)
+    while filled < len(buffer):
+        if readinto is not None:
+            got = readinto(view[filled:])
+        else:
+            piece = stream.read(len(buffer) - filled)
+            got = len(piece)
+            view[filled : filled + got] = piece
+        if not got:
+            break
+        filled += got
+    return filled
+
+
 def open_sealed(key: bytes, file_id: bytes, stream) -> Iterator[bytes]:
     """The plaintext of a sealed ``stream``, one verified chunk at a time;
-    TamperedFile as soon as anything does not check out."""
+    TamperedFile as soon as anything does not check out. Frames are read
+    into two buffers in turn (the one being opened, and the next, read ahead
+    to know whether this one is the last), so nothing is copied but the
+    plaintext given out."""
     header = _read_exactly(stream, HEADER.size)
     if len(header) != HEADER.size:
         raise TamperedFile("The file is shorter than its header.")
@@ -269,24 +299,31 @@ def open_sealed(key: bytes, file_id: bytes, stream) -> Iterator[bytes]:
         raise TamperedFile("The file does not start as FirmDesk seals files.")
     aead = AESGCM(key)
     frame_size = NONCE + chunk + TAG
-    frame = _read_exactly(stream, frame_size)
+    buffers = (bytearray(frame_size), bytearray(frame_size))
+    size = _read_into(stream, buffers[0])
     index = 0
     while True:
         following = (
-            _read_exactly(stream, frame_size) if len(frame) == frame_size else b""
+            _read_into(stream, buffers[1 - index % 2]) if size == frame_size else 0
         )
-        last = following == b""
-        if len(frame) < NONCE + TAG:
+        last = following == 0
+        if size < NONCE + TAG:
             raise TamperedFile(f"Chunk {index} is cut short.")
+        frame = memoryview(buffers[index % 2])[:size]
         try:
-            yield aead.decrypt(frame[:NONCE], frame[NONCE:], _aad(file_id, index, last))
+            plain = aead.decrypt(
+                frame[:NONCE], frame[NONCE:], _aad(file_id, index, last)
+            )
         except InvalidTag as error:
             raise TamperedFile(
                 f"Chunk {index} has been changed, moved or cut short."
             ) from error
+        finally:
+            frame.release()
+        yield plain
         if last:
             return
-        frame = following
+        size = following
         index += 1
 
 
