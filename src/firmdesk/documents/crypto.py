@@ -339,6 +339,8 @@ class SealingReader:
         self._buffer = bytearray()
         self.size = sealed_size(size)
         self.closed = False
+        # What S3 records as the object's type: never the document's own.
+        self.content_type = "application/octet-stream"
 
     def readable(self) -> bool:
         return True
