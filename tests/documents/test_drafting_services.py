@@ -188,7 +188,7 @@ def test_a_record_field_cannot_be_declared_a_question(firm, firm_admin, template
     [
         ("letter.pdf", b"%PDF-1.7\n%%EOF\n", "not a Word .docx file"),
         ("letter.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504), ".docx"),
-        ("letter.docx", b"PK\x03\x04 broken", "could not be opened as a Word"),
+        ("letter.docx", b"PK\x03\x04 broken", "does not look like a Word document"),
     ],
 )
 def test_a_file_that_is_not_a_docx_is_refused_clearly(
