@@ -265,6 +265,19 @@ STORAGES = {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage",
     },
 }
+if env_str("DOCUMENTS_S3_BUCKET", ""):
+    # The bucket only ever receives sealed files. Never overwrite a name
+    # (`firmdesk keys encrypt-existing` relies on a new name never replacing a
+    # file), and no ACL: the bucket stays private. Credentials come from
+    # AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY or the machine's role.
+    STORAGES["documents"]["OPTIONS"] = {
+        "bucket_name": env_str("DOCUMENTS_S3_BUCKET", ""),
+        "endpoint_url": env_str("DOCUMENTS_S3_ENDPOINT_URL", "") or None,
+        "region_name": env_str("DOCUMENTS_S3_REGION", "") or None,
+        "location": env_str("DOCUMENTS_S3_PREFIX", "firmdesk"),
+        "file_overwrite": False,
+        "default_acl": None,
+    }
 MEDIA_ROOT = VAR_DIR / "media"
 # Uploads (task attachments and, later, every document): the largest file accepted
 # and the kinds of file a firm works with. Anything else is refused with a message.
@@ -328,7 +341,19 @@ LOGGING = {
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}
     },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # A share link's token is the key to a client's file: never in a log line.
+    "filters": {
+        "share_tokens": {
+            "()": "firmdesk.web.documents.public_shares.redact.RedactShareTokens"
+        }
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["share_tokens"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
     "loggers": {"firmdesk": {"level": env_str("LOG_LEVEL", "INFO")}},
 }

@@ -23,7 +23,6 @@ import secrets
 import struct
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 
 from cryptography.exceptions import InvalidTag
@@ -43,7 +42,11 @@ class TamperedFile(Exception):
     sealed for another file or key."""
 
 
-class MissingMasterKey(Exception):
+class MasterKeyError(Exception):
+    """The master keys are missing or malformed in the configuration."""
+
+
+class MissingMasterKey(MasterKeyError):
     """A data key was wrapped by a master key this server does not hold."""
 
 
@@ -63,7 +66,10 @@ def master_key_id(key: bytes) -> str:
 
 def parse_master_keys(text: str) -> list[MasterKey]:
     """Base64 keys of 32 bytes, one per line or comma-separated; blank lines
-    and lines starting with # are skipped. The last one is the current one."""
+    and lines starting with # are skipped. The last one is the current one.
+
+    A malformed entry is named by its place, never by its content: the
+    message may end up in a log."""
     keys = []
     entries = [
         entry.strip()
@@ -71,12 +77,19 @@ def parse_master_keys(text: str) -> list[MasterKey]:
         if not line.strip().startswith("#")
         for entry in line.split(",")
     ]
-    for entry in filter(None, entries):
-        key = base64.b64decode(entry, validate=True)
+    for place, entry in enumerate(filter(None, entries), start=1):
+        try:
+            key = base64.b64decode(entry, validate=True)
+        except ValueError:
+            raise MasterKeyError(
+                f"Master key {place} is not base64. Each key is the base64 of 32 "
+                "random bytes, as `firmdesk keys new-master` prints it."
+            ) from None
         if len(key) != KEY_BYTES:
-            raise ValueError(
-                f"A master key must be {KEY_BYTES} bytes (base64 of 32 random bytes); "
-                f"one is {len(key)}."
+            raise MasterKeyError(
+                f"Master key {place} is {len(key)} bytes; a master key must be "
+                f"{KEY_BYTES} (the base64 of 32 random bytes, as `firmdesk keys "
+                "new-master` prints it)."
             )
         keys.append(MasterKey(master_key_id(key), key))
     return keys
@@ -118,7 +131,11 @@ def master_keys() -> list[MasterKey]:
         text = path.read_text()
     keys = parse_master_keys(text)
     if not keys:
-        raise MissingMasterKey("No master key is configured.")
+        raise MissingMasterKey(
+            "No master key is configured: FIRMDESK_MASTER_KEY is empty and so is "
+            "the key file. Run `firmdesk keys new-master` (docs/documents-"
+            "encryption.md)."
+        )
     return keys
 
 
@@ -161,29 +178,30 @@ def unwrap(master: MasterKey, wrapped: bytes, *, firm_public_id, number: int) ->
         ) from error
 
 
-@cache
-def _unwrapped(master_id: str, wrapped: bytes, firm_public_id, number: int) -> bytes:
-    return unwrap(
-        find_master_key(master_id),
-        wrapped,
-        firm_public_id=firm_public_id,
-        number=number,
-    )
+# Opened data keys by (FirmKey pk, master key id, wrapped bytes): a re-wrapped
+# row is a new entry, and a hit costs no query for the firm's public id.
+_opened: dict[tuple, bytes] = {}
 
 
 def data_key_of(firm_key) -> bytes:
     """The plaintext data key of a FirmKey row (kept in memory once opened)."""
-    return _unwrapped(
-        firm_key.master_key_id,
-        bytes(firm_key.wrapped),
-        firm_key.firm.public_id,
-        firm_key.number,
-    )
+    wrapped = bytes(firm_key.wrapped)
+    cache_key = (firm_key.pk, firm_key.master_key_id, wrapped)
+    found = _opened.get(cache_key)
+    if found is None:
+        found = unwrap(
+            find_master_key(firm_key.master_key_id),
+            wrapped,
+            firm_public_id=firm_key.firm.public_id,
+            number=firm_key.number,
+        )
+        _opened[cache_key] = found
+    return found
 
 
 def forget_opened_keys() -> None:
     """After a rotation or in tests: open data keys afresh."""
-    _unwrapped.cache_clear()
+    _opened.clear()
 
 
 # --- Sealing and opening files ----------------------------------------------
@@ -199,8 +217,14 @@ def sealed_size(plain_size: int, chunk: int = CHUNK) -> int:
 
 
 def _rechunk(chunks: Iterable[bytes], size: int) -> Iterator[bytes]:
+    """``chunks`` as pieces of exactly ``size`` bytes, then the rest (possibly
+    empty). A piece that already has the size passes through uncopied: an
+    upload's chunks are 64 KiB, as CHUNK is."""
     buffer = bytearray()
     for piece in chunks:
+        if not buffer and len(piece) == size:
+            yield piece
+            continue
         buffer += piece
         while len(buffer) >= size:
             yield bytes(buffer[:size])
@@ -210,7 +234,8 @@ def _rechunk(chunks: Iterable[bytes], size: int) -> Iterator[bytes]:
 
 def seal(key: bytes, file_id: bytes, chunks: Iterable[bytes]) -> Iterator[bytes]:
     """The stored form of the plaintext ``chunks``: the header, then one frame
-    per CHUNK bytes of plaintext."""
+    per CHUNK bytes of plaintext, each given as its nonce and then its
+    ciphertext with the tag (two pieces, not copied into one)."""
     aead = AESGCM(key)
     yield HEADER.pack(MAGIC, CHUNK)
     pieces = _rechunk(chunks, CHUNK)
@@ -220,13 +245,15 @@ def seal(key: bytes, file_id: bytes, chunks: Iterable[bytes]) -> Iterator[bytes]
         # A full chunk followed by an empty remainder is the last one.
         last = following == b""
         nonce = secrets.token_bytes(NONCE)
-        yield nonce + aead.encrypt(nonce, current, _aad(file_id, index, last))
+        yield nonce
+        yield aead.encrypt(nonce, current, _aad(file_id, index, last))
         if last:
             return
         current = following
         index += 1
     nonce = secrets.token_bytes(NONCE)
-    yield nonce + aead.encrypt(nonce, current, _aad(file_id, index, True))
+    yield nonce
+    yield aead.encrypt(nonce, current, _aad(file_id, index, True))
 
 
 def _read_exactly(stream, size: int) -> bytes:
@@ -240,9 +267,30 @@ def _read_exactly(stream, size: int) -> bytes:
     return b"".join(parts)
 
 
+def _read_into(stream, buffer: bytearray) -> int:
+    """Fill ``buffer`` from ``stream`` as far as it goes; how many bytes."""
+    view = memoryview(buffer)
+    filled = 0
+    readinto = getattr(stream, "readinto", None)
+    while filled < len(buffer):
+        if readinto is not None:
+            got = readinto(view[filled:])
+        else:
+            piece = stream.read(len(buffer) - filled)
+            got = len(piece)
+            view[filled : filled + got] = piece
+        if not got:
+            break
+        filled += got
+    return filled
+
+
 def open_sealed(key: bytes, file_id: bytes, stream) -> Iterator[bytes]:
     """The plaintext of a sealed ``stream``, one verified chunk at a time;
-    TamperedFile as soon as anything does not check out."""
+    TamperedFile as soon as anything does not check out. Frames are read
+    into two buffers in turn (the one being opened, and the next, read ahead
+    to know whether this one is the last), so nothing is copied but the
+    plaintext given out."""
     header = _read_exactly(stream, HEADER.size)
     if len(header) != HEADER.size:
         raise TamperedFile("The file is shorter than its header.")
@@ -251,36 +299,57 @@ def open_sealed(key: bytes, file_id: bytes, stream) -> Iterator[bytes]:
         raise TamperedFile("The file does not start as FirmDesk seals files.")
     aead = AESGCM(key)
     frame_size = NONCE + chunk + TAG
-    frame = _read_exactly(stream, frame_size)
+    buffers = (bytearray(frame_size), bytearray(frame_size))
+    size = _read_into(stream, buffers[0])
     index = 0
     while True:
         following = (
-            _read_exactly(stream, frame_size) if len(frame) == frame_size else b""
+            _read_into(stream, buffers[1 - index % 2]) if size == frame_size else 0
         )
-        last = following == b""
-        if len(frame) < NONCE + TAG:
+        last = following == 0
+        if size < NONCE + TAG:
             raise TamperedFile(f"Chunk {index} is cut short.")
+        frame = memoryview(buffers[index % 2])[:size]
         try:
-            yield aead.decrypt(frame[:NONCE], frame[NONCE:], _aad(file_id, index, last))
+            plain = aead.decrypt(
+                frame[:NONCE], frame[NONCE:], _aad(file_id, index, last)
+            )
         except InvalidTag as error:
             raise TamperedFile(
                 f"Chunk {index} has been changed, moved or cut short."
             ) from error
+        finally:
+            frame.release()
+        yield plain
         if last:
             return
-        frame = following
+        size = following
         index += 1
 
 
 class SealingReader:
-    """A read()-able stream of the sealed form of ``chunks``, for storage
-    backends that read a file object (FileSystemStorage iterates ``chunks()``,
-    S3 reads ``read(n)``)."""
+    """A read()-able, non-seekable stream of the sealed form of ``chunks``,
+    for storage backends: FileSystemStorage iterates ``chunks()``;
+    django-storages' S3 backend asks ``seekable()`` (and seeks back to the
+    start unless told no), then hands the object to boto3, which ``read(n)``s
+    it and may ``close()`` it."""
 
     def __init__(self, key: bytes, file_id: bytes, chunks: Iterable[bytes], size: int):
         self._frames = seal(key, file_id, chunks)
         self._buffer = bytearray()
         self.size = sealed_size(size)
+        self.closed = False
+        # What S3 records as the object's type: never the document's own.
+        self.content_type = "application/octet-stream"
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return False
+
+    def close(self) -> None:
+        self.closed = True
 
     def read(self, n: int = -1) -> bytes:
         while n < 0 or len(self._buffer) < n:
@@ -295,8 +364,7 @@ class SealingReader:
         return out
 
     def chunks(self, chunk_size=None) -> Iterator[bytes]:
-        for frame in self._frames:
-            if self._buffer:
-                yield bytes(self._buffer)
-                self._buffer.clear()
-            yield frame
+        if self._buffer:
+            yield bytes(self._buffer)
+            self._buffer.clear()
+        yield from self._frames

@@ -14,6 +14,7 @@ from firmdesk.common.errors import ServiceError
 from . import storage
 from .models import Document, DocumentVersion
 from .validation import check_upload, human_size
+from .workflow import back_to_draft
 
 TITLE_MAX = Document._meta.get_field("title").max_length
 NAME_MAX = DocumentVersion._meta.get_field("original_name").max_length
@@ -101,18 +102,44 @@ def document_upload(
     return document
 
 
+FINAL_IS_FIXED = (
+    "This document is final: it takes no new version. Upload the changed file "
+    "as a new document instead."
+)
+
+
 def document_add_version(*, document, actor, uploaded_file) -> DocumentVersion:
-    """The file as the document's next version, which becomes its current one."""
+    """The file as the document's next version, which becomes its current one.
+
+    A final document takes none. A document in review or approved goes back to
+    draft: what was reviewed is no longer what is current, so it is reviewed
+    again (a submission still waiting is withdrawn, workflow.py)."""
+    if document.is_final:
+        raise ServiceError(FINAL_IS_FIXED)
     version = _checked_version(
         document=document, actor=actor, uploaded_file=uploaded_file
     )
     with _file_removed_on_failure(version), transaction.atomic():
         # The lock serialises concurrent uploads to one document on PostgreSQL
-        # (SQLite's IMMEDIATE transactions already do), so numbers never clash.
-        Document.objects.for_firm(document.firm).select_for_update().get(pk=document.pk)
+        # (SQLite's IMMEDIATE transactions already do), so numbers never clash,
+        # and the status read under it is the one that holds.
+        locked = (
+            Document.objects.for_firm(document.firm)
+            .select_for_update()
+            .get(pk=document.pk)
+        )
+        if locked.is_final:
+            raise ServiceError(FINAL_IS_FIXED)
         last = document.versions.aggregate(last=Max("number"))["last"] or 0
         version.number = last + 1
         _store(version, uploaded_file)
+        document.status = locked.status
+        if locked.status != Document.Status.DRAFT:
+            back_to_draft(
+                document=document,
+                actor=actor,
+                why=f"version {version.number} was uploaded",
+            )
         audit_record(
             org=document.firm,
             actor=actor,

@@ -1,13 +1,19 @@
 """What FirmDesk accepts as an upload: the kinds of file a firm works with, each
 checked by its name AND by its first bytes, so a program renamed to .pdf is
-refused. Every refusal says what was wrong and what to do, in plain words."""
+refused. Programs (by name or by content) and Office files carrying macros
+(small programs that run when the file is opened) are refused too. Every
+refusal says what was wrong and what to do, in plain words.
+docs/documents-storage.md, "What uploads are accepted", lists the checks."""
 
 import codecs
 import re
+import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import PurePath
+from struct import error as struct_error
 
+import olefile
 from django.conf import settings
 
 from firmdesk.common.errors import ServiceError
@@ -20,6 +26,51 @@ HEAD_BYTES = 4096
 # RFC 5322 header field: printable ASCII up to a colon. Thunderbird may put an
 # mbox "From " line first.
 EMAIL_HEADER = re.compile(rb"^(From [^\r\n]*\r?\n)?[!-9;-~]+:")
+
+
+# Programs, by the first bytes of what is inside: Windows (MZ), Linux (ELF),
+# macOS (Mach-O, 32/64-bit either byte order, and universal binaries) and
+# scripts that name their interpreter (#!).
+PROGRAM_SIGNATURES = (
+    b"MZ",
+    b"\x7fELF",
+    b"\xfe\xed\xfa\xce",
+    b"\xfe\xed\xfa\xcf",
+    b"\xce\xfa\xed\xfe",
+    b"\xcf\xfa\xed\xfe",
+    b"\xca\xfe\xba\xbe",
+    b"#!",
+)
+# Programs and scripts by name: Windows executables and installers, scripts
+# Windows runs when double-clicked, shortcuts, Java, macOS and Linux ones.
+# fmt: off
+PROGRAM_EXTENSIONS = frozenset({
+    "exe", "dll", "com", "scr", "msi", "msp", "pif", "cpl", "sys", "drv", "ocx",
+    "bat", "cmd", "ps1", "psm1", "psd1", "vbs", "vbe", "js", "jse", "mjs", "wsf",
+    "wsh", "wsc", "hta", "lnk", "reg", "inf", "scf", "jar", "class", "apk", "app",
+    "dmg", "pkg", "sh", "bash", "zsh", "csh", "ksh", "command", "run", "bin", "elf",
+    "py", "pyw", "pl", "rb", "php",
+})
+# fmt: on
+# Office formats that hold macros by design, and the macro-free one to save as.
+MACRO_EXTENSIONS = {
+    "docm": ("Word", "Word Document (.docx)"),
+    "dotm": ("Word", "Word Document (.docx)"),
+    "xlsm": ("Excel", "Excel Workbook (.xlsx)"),
+    "xltm": ("Excel", "Excel Workbook (.xlsx)"),
+    "xlam": ("Excel", "Excel Workbook (.xlsx)"),
+    "xlsb": ("Excel", "Excel Workbook (.xlsx)"),
+    "pptm": ("PowerPoint", "PowerPoint Presentation (.pptx)"),
+    "potm": ("PowerPoint", "PowerPoint Presentation (.pptx)"),
+    "ppsm": ("PowerPoint", "PowerPoint Presentation (.pptx)"),
+    "ppam": ("PowerPoint", "PowerPoint Presentation (.pptx)"),
+}
+# How far into a package's [Content_Types].xml to look: it is a few KB.
+CONTENT_TYPES_MAX = 1024 * 1024
+# An OLE file's VBA project lives in one of these storages (Word: Macros,
+# Excel: _VBA_PROJECT_CUR, both with a VBA storage inside; PowerPoint 97-2003
+# and other writers: _VBA_PROJECT or VBA).
+OLE_MACRO_STORAGES = frozenset({"macros", "_vba_project_cur", "_vba_project", "vba"})
 
 
 def _starts(*signatures: bytes) -> Callable[[bytes], bool]:
@@ -44,6 +95,8 @@ class Kind:
     # Text files have no signature: they must decode in one of these, and
     # contain no NUL (the mark of binary data).
     encodings: tuple[str, ...] = ()
+    # Office files: the program and the macro-free format to save them as.
+    office: tuple[str, str] | None = None
 
 
 WORD = "a Word document"
@@ -53,13 +106,37 @@ OOXML = "application/vnd.openxmlformats-officedocument"
 
 KINDS = {
     "pdf": Kind("a PDF", "application/pdf", _pdf),
-    "docx": Kind(WORD, f"{OOXML}.wordprocessingml.document", _starts(ZIP)),
-    "doc": Kind(WORD, "application/msword", _starts(OLE)),
+    "docx": Kind(
+        WORD,
+        f"{OOXML}.wordprocessingml.document",
+        _starts(ZIP),
+        office=MACRO_EXTENSIONS["docm"],
+    ),
+    "doc": Kind(
+        WORD, "application/msword", _starts(OLE), office=MACRO_EXTENSIONS["docm"]
+    ),
     "rtf": Kind(WORD, "application/rtf", _starts(b"{\\rtf")),
-    "xlsx": Kind(EXCEL, f"{OOXML}.spreadsheetml.sheet", _starts(ZIP)),
-    "xls": Kind(EXCEL, "application/vnd.ms-excel", _starts(OLE)),
-    "pptx": Kind(POWERPOINT, f"{OOXML}.presentationml.presentation", _starts(ZIP)),
-    "ppt": Kind(POWERPOINT, "application/vnd.ms-powerpoint", _starts(OLE)),
+    "xlsx": Kind(
+        EXCEL,
+        f"{OOXML}.spreadsheetml.sheet",
+        _starts(ZIP),
+        office=MACRO_EXTENSIONS["xlsm"],
+    ),
+    "xls": Kind(
+        EXCEL, "application/vnd.ms-excel", _starts(OLE), office=MACRO_EXTENSIONS["xlsm"]
+    ),
+    "pptx": Kind(
+        POWERPOINT,
+        f"{OOXML}.presentationml.presentation",
+        _starts(ZIP),
+        office=MACRO_EXTENSIONS["pptm"],
+    ),
+    "ppt": Kind(
+        POWERPOINT,
+        "application/vnd.ms-powerpoint",
+        _starts(OLE),
+        office=MACRO_EXTENSIONS["pptm"],
+    ),
     # Excel on Windows saves CSV in Windows-1252 unless told otherwise.
     "csv": Kind("a CSV file", "text/csv", encodings=("utf-8", "cp1252")),
     "txt": Kind("a text file", "text/plain", encodings=("utf-8",)),
@@ -113,6 +190,22 @@ def check_upload(uploaded_file) -> tuple[str, int]:
     name = PurePath(uploaded_file.name or "").name
     extension = PurePath(name).suffix.lower().lstrip(".")
     kind = KINDS.get(extension)
+    if extension in PROGRAM_EXTENSIONS:
+        raise ServiceError(
+            f"“{name}” is not a kind of file FirmDesk accepts: it is a program or "
+            "script, not a document, and programs are refused so that no one "
+            f"opens one by mistake. Upload {ACCEPTED}.",
+            field="file",
+        )
+    if extension in MACRO_EXTENSIONS:
+        app, save_as = MACRO_EXTENSIONS[extension]
+        raise ServiceError(
+            f"“{name}” is {app} file with macros, and FirmDesk refuses macros: "
+            "they are small programs that run when the file is opened. Open it in "
+            f"{app}, choose File › Save As › {save_as} (that leaves the macros "
+            "out) and upload that.",
+            field="file",
+        )
     if kind is None:
         raise ServiceError(
             f"“{name}” is not a kind of file FirmDesk accepts. Upload {ACCEPTED}.",
@@ -139,10 +232,23 @@ def check_upload(uploaded_file) -> tuple[str, int]:
         field="file",
     )
     try:
-        if kind.looks_right is not None:
-            uploaded_file.seek(0)
-            if not kind.looks_right(uploaded_file.read(HEAD_BYTES)):
-                raise wrong
+        uploaded_file.seek(0)
+        head = uploaded_file.read(HEAD_BYTES)
+        # A text file has no signature of its own, and "MZ" may begin a
+        # note; a binary program in it fails the NUL check below anyway.
+        signatures = (b"#!",) if kind.encodings else PROGRAM_SIGNATURES
+        if head.startswith(signatures):
+            raise ServiceError(
+                f"The file “{name}” does not look like {kind.label}: what is inside "
+                "is a program, not a document, and FirmDesk refuses programs. If "
+                f"you expected {kind.label}, ask whoever sent it to send the "
+                "document itself.",
+                field="file",
+            )
+        if kind.looks_right is not None and not kind.looks_right(head):
+            raise wrong
+        if kind.office is not None:
+            _refuse_macros(uploaded_file, name, kind, wrong)
         if kind.encodings:
             if _has_nul(uploaded_file):
                 raise wrong
@@ -155,3 +261,53 @@ def check_upload(uploaded_file) -> tuple[str, int]:
     finally:
         uploaded_file.seek(0)
     return kind.content_type, size
+
+
+def _refuse_macros(uploaded_file, name: str, kind: Kind, wrong: ServiceError) -> None:
+    """A Word, Excel or PowerPoint file that carries a VBA project is refused,
+    whatever its name: a .docx package with ``vbaProject.bin`` or a
+    macro-enabled content type inside (a .docm renamed), or a 97-2003 file
+    with a VBA storage. A package or compound file that cannot be read is not
+    the document its name says."""
+    assert kind.office is not None
+    app, save_as = kind.office
+    uploaded_file.seek(0)
+    if kind.looks_right is not None and kind.looks_right(ZIP):
+        has_macros = _package_has_macros(uploaded_file)
+    else:
+        has_macros = _compound_has_macros(uploaded_file)
+    if has_macros is None:
+        raise wrong
+    if has_macros:
+        raise ServiceError(
+            f"“{name}” contains macros (small programs that run when the file is "
+            f"opened), and FirmDesk refuses them. Open it in {app}, choose File › "
+            f"Save As › {save_as} (that leaves the macros out) and upload that.",
+            field="file",
+        )
+
+
+def _package_has_macros(uploaded_file) -> bool | None:
+    try:
+        with zipfile.ZipFile(uploaded_file) as package:
+            names = package.namelist()
+            if any(n.lower().endswith("vbaproject.bin") for n in names):
+                return True
+            try:
+                info = package.getinfo("[Content_Types].xml")
+            except KeyError:
+                return None
+            with package.open(info) as types:
+                listed = types.read(CONTENT_TYPES_MAX).lower()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError):
+        return None
+    return b"macroenabled" in listed or b"vbaproject" in listed
+
+
+def _compound_has_macros(uploaded_file) -> bool | None:
+    try:
+        with olefile.OleFileIO(uploaded_file) as compound:
+            paths = compound.listdir(streams=True, storages=True)
+    except (OSError, ValueError, IndexError, struct_error):
+        return None
+    return any(part.lower() in OLE_MACRO_STORAGES for path in paths for part in path)

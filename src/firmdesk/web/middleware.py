@@ -17,6 +17,9 @@ EXEMPT_PREFIXES = (
     "/booking/",
     "/feedback/",
     "/feeds/",
+    # A share link's page and download (documents.sharing): for people outside
+    # FirmDesk, and a detour through two-factor would put the token in ?next=.
+    "/s/",
 )
 
 

@@ -7,15 +7,21 @@ from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import Http404, StreamingHttpResponse
+from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect
+from django.template.loader import render_to_string
 from django.urls import include, path
 from django.utils.http import content_disposition_header
 
 from firmdesk.audit.services import audit_record
 from firmdesk.common.errors import ServiceError
 from firmdesk.common.times import person_zone
-from firmdesk.documents.storage import open_plaintext
+from firmdesk.documents.storage import (
+    Unreadable,
+    open_checked,
+    reason_of,
+    record_unreadable,
+)
 
 
 def forbidden_if(condition: bool):
@@ -26,7 +32,13 @@ def forbidden_if(condition: bool):
 
 def send_document(request, scope, document, version, *, where: str, detail: dict):
     """A file as a download, its reading audited in the same breath: ``where``
-    says which page it came from ("task “Call the court”")."""
+    says which page it came from ("task “Call the court”"). A stored copy
+    that cannot be read gives the page that says so (``stream_version``) and
+    no download is recorded."""
+    try:
+        chunks = open_checked(version)
+    except Unreadable as error:
+        return unreadable_page(request, error, actor=request.user, where=where)
     with transaction.atomic():
         audit_record(
             org=scope.firm,
@@ -37,14 +49,36 @@ def send_document(request, scope, document, version, *, where: str, detail: dict
             summary=f"Downloaded “{version.original_name}” from {where}",
             detail={**detail, "version": version.number},
         )
-    return stream_version(version)
+    return _streamed(version, chunks, as_attachment=True, actor=request.user)
 
 
-def stream_version(version, *, as_attachment: bool = True):
+def stream_version(version, *, as_attachment: bool = True, request=None):
     """A stored version as a streamed response: decrypted one verified chunk
-    at a time (documents/storage.py), never held in memory whole."""
+    at a time (documents/storage.py), never held in memory whole.
+
+    The first chunk is read and verified before the response starts, so a
+    missing file, a wrong key or damage near the start gives a page that
+    says so (status 500, audited as ``document.damaged``, the firm's admins
+    told) instead of a broken download. Damage further on ends the download
+    before the first unverified byte: the browser reports it as failed, and
+    the same audit and notice are written."""
+    actor = _signed_in(request)
+    try:
+        chunks = open_checked(version)
+    except Unreadable as error:
+        return unreadable_page(request, error, actor=actor, where="a download link")
+    return _streamed(version, chunks, as_attachment=as_attachment, actor=actor)
+
+
+def _signed_in(request):
+    user = getattr(request, "user", None)
+    return user if user is not None and user.is_authenticated else None
+
+
+def _streamed(version, chunks, *, as_attachment: bool, actor):
     response = StreamingHttpResponse(
-        open_plaintext(version), content_type=version.content_type
+        _stopping_at_damage(version, chunks, actor=actor),
+        content_type=version.content_type,
     )
     response["Content-Length"] = str(version.size)
     response["Content-Disposition"] = content_disposition_header(
@@ -52,6 +86,45 @@ def stream_version(version, *, as_attachment: bool = True):
     )
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+def _stopping_at_damage(version, chunks, *, actor):
+    """The chunks, until one does not verify: then the damage is recorded and
+    the error raised again, so the server drops the connection and the
+    download fails visibly (fewer bytes than Content-Length) rather than
+    ending as if complete."""
+    try:
+        yield from chunks
+    except Exception as error:
+        reason = reason_of(error)
+        if reason is not None:
+            record_unreadable(
+                version, actor=actor, reason=reason, where="a download in progress"
+            )
+        raise
+
+
+def unreadable_page(request, error: Unreadable, *, actor, where: str):
+    """The page for a file that cannot be given out: what happened and what to
+    do, in the firm's space for a signed-in member of it, else a plain page
+    with only the firm's name (a share link's recipient)."""
+    version = error.version
+    record_unreadable(version, actor=actor, reason=error.reason, where=where)
+    in_firm = request is not None and getattr(request, "scope", None) is not None
+    template = (
+        "web/documents/storage/unreadable.html"
+        if in_firm
+        else "web/documents/storage/unreadable_public.html"
+    )
+    context = {
+        "file_name": version.original_name,
+        "firm": version.firm,
+        "reason": error.reason,
+        "in_firm": in_firm,
+    }
+    return HttpResponse(
+        render_to_string(template, context, request=request), status=500
+    )
 
 
 def apply_service_error(form, error: ServiceError):

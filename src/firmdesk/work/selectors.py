@@ -84,6 +84,12 @@ def tasks_for_scope(scope):
     return Task.objects.in_scope(scope).select_related("matter", "assignee")
 
 
+def tasks_with_document(scope, document):
+    """The tasks ``document`` is attached to that the scope may see (the
+    document's page lists them)."""
+    return tasks_for_scope(scope).filter(attachments=document).order_by("-created_at")
+
+
 def _matter_visible(scopes):
     """True on a row whose matter the viewer may see in that row's firm (its
     number is shown), False for task-only access: each firm's rule, worked out

@@ -20,6 +20,7 @@ from django.utils import timezone
 from firmdesk.access.system import workload
 from firmdesk.audit.services import audit_record
 from firmdesk.common.errors import ServiceError
+from firmdesk.documents import workflow as document_workflow
 from firmdesk.documents.models import Document, DocumentVersion
 from firmdesk.engagements.models import Engagement
 from firmdesk.notify.services import notify
@@ -970,6 +971,11 @@ def task_review(
             task.status = S.APPROVED
             task.approved_at = task.closed_at = now
             _save(task, "status", "approved_at", "closed_at")
+            if version is not None:
+                # The file approved is approved as a document too (docs/documents.md).
+                document_workflow.approved_with_task(
+                    version=version, reviewer=scope.user, task_title=task.title, now=now
+                )
             what = approved_file_label(version) if version else ""
             _audit(
                 scope,
@@ -1004,6 +1010,13 @@ def task_review(
             task.submitted_at = None
             task.checklist_ticked = [i for i in task.checklist_ticked if i not in reset]
             _save(task, "status", "rework_count", "submitted_at", "checklist_ticked")
+            document_workflow.returned_with_task(
+                documents=Document.objects.for_firm(task.firm).filter(tasks=task),
+                reviewer=scope.user,
+                task_title=task.title,
+                comment=comment.strip(),
+                now=now,
+            )
             _audit(
                 scope,
                 scope.user,

@@ -24,7 +24,10 @@ from firmdesk.conflicts import services as conflicts
 from firmdesk.conflicts.exporting import export_contacts_csv
 from firmdesk.conflicts.importing import import_file
 from firmdesk.conflicts.models import ConflictCheck
-from firmdesk.documents.selectors import documents_on_matter, exhibits_on_matter
+from firmdesk.documents.selectors import (
+    documents_for_matter_page,
+    exhibits_on_matter,
+)
 from firmdesk.matters import services as matter_services
 from firmdesk.matters.models import (
     Contact,
@@ -137,7 +140,7 @@ def matter_detail(request, firm_slug, matter_id):
             "may_maintain": may_maintain(scope),
             "may_delegate": scope.is_firm_member and not matter.is_closed,
             "may_see_billing_terms": may_read_setup(scope),
-            "documents": documents_on_matter(scope, matter),
+            "documents": documents_for_matter_page(scope, matter),
             "exhibits": exhibits_on_matter(scope, matter),
         },
     )

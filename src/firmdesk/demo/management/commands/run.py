@@ -85,6 +85,9 @@ class Command(BaseCommand):
                     "2",
                     "--access-logfile",
                     "-",
+                    # Share-link tokens stay out of the access log.
+                    "--logger-class",
+                    "firmdesk.web.documents.public_shares.access_log.AccessLog",
                 ],
             )
         )
