@@ -589,3 +589,17 @@ def test_a_tampered_file_stops_the_checks(matter, media_root):
 def test_a_placeholder_in_the_footer_is_named_there(matter):
     (found,) = check(store(matter, word("Dear Counsel,", footer="Ref: [MATTER NO]")))
     assert "“[MATTER NO]” is still in the footer" in found.message
+
+
+def test_names_of_other_matters_are_listed_in_reading_order(parties, firm, attorney):
+    """The same draft gives the same list, in the same order, every time: a
+    submission matches each explanation to its finding by its place."""
+    for name in ("Initech Systems", "Globex Corporation"):
+        elsewhere = f.MatterFactory(firm=firm)
+        party(elsewhere, name, "adverse", kind="organization")
+    letter = [*LETTER, "Globex Corporation wrote.", "Initech Systems replied."]
+    version = store(parties, word(*letter), merged=MERGED)
+    scope = resolve_scope(attorney, firm)
+    first = check(version, scope)
+    assert [m.message[:8] for m in first] == ["“Globex ", "“Initech"]
+    assert check(version, scope) == first

@@ -475,6 +475,7 @@ class Words:
     folded: list[str]
     origin: list[int]
     tokens: list[str]
+    number: int = 0  # the block's place in the text
 
     def quote(self, start: int, length: int) -> str:
         first, last = self.origin[start], self.origin[start + length - 1]
@@ -546,8 +547,9 @@ class Occurrences:
         for seq in wanted:
             lengths.setdefault(seq[0], set()).add(len(seq))
         self.first: dict[tuple[str, ...], tuple[Words, int]] = {}
-        for block in blocks:
+        for number, block in enumerate(blocks):
             words = words_of(block)
+            words.number = number
             folded = words.folded
             for start, word in enumerate(folded):
                 for length in lengths.get(word, ()):
@@ -572,6 +574,9 @@ def name_findings(version, text: Text, matter, *, scope) -> list[Finding]:
     rows = list(
         MatterParty.objects.for_firm(firm)
         .filter(Q(matter=matter) | Q(role__in=OTHER_MATTER_ROLES))
+        # A fixed order, so the same draft gives the same list every time (a
+        # submission matches explanations to findings by their place).
+        .order_by("pk")
         .values_list(
             "matter_id", "role", "contact_id", "contact__name", "contact__kind"
         )
@@ -673,7 +678,7 @@ def _other_matter_findings(
     for _, _, _, name, kind in here:
         own |= name_variants(name, kind)
     own |= name_variants(scope.firm.name, "organization")
-    hits: dict[tuple[str, ...], tuple[str, str, set[int]]] = {}
+    hits: dict[tuple[str, ...], tuple[tuple[int, int], str, str, set[int]]] = {}
     for matter_id, _, contact_id, name, kind in rows:
         if matter_id == matter.pk or contact_id in here_contacts:
             continue
@@ -689,17 +694,18 @@ def _other_matter_findings(
             length += 1
         key = tuple(words.folded[start : start + length])
         quote = words.quote(start, length)
-        hits.setdefault(key, (quote, words.block.where, set()))[2].add(matter_id)
+        place = (words.number, start)
+        hits.setdefault(key, (place, quote, words.block.where, set()))[3].add(matter_id)
     if not hits:
         return []
-    matter_ids = set().union(*(ids for _, _, ids in hits.values()))
+    matter_ids = set().union(*(ids for *_, ids in hits.values()))
     visible = set(
         Matter.objects.in_scope(scope)
         .filter(pk__in=matter_ids)
         .values_list("pk", flat=True)
     )
     result = []
-    for quote, where, ids in hits.values():
+    for _, quote, where, ids in sorted(hits.values(), key=lambda hit: hit[0]):
         if not ids & visible:
             continue
         result.append(

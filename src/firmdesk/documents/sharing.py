@@ -30,6 +30,7 @@ from firmdesk.audit.models import AuditEvent
 from firmdesk.audit.services import audit_record
 from firmdesk.common import times
 from firmdesk.common.errors import ServiceError
+from firmdesk.common.http import client_address
 
 from .models import Document, ShareLink
 from .validation import human_size
@@ -75,6 +76,13 @@ class Visitor:
 
     address: str = ""
     user_agent: str = ""
+
+    @classmethod
+    def of(cls, request) -> "Visitor":
+        return cls(
+            address=client_address(request),
+            user_agent=request.META.get("HTTP_USER_AGENT", ""),
+        )
 
     def detail(self) -> dict:
         return {"address": self.address, "user_agent": self.user_agent[:300]}

@@ -30,7 +30,6 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from firmdesk.common import times
-from firmdesk.common.http import client_address
 from firmdesk.documents import sharing
 from firmdesk.documents.validation import human_size
 from firmdesk.web.pages import see_other, stream_version
@@ -59,13 +58,6 @@ def public_share_page(view):
         return response
 
     return wrapped
-
-
-def _visitor(request) -> sharing.Visitor:
-    return sharing.Visitor(
-        address=client_address(request),
-        user_agent=request.META.get("HTTP_USER_AGENT", ""),
-    )
 
 
 def _gone(request, *, status: int):
@@ -128,7 +120,7 @@ def share_page(request, token):
     link = sharing.link_by_token(token)
     if link is None:
         return _gone(request, status=404)
-    visitor = _visitor(request)
+    visitor = sharing.Visitor.of(request)
     if request.method == "POST":
         check = sharing.share_check_passcode(
             link, request.POST.get("passcode", ""), visitor=visitor
@@ -155,7 +147,7 @@ def share_download(request, token):
     page = reverse("shared:share_page", args=[token])
     if request.method != "POST":
         return see_other(page)
-    visitor = _visitor(request)
+    visitor = sharing.Visitor.of(request)
     if (
         link.passcode_hash
         and not _unlocked(request, link)

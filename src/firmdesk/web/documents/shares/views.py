@@ -18,21 +18,13 @@ from django.views.decorators.http import require_http_methods
 
 from firmdesk.access.selectors import access_object
 from firmdesk.common.errors import ServiceError
-from firmdesk.common.http import absolute_url, client_address
+from firmdesk.common.http import absolute_url
 from firmdesk.documents import sharing
 from firmdesk.documents.models import ShareLink
 from firmdesk.documents.selectors import access_document, share_links_of
 from firmdesk.web.pages import apply_service_error, forbidden_if
 
 from .forms import ShareLinkForm
-
-
-def _visitor(request) -> sharing.Visitor:
-    return sharing.Visitor(
-        address=client_address(request),
-        user_agent=request.META.get("HTTP_USER_AGENT", ""),
-    )
-
 
 OPEN_FORMS = "share_forms_open"
 OPEN_FORMS_KEPT = 20
@@ -121,7 +113,7 @@ def share_new(request, firm_slug, document_id):
                 days=data["days"],
                 max_downloads=data["max_downloads"],
                 passcode=data["passcode"],
-                visitor=_visitor(request),
+                visitor=sharing.Visitor.of(request),
             )
         except ServiceError as error:
             apply_service_error(form, error)
@@ -161,7 +153,9 @@ def share_revoke(request, firm_slug, document_id, share_id):
     back = _list_url(scope, document)
     if request.method == "POST":
         try:
-            sharing.share_link_revoke(scope=scope, link=link, visitor=_visitor(request))
+            sharing.share_link_revoke(
+                scope=scope, link=link, visitor=sharing.Visitor.of(request)
+            )
         except ServiceError as error:
             messages.warning(request, error.message)
         else:
