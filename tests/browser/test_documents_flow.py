@@ -21,7 +21,7 @@ from firmdesk.documents.models import Document
 from firmdesk.documents.starters import add_starter_templates
 from firmdesk.matters.models import Contact, MatterParty
 
-from .conftest import sign_in
+from .conftest import screenshot, sign_in
 
 pytestmark = pytest.mark.browser
 PASSCODE = "harbour-7421"
@@ -81,6 +81,7 @@ def test_generate_fix_submit_approve_share_download(
     findings = work.locator("form ol")
     expect(findings).to_contain_text("The amount demanded was left empty")
     expect(findings.locator("li")).to_have_count(1)
+    screenshot(work, "documents-1-submit-with-finding")
 
     # The fix: generate again with the amount; submitted, the checks pass.
     work.goto(base + document_path)
@@ -101,6 +102,7 @@ def test_generate_fix_submit_approve_share_download(
     page.goto(base + document_path)
     page.locator("#main").get_by_role("link", name="Review").click()
     expect(page.locator("#h-findings ~ p")).to_have_text("The checks found nothing.")
+    screenshot(page, "documents-2-review")
     page.get_by_label("Approve this version").check()
     page.get_by_role("button", name="Record my decision").click()
     expect(page.locator("h1 + .badge")).to_have_text("Approved")
@@ -112,6 +114,7 @@ def test_generate_fix_submit_approve_share_download(
     page.get_by_label("Passcode (optional)").fill(PASSCODE)
     page.get_by_role("button", name="Make the link").click()
     url = page.get_by_label("The link").input_value()
+    screenshot(page, "documents-3-link-made")
     assert re.fullmatch(rf"{re.escape(base)}/s/[^/]+/", url), url
 
     # The recipient, signed in nowhere, opens the link and downloads.
@@ -120,6 +123,7 @@ def test_generate_fix_submit_approve_share_download(
     expect(outside.get_by_role("heading", level=1)).to_have_text(
         f"{firm.name} has shared a file with you"
     )
+    screenshot(outside, "documents-4-shared-page")
     outside.get_by_label("Passcode").fill(PASSCODE)
     outside.get_by_role("button", name="Continue").click()
     with outside.expect_download() as arrival:
