@@ -252,7 +252,7 @@ def test_recipients_page_shows_the_firm_and_the_file_and_nothing_else(
     for private in ("Lopez v. Acme", "M-2026-001", "Settlement agreement", "Dana"):
         assert private not in body
     assert "Sign in" not in body and "/f/" not in body
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "strict-origin"
     assert response["Cache-Control"] == "no-store"
     assert response["X-Robots-Tag"] == "noindex"
 
@@ -265,7 +265,7 @@ def test_download_streams_the_file_and_counts_it(client, attorney, final_documen
     assert response.status_code == 200
     assert _body(response) == PDF
     assert "attachment" in response["Content-Disposition"]
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "strict-origin"
     link.refresh_from_db()
     assert link.downloads == 1
     again = client.post(_download(token))

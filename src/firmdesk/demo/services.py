@@ -54,6 +54,7 @@ from firmdesk.work.starter import STARTER_PLAYBOOKS
 
 from .contacts import CurrentMatter, Names, current_matters, demo_world, world_load
 from .demo_billing import billing_load
+from .demo_documents import documents_load
 from .demo_insights import insights_load
 from .demo_intake import intake_load
 from .demo_scheduling import calendar_load
@@ -925,6 +926,7 @@ def demo_load() -> int:
         loader.created += intake_load(loader, matters)
         loader.created += billing_load(loader, matters)
         loader.created += insights_load(loader, matters)
+        loader.created += documents_load(loader, matters)
         # Some demo history is back-dated with update(), which the insights
         # roll-up does not hear of: count each firm's days again.
         for org in loader.orgs.values():

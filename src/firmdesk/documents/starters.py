@@ -176,10 +176,12 @@ def demand_letter() -> bytes:
     line("«Today»")
     line("VIA CERTIFIED MAIL")
     line("«AdverseParties»")
-    line("Re: «MatterTitle» — demand for payment")
+    line("Re: ", "«MatterTitle»", " — demand for payment")
     line("To whom it may concern:")
     line(
-        "This firm represents «ClientName» in connection with ",
+        "This firm represents ",
+        "«ClientName»",
+        " in connection with ",
         "«ClaimDescription»",
         ".",
     )

@@ -11,8 +11,10 @@ their visits would use up one of the link's downloads. A passcode typed on
 the page is remembered in the visitor's session for that link only, for
 ``UNLOCK_FOR``; a download without it goes back to the page.
 
-Every answer here carries ``Referrer-Policy: no-referrer`` (the token is in
-the address), ``Cache-Control: no-store`` and ``X-Robots-Tag: noindex``, and
+Every answer here carries ``Referrer-Policy: strict-origin`` (the token is in
+the address: a Referer names the site, never the path; ``no-referrer`` would
+make Chromium send ``Origin: null`` with the page's own forms, which Django's
+CSRF check refuses), ``Cache-Control: no-store`` and ``X-Robots-Tag: noindex``, and
 none is written to Django's request log (whose 4xx lines give the path, and
 so the token).
 """
@@ -35,7 +37,7 @@ from firmdesk.web.pages import see_other, stream_version
 UNLOCKED = "shares_unlocked"
 UNLOCK_FOR = dt.timedelta(minutes=15)
 PUBLIC_HEADERS = {
-    "Referrer-Policy": "no-referrer",
+    "Referrer-Policy": "strict-origin",
     "Cache-Control": "no-store",
     "X-Robots-Tag": "noindex",
 }
