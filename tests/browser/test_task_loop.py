@@ -153,7 +153,11 @@ def test_delegate_route_work_return_fix_approve(
     page.locator("summary", has_text="Approve").click()
     page.get_by_label("Version 2 of draft.pdf").check()
     page.get_by_role("button", name="Yes, approve").click()
-    expect(page.locator("#task-body .badge.status-approved")).to_have_text("Approved")
+    expect(page.locator("#task-body .task-status")).to_have_text("Approved")
+    # Approving the task at version 2 approved that document too.
+    expect(page.locator("#h-files ~ ul .badge.status-approved")).to_have_text(
+        "Approved"
+    )
     expect(page.locator(".approval-note")).to_contain_text(
         "Approved version 2 of draft.pdf"
     )
