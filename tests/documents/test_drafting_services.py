@@ -111,10 +111,11 @@ def test_blank_answers_are_recorded_as_empty_fields(firm, matter, attorney, temp
     assert version.merge_values["amount_demanded"] == ""
 
 
-def test_record_values_cover_parties_counsel_and_dates(firm, matter, people):
+def test_record_values_cover_parties_counsel_and_dates(firm, matter, attorney, people):
     from firmdesk.documents.drafting import record_values
 
-    values = record_values(matter=matter, today=TODAY)
+    scope = resolve_scope(attorney, firm)
+    values = record_values(scope=scope, matter=matter, today=TODAY)
     assert values["opposing_counsel"] == "Dana Whitfield"
     assert values["opposing_counsel_firm"] == "Whitfield & Crane LLP"
     assert values["client_salutation"] == "Dear Maria Lopez"

@@ -266,13 +266,14 @@ def _phone(contact) -> str:
     return (contact.phones or [""])[0] if contact else ""
 
 
-def record_values(*, matter, today: datetime.date) -> dict[str, str]:
+def record_values(*, scope, matter, today: datetime.date) -> dict[str, str]:
     """Every catalogue field that FirmDesk records, as the text it merges as,
-    for ``matter`` (read for its firm; the caller has checked the person may
-    see the matter). Fields it does not record are left out (``asked``)."""
+    for ``matter``, read as ``scope`` may see it (the caller has checked the
+    person may see the matter). Fields it does not record are left out
+    (``asked``)."""
     firm = matter.firm
     parties = list(
-        MatterParty.objects.for_firm(firm)
+        MatterParty.objects.in_scope(scope)
         .filter(matter=matter)
         .select_related("contact")
         .order_by("created_at", "pk")
@@ -283,7 +284,7 @@ def record_values(*, matter, today: datetime.date) -> dict[str, str]:
     clients = by_role.get(MatterParty.Role.CLIENT, [])
     client = clients[0] if clients else None
     counsel = by_role.get(MatterParty.Role.OPPOSING_COUNSEL, [])
-    counsel_firms = _counsel_firms(firm, counsel)
+    counsel_firms = _counsel_firms(scope, counsel)
     attorney = matter.responsible_attorney
     values = {
         "matter_number": matter.number,
@@ -331,15 +332,16 @@ def _salutation(client) -> str:
     return f"Dear {client.name}"
 
 
-def _counsel_firms(firm, counsel: list) -> list[str]:
+def _counsel_firms(scope, counsel: list) -> list[str]:
     """The firm of each opposing counsel: the organisation recorded as their
-    employer, or the counsel itself when it is an organisation."""
+    employer (when ``scope`` may see that link), or the counsel itself when it
+    is an organisation."""
     names: list[str] = []
     people = [c for c in counsel if c.kind != c.Kind.ORGANIZATION]
     names += [c.name for c in counsel if c.kind == c.Kind.ORGANIZATION]
     if people:
         employers = (
-            ContactRelationship.objects.for_firm(firm)
+            ContactRelationship.objects.in_scope(scope)
             .filter(kind=ContactRelationship.Kind.EMPLOYER, to_contact__in=people)
             .select_related("from_contact")
         )

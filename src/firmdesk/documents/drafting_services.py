@@ -17,7 +17,7 @@ from firmdesk.common.errors import ServiceError
 
 from . import drafting, storage
 from .models import Document, DocumentTemplate, DocumentVersion
-from .services import document_add_version, document_upload
+from .services import document_add_version, document_upload, keep_version
 from .validation import KINDS, check_upload
 
 DOCX = KINDS["docx"].content_type
@@ -229,7 +229,7 @@ def template_check(template, data: bytes | None = None) -> drafting.Check:
 # --- Generating ----------------------------------------------------------------------
 
 
-def _merged(*, template, matter, answers: dict, today: datetime.date):
+def _merged(*, scope, template, matter, answers: dict, today: datetime.date):
     """The merged bytes, the value of every field and the fields left empty."""
     data = template_bytes(template)
     inspection = drafting.inspect(data)
@@ -238,7 +238,7 @@ def _merged(*, template, matter, answers: dict, today: datetime.date):
     )
     if not result.usable:
         raise ServiceError(result.refusal(), field="template")
-    values = drafting.record_values(matter=matter, today=today)
+    values = drafting.record_values(scope=scope, matter=matter, today=today)
     for question in result.questions:
         values[question.name] = drafting.format_answer(
             question.kind, answers.get(question.name)
@@ -274,11 +274,8 @@ def _store_generated(*, document, actor, number, data, merge_values, empty, name
         merge_values=merge_values,
         empty_fields=empty,
     )
-    storage.store(version, [data], len(data))
     try:
-        version.save()
-        document.current_version = version
-        document.save(update_fields=["current_version", "updated_at"])
+        keep_version(version, [data])
     except Exception:
         storage.delete_stored(version)
         raise
@@ -307,7 +304,7 @@ def draft_generate(
     if task is not None and task.matter_id != matter.pk:
         raise ServiceError("Choose one of this matter's tasks.", field="task")
     data, merge_values, empty = _merged(
-        template=template, matter=matter, answers=answers, today=today
+        scope=scope, template=template, matter=matter, answers=answers, today=today
     )
     actor = scope.user
     with transaction.atomic():
@@ -368,7 +365,7 @@ def draft_generate_again(
             "it to draft first; a final document never changes."
         )
     data, merge_values, empty = _merged(
-        template=template, matter=matter, answers=answers, today=today
+        scope=scope, template=template, matter=matter, answers=answers, today=today
     )
     actor = scope.user
     with transaction.atomic():

@@ -49,7 +49,17 @@ def _checked_version(*, document, actor, uploaded_file) -> DocumentVersion:
 def _store(version: DocumentVersion, uploaded_file) -> None:
     """Seal and write the file, then its row, and make it the document's
     current one."""
-    storage.store(version, uploaded_file.chunks(), version.size)
+    keep_version(version, uploaded_file.chunks())
+
+
+def keep_version(version: DocumentVersion, chunks) -> None:
+    """Seal ``chunks`` (``version.size`` bytes) as ``version``'s file, save the
+    row and make it its document's current version. For files FirmDesk makes
+    itself (a generated draft), whose caller checks and audits; uploads go
+    through ``document_upload`` / ``document_add_version``. Storage is not
+    transactional: on failure the caller deletes the stored file
+    (``storage.delete_stored``)."""
+    storage.store(version, chunks, version.size)
     version.save()
     document = version.document
     document.current_version = version
