@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "axes",
     "csp",
     "django_tasks",
@@ -88,6 +89,7 @@ INSTALLED_APPS = [
     "firmdesk.intake",
     "firmdesk.billing",
     "firmdesk.insights",
+    "firmdesk.compliance",
     "firmdesk.jobs",
     "firmdesk.web",
     "firmdesk.demo",
@@ -237,6 +239,10 @@ CONTENT_SECURITY_POLICY = {
 }
 
 OTP_TOTP_ISSUER = "FirmDesk"
+# Sensitive actions (exports, ending an engagement, unmasking, key and audit
+# exports) ask for the password again after this many minutes
+# (web/accounts/reauth.py).
+FIRMDESK_REAUTH_MINUTES = env_int("FIRMDESK_REAUTH_MINUTES", 10)
 
 # --- Internationalisation --------------------------------------------------
 LANGUAGE_CODE = "en-us"

@@ -36,6 +36,13 @@ from .fixtures_intake import *  # noqa: F403
 from .fixtures_matters import *  # noqa: F403
 from .fixtures_public_intake import *  # noqa: F403
 from .fixtures_reception import *  # noqa: F403
+from .fixtures_security_accounts import *  # noqa: F403
+from .fixtures_security_audit import *  # noqa: F403
+from .fixtures_security_consent import *  # noqa: F403
+from .fixtures_security_ending import *  # noqa: F403
+from .fixtures_security_incidents import *  # noqa: F403
+from .fixtures_security_sensitive import *  # noqa: F403
+from .fixtures_security_texts import *  # noqa: F403
 from .registry import ANONYMOUS
 
 

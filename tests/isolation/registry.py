@@ -430,6 +430,13 @@ def _more_routes():
         registry_reception,
         registry_scheduling,
         registry_search,
+        registry_security_accounts,
+        registry_security_audit,
+        registry_security_consent,
+        registry_security_ending,
+        registry_security_incidents,
+        registry_security_sensitive,
+        registry_security_texts,
         registry_work,
     )
 
@@ -464,6 +471,13 @@ def _more_routes():
         *registry_documents_shares.ROUTES,
         *registry_documents_public_shares.ROUTES,
         *registry_documents_signed.ROUTES,
+        *registry_security_ending.ROUTES,
+        *registry_security_texts.ROUTES,
+        *registry_security_consent.ROUTES,
+        *registry_security_audit.ROUTES,
+        *registry_security_sensitive.ROUTES,
+        *registry_security_incidents.ROUTES,
+        *registry_security_accounts.ROUTES,
     ]
 
 

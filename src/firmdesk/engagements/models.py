@@ -352,3 +352,47 @@ class MatterGrant(TenantModel):
 
     def __str__(self):
         return f"{self.matter} → {self.user or 'whole team'}"
+
+
+class AgreementText(TenantModel):
+    """The confidentiality text an engagement's staff sign, versioned (issue 20).
+
+    A firm admin publishes a new version when the wording changes; from then on
+    an agreement counts only if it was signed on the current version's text
+    (``text_sha256``), so a changed text requires everyone to sign again before
+    their access continues. Without any row, the engagement uses FirmDesk's
+    standard text (``nda_text()``, version ``NDA_TEXT_VERSION``).
+    ``valid_months`` sets how long a signature on this version holds (empty:
+    until the text changes or the engagement ends).
+    """
+
+    engagement = models.ForeignKey(
+        Engagement, on_delete=models.CASCADE, related_name="agreement_texts"
+    )
+    version = models.PositiveIntegerField()
+    title = models.CharField(max_length=200, default="Confidentiality agreement")
+    body = models.TextField()
+    sha256 = models.CharField(max_length=64)
+    valid_months = models.PositiveSmallIntegerField(null=True, blank=True)
+    change_note = models.CharField(max_length=300, blank=True)
+    published_at = models.DateTimeField()
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    need_to_know = NeedToKnow.whole_firm(
+        why="The confidentiality text is the firm's standard wording, not client "
+        "data; everyone who works for the firm may read what they sign."
+    )
+
+    class Meta:
+        ordering = ["engagement_id", "-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["engagement", "version"], name="agreement_text_version"
+            )
+        ]
+        indexes = [models.Index(fields=["firm", "engagement", "version"])]
+
+    def __str__(self):
+        return f"{self.title} v{self.version}"

@@ -305,3 +305,30 @@ class Absence(models.Model):
             raise ValidationError(
                 {"end": "The last day must be on or after the first day."}
             )
+
+
+class UserSession(models.Model):
+    """One signed-in browser session of a person (issue 20).
+
+    Django keeps sessions by key only; this row ties a key to its person so
+    that ending an engagement, a staff member leaving or a firm admin's
+    "sign out everywhere" can end that person's sessions at once
+    (``access.revocation``), and a person can see where they are signed in.
+    """
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="browser_sessions"
+    )
+    session_key = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_seen_at = models.DateTimeField(default=timezone.now)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=300, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    ended_reason = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "ended_at"])]
+
+    def __str__(self):
+        return f"{self.user} since {self.created_at:%Y-%m-%d %H:%M}"

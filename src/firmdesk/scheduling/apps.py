@@ -27,3 +27,19 @@ class SchedulingConfig(AppConfig):
 
     def ready(self):
         post_migrate.connect(_reload_reference_data, sender=self)
+        from firmdesk.access import revocation
+
+        revocation.register("calendar feeds", _revoke_feeds)
+
+
+def _revoke_feeds(firm, user_ids) -> int:
+    """A person who loses access to a firm loses their feed addresses there."""
+    from django.utils import timezone
+
+    from .models import CalendarFeed
+
+    return (
+        CalendarFeed.objects.for_firm(firm)
+        .filter(user_id__in=user_ids, revoked_at__isnull=True)
+        .update(revoked_at=timezone.now())
+    )

@@ -22,4 +22,5 @@ urlpatterns = [
     path("", include("firmdesk.web.insights.urls")),
     path("", include("firmdesk.web.documents.urls")),
     path("", include("firmdesk.web.documents.public_shares.urls")),
+    path("", include("firmdesk.web.incidents.urls")),
 ]

@@ -12,4 +12,5 @@ urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("account/two-factor/", views.two_factor, name="two_factor"),
+    path("account/confirm/", views.confirm, name="confirm"),
 ]

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from . import forms
+from . import forms, reauth
 
 
 class LoginView(auth_views.LoginView):
@@ -68,3 +68,83 @@ def two_factor(request):
         )
         context.update(secret=secret, qr_svg=segno.make(uri).svg_inline(scale=4))
     return render(request, "web/accounts/two_factor.html", context)
+
+
+def _confirm_device(user):
+    return TOTPDevice.objects.filter(user=user, confirmed=True).first()
+
+
+def _safe_next(request, candidate: str) -> str:
+    if candidate and url_has_allowed_host_and_scheme(candidate, {request.get_host()}):
+        return candidate
+    return reverse("today:home")
+
+
+def _carried_fields(post) -> list[tuple[str, str]]:
+    """The fields of a stale POST to send on, without the confirm form's own."""
+    skip = {"csrfmiddlewaretoken", "password", "token", "_confirm", "_next"}
+    return [(k, v) for k in post for v in post.getlist(k) if k not in skip]
+
+
+@require_http_methods(["GET", "POST"])
+def confirm(request):
+    """Type your password (and code) again before a sensitive action."""
+    next_url = _safe_next(request, request.GET.get("next", ""))
+    device = _confirm_device(request.user)
+    form = forms.ConfirmForm(request.POST or None, user=request.user, device=device)
+    if request.method == "POST" and form.is_valid():
+        reauth.mark_confirmed(request)
+        audit_sign_in_event(request, "account.confirmed")
+        return redirect(next_url)
+    return render(
+        request,
+        "web/accounts/confirm.html",
+        {"form": form, "next": next_url, "carried": []},
+    )
+
+
+def confirm_stale_post(request):
+    """A sensitive form sent after the confirmation window closed: ask for the
+    password here, keep what was typed, and send it on when confirmed."""
+    device = _confirm_device(request.user)
+    carried = _carried_fields(request.POST)
+    confirming = "_confirm" in request.POST
+    form = forms.ConfirmForm(
+        request.POST if confirming else None, user=request.user, device=device
+    )
+    if confirming and form.is_valid():
+        reauth.mark_confirmed(request)
+        audit_sign_in_event(request, "account.confirmed")
+        return render(
+            request,
+            "web/accounts/confirm_continue.html",
+            {"action": request.get_full_path(), "carried": carried},
+        )
+    return render(
+        request,
+        "web/accounts/confirm.html",
+        {
+            "form": form,
+            "action": request.get_full_path(),
+            "carried": carried,
+            "stale": True,
+        },
+        status=200,
+    )
+
+
+def audit_sign_in_event(request, action: str) -> None:
+    """Confirmations are recorded in the trail of every organisation the
+    person belongs to, where that organisation's admins can see them."""
+    from firmdesk.audit.services import audit_record
+    from firmdesk.orgs.models import Membership
+
+    for membership in Membership.objects.filter(
+        user=request.user, is_active=True
+    ).select_related("organization"):
+        audit_record(
+            org=membership.organization,
+            actor=request.user,
+            action=action,
+            summary=f"{request.user} confirmed their password for a sensitive action",
+        )

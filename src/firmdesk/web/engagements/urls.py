@@ -6,6 +6,8 @@ from django.urls import path
 from firmdesk.web.pages import firm_space, provider_space
 
 from . import agreements, views
+from .ending.urls import urlpatterns as ending
+from .texts.urls import urlpatterns as texts
 
 app_name = "engagements"
 
@@ -108,6 +110,11 @@ own_patterns: list = [
 ]
 
 urlpatterns = [
+    # Ending an engagement, its export and the return-of-data certificate;
+    # the versions of the confidentiality text (issue 20). Each part's routes
+    # are whole paths, firm_space/provider_space inside.
+    *ending,
+    *texts,
     firm_space(firm_patterns),
     provider_space(provider_patterns),
     *own_patterns,

@@ -6,6 +6,7 @@ from django.urls import path
 from firmdesk.web.pages import firm_space
 
 from . import views
+from .sensitive.urls import urlpatterns as sensitive
 
 app_name = "matters"
 
@@ -78,4 +79,5 @@ firm_patterns: list = [  # under /f/<firm_slug>/
     ),
 ]
 
-urlpatterns = [firm_space(firm_patterns)]
+# Sensitive fields: unmasking and changing them (issue 20), whole paths.
+urlpatterns = [firm_space(firm_patterns), *sensitive]

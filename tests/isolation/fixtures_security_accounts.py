@@ -1,0 +1,1 @@
+"""Fixtures for registry_security_accounts.py (issue 20)."""

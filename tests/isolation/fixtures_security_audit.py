@@ -1,0 +1,1 @@
+"""Fixtures for registry_security_audit.py (issue 20)."""

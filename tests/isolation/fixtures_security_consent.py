@@ -1,0 +1,1 @@
+"""Fixtures for registry_security_consent.py (issue 20)."""

@@ -1,0 +1,1 @@
+"""Fixtures for registry_security_ending.py (issue 20)."""

@@ -1,0 +1,1 @@
+"""Fixtures for registry_security_incidents.py (issue 20)."""

@@ -1,0 +1,1 @@
+"""Fixtures for registry_security_sensitive.py (issue 20)."""

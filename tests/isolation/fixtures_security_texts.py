@@ -1,0 +1,1 @@
+"""Fixtures for registry_security_texts.py (issue 20)."""
