@@ -8,6 +8,7 @@ from django.utils import timezone
 from firmdesk.audit.services import audit_record
 from firmdesk.common.errors import ServiceError
 from firmdesk.orgs.models import PROVIDER_STAFF_ROLES, Membership, StaffProfile
+from firmdesk.orgs.revocation import revoke_firm_access
 
 from .models import (
     Assignment,
@@ -77,14 +78,42 @@ def engagement_end(*, scope, engagement: Engagement, reason: str) -> Engagement:
         engagement.save(
             update_fields=["status", "ended_at", "ended_reason", "end_date"]
         )
+        revoked = _revoke_staff_without_other_engagement(engagement)
         audit_record(
             org=scope.firm,
             actor=scope.user,
             action="engagement.ended",
             obj=engagement,
             summary=f"Ended: {engagement.ended_reason}",
+            detail={"revoked": revoked},
         )
     return engagement
+
+
+def _revoke_staff_without_other_engagement(engagement: Engagement) -> dict:
+    """End the sessions and revoke the firm credentials of everyone assigned to
+    the engagement, except those who still work for the firm through another
+    live engagement."""
+    firm = engagement.firm
+    today = timezone.localdate(timezone=firm.tz)
+    staff = set(
+        Assignment.objects.for_firm(firm)
+        .filter(engagement=engagement)
+        .values_list("user_id", flat=True)
+    )
+    still = {
+        a.user_id
+        for a in Assignment.objects.for_firm(firm)
+        .filter(user_id__in=staff)
+        .exclude(engagement=engagement)
+        .select_related("engagement")
+        if a.is_current(today) and a.engagement.is_live(today)
+    }
+    return revoke_firm_access(
+        firm=firm,
+        user_ids=sorted(staff - still),
+        reason=f"The engagement with {firm} ended",
+    )
 
 
 def assignment_create(

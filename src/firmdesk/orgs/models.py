@@ -313,7 +313,7 @@ class UserSession(models.Model):
     Django keeps sessions by key only; this row ties a key to its person so
     that ending an engagement, a staff member leaving or a firm admin's
     "sign out everywhere" can end that person's sessions at once
-    (``access.revocation``), and a person can see where they are signed in.
+    (``orgs.revocation``), and a person can see where they are signed in.
     """
 
     user = models.ForeignKey(

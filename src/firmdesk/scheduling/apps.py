@@ -27,7 +27,7 @@ class SchedulingConfig(AppConfig):
 
     def ready(self):
         post_migrate.connect(_reload_reference_data, sender=self)
-        from firmdesk.access import revocation
+        from firmdesk.orgs import revocation
 
         revocation.register("calendar feeds", _revoke_feeds)
 

@@ -7,14 +7,14 @@ sessions end (they meet the sign-in page), and every standing credential they
 hold for that firm (calendar feed addresses, API tokens) is revoked, so a
 copied address or a script stops too rather than answering empty.
 
-Apps above ``access`` hold those credentials; each registers a revoker here
+Apps above ``orgs`` hold those credentials; each registers a revoker here
 from its ``AppConfig.ready`` (``register``), so this module imports none of
 them.
 """
 
 from collections.abc import Callable
 
-from firmdesk.orgs.sessions import end_sessions
+from .sessions import end_sessions
 
 # name → revoker(firm, user_ids) returning how many credentials it revoked.
 _REVOKERS: dict[str, Callable] = {}
