@@ -219,6 +219,14 @@ class IncidentNotice(TenantModel):
     sent_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # A notice the firm decided it does not owe (the law or the facts say so):
+    # why, who decided and when. An incident closes only when every notice is
+    # sent or carries such a reason.
+    not_needed_reason = models.CharField(max_length=300, blank=True)
+    not_needed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    not_needed_at = models.DateTimeField(null=True, blank=True)
 
     need_to_know = NeedToKnow.whole_firm(why=ADMIN_ONLY)
 
@@ -228,3 +236,11 @@ class IncidentNotice(TenantModel):
 
     def __str__(self):
         return f"Notice to {self.recipient_name} by {self.due_on}"
+
+    @property
+    def is_settled(self) -> bool:
+        """Sent, or decided not needed: nothing left to do."""
+        return self.sent_on is not None or bool(self.not_needed_reason)
+
+    def is_overdue(self, today) -> bool:
+        return not self.is_settled and self.due_on < today
