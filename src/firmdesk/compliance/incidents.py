@@ -32,9 +32,10 @@ from firmdesk.audit.models import AuditEvent
 from firmdesk.audit.services import audit_record
 from firmdesk.common.errors import ServiceError
 from firmdesk.engagements.models import Engagement
+from firmdesk.intake import reception
 from firmdesk.matters.models import Matter, MatterParty
 from firmdesk.notify.services import notify
-from firmdesk.orgs.models import Function, Membership
+from firmdesk.orgs.models import Function
 from firmdesk.work import services as work
 from firmdesk.work.models import Task
 
@@ -156,17 +157,9 @@ def engagements_to_offer(scope):
     return Engagement.objects.in_scope(scope).order_by("name")
 
 
-def firm_people(firm):
-    """The firm's active people, who can be given a notice's task."""
-    return sorted(
-        (
-            m.user
-            for m in Membership.objects.filter(
-                organization=firm, is_active=True, user__is_active=True
-            ).select_related("user")
-        ),
-        key=lambda user: user.full_name or user.email,
-    )
+def firm_people(firm) -> list:
+    """The firm's active people, by name: who can be given a notice's task."""
+    return [user for user, _roles in reception.firm_people(firm)]
 
 
 def clients_of(scope, incident: Incident) -> list[dict]:
@@ -305,7 +298,7 @@ def incident_record(
             kind=kind,
             severity=severity,
         )
-        for admin in _firm_admins(scope.firm):
+        for admin in reception.firm_admins(scope.firm):
             if admin.pk == scope.user.pk:
                 continue
             notify(
@@ -322,16 +315,6 @@ def incident_record(
                 key=f"incident.recorded:{incident.pk}:{admin.pk}",
             )
     return incident
-
-
-def _firm_admins(firm) -> list:
-    return [
-        m.user
-        for m in Membership.objects.filter(
-            organization=firm, is_active=True, user__is_active=True
-        ).select_related("user")
-        if "firm_admin" in m.roles
-    ]
 
 
 def incident_findings_save(

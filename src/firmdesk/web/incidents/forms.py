@@ -156,15 +156,22 @@ class NoticeForm(Styled, forms.Form):
 class TaskForm(Styled, forms.Form):
     def __init__(self, *args, people, **kwargs):
         super().__init__(*args, **kwargs)
+        self._people = {str(p.public_id): p for p in people}
         _add(
             self,
             "assignee",
-            forms.TypedChoiceField(
+            forms.ChoiceField(
                 label="Who will send it",
                 choices=[("", "Choose…")]
-                + [(str(p.public_id), p.full_name or p.email) for p in people],
+                + [(key, p.full_name or p.email) for key, p in self._people.items()],
+                error_messages={
+                    "invalid_choice": "Choose someone of the firm from the list."
+                },
             ),
         )
+
+    def clean_assignee(self):
+        return self._people[self.cleaned_data["assignee"]]
 
 
 class SentForm(Styled, forms.Form):

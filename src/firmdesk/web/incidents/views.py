@@ -5,6 +5,8 @@ Every rule lives in ``compliance.incidents``; these views read through its
 selectors and answer 404 to anyone the rules leave out.
 """
 
+from functools import partial
+
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import render
@@ -160,11 +162,12 @@ def _detail(request, scope, incident, *, bound=None, bound_notice=None, status=2
 
 
 def _act(request, scope, incident, name, form, do, *, notice=None, done: str):
-    """Run ``do(cleaned_data)`` for a valid ``form``; back to the page with a
-    message, or the page again with the form and its error."""
+    """Run ``do(**cleaned_data)`` for a valid ``form`` (its fields are named as
+    the service's arguments); back to the page with a message, or the page
+    again with the form and its error."""
     if form.is_valid():
         try:
-            do(form.cleaned_data)
+            do(**form.cleaned_data)
         except ServiceError as error:
             apply_service_error(form, error)
         else:
@@ -185,13 +188,7 @@ def incident_findings(request, firm_slug, incident_id):
         incident,
         "findings",
         forms.FindingsForm(request.POST),
-        lambda d: svc.incident_findings_save(
-            scope=scope,
-            incident=incident,
-            containment=d["containment"],
-            root_cause=d["root_cause"],
-            changes=d["changes"],
-        ),
+        partial(svc.incident_findings_save, scope=scope, incident=incident),
         done="Findings saved.",
     )
 
@@ -206,12 +203,7 @@ def incident_matter_add(request, firm_slug, incident_id):
         incident,
         "matter",
         forms.MatterForm(request.POST, matters=svc.matters_to_offer(scope, incident)),
-        lambda d: svc.incident_matter_add(
-            scope=scope,
-            incident=incident,
-            matter=d["matter"],
-            what_was_exposed=d["what_was_exposed"],
-        ),
+        partial(svc.incident_matter_add, scope=scope, incident=incident),
         done="Matter added. Its clients are listed under “Who must be told”.",
     )
 
@@ -233,8 +225,8 @@ def notices_generate(request, firm_slug, incident_id):
         incident,
         "generate",
         forms.GenerateForm(request.POST),
-        lambda d: made.extend(
-            svc.notices_generate(scope=scope, incident=incident, days=d["days"])
+        lambda **d: made.extend(
+            svc.notices_generate(scope=scope, incident=incident, **d)
         ),
         done="Client notices listed.",
     )
@@ -253,15 +245,7 @@ def notice_add(request, firm_slug, incident_id):
         incident,
         "notice",
         forms.NoticeForm(request.POST),
-        lambda d: svc.notice_add(
-            scope=scope,
-            incident=incident,
-            recipient_kind=d["recipient_kind"],
-            recipient_name=d["recipient_name"],
-            due_on=d["due_on"],
-            days=d["days"],
-            method=d["method"],
-        ),
+        partial(svc.notice_add, scope=scope, incident=incident),
         done="Notice added.",
     )
 
@@ -275,17 +259,13 @@ def _notice(scope, incident_id, notice_id):
 def notice_task(request, firm_slug, incident_id, notice_id):
     scope = _manager_scope(request)
     incident, notice = _notice(scope, incident_id, notice_id)
-    people = svc.firm_people(scope.firm)
-    by_id = {str(p.public_id): p for p in people}
     return _act(
         request,
         scope,
         incident,
         "task",
-        forms.TaskForm(request.POST, people=people),
-        lambda d: svc.notice_task_create(
-            scope=scope, notice=notice, assignee=by_id.get(d["assignee"])
-        ),
+        forms.TaskForm(request.POST, people=svc.firm_people(scope.firm)),
+        partial(svc.notice_task_create, scope=scope, notice=notice),
         notice=notice,
         done=f"Task created for the notice to {notice.recipient_name}.",
     )
@@ -301,13 +281,7 @@ def notice_sent(request, firm_slug, incident_id, notice_id):
         incident,
         "sent",
         forms.SentForm(request.POST),
-        lambda d: svc.notice_mark_sent(
-            scope=scope,
-            notice=notice,
-            sent_on=d["sent_on"],
-            method=d["method"],
-            note=d["note"],
-        ),
+        partial(svc.notice_mark_sent, scope=scope, notice=notice),
         notice=notice,
         done=f"Notice to {notice.recipient_name} marked sent.",
     )
@@ -323,7 +297,7 @@ def notice_not_needed(request, firm_slug, incident_id, notice_id):
         incident,
         "not_needed",
         forms.NotNeededForm(request.POST),
-        lambda d: svc.notice_not_needed(scope=scope, notice=notice, reason=d["reason"]),
+        partial(svc.notice_not_needed, scope=scope, notice=notice),
         notice=notice,
         done=f"Notice to {notice.recipient_name} marked not needed.",
     )
