@@ -180,15 +180,20 @@ def test_overdue_notices_stand_out_in_the_due_list(admin_scope):
     assert [(n.pk, n.overdue) for n in due] == [(late.pk, True), (later.pk, False)]
 
 
+def _client_notice_with_task(scope, matter, assignee):
+    incident = _record(scope)
+    svc.incident_matter_add(
+        scope=scope, incident=incident, matter=matter, what_was_exposed="letter"
+    )
+    (notice,) = svc.notices_generate(scope=scope, incident=incident, days=30)
+    task = svc.notice_task_create(scope=scope, notice=notice, assignee=assignee)
+    return notice, task
+
+
 def test_notice_task_is_a_real_task_and_sending_completes_it(
     firm, attorney, matter, client_contact, admin_scope
 ):
-    incident = _record(admin_scope)
-    svc.incident_matter_add(
-        scope=admin_scope, incident=incident, matter=matter, what_was_exposed="letter"
-    )
-    (notice,) = svc.notices_generate(scope=admin_scope, incident=incident, days=30)
-    task = svc.notice_task_create(scope=admin_scope, notice=notice, assignee=attorney)
+    notice, task = _client_notice_with_task(admin_scope, matter, attorney)
     assert task.assignee == attorney and task.engagement is None
     assert task.matter == matter
     notice.refresh_from_db()
@@ -205,12 +210,7 @@ def test_notice_task_is_a_real_task_and_sending_completes_it(
 def test_sending_by_someone_else_leaves_the_task_open_with_a_comment(
     firm, attorney, matter, client_contact, admin_scope
 ):
-    incident = _record(admin_scope)
-    svc.incident_matter_add(
-        scope=admin_scope, incident=incident, matter=matter, what_was_exposed="letter"
-    )
-    (notice,) = svc.notices_generate(scope=admin_scope, incident=incident, days=30)
-    task = svc.notice_task_create(scope=admin_scope, notice=notice, assignee=attorney)
+    notice, task = _client_notice_with_task(admin_scope, matter, attorney)
     svc.notice_mark_sent(scope=admin_scope, notice=notice)
     task.refresh_from_db()
     assert task.is_open

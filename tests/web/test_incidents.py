@@ -266,3 +266,40 @@ def test_nav_shows_incidents_to_the_firm_and_report_to_provider_staff(
         .content.decode()
     )
     assert f'href="{incidents}"' not in body and f'href="{report}"' not in body
+
+
+def test_due_days_the_admin_types_are_checked_and_the_law_note_is_shown(
+    client, firm_admin, matter, client_contact
+):
+    admin = f.sign_in(client, firm_admin)
+    _post_ok(admin, _url("incident_new"), _record_form())
+    iid = _incident().public_id
+    page = admin.get(_url("incident_detail", incident_id=iid)).content.decode()
+    assert "The law decides the deadline" in page and "FirmDesk does not" in page
+    response = admin.post(_url("notices_generate", incident_id=iid), {"days": "400"})
+    assert response.status_code == 400
+    assert "between 0 and 365" in response.content.decode()
+    assert not IncidentNotice.unscoped.exists()
+
+
+def test_a_notice_task_for_someone_outside_the_list_is_refused(
+    client, firm_admin, outsider
+):
+    admin = f.sign_in(client, firm_admin)
+    _post_ok(admin, _url("incident_new"), _record_form())
+    iid = _incident().public_id
+    _post_ok(
+        admin,
+        _url("notice_add", incident_id=iid),
+        {"recipient_kind": "police", "recipient_name": "City police", "days": "3"},
+    )
+    notice = IncidentNotice.unscoped.get()
+    response = admin.post(
+        _url("notice_task", incident_id=iid, notice_id=notice.public_id),
+        {"assignee": str(outsider.public_id)},
+    )
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "Choose someone of the firm from the list." in body
+    assert "<details open>" in body  # the notice's forms stay open at the error
+    assert not Task.unscoped.exists()

@@ -255,52 +255,49 @@ def _notice(scope, incident_id, notice_id):
     return incident, svc.access_notice(scope, incident, notice_id)
 
 
-@require_POST
-def notice_task(request, firm_slug, incident_id, notice_id):
-    scope = _manager_scope(request)
-    incident, notice = _notice(scope, incident_id, notice_id)
-    return _act(
-        request,
-        scope,
-        incident,
-        "task",
-        forms.TaskForm(request.POST, people=svc.firm_people(scope.firm)),
-        partial(svc.notice_task_create, scope=scope, notice=notice),
-        notice=notice,
-        done=f"Task created for the notice to {notice.recipient_name}.",
-    )
+def _notice_action(name: str, *, admins_only: bool, form, service, done: str):
+    """A POST on one notice: ``form(data, scope)`` checked, then ``service``
+    called with its fields; ``done`` names the recipient."""
+
+    @require_POST
+    def view(request, firm_slug, incident_id, notice_id):
+        scope = _manager_scope(request) if admins_only else _worker_scope(request)
+        incident, notice = _notice(scope, incident_id, notice_id)
+        return _act(
+            request,
+            scope,
+            incident,
+            name,
+            form(request.POST, scope),
+            partial(service, scope=scope, notice=notice),
+            notice=notice,
+            done=done.format(notice.recipient_name),
+        )
+
+    return view
 
 
-@require_POST
-def notice_sent(request, firm_slug, incident_id, notice_id):
-    scope = _worker_scope(request)
-    incident, notice = _notice(scope, incident_id, notice_id)
-    return _act(
-        request,
-        scope,
-        incident,
-        "sent",
-        forms.SentForm(request.POST),
-        partial(svc.notice_mark_sent, scope=scope, notice=notice),
-        notice=notice,
-        done=f"Notice to {notice.recipient_name} marked sent.",
-    )
-
-
-@require_POST
-def notice_not_needed(request, firm_slug, incident_id, notice_id):
-    scope = _manager_scope(request)
-    incident, notice = _notice(scope, incident_id, notice_id)
-    return _act(
-        request,
-        scope,
-        incident,
-        "not_needed",
-        forms.NotNeededForm(request.POST),
-        partial(svc.notice_not_needed, scope=scope, notice=notice),
-        notice=notice,
-        done=f"Notice to {notice.recipient_name} marked not needed.",
-    )
+notice_task = _notice_action(
+    "task",
+    admins_only=True,
+    form=lambda data, scope: forms.TaskForm(data, people=svc.firm_people(scope.firm)),
+    service=svc.notice_task_create,
+    done="Task created for the notice to {}.",
+)
+notice_sent = _notice_action(
+    "sent",
+    admins_only=False,
+    form=lambda data, scope: forms.SentForm(data),
+    service=svc.notice_mark_sent,
+    done="Notice to {} marked sent.",
+)
+notice_not_needed = _notice_action(
+    "not_needed",
+    admins_only=True,
+    form=lambda data, scope: forms.NotNeededForm(data),
+    service=svc.notice_not_needed,
+    done="Notice to {} marked not needed.",
+)
 
 
 @require_POST
