@@ -346,8 +346,13 @@ def test_closing_report_pdf_holds_matters_notices_timeline_and_sign_off(
     assert "Draft" not in text
 
 
-def test_closed_incident_cannot_change(firm, matter, client_contact, admin_scope):
+def test_closed_incident_cannot_change(
+    firm, attorney, matter, client_contact, admin_scope
+):
     incident = _closed(admin_scope, matter)
+    notice = IncidentNotice.objects.for_firm(firm).get(recipient_kind="insurer")
+    with pytest.raises(ServiceError, match="closed"):
+        svc.notice_task_create(scope=admin_scope, notice=notice, assignee=attorney)
     with pytest.raises(ServiceError, match="closed"):
         svc.notice_add(
             scope=admin_scope,

@@ -516,6 +516,7 @@ def notice_task_create(*, scope, notice: IncidentNotice, assignee, now=None) -> 
     still ahead."""
     _must(may_manage(scope), "Only the firm's admins give notices out as tasks.")
     now = now or timezone.now()
+    _must_be_open(notice.incident)
     if notice.task_id is not None:
         raise ServiceError("This notice already has a task.")
     if notice.is_settled:
