@@ -58,6 +58,19 @@ typecheck: deps
 clean:
 	rm -rf $(VENV) node_modules $(VENDOR) var
 
+# Known vulnerabilities in the installed packages, written to
+# docs/security-dependencies.md (commit it). Not a test: advisories appear
+# without code changes. Fails only when nothing could be checked.
+# Another service: make audit AUDIT_SERVICE=osv
+AUDIT_SERVICE ?= pypi
+.PHONY: audit
+$(VENV)/.stamp-audit: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[test,audit]'
+	touch $@
+
+audit: $(VENV)/.stamp-audit
+	$(BIN)/python .ci/dependency_audit.py --service $(AUDIT_SERVICE)
+
 # Conflict search at 1,000,000 parties, side by side with pg_trgm when DATABASE_URL
 # names PostgreSQL. Smaller: make bench-conflicts BENCH_CONFLICTS_ARGS="--parties 100000"
 BENCH_CONFLICTS_ARGS ?= --parties 1000000 --queries 200
