@@ -297,7 +297,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FIRMDESK_CLAMAV_SOCKET = env_str("FIRMDESK_CLAMAV_SOCKET", "")
 FIRMDESK_CLAMAV_ADDRESS = env_str("FIRMDESK_CLAMAV_ADDRESS", "")
 FIRMDESK_CLAMAV_DEFAULT_SOCKET = "" if TESTING else "/var/run/clamav/clamd.ctl"
-FIRMDESK_CLAMAV_TIMEOUT = env_int("FIRMDESK_CLAMAV_TIMEOUT", 60)
+FIRMDESK_CLAMAV_TIMEOUT = env_int("FIRMDESK_CLAMAV_TIMEOUT", 30)
 # Encryption at rest (docs/documents-encryption.md): the master keys that wrap
 # each firm's data key, base64 of 32 random bytes each, oldest first and the
 # last current; from the environment, or else from the key file, which is made
