@@ -15,7 +15,9 @@ import re
 from pathlib import Path
 
 import pytest
+from csp.utils import build_policy
 from django.conf import settings
+from django.http import HttpResponse
 from django.test import Client
 from django.urls import reverse
 
@@ -139,6 +141,26 @@ def _header_problems(response, route_name: str = "") -> list[str]:
     return problems
 
 
+def test_the_header_check_finds_a_page_that_loosened_the_policy():
+    page = HttpResponse(
+        headers={
+            "Content-Security-Policy": build_policy(
+                update={"script-src": ["'unsafe-inline'"]}
+            ),
+            "X-Frame-Options": "SAMEORIGIN",
+            "X-Content-Type-Options": "nosniff",
+            "Referrer-Policy": "same-origin",
+        }
+    )
+    problems = _header_problems(page)
+    assert problems[0].startswith("policy differs from settings")
+    assert "script-src allows 'unsafe-inline'" in problems
+    assert "X-Frame-Options is 'SAMEORIGIN'" in problems
+    page.headers["Content-Security-Policy"] = build_policy()
+    page.headers["X-Frame-Options"] = "DENY"
+    assert _header_problems(page) == []
+
+
 def _page_routes():
     """Each route that answers 200 to a GET, with who opens it: a visitor for a
     public page when visitors may, else the first signed-in person allowed."""
@@ -165,7 +187,13 @@ def test_every_page_carries_the_strict_policy_and_headers(request, db):
                 f.sign_in(clients[who], fixtures.user(who))
         response = clients[who].get(url)
         if response.status_code != 200:
-            problems[route.name] = [f"{url} as {who}: {response.status_code}"]
+            # tests/isolation proves the page answers 200 in a world of its
+            # own; here the fixtures of every route share one world.
+            problems[route.name] = [
+                f"{url} answered {response.status_code} to {who}, not 200: "
+                "if tests/isolation passes for it, a fixture of another route "
+                "changed the shared world"
+            ]
             continue
         if response.headers.get("X-Content-Type-Options") != "nosniff":
             problems[route.name] = ["a download without X-Content-Type-Options"]
