@@ -26,6 +26,7 @@ from firmdesk.access.scope import resolve_scope
 from firmdesk.documents.services import document_upload
 from firmdesk.engagements import services as engagement_services
 from firmdesk.matters import services as matter_services
+from firmdesk.notify.services import notify
 from firmdesk.orgs import revocation
 from firmdesk.orgs.models import UserSession
 from firmdesk.scheduling.models import CalendarFeed, Event
@@ -79,7 +80,18 @@ def world(settings, tmp_path, firm, matter, contact, assistant, attorney, fixtur
         created_by=attorney,
     )
     feed = CalendarFeed.unscoped.create(firm=firm, user=assistant, kind="personal")
-    urls = _crawlable(fixtures)
+    notify(
+        user=assistant,
+        firm=firm,
+        about=task,
+        kind="task.assigned",
+        title=f"New task: {task.title}",
+        url=reverse(
+            "work:task_detail",
+            kwargs={"firm_slug": firm.slug, "task_id": task.public_id},
+        ),
+    )
+    urls = _crawlable(fixtures) + _probes(firm, event)
     browser = f.sign_in(Client(), assistant)
     w = {
         "firm": firm,
@@ -110,6 +122,22 @@ def _crawlable(fixtures) -> list[tuple[str, str]]:
             continue
         urls.append((route.name, reverse(route.name, kwargs=kwargs)))
     return urls
+
+
+def _probes(firm, event) -> list[tuple[str, str]]:
+    """Pages that list matter data only when asked: a search for the client,
+    the calendar's week of the event."""
+    search = reverse("search:search", kwargs={"firm_slug": firm.slug})
+    matters = reverse("matters:matter_list", kwargs={"firm_slug": firm.slug})
+    calendar = reverse("scheduling:calendar", kwargs={"firm_slug": firm.slug})
+    return [
+        ("search for the client", f"{search}?q=Lopez"),
+        ("matter list search", f"{matters}?q=Lopez&status=any"),
+        (
+            "calendar week of the event",
+            f"{calendar}?view=week&date={event.start.date().isoformat()}",
+        ),
+    ]
 
 
 def _body(response) -> bytes:
@@ -160,6 +188,13 @@ def _assert_she_reaches_it_now(w) -> None:
     assert memo.status_code == 200 and SECRET_BYTES in _body(memo)
     feed = Client().get(_feed_url(w))
     assert feed.status_code == 200 and EVENT_TITLE in feed.content.decode()
+    probes = dict(w["urls"])
+    for name, marker in (
+        ("search for the client", "Lopez v. Acme"),
+        ("calendar week of the event", EVENT_TITLE),
+        ("notifications:notifications", "Calendar the Lopez hearing"),
+    ):
+        assert marker in browser.get(probes[name]).content.decode(), name
     assert (
         "Maria Lopez"
         in browser.get(
