@@ -335,3 +335,18 @@ def test_an_all_matters_engagement_still_needs_the_consent(
     Matter.unscoped.filter(pk=matter.pk).update(client_consent_on=CONSENTED)
     matter.refresh_from_db()
     assert resolve_scope(helper, firm).can_see_matter(matter)
+
+
+def test_the_clients_contact_page_links_to_consent_for_those_who_record_it(
+    client, firm, attorney, firm_staff, lopez
+):
+    contact_page = reverse(
+        "matters:contact_detail",
+        kwargs={"firm_slug": firm.slug, "contact_id": lopez["client"].public_id},
+    )
+    consent_page = _page(firm, lopez["client"])
+
+    f.sign_in(client, attorney)
+    assert consent_page in client.get(contact_page).content.decode()
+    f.sign_in(client, firm_staff)
+    assert consent_page not in client.get(contact_page).content.decode()
