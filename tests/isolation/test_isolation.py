@@ -310,6 +310,11 @@ def test_ending_the_engagement_cuts_the_assistant_off_at_once(
     )
     assert response.status_code == 302
 
+    # Signed out at once (issue 20): every page sends them to sign in.
+    assert [staff.get(url).status_code for url in urls] == [302] * len(urls)
+    assert staff.get(urls[0]).url.startswith("/login/")
+    # Signed in again, firm A is gone and firm B, still served, is there.
+    sign_in(staff, assistant_task.assignee)
     assert [staff.get(url).status_code for url in urls] == [404] * len(urls)
     assert staff.get(other_matter_url).status_code == 200
 
