@@ -328,7 +328,8 @@ def test_ended_engagement_through_the_service_cuts_access_too(
     engagement_services.engagement_end(
         scope=resolve_scope(firm_admin, firm), engagement=engagement, reason="Done."
     )
-    assert client.get(url).status_code == 404
+    assert client.get(url).url.startswith("/login/")  # signed out (issue 20)
+    assert sign_in(client, assistant).get(url).status_code == 404
 
 
 def test_staff_marked_as_left_lose_firm_access_at_once(
@@ -345,7 +346,9 @@ def test_staff_marked_as_left_lose_firm_access_at_once(
         {"left_on": timezone.localdate().isoformat(), "confirm": "on"},
     )
     assert response.status_code == 302
-    assert staff.get(url).status_code == 404
+    # Signed out at once (issue 20), and nothing of the firm once back in.
+    assert staff.get(url).url.startswith("/login/")
+    assert sign_in(staff, assistant).get(url).status_code == 404
 
 
 def test_provider_staff_who_has_not_passed_two_factor_is_sent_to_it(

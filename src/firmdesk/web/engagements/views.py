@@ -22,7 +22,7 @@ from firmdesk.access.selectors import (
     engagement_roster,
 )
 from firmdesk.common.errors import ServiceError
-from firmdesk.compliance.ending import ending_status
+from firmdesk.compliance.ending import ending_status, staff_left
 from firmdesk.conflicts.services import prior_employers_check
 from firmdesk.documents.models import SignedAgreement
 from firmdesk.documents.selectors import (
@@ -556,9 +556,10 @@ def provider_staff_left(request, provider_slug, user_id):
     today = timezone.localdate(timezone=zoneinfo.ZoneInfo(profile.time_zone))
     form = forms.LeftForm(request.POST or None, initial={"left_on": today})
     if request.method == "POST" and form.is_valid():
-        org_services.staff_mark_left(
+        # Signed out and feed addresses revoked in every firm they served.
+        staff_left(
             actor=request.user,
-            org=provider,
+            provider=provider,
             profile=profile,
             left_on=form.cleaned_data["left_on"],
         )
