@@ -4,6 +4,7 @@ export and certificate downloads, and the provider admin's certificate."""
 
 import io
 import time
+from pathlib import Path
 
 import pytest
 from django.contrib.messages import get_messages
@@ -15,6 +16,7 @@ from pypdf import PdfReader
 
 from firmdesk.audit.models import AuditEvent
 from firmdesk.compliance.models import DataReturnCertificate, EngagementExport
+from firmdesk.documents.models import documents_storage
 from firmdesk.engagements.models import Engagement
 from firmdesk.web.accounts import reauth
 from firmdesk.work.models import Task
@@ -273,3 +275,26 @@ def test_open_tasks_land_in_the_firms_queue_unassigned(
     confirmed(firm_admin).post(end_url(firm, engagement), _ending(passphrase=""))
     open_task.refresh_from_db()
     assert open_task.assignee is None and open_task.status == Task.Status.OPEN
+
+
+def test_a_damaged_export_is_not_given_out(firm, firm_admin, engagement, only_here):
+    admin = confirmed(firm_admin)
+    admin.post(end_url(firm, engagement), _ending())
+    row = EngagementExport.objects.for_firm(firm).get(engagement=engagement)
+    stored = Path(documents_storage().path(row.file.name))
+    data = bytearray(stored.read_bytes())
+    data[40] ^= 0xFF
+    stored.write_bytes(bytes(data))
+
+    response = admin.get(
+        reverse(
+            "engagements:engagement_export_download",
+            args=[firm.slug, engagement.public_id, row.public_id],
+        )
+    )
+
+    assert response.status_code == 500
+    assert "cannot be opened" in response.content.decode()
+    assert not AuditEvent.objects.filter(
+        org=firm, action="engagement.export_downloaded"
+    ).exists()

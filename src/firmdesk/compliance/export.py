@@ -50,6 +50,7 @@ from .models import EngagementExport
 log = logging.getLogger(__name__)
 
 PASSPHRASE_MIN = 12
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def check_passphrase(passphrase: str, again: str | None = None) -> None:
@@ -251,8 +252,9 @@ def _cell(value) -> str:
     if isinstance(value, datetime.datetime):
         return value.astimezone(datetime.UTC).isoformat()
     text = str(value)
-    # A cell starting with = + - @ is a formula to a spreadsheet: quoted.
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+    # A cell starting with one of these is a formula to a spreadsheet
+    # (OWASP "CSV injection"): quoted, so it shows as text.
+    return "'" + text if text[:1] in FORMULA_STARTS else text
 
 
 def _person(user) -> str:
