@@ -83,6 +83,13 @@ def recovery_codes_left(user) -> int:
     return device.token_set.count() if device is not None else 0
 
 
+def recovery_code_throttled(user) -> bool:
+    """Too many wrong codes in a row: django-otp makes the person wait a
+    little longer after each (1 s, 2 s, 4 s...) before trying again."""
+    device = recovery_device_of(user)
+    return device is not None and not device.verify_is_allowed()[0]
+
+
 def recovery_codes_create(*, user, regenerated: bool = False) -> list[str]:
     """Make a fresh set of codes (the old ones stop working) and return them,
     formatted, for showing once."""

@@ -96,6 +96,13 @@ def two_factor_recovery(request):
         return redirect(f"{reverse('accounts:two_factor')}?{query}")
     form = forms.RecoveryCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        if services.recovery_code_throttled(request.user):
+            form.add_error(
+                "code",
+                "Several wrong codes in a row. Wait a few seconds, then type the "
+                "code again.",
+            )
+            return _recovery_page(request, form, next_url)
         device, left = services.recovery_code_use(
             user=request.user, typed=form.cleaned_data["code"]
         )
@@ -118,6 +125,10 @@ def two_factor_recovery(request):
                     request, f"Signed in with a recovery code; {left} codes left."
                 )
             return redirect(next_url)
+    return _recovery_page(request, form, next_url)
+
+
+def _recovery_page(request, form, next_url):
     return render(
         request,
         "web/accounts/two_factor_recovery.html",
