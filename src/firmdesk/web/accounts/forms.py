@@ -54,6 +54,7 @@ class ConfirmForm(Styled, forms.Form):
             del self.fields["token"]
         else:
             self.fields["token"].required = True
+            style_field(self.fields["token"])  # its "fill in" message
 
     def clean_password(self):
         password = self.cleaned_data["password"]
