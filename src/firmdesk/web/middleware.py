@@ -10,8 +10,9 @@ from django.utils.http import urlencode
 from django_htmx.http import HttpResponseClientRedirect
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from firmdesk.access.scope import memberships_for_request
 from firmdesk.common.times import person_zone
-from firmdesk.orgs.models import PROVIDER_ROLES, Membership
+from firmdesk.orgs.models import PROVIDER_ROLES
 from firmdesk.orgs.sessions import end_this_session, touch
 
 # Pages that never need two-factor: signing in, and the public pages (intake
@@ -35,13 +36,11 @@ EXEMPT_PREFIXES = (
 REQUIRED_KEY = "firmdesk_two_factor_required"
 
 
-def two_factor_required(user) -> bool:
+def two_factor_required(user, memberships) -> bool:
     """Provider staff always; firm users where their firm requires it; and
     anyone who has set up an authenticator app, as with
     django-two-factor-auth (a device nobody is asked for protects nothing)."""
-    for membership in Membership.objects.filter(
-        user=user, is_active=True
-    ).select_related("organization"):
+    for membership in memberships:
         org = membership.organization
         if not org.is_firm and set(membership.roles) & PROVIDER_ROLES:
             return True
@@ -79,7 +78,7 @@ class TwoFactorMiddleware:
     def _required(request) -> bool:
         if request.session.get(REQUIRED_KEY) is True:
             return True
-        if two_factor_required(request.user):
+        if two_factor_required(request.user, memberships_for_request(request)):
             request.session[REQUIRED_KEY] = True
             return True
         return False
@@ -90,6 +89,15 @@ ACTIVE_KEY = "firmdesk_active_at"
 # The session's last activity is written at most this often (seconds): one
 # session write and one UserSession update a minute, not one per request.
 ACTIVITY_GRANULARITY = 60
+
+
+def session_started(sender, request, user, **kwargs) -> None:
+    """Start the session's clocks when the person signs in (``user_logged_in``),
+    so the first request after it writes nothing."""
+    if request is not None and hasattr(request, "session"):
+        now = int(time.time())
+        request.session[STARTED_KEY] = now
+        request.session[ACTIVE_KEY] = now
 
 
 def idle_minutes() -> int:
