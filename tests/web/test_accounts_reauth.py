@@ -131,6 +131,8 @@ def test_a_stale_post_keeps_what_was_typed_and_sends_it_on(attorney):
     response = client.post(EXPORT, {"note": "Q3 <all>", "matter": "M-1"})
     body = response.content.decode()
     assert response.status_code == 200 and "What you entered" in body
+    # The fields may hold a secret (an export's passphrase): never cached.
+    assert "no-store" in response["Cache-Control"]
     carried = hidden_fields(body)
     assert carried["note"] == "Q3 &lt;all&gt;" and carried["matter"] == "M-1"
     assert "password" not in carried
@@ -146,7 +148,7 @@ def test_a_stale_post_keeps_what_was_typed_and_sends_it_on(attorney):
         },
     )
     page = confirmed.content.decode()
-    assert "Continue" in page
+    assert "Continue" in page and "no-store" in confirmed["Cache-Control"]
     fields = hidden_fields(page)
     assert fields == {"note": "Q3 &lt;all&gt;", "matter": "M-1"}
     done = client.post(EXPORT, {"note": "Q3 <all>", "matter": "M-1"})

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
@@ -305,12 +306,16 @@ def confirm_stale_post(request):
     if confirming and form.is_valid():
         reauth.mark_confirmed(request)
         audit_sign_in_event(request, "account.confirmed")
-        return render(
+        response = render(
             request,
             "web/accounts/confirm_continue.html",
             {"action": request.get_full_path(), "carried": carried},
         )
-    return render(
+        # What was carried may be a secret the person typed (an export's
+        # passphrase): it goes back to their own browser only, never to a cache.
+        add_never_cache_headers(response)
+        return response
+    response = render(
         request,
         "web/accounts/confirm.html",
         {
@@ -319,8 +324,9 @@ def confirm_stale_post(request):
             "carried": carried,
             "stale": True,
         },
-        status=200,
     )
+    add_never_cache_headers(response)
+    return response
 
 
 def audit_sign_in_event(request, action: str) -> None:
