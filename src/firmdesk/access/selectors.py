@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, Q
 from django.http import Http404
 
+from firmdesk.engagements.agreement_texts import Standing, current_text, standings
 from firmdesk.engagements.models import (
     Assignment,
     ConfidentialityAgreement,
@@ -22,7 +23,7 @@ from firmdesk.engagements.models import (
 from firmdesk.matters.models import Matter
 from firmdesk.orgs.models import Absence
 
-from .rule import staff_reasons
+from .rule import AGREEMENT_CHANGED, staff_reasons
 from .system import provider_side
 
 
@@ -80,33 +81,44 @@ def engagement_roster(*, scope, engagement, today: datetime.date) -> list[dict]:
             )
         )
     )
+    text = current_text(engagement)
+    # The newest agreement that counts, else the newest one signed, to show
+    # what they signed even when it no longer counts (earlier text, expired).
     signed: dict[int, ConfidentialityAgreement] = {}
-    agreed_until: dict[int, datetime.date] = {}
-    for agreement in ConfidentialityAgreement.objects.in_scope(scope).filter(
-        engagement=engagement
-    ):
-        until = agreement.expires_on or datetime.date.max
-        agreed_until[agreement.signer_id] = max(
-            until, agreed_until.get(agreement.signer_id, until)
-        )
-        if agreement.is_valid(today):
+    newest: dict[int, ConfidentialityAgreement] = {}
+    agreements = list(
+        ConfidentialityAgreement.objects.in_scope(scope).filter(engagement=engagement)
+    )
+    for agreement in agreements:
+        newest.setdefault(agreement.signer_id, agreement)
+        if agreement.text_sha256 == text.sha256 and agreement.is_valid(today):
             signed.setdefault(agreement.signer_id, agreement)
+    standing = standings(
+        ((a.signer_id, a.expires_on, a.text_sha256) for a in agreements),
+        current_sha=text.sha256,
+    )
     rows = []
     for a in assignments:
         profile = getattr(a.user, "staff_profile", None)
         absent = a.user.absences_today[0] if a.user.absences_today else None
+        facts = standing.get(a.user_id, Standing())
         reasons = staff_reasons(
             engagement=engagement,
             assignment=a,
             profile_status=profile.status if profile and a.user.is_active else None,
-            agreed_until=agreed_until.get(a.user_id),
+            agreed_until=facts.agreed_until,
+            earlier_text=facts.earlier_text,
             absent=absent is not None,
             today=today,
         )
         rows.append(
             {
                 "assignment": a,
-                "agreement": signed.get(a.user_id),
+                "agreement": signed.get(a.user_id) or newest.get(a.user_id),
+                "agreement_counts": a.user_id in signed,
+                "text_changed_at": text.published_at
+                if AGREEMENT_CHANGED in reasons
+                else None,
                 "current": a.is_current(today),
                 "absent": absent,
                 "reasons": reasons,
