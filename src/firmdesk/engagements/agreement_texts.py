@@ -78,7 +78,8 @@ def standard_sha256() -> str:
     return nda_text_hash(nda_text())
 
 
-def _of(row: AgreementText) -> CurrentText:
+def current_text_of(row: AgreementText) -> CurrentText:
+    """A published version as the text to sign."""
     return CurrentText(
         title=row.title,
         body=row.body,
@@ -99,7 +100,7 @@ def current_text(engagement: Engagement) -> CurrentText:
         .order_by("-version")
         .first()
     )
-    return standard_text() if row is None else _of(row)
+    return standard_text() if row is None else current_text_of(row)
 
 
 def text_versions(engagement: Engagement) -> list[AgreementText]:
@@ -129,7 +130,7 @@ def previous_text(engagement: Engagement, version: int) -> CurrentText:
         .order_by("-version")
         .first()
     )
-    return standard_text() if row is None else _of(row)
+    return standard_text() if row is None else current_text_of(row)
 
 
 def text_diff(old: str, new: str) -> list[tuple[str, str]]:
@@ -223,7 +224,7 @@ def admins_of(org, role: str) -> list:
     ]
 
 
-def _normalised(body: str) -> str:
+def normalised(body: str) -> str:
     """Line endings as typed in a browser (CRLF) or pasted differ; the hash
     must not, so the text is kept with plain line ends and no trailing blanks."""
     lines = body.replace("\r\n", "\n").replace("\r", "\n").split("\n")
@@ -255,7 +256,7 @@ def text_publish(
     title = title.strip() or STANDARD_TITLE
     if not body.strip():
         raise ServiceError("Type the text of the agreement.", field="body")
-    body = _normalised(body)
+    body = normalised(body)
     sha = nda_text_hash(body)
     current = current_text(engagement)
     if (
@@ -341,3 +342,84 @@ def _tell_to_sign_again(firm, engagement, row: AgreementText, losing: list) -> N
             f"again these people cannot work for the firm: {names}.",
             key=f"agreement-text:{row.pk}:{admin.pk}",
         )
+
+
+# --- Who signed what and when ------------------------------------------------------
+
+
+class How:
+    SELF = "typed by themself"
+    RECORDED = "recorded by a firm admin"
+    UPLOADED = "uploaded signed copy"
+
+
+class Status:
+    VALID = "valid"
+    EXPIRED = "expired"
+    EARLIER_TEXT = "earlier text"
+
+
+@dataclass(frozen=True)
+class Signature:
+    """One confidentiality agreement, as the firm's list of signatures shows it."""
+
+    agreement: ConfidentialityAgreement
+    version: AgreementText | None  # None: the standard text, or unknown
+    standard: bool
+    how: str
+    status: str
+
+    @property
+    def valid(self) -> bool:
+        return self.status == Status.VALID
+
+    @property
+    def version_label(self) -> str:
+        if self.version is not None:
+            return f"version {self.version.version}"
+        if self.standard:
+            return f"FirmDesk standard text ({NDA_TEXT_VERSION})"
+        return f"earlier standard text ({self.agreement.text_version})"
+
+
+def signatures(*, scope, engagement: Engagement) -> list[Signature]:
+    """Every confidentiality agreement signed for ``engagement``, newest first,
+    with the text version it was given on and whether it counts today.
+    Two queries: the versions and the agreements (with their kept PDFs)."""
+    published = text_versions(engagement)
+    by_label = {f"v{v.version}": v for v in published}
+    by_sha = {v.sha256: v for v in reversed(published)}
+    current = current_text(engagement)
+    standard = standard_sha256()
+    today = timezone.localdate(timezone=engagement.firm.tz)
+    rows = []
+    for agreement in (
+        ConfidentialityAgreement.objects.in_scope(scope)
+        .filter(engagement=engagement)
+        .select_related("signer", "recorded_by", "signed_document")
+        .order_by("-signed_at", "-pk")
+    ):
+        kept = getattr(agreement, "signed_document", None)
+        if kept is not None and kept.method == "uploaded":
+            how = How.UPLOADED
+        elif agreement.recorded_by_id == agreement.signer_id:
+            how = How.SELF
+        else:
+            how = How.RECORDED
+        if agreement.text_sha256 != current.sha256:
+            status = Status.EARLIER_TEXT
+        elif not agreement.is_valid(today):
+            status = Status.EXPIRED
+        else:
+            status = Status.VALID
+        rows.append(
+            Signature(
+                agreement=agreement,
+                version=by_label.get(agreement.text_version)
+                or by_sha.get(agreement.text_sha256),
+                standard=agreement.text_sha256 == standard,
+                how=how,
+                status=status,
+            )
+        )
+    return rows
