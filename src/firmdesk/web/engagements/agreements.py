@@ -218,7 +218,7 @@ def agreement_sign(request, assignment_id):
                 signed_name=form.cleaned_data["signed_name"],
                 origin=_origin(request),
                 # The text the page showed: signing another is refused.
-                read_sha256=request.POST.get("text_sha256", ""),
+                read_sha256=request.POST.get("text_sha256") or None,
             )
         except ServiceError as error:
             apply_service_error(form, error)
