@@ -1,9 +1,11 @@
 """Isolation registry entries for issue 20 (texts): the engagement's
 confidentiality text, its versions, publishing a new one, and the list of who
 signed what (page and CSV). Engagements are the firm's business: its members
-read them, its admins change the text (format: registry.py)."""
+read them, its admins change the text; a provider admin reads their own
+staff's signatures (format: registry.py)."""
 
 from .registry import (
+    ANONYMOUS,
     FIRM_MEMBERS,
     FIRM_NON_ADMINS,
     NO_FIRM_ACCESS,
@@ -61,5 +63,19 @@ ROUTES: list = [
         allowed=("firm_admin",),
         denied=NO_FIRM_ACCESS + PROVIDER_STAFF_IN_FIRM + FIRM_NON_ADMINS,
         why="GET shows the form; publishing a text is the firm admin's",
+    ),
+    Route(
+        "engagements:provider_agreement_signatures",
+        kwargs=lambda f: {"provider_slug": f.provider.slug},
+        allowed=("provider_admin",),
+        denied=(
+            ANONYMOUS,
+            "assistant",
+            "outsider",
+            "firm_admin",
+            "other_provider_admin",
+        ),
+        why="the provider admin's list of their own staff's signatures, with "
+        "every firm; firm names and dates only",
     ),
 ]

@@ -247,3 +247,24 @@ def test_provider_staff_cannot_read_the_firms_list_of_signatures(
         action="agreement_signatures.exported"
     ).exists()
     assert SignedAgreement.objects.for_firm(firm).count() == 0
+
+
+def test_the_provider_admin_sees_their_staffs_signatures_firm_by_firm(
+    client,
+    firm,
+    other_firm,
+    firm_admin,
+    engagement,
+    assistant,
+    provider_admin,
+    provider,
+):
+    _publish(firm, firm_admin, engagement, nda_text() + NEW_CLAUSE + "\n")
+    f.sign_in(client, provider_admin)
+    url = reverse("engagements:provider_agreement_signatures", args=[provider.slug])
+    page = client.get(url).content.decode()
+    rows = page.split("<tbody>")[1].split("</tr>")
+    hale = next(r for r in rows if "Hale &amp; Ortiz" in r)
+    other = next(r for r in rows if other_firm.name.replace("&", "&amp;") in r)
+    assert "Priya Nair" in hale and "must sign again" in hale
+    assert "Valid" in other

@@ -14,8 +14,14 @@ from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, Q
 from django.http import Http404
 
-from firmdesk.engagements.agreement_texts import Standing, current_text, standings
+from firmdesk.engagements.agreement_texts import (
+    Standing,
+    current_text,
+    described,
+    standings,
+)
 from firmdesk.engagements.models import (
+    AgreementText,
     Assignment,
     ConfidentialityAgreement,
     Engagement,
@@ -62,6 +68,22 @@ def current_assignments_of_provider(*, provider, today: datetime.date):
         )
         .filter(Q(end_date__isnull=True) | Q(end_date__gte=today))
         .select_related("firm")
+    )
+
+
+def provider_signatures(*, provider) -> list:
+    """Every confidentiality agreement ``provider``'s staff signed, with every
+    firm it serves, newest first, each with its version and standing
+    (``engagements.agreement_texts.described``): for the provider admin, firm
+    names and dates only, no client data. Three queries."""
+    published: dict[int, list] = {}
+    for row in provider_side(AgreementText, provider=provider).order_by("-version"):
+        published.setdefault(row.engagement_id, []).append(row)
+    return described(
+        provider_side(ConfidentialityAgreement, provider=provider)
+        .select_related("signer", "recorded_by", "signed_document", "firm")
+        .order_by("-signed_at", "-pk"),
+        published=published,
     )
 
 

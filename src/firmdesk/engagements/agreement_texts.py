@@ -386,19 +386,25 @@ def signatures(*, scope, engagement: Engagement) -> list[Signature]:
     """Every confidentiality agreement signed for ``engagement``, newest first,
     with the text version it was given on and whether it counts today.
     Two queries: the versions and the agreements (with their kept PDFs)."""
-    published = text_versions(engagement)
-    by_label = {f"v{v.version}": v for v in published}
-    by_sha = {v.sha256: v for v in reversed(published)}
-    current = current_text(engagement)
-    standard = standard_sha256()
-    today = timezone.localdate(timezone=engagement.firm.tz)
-    rows = []
-    for agreement in (
+    return described(
         ConfidentialityAgreement.objects.in_scope(scope)
         .filter(engagement=engagement)
-        .select_related("signer", "recorded_by", "signed_document")
-        .order_by("-signed_at", "-pk")
-    ):
+        .select_related("signer", "recorded_by", "signed_document", "firm")
+        .order_by("-signed_at", "-pk"),
+        published={engagement.pk: text_versions(engagement)},
+    )
+
+
+def described(agreements, *, published: dict[int, list]) -> list[Signature]:
+    """``agreements`` as ``Signature`` rows; ``published``: each engagement's
+    published versions, newest first (none: the standard text is current).
+    Each agreement's day is its firm's (``firm`` read with it)."""
+    standard = standard_sha256()
+    rows = []
+    for agreement in agreements:
+        versions = published.get(agreement.engagement_id, [])
+        current_sha = versions[0].sha256 if versions else standard
+        today = timezone.localdate(timezone=agreement.firm.tz)
         kept = getattr(agreement, "signed_document", None)
         if kept is not None and kept.method == "uploaded":
             how = How.UPLOADED
@@ -406,12 +412,14 @@ def signatures(*, scope, engagement: Engagement) -> list[Signature]:
             how = How.SELF
         else:
             how = How.RECORDED
-        if agreement.text_sha256 != current.sha256:
+        if agreement.text_sha256 != current_sha:
             status = Status.EARLIER_TEXT
         elif not agreement.is_valid(today):
             status = Status.EXPIRED
         else:
             status = Status.VALID
+        by_label = {f"v{v.version}": v for v in versions}
+        by_sha = {v.sha256: v for v in reversed(versions)}
         rows.append(
             Signature(
                 agreement=agreement,

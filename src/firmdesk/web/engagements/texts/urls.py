@@ -3,7 +3,7 @@ isolation registry file (tests/isolation/registry_security_*.py)."""
 
 from django.urls import path
 
-from firmdesk.web.pages import firm_space
+from firmdesk.web.pages import firm_space, provider_space
 
 from . import views
 
@@ -36,5 +36,14 @@ urlpatterns: list = [
                 name="agreement_signatures_csv",
             ),
         ]
-    )
+    ),
+    provider_space(
+        [
+            path(
+                "staff/agreements/",
+                views.provider_agreement_signatures,
+                name="provider_agreement_signatures",
+            ),
+        ]
+    ),
 ]

@@ -11,12 +11,13 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from firmdesk.access.selectors import access_engagement
+from firmdesk.access.selectors import access_engagement, provider_signatures
 from firmdesk.audit.services import audit_record
 from firmdesk.common.errors import ServiceError
 from firmdesk.common.times import when
 from firmdesk.engagements import agreement_texts as texts
 from firmdesk.engagements.models import Engagement, nda_text_hash
+from firmdesk.orgs.selectors import provider_administered_by
 from firmdesk.web.pages import apply_service_error, forbidden_if
 
 from .forms import AgreementTextForm
@@ -201,3 +202,16 @@ def agreement_signatures_csv(request, firm_slug, engagement_id):
         f'attachment; filename="{scope.firm.slug}-confidentiality-signatures.csv"'
     )
     return response
+
+
+def provider_agreement_signatures(request, provider_slug):
+    """The provider admin's view of the same list: their staff's signatures
+    with every firm they serve, and whether each counts today."""
+    provider = provider_administered_by(user=request.user, provider_slug=provider_slug)
+    if provider is None:
+        raise Http404("No provider here.")
+    return render(
+        request,
+        "web/engagements/texts/provider_signatures.html",
+        {"provider": provider, "rows": provider_signatures(provider=provider)},
+    )
