@@ -175,7 +175,7 @@ def test_the_engagement_page_says_the_text_changed(
     f.sign_in(client, firm_admin)
     page = client.get(_url("engagement_detail", firm, engagement)).content.decode()
     assert "Priya Nair signed an earlier text of the confidentiality agreement" in page
-    assert "the firm changed it on" in page
+    assert "must read and sign it again (changed on " in page
 
 
 def test_the_pdf_of_a_signature_carries_the_versions_text(
