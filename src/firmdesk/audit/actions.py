@@ -57,6 +57,8 @@ LABELS: dict[str, str] = {
     "document.viewed": "Opened a document",
     "document.downloaded": "Downloaded a document",
     "task.viewed": "Opened a task",
+    "task.checklist_ticked": "Ticked a task's checklist",
+    "intake.lead_checklist": "Ticked a lead's checklist",
     "event.viewed": "Opened a calendar event",
     "feed.read": "A calendar feed was read",
     "invoice.viewed": "Opened an invoice",
