@@ -232,3 +232,9 @@ def test_non_admin_gets_404_for_the_export_even_when_confirmed(
     _confirmed(f.sign_in(client, attorney))
     response = client.get(reverse("audit:audit_export", args=[firm.slug]))
     assert response.status_code == 404
+
+
+def test_people_and_actions_are_offered_once_each(admin_client, firm, trail, attorney):
+    body = _page(admin_client, firm)
+    assert body.count(f'value="{attorney.public_id}"') == 1
+    assert body.count('value="matter.viewed"') == 1

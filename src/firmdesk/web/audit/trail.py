@@ -29,6 +29,7 @@ def trail_people(firm) -> list[tuple[str, str]]:
     keep their place, since their events stay."""
     found = (
         AuditEvent.objects.filter(org=firm, actor__isnull=False)
+        .order_by()  # the model's ordering would defeat DISTINCT
         .values_list("actor__public_id", "actor__full_name", "actor__email")
         .distinct()
     )
@@ -40,8 +41,11 @@ def trail_people(firm) -> list[tuple[str, str]]:
 
 
 def trail_actions(firm) -> list[str]:
-    return sorted(
-        set(AuditEvent.objects.filter(org=firm).values_list("action", flat=True))
+    return list(
+        AuditEvent.objects.filter(org=firm)
+        .order_by("action")
+        .values_list("action", flat=True)
+        .distinct()
     )
 
 
