@@ -238,3 +238,18 @@ def test_people_and_actions_are_offered_once_each(admin_client, firm, trail, att
     body = _page(admin_client, firm)
     assert body.count(f'value="{attorney.public_id}"') == 1
     assert body.count('value="matter.viewed"') == 1
+
+
+def test_export_with_unreadable_filters_goes_back_to_the_page(
+    admin_client, firm, trail
+):
+    url = reverse("audit:audit_export", args=[firm.slug])
+    response = _confirmed(admin_client).get(
+        url, {"start": "2026-03-10", "end": "2026-03-01"}
+    )
+    assert response.status_code == 302
+    assert response.url == (
+        f"{reverse('audit:audit_log', args=[firm.slug])}"
+        "?start=2026-03-10&end=2026-03-01"
+    )
+    assert not AuditEvent.objects.filter(action="audit.exported").exists()
