@@ -218,6 +218,7 @@ def test_export_quotes_a_summary_a_spreadsheet_would_run(admin_client, firm, att
     assert rows[0]["Summary"] == "'=HYPERLINK(1)"
 
 
+@pytest.mark.slow
 def test_export_streams_more_rows_than_one_chunk(admin_client, firm, attorney):
     for n in range(1203):
         audit_record(org=firm, actor=attorney, action="x.y", summary=f"row {n}")
