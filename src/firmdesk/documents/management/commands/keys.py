@@ -54,8 +54,9 @@ class Command(BaseCommand):
         )
         rotate = sub.add_parser(
             "rotate",
-            help="Re-wrap every firm's data keys under the current (last) master "
-            "key, so older master keys can be removed.",
+            help="Re-wrap every firm's data keys and re-encrypt its sensitive "
+            "fields under the current (last) master key, so older master keys "
+            "can be removed.",
         )
         rotate.add_argument(
             "--data-keys",
@@ -214,6 +215,8 @@ class Command(BaseCommand):
                     done.append(f"re-wrapped {r.rewrapped} data key(s)")
                 if r.new_key:
                     done.append(f"new data key {r.new_key} for new files")
+                if r.resealed:
+                    done.append(f"re-encrypted {r.resealed} sensitive value(s)")
                 line = f"{r.name}: " + ("; ".join(done) or "already up to date")
             out.write(line + "\n")
         if failed:
@@ -224,9 +227,10 @@ class Command(BaseCommand):
                 returncode=1,
             )
         out.write(
-            f"Every data key is wrapped by master key {current.id}. Older master "
-            "keys can now be removed from the configuration (keep a copy with "
-            "your backups for as long as you keep backups made before today).\n"
+            f"Every data key is wrapped by master key {current.id}, and every "
+            "sensitive field is encrypted under it. Older master keys can now be "
+            "removed from the configuration (keep a copy with your backups for as "
+            "long as you keep backups made before today).\n"
         )
 
     # --- encrypt-existing ---
