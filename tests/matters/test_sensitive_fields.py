@@ -205,6 +205,9 @@ def test_rotate_reseals_every_value_under_the_new_key_and_can_run_again(
     firm, client_contact, masters
 ):
     masters(A, B)
+    status = io.StringIO()
+    call_command("keys", "status", stdout=status)
+    assert f"{firm.name}: 6 sensitive value(s)" in status.getvalue()
     assert "re-encrypted 6 sensitive value(s)" in _rotate()
     assert all(
         v.startswith(f"fdf1:{ID[B]}:") for v in raw_columns(client_contact).values()
@@ -212,6 +215,9 @@ def test_rotate_reseals_every_value_under_the_new_key_and_can_run_again(
     event = AuditEvent.objects.get(org=firm, action="encryption.fields_resealed")
     assert event.detail == {"master_key_id": ID[B], "resealed": 6}
     assert "re-encrypted" not in _rotate()  # nothing left: a rerun does nothing
+    status = io.StringIO()
+    call_command("keys", "status", "--json", stdout=status)
+    assert '"sensitive_values_on_older_keys": {}' in status.getvalue()
     masters(B)  # the old key removed from the configuration
     assert reloaded(client_contact).tax_id == SSN
 
@@ -488,6 +494,21 @@ def test_a_mistyped_routing_number_is_explained_and_nothing_is_lost(
     contact = reloaded(client_contact)
     assert (contact.bank_routing, contact.bank_name) == (ROUTING, BANK)
     assert not AuditEvent.objects.filter(action="contact.sensitive_changed").exists()
+
+
+def test_every_mistake_is_marked_at_once(client, client_contact, attorney):
+    confirmed(client, attorney)
+    response = _edit(
+        client,
+        client_contact,
+        bank_routing="011000016",
+        bank_account="12",
+        date_of_birth="2999-01-01",
+    )
+    body = response.content.decode()
+    assert "fails its check digit" in body
+    assert "4 to 17 digits" in body
+    assert "cannot be in the future" in body
 
 
 def test_changing_the_kind_checks_the_stored_number_against_it(

@@ -251,19 +251,16 @@ def _rotate_firm(org, current, data_keys: bool, result: FirmRotation) -> None:
             )
 
 
-def _stale_values(model, org, current_id: str):
-    """(pk, [fields]) of ``org``'s rows of ``model`` with a value sealed under
-    another master key than the current one. The columns are read as stored
-    (cast to text), so nothing is decrypted to find them."""
+def _stale_values(model, org, current_id: str, *, lock: bool = True):
+    """(pk, [fields], stored) of ``org``'s rows of ``model`` with a value sealed
+    under another master key than the current one. The columns are read as
+    stored (cast to text), so nothing is decrypted to find them."""
     fields = encrypted.encrypted_fields(model)
     raw = {f"_raw_{f.name}": Cast(F(f.name), TextField()) for f in fields}
-    rows = (
-        model.objects.for_firm(org)
-        .select_for_update()
-        .annotate(**raw)
-        .values_list("pk", *raw)
-        .order_by("pk")
-    )
+    rows = model.objects.for_firm(org)
+    if lock:
+        rows = rows.select_for_update()
+    rows = rows.annotate(**raw).values_list("pk", *raw).order_by("pk")
     for pk, *stored in rows.iterator():
         stale = [
             field
@@ -274,12 +271,30 @@ def _stale_values(model, org, current_id: str):
             yield pk, stale, dict(zip(fields, stored, strict=True))
 
 
+def _encrypted_models() -> list:
+    return [m for m in apps.get_models() if encrypted.encrypted_fields(m)]
+
+
+def sensitive_values_on_older_keys() -> dict[str, int]:
+    """Per firm name, how many encrypted field values an older master key
+    sealed (`firmdesk keys rotate` moves them to the current one)."""
+    current = crypto.current_master_key()
+    counts = {}
+    for org in _orgs():
+        n = sum(
+            len(stale)
+            for model in _encrypted_models()
+            for _, stale, _ in _stale_values(model, org, current.id, lock=False)
+        )
+        if n:
+            counts[org.name] = n
+    return counts
+
+
 def _reseal_fields(org, current, result: FirmRotation) -> None:
     """Seal again under ``current`` every value of ``org``'s encrypted model
     fields that an older master key sealed (inside the firm's transaction)."""
-    for model in apps.get_models():
-        if not encrypted.encrypted_fields(model):
-            continue
+    for model in _encrypted_models():
         for pk, stale, stored in list(_stale_values(model, org, current.id)):
             values = {
                 field.name: field.from_text(

@@ -338,9 +338,12 @@ class SensitiveChange:
     gov_id_kind: str | None = None
 
 
-def _checked(contact, change: SensitiveChange, today) -> dict:
-    """The new values of the fields that change, each checked; a problem is a
-    ServiceError naming its field."""
+def check_change(
+    contact, change: SensitiveChange, *, today: datetime.date
+) -> tuple[dict, list[ServiceError]]:
+    """The new values of the fields that change, each checked, and every
+    problem found (a ServiceError naming its field), so a form can mark them
+    all at once."""
     tax_kind = contact.tax_id_kind if change.tax_id_kind is None else change.tax_id_kind
     gov_kind = contact.gov_id_kind if change.gov_id_kind is None else change.gov_id_kind
     checks = {
@@ -351,27 +354,30 @@ def _checked(contact, change: SensitiveChange, today) -> dict:
         "bank_routing": check_routing,
         "bank_account": check_account,
     }
-    new = {}
-    for name, value in change.values.items():
-        if value in (None, ""):
-            continue
-        new[name] = checks[name](value)
+    typed = {n: v for n, v in change.values.items() if v not in (None, "")}
+    # A kind changed without a new number: the stored number must fit it.
+    if change.tax_id_kind not in (None, contact.tax_id_kind) and contact.tax_id:
+        typed.setdefault("tax_id", contact.tax_id)
+    if change.gov_id_kind not in (None, contact.gov_id_kind) and contact.gov_id_number:
+        typed.setdefault("gov_id_number", contact.gov_id_number)
+    new, problems = {}, []
+    for name, value in typed.items():
+        try:
+            new[name] = checks[name](value)
+        except ServiceError as problem:
+            problems.append(problem)
     for name in change.remove:
         new[name] = None if name == "date_of_birth" else ""
-    # A kind changed without a new number: check the stored number still fits.
     if change.tax_id_kind not in (None, contact.tax_id_kind):
-        if "tax_id" not in new and contact.tax_id:
-            new["tax_id"] = check_tax_id(tax_kind, contact.tax_id)
         new["tax_id_kind"] = tax_kind
     if change.gov_id_kind not in (None, contact.gov_id_kind):
-        if "gov_id_number" not in new and contact.gov_id_number:
-            new["gov_id_number"] = check_gov_id(gov_kind, contact.gov_id_number)
         new["gov_id_kind"] = gov_kind
-    return {
+    changed = {
         name: value
         for name, value in new.items()
         if name in KIND_FIELDS or getattr(contact, name) != value
     }
+    return changed, problems
 
 
 def contact_sensitive_update(
@@ -384,10 +390,19 @@ def contact_sensitive_update(
     unknown = (set(change.values) | set(change.remove)) - set(FIELDS)
     if unknown:
         raise ServiceError("There is no such field on a contact.")
-    new = _checked(contact, change, today)
+    new, problems = check_change(contact, change, today=today)
+    if problems:
+        raise problems[0]
     if not new:
         return []
     with transaction.atomic():
+        # Two saves at once: one after the other, each writing its own fields.
+        list(
+            Contact.objects.for_firm(scope.firm)
+            .select_for_update()
+            .filter(pk=contact.pk)
+            .values_list("pk", flat=True)
+        )
         for name, value in new.items():
             setattr(contact, name, value)
         contact.save(update_fields=[*new, "updated_at"])

@@ -100,6 +100,7 @@ class Command(BaseCommand):
         source = keys.master_key_source()
         firms = keys.firms_status()
         plain = sum(f.plain_versions for f in firms)
+        older_values = keys.sensitive_values_on_older_keys()
         if as_json:
             record = {
                 "master_keys": {
@@ -119,6 +120,7 @@ class Command(BaseCommand):
                     for f in firms
                 ],
                 "plain_versions": plain,
+                "sensitive_values_on_older_keys": older_values,
             }
             out.write(json.dumps(record, indent=2) + "\n")
             return
@@ -167,6 +169,13 @@ class Command(BaseCommand):
             console.print(
                 "Some data keys are wrapped by an older master key: run "
                 "`firmdesk keys rotate` before removing it."
+            )
+        for name, count in older_values.items():
+            console.print(
+                f"{name}: {count} sensitive value(s) (dates of birth, tax, ID and "
+                "bank numbers) are encrypted under an older master key: run "
+                "`firmdesk keys rotate` before removing it.",
+                soft_wrap=True,
             )
         if plain:
             console.print(

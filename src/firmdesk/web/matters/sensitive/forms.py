@@ -65,6 +65,7 @@ class SensitiveForm(Styled, forms.Form):
 
     def __init__(self, *args, contact, **kwargs):
         super().__init__(*args, **kwargs)
+        self.contact = contact
         self.fields["tax_id_kind"].initial = contact.tax_id_kind
         self.fields["gov_id_kind"].initial = contact.gov_id_kind
         stored = [n for n in sensitive.FIELDS if getattr(contact, n)]
@@ -79,6 +80,16 @@ class SensitiveForm(Styled, forms.Form):
                 if masked
                 else "Nothing stored."
             )
+
+    def check(self, *, today) -> bool:
+        """Mark every problem of what was typed at its field, not only the
+        first; True when there is none."""
+        _, problems = sensitive.check_change(self.contact, self.change(), today=today)
+        for problem in problems:
+            self.add_error(
+                problem.field if problem.field in self.fields else None, problem.message
+            )
+        return not problems
 
     def change(self) -> sensitive.SensitiveChange:
         data = self.cleaned_data

@@ -25,7 +25,7 @@ from .forms import SensitiveForm
 def contact_sensitive_edit(request, firm_slug, contact_id):
     scope = request.scope
     forbidden_if(not fields.may_edit(scope))
-    contact = access_object(Contact, scope, contact_id, for_write=True)
+    contact = access_object(Contact, scope, contact_id)
     if request.method == "POST":
         return _save(request, contact=contact)
     return _form_page(request, contact, SensitiveForm(contact=contact))
@@ -34,7 +34,7 @@ def contact_sensitive_edit(request, firm_slug, contact_id):
 @sensitive
 def _save(request, *, contact):
     form = SensitiveForm(request.POST, contact=contact)
-    if form.is_valid():
+    if form.is_valid() and form.check(today=timezone.localdate()):
         try:
             changed = fields.contact_sensitive_update(
                 scope=request.scope,
