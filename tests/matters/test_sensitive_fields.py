@@ -310,6 +310,7 @@ def test_in_house_staff_see_masks_and_may_show_bank_details_only(
         )
 
     assert unmask("bank_account") in body and unmask("bank_routing") in body
+    assert unmask("bank_name") not in body  # shown in full already
     assert unmask("tax_id") not in body and unmask("date_of_birth") not in body
 
 

@@ -301,7 +301,10 @@ def masked_fields(scope, contact: Contact) -> list[MaskedField]:
             label=LABELS[name],
             masked=mask(contact, name),
             kind=kinds.get(name, ""),
-            may_unmask=bool(getattr(contact, name)) and may_unmask(scope, name),
+            # The bank's name shows in full: there is nothing to unmask.
+            may_unmask=bool(getattr(contact, name))
+            and name != "bank_name"
+            and may_unmask(scope, name),
         )
         for name in FIELDS
     ]
