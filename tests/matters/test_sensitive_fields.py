@@ -339,6 +339,17 @@ def test_contact_csv_export_leaves_the_sensitive_fields_out(
     assert not any(p in body for p in (*PLAINTEXTS, "9999"))
 
 
+def test_search_finds_a_contact_by_name_never_by_a_sensitive_number(
+    client, client_contact, attorney
+):
+    f.sign_in(client, attorney)
+    url = reverse("search:search", args=[client_contact.firm.slug])
+    assert "Maria Lopez" in client.get(url, {"q": "Maria Lopez"}).content.decode()
+    for number in (SSN, "9999", PASSPORT, ACCOUNT, ROUTING):
+        body = client.get(url, {"q": number}).content.decode()
+        assert "Maria Lopez" not in body, number
+
+
 # --- Unmasking --------------------------------------------------------------------
 
 
