@@ -523,6 +523,31 @@ def test_every_mistake_is_marked_at_once(client, client_contact, attorney):
     assert "cannot be in the future" in body
 
 
+def test_typing_a_value_and_ticking_remove_asks_which_is_meant(
+    client, client_contact, attorney
+):
+    confirmed(client, attorney)
+    response = _edit(
+        client, client_contact, bank_account="55512345", remove=["bank_account"]
+    )
+    assert "Type a new account number or tick “Remove”, not both." in (
+        response.content.decode()
+    )
+    assert reloaded(client_contact).bank_account == ACCOUNT
+
+
+def test_removing_a_number_while_changing_its_kind_needs_no_check(
+    client, client_contact, attorney
+):
+    confirmed(client, attorney)
+    assert (
+        _edit(client, client_contact, tax_id_kind="itin", remove=["tax_id"]).status_code
+        == 302
+    )
+    contact = reloaded(client_contact)
+    assert (contact.tax_id, contact.tax_id_kind) == ("", "itin")
+
+
 def test_changing_the_kind_checks_the_stored_number_against_it(
     client, client_contact, attorney
 ):
