@@ -44,6 +44,7 @@ from firmdesk.matters.services import (
 )
 from firmdesk.scheduling.selectors import matter_deadlines
 from firmdesk.scheduling.services import may_schedule
+from firmdesk.web.accounts.reauth import sensitive
 from firmdesk.web.auditing import audit_opened
 from firmdesk.web.pages import apply_service_error, forbidden_if
 from firmdesk.web.search.selectors import matters_matching
@@ -940,7 +941,10 @@ def import_page(request, firm_slug):
     return render(request, "web/matters/import.html", {"form": form, "result": result})
 
 
+@sensitive
 def contact_export(request, firm_slug):
+    """Every contact of the firm in one file: the password is asked again
+    (web/accounts/reauth.py), as for every bulk export of client data."""
     scope = request.scope
     forbidden_if(not scope.is_firm_member)
     response = HttpResponse(content_type="text/csv; charset=utf-8")

@@ -15,6 +15,7 @@ from firmdesk.audit.services import audit_record
 from firmdesk.billing import receivables as ar
 from firmdesk.billing.models import PaymentReminder
 from firmdesk.common.errors import ServiceError
+from firmdesk.web.accounts.reauth import sensitive
 from firmdesk.web.auditing import audit_opened
 from firmdesk.web.pages import (
     apply_service_error,
@@ -68,10 +69,12 @@ def receivables(request, firm_slug):
     )
 
 
+@sensitive
 def receivables_csv(request, firm_slug):
     """The same table as the page, one line per matter, a line per client
     total and one for all clients. Amounts are plain numbers (no symbol, no
-    thousands separator) so a spreadsheet reads them as numbers."""
+    thousands separator) so a spreadsheet reads them as numbers. A bulk export
+    of client data: the password is asked again (web/accounts/reauth.py)."""
     scope = request.scope
     forbidden_if(not ar.may_collect(scope))
     _, as_of = _as_of(request, scope)
