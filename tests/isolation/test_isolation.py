@@ -310,6 +310,11 @@ def test_ending_the_engagement_cuts_the_assistant_off_at_once(
     )
     assert response.status_code == 302
 
+    # Signed out at once (issue 20): every page sends them to sign in.
+    assert [staff.get(url).status_code for url in urls] == [302] * len(urls)
+    assert staff.get(urls[0]).url.startswith("/login/")
+    # Signed in again, firm A is gone and firm B, still served, is there.
+    sign_in(staff, assistant_task.assignee)
     assert [staff.get(url).status_code for url in urls] == [404] * len(urls)
     assert staff.get(other_matter_url).status_code == 200
 
@@ -323,7 +328,8 @@ def test_ended_engagement_through_the_service_cuts_access_too(
     engagement_services.engagement_end(
         scope=resolve_scope(firm_admin, firm), engagement=engagement, reason="Done."
     )
-    assert client.get(url).status_code == 404
+    assert client.get(url).url.startswith("/login/")  # signed out (issue 20)
+    assert sign_in(client, assistant).get(url).status_code == 404
 
 
 def test_staff_marked_as_left_lose_firm_access_at_once(
@@ -340,7 +346,9 @@ def test_staff_marked_as_left_lose_firm_access_at_once(
         {"left_on": timezone.localdate().isoformat(), "confirm": "on"},
     )
     assert response.status_code == 302
-    assert staff.get(url).status_code == 404
+    # Signed out at once (issue 20), and nothing of the firm once back in.
+    assert staff.get(url).url.startswith("/login/")
+    assert sign_in(staff, assistant).get(url).status_code == 404
 
 
 def test_provider_staff_who_has_not_passed_two_factor_is_sent_to_it(

@@ -95,12 +95,26 @@ def _revoke_staff_without_other_engagement(engagement: Engagement) -> dict:
     the engagement, except those who still work for the firm through another
     live engagement."""
     firm = engagement.firm
+    return revoke_firm_access(
+        firm=firm,
+        user_ids=sorted(staff_losing_access(engagement=engagement)),
+        reason=f"The engagement with {firm} ended",
+    )
+
+
+def staff_losing_access(*, engagement: Engagement, user_ids=None) -> set[int]:
+    """Who of the engagement's staff (or of ``user_ids``) works for its firm
+    through no other live engagement: they lose the firm when this one ends
+    or their assignment to it does."""
+    firm = engagement.firm
     today = timezone.localdate(timezone=firm.tz)
     staff = set(
         Assignment.objects.for_firm(firm)
         .filter(engagement=engagement)
         .values_list("user_id", flat=True)
     )
+    if user_ids is not None:
+        staff &= set(user_ids)
     still = {
         a.user_id
         for a in Assignment.objects.for_firm(firm)
@@ -109,11 +123,7 @@ def _revoke_staff_without_other_engagement(engagement: Engagement) -> dict:
         .select_related("engagement")
         if a.is_current(today) and a.engagement.is_live(today)
     }
-    return revoke_firm_access(
-        firm=firm,
-        user_ids=sorted(staff - still),
-        reason=f"The engagement with {firm} ended",
-    )
+    return staff - still
 
 
 def assignment_create(
@@ -171,12 +181,20 @@ def assignment_end(*, scope, assignment: Assignment) -> Assignment:
             timezone=scope.firm.tz
         ) - datetime.timedelta(days=1)
         assignment.save(update_fields=["end_date"])
+        revoked = revoke_firm_access(
+            firm=scope.firm,
+            user_ids=staff_losing_access(
+                engagement=assignment.engagement, user_ids=[assignment.user_id]
+            ),
+            reason=f"Removed from the engagement with {scope.firm}",
+        )
         audit_record(
             org=scope.firm,
             actor=scope.user,
             action="assignment.ended",
             obj=assignment,
             summary=f"Removed {assignment.user} from the engagement",
+            detail={"revoked": revoked},
         )
     return assignment
 

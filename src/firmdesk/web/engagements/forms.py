@@ -346,18 +346,6 @@ class GrantForm(Styled, forms.Form):
         self.fields["user"].queryset = staff
 
 
-class EndEngagementForm(Styled, forms.Form):
-    reason = forms.CharField(
-        label="Why does the engagement end?",
-        max_length=300,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
-    confirm = forms.BooleanField(
-        label="I understand that the provider's staff lose access to the firm's "
-        "data at once.",
-    )
-
-
 class AbsenceForm(Styled, forms.ModelForm):
     class Meta:
         model = Absence

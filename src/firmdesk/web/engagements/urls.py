@@ -60,11 +60,6 @@ firm_patterns: list = [  # under /f/<firm_slug>/
         name="grant_revoke",
     ),
     path(
-        "engagements/<uuid:engagement_id>/end/",
-        views.engagement_end,
-        name="engagement_end",
-    ),
-    path(
         "engagements/<uuid:engagement_id>/weekly/",
         views.engagement_weekly,
         name="engagement_weekly",

@@ -22,6 +22,7 @@ from firmdesk.access.selectors import (
     engagement_roster,
 )
 from firmdesk.common.errors import ServiceError
+from firmdesk.compliance.ending import ending_status, staff_left
 from firmdesk.conflicts.services import prior_employers_check
 from firmdesk.documents.models import SignedAgreement
 from firmdesk.documents.selectors import (
@@ -128,6 +129,7 @@ def engagement_detail(request, firm_slug, engagement_id):
             "pilot_targets": pilots.target_lines(engagement),
             "pilot_page": pilots.is_pilot(engagement)
             and insights_permissions.may_read(scope),
+            "ending": ending_status(scope=scope, engagement=engagement),
         },
     )
 
@@ -321,33 +323,6 @@ def grant_revoke(request, firm_slug, engagement_id, grant_id):
                 "engagements:engagement_detail", args=[firm_slug, engagement.public_id]
             ),
         },
-    )
-
-
-@require_http_methods(["GET", "POST"])
-def engagement_end(request, firm_slug, engagement_id):
-    scope = request.scope
-    forbidden_if(not scope.is_firm_admin)
-    engagement = access_engagement(scope, engagement_id)
-    form = forms.EndEngagementForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            engagement_services.engagement_end(
-                scope=scope, engagement=engagement, reason=form.cleaned_data["reason"]
-            )
-        except ServiceError as error:
-            apply_service_error(form, error)
-        else:
-            messages.success(
-                request, f"“{engagement}” ended. Its staff no longer have access."
-            )
-            return redirect(
-                "engagements:engagement_detail", firm_slug, engagement.public_id
-            )
-    return render(
-        request,
-        "web/engagements/engagement_end.html",
-        {"form": form, "engagement": engagement},
     )
 
 
@@ -581,9 +556,10 @@ def provider_staff_left(request, provider_slug, user_id):
     today = timezone.localdate(timezone=zoneinfo.ZoneInfo(profile.time_zone))
     form = forms.LeftForm(request.POST or None, initial={"left_on": today})
     if request.method == "POST" and form.is_valid():
-        org_services.staff_mark_left(
+        # Signed out and feed addresses revoked in every firm they served.
+        staff_left(
             actor=request.user,
-            org=provider,
+            provider=provider,
             profile=profile,
             left_on=form.cleaned_data["left_on"],
         )
