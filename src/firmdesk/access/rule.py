@@ -25,6 +25,10 @@ NOT_ASSIGNED = "is not assigned to the engagement now"
 NO_FUNCTION = "has no function the engagement covers"
 NO_AGREEMENT = "has not signed the confidentiality agreement"
 AGREEMENT_EXPIRED = "has a confidentiality agreement that has expired"
+AGREEMENT_CHANGED = (
+    "signed an earlier text of the confidentiality agreement: the firm changed "
+    "it, so they must read and sign it again"
+)
 ABSENT = "is absent today"
 NOT_IN_FIRM = "is neither a member of the firm nor staff of a provider it engages"
 SCREENED = "is screened from the matter"
@@ -40,14 +44,17 @@ def staff_reasons(
     profile_status: str | None,
     agreed_until: datetime.date | None,
     agreement_signed: bool | None = None,
+    earlier_text: bool = False,
     absent: bool,
     today: datetime.date,
 ) -> list[str]:
     """Every reason a provider staff member may not work for the engagement's
     firm today (empty: they may). ``agreed_until`` is the last day the latest
-    agreement they signed for it holds (``datetime.date.max``: no expiry;
-    None: never signed); ``agreement_signed`` tells an expired agreement from
-    none where the caller knows."""
+    agreement they signed on the engagement's current text holds
+    (``datetime.date.max``: no expiry; None: none on it;
+    ``engagements.agreement_texts.standings``); ``earlier_text`` says they
+    signed an earlier text, ``agreement_signed`` tells an expired agreement
+    from none where the caller knows."""
     reasons = []
     if not engagement.is_live(today):
         reasons.append(ENGAGEMENT_NOT_LIVE)
@@ -57,7 +64,9 @@ def staff_reasons(
         reasons.append(NOT_ASSIGNED)
     elif not set(assignment.functions) & set(engagement.functions):
         reasons.append(NO_FUNCTION)
-    if agreed_until is None or agreed_until < today:
+    if agreed_until is None and earlier_text:
+        reasons.append(AGREEMENT_CHANGED)
+    elif agreed_until is None or agreed_until < today:
         expired = agreed_until is not None or agreement_signed
         reasons.append(AGREEMENT_EXPIRED if expired else NO_AGREEMENT)
     if absent:

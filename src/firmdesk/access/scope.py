@@ -8,11 +8,13 @@ import datetime
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from django.db.models import DateField, OuterRef, Q, Subquery, Value
+from django.db.models import CharField, DateField, Exists, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from firmdesk.engagements.agreement_texts import standard_sha256
 from firmdesk.engagements.models import (
+    AgreementText,
     Assignment,
     ConfidentialityAgreement,
     Engagement,
@@ -221,13 +223,26 @@ class _StaffFacts:
     @classmethod
     def load(cls, user, memberships, *, firms=None, live_only=True) -> "_StaffFacts":
         provider_ids = [provider.pk for provider, _ in _staff_of(memberships)]
-        # The latest day an agreement the user signed for the engagement holds
-        # (no expiry counts as for ever): valid today if that is today or later.
+        # The engagement's current confidentiality text: its latest published
+        # version, or the standard text (engagements.agreement_texts).
+        current_sha = Coalesce(
+            Subquery(
+                rule_facts(AgreementText)
+                .filter(engagement_id=OuterRef("engagement_id"))
+                .order_by("-version")
+                .values("sha256")[:1]
+            ),
+            Value(standard_sha256()),
+            output_field=CharField(),
+        )
+        signed = rule_facts(ConfidentialityAgreement).filter(
+            engagement_id=OuterRef("engagement_id"), signer_id=OuterRef("user_id")
+        )
+        # The latest day an agreement the user signed on the current text
+        # holds (no expiry counts as for ever): valid today if that is today
+        # or later. One signed on an earlier text does not count.
         agreed_until = (
-            rule_facts(ConfidentialityAgreement)
-            .filter(
-                engagement_id=OuterRef("engagement_id"), signer_id=OuterRef("user_id")
-            )
+            signed.filter(text_sha256=OuterRef("current_sha"))
             .annotate(until=Coalesce("expires_on", Value(datetime.date.max)))
             .order_by("-until")
             .values("until")[:1]
@@ -244,7 +259,13 @@ class _StaffFacts:
             )
         assignments = (
             assignments.select_related("engagement", "engagement__firm")
-            .annotate(agreed_until=Subquery(agreed_until, output_field=DateField()))
+            .annotate(current_sha=current_sha)
+            .annotate(
+                agreed_until=Subquery(agreed_until, output_field=DateField()),
+                earlier_text=Exists(
+                    signed.exclude(text_sha256=OuterRef("current_sha"))
+                ),
+            )
             .order_by()
         )
         if firms is not None:
@@ -283,6 +304,7 @@ class _StaffFacts:
                     assignment=assignment,
                     profile_status=status,
                     agreed_until=assignment.agreed_until,
+                    earlier_text=assignment.earlier_text,
                     absent=absent,
                     today=today,
                 ),

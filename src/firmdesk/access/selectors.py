@@ -14,7 +14,14 @@ from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, Q
 from django.http import Http404
 
+from firmdesk.engagements.agreement_texts import (
+    Standing,
+    current_text,
+    described,
+    standings,
+)
 from firmdesk.engagements.models import (
+    AgreementText,
     Assignment,
     ConfidentialityAgreement,
     Engagement,
@@ -22,7 +29,7 @@ from firmdesk.engagements.models import (
 from firmdesk.matters.models import Matter
 from firmdesk.orgs.models import Absence
 
-from .rule import staff_reasons
+from .rule import AGREEMENT_CHANGED, staff_reasons
 from .system import provider_side
 
 
@@ -64,6 +71,22 @@ def current_assignments_of_provider(*, provider, today: datetime.date):
     )
 
 
+def provider_signatures(*, provider) -> list:
+    """Every confidentiality agreement ``provider``'s staff signed, with every
+    firm it serves, newest first, each with its version and standing
+    (``engagements.agreement_texts.described``): for the provider admin, firm
+    names and dates only, no client data. Three queries."""
+    published: dict[int, list] = {}
+    for row in provider_side(AgreementText, provider=provider).order_by("-version"):
+        published.setdefault(row.engagement_id, []).append(row)
+    return described(
+        provider_side(ConfidentialityAgreement, provider=provider)
+        .select_related("signer", "recorded_by", "signed_document", "firm")
+        .order_by("-signed_at", "-pk"),
+        published=published,
+    )
+
+
 def engagement_roster(*, scope, engagement, today: datetime.date) -> list[dict]:
     """Each assignment of ``engagement`` with where it stands today: its valid
     agreement, any absence, and every reason the access rule gives for no
@@ -80,33 +103,44 @@ def engagement_roster(*, scope, engagement, today: datetime.date) -> list[dict]:
             )
         )
     )
+    text = current_text(engagement)
+    # The newest agreement that counts, else the newest one signed, to show
+    # what they signed even when it no longer counts (earlier text, expired).
     signed: dict[int, ConfidentialityAgreement] = {}
-    agreed_until: dict[int, datetime.date] = {}
-    for agreement in ConfidentialityAgreement.objects.in_scope(scope).filter(
-        engagement=engagement
-    ):
-        until = agreement.expires_on or datetime.date.max
-        agreed_until[agreement.signer_id] = max(
-            until, agreed_until.get(agreement.signer_id, until)
-        )
-        if agreement.is_valid(today):
+    newest: dict[int, ConfidentialityAgreement] = {}
+    agreements = list(
+        ConfidentialityAgreement.objects.in_scope(scope).filter(engagement=engagement)
+    )
+    for agreement in agreements:
+        newest.setdefault(agreement.signer_id, agreement)
+        if agreement.text_sha256 == text.sha256 and agreement.is_valid(today):
             signed.setdefault(agreement.signer_id, agreement)
+    standing = standings(
+        ((a.signer_id, a.expires_on, a.text_sha256) for a in agreements),
+        current_sha=text.sha256,
+    )
     rows = []
     for a in assignments:
         profile = getattr(a.user, "staff_profile", None)
         absent = a.user.absences_today[0] if a.user.absences_today else None
+        facts = standing.get(a.user_id, Standing())
         reasons = staff_reasons(
             engagement=engagement,
             assignment=a,
             profile_status=profile.status if profile and a.user.is_active else None,
-            agreed_until=agreed_until.get(a.user_id),
+            agreed_until=facts.agreed_until,
+            earlier_text=facts.earlier_text,
             absent=absent is not None,
             today=today,
         )
         rows.append(
             {
                 "assignment": a,
-                "agreement": signed.get(a.user_id),
+                "agreement": signed.get(a.user_id) or newest.get(a.user_id),
+                "agreement_counts": a.user_id in signed,
+                "text_changed_at": text.published_at
+                if AGREEMENT_CHANGED in reasons
+                else None,
                 "current": a.is_current(today),
                 "absent": absent,
                 "reasons": reasons,

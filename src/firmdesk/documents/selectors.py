@@ -1,3 +1,4 @@
+import datetime
 from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Q
@@ -7,12 +8,12 @@ from django.utils import timezone
 from firmdesk.access.selectors import access_object
 from firmdesk.access.system import provider_side, rule_facts
 from firmdesk.audit.models import AuditEvent
+from firmdesk.engagements.agreement_texts import standard_sha256
 from firmdesk.engagements.models import (
+    AgreementText,
     Assignment,
     ConfidentialityAgreement,
     Engagement,
-    nda_text,
-    nda_text_hash,
 )
 from firmdesk.orgs.models import User
 
@@ -325,18 +326,36 @@ def provider_staff_agreements(*, provider) -> dict[int, list[SignedAgreement]]:
 class OwnAgreement:
     """One engagement a person is assigned to, for their own agreements page:
     the newest confidentiality agreement they signed for it (and its kept
-    text), and whether the current standard text still waits for them."""
+    text), whether the engagement's current text still waits for them, and
+    why: ``changed_at`` when the firm changed the text they signed, or
+    ``expired`` when their signature ran out."""
 
     assignment: Assignment
     agreement: ConfidentialityAgreement | None
     kept: SignedAgreement | None
     to_sign: bool
+    changed: bool = False
+    changed_at: datetime.datetime | None = None
+    expired: bool = False
+
+
+def _current_texts(engagement_ids) -> dict[int, AgreementText]:
+    """The latest published text of each engagement that has one."""
+    latest: dict[int, AgreementText] = {}
+    for row in (
+        rule_facts(AgreementText)
+        .filter(engagement__in=engagement_ids)
+        .only("engagement_id", "version", "sha256", "published_at")
+        .order_by("version")
+    ):
+        latest[row.engagement_id] = row
+    return latest
 
 
 def own_agreements(*, user) -> list[OwnAgreement]:
     """The engagements ``user`` is assigned to in every firm (not ended, not
-    removed), each with their own agreement. Firm names and the standard text
-    only: no firm's client data. Read as rule facts (access.system): the
+    removed), each with their own agreement. Firm names and the agreement
+    texts only: no firm's client data. Read as rule facts (access.system): the
     assignment and agreement are what the access rule is made of, and a
     person with no signed agreement has no Scope to read them through."""
     assignments = [
@@ -349,28 +368,43 @@ def own_agreements(*, user) -> list[OwnAgreement]:
         if a.end_date is None
         or a.end_date >= timezone.localdate(timezone=a.engagement.firm.tz)
     ]
+    engagement_ids = [a.engagement_id for a in assignments]
+    texts = _current_texts(engagement_ids)
+    standard = standard_sha256()
     newest: dict[int, ConfidentialityAgreement] = {}
     current: set[int] = set()
-    standard = nda_text_hash(nda_text())
     for agreement in (
         rule_facts(ConfidentialityAgreement)
-        .filter(signer=user, engagement__in=[a.engagement_id for a in assignments])
+        .filter(signer=user, engagement__in=engagement_ids)
         .select_related("signed_document", "engagement__firm")
         .order_by("signed_at")
     ):
         newest[agreement.engagement_id] = agreement
         today = timezone.localdate(timezone=agreement.engagement.firm.tz)
-        if agreement.text_sha256 == standard and agreement.is_valid(today):
+        text = texts.get(agreement.engagement_id)
+        if agreement.text_sha256 == (
+            text.sha256 if text else standard
+        ) and agreement.is_valid(today):
             current.add(agreement.engagement_id)
     rows = []
     for a in assignments:
         agreement = newest.get(a.engagement_id)
+        text = texts.get(a.engagement_id)
+        to_sign = a.engagement_id not in current
+        changed = (
+            to_sign
+            and agreement is not None
+            and agreement.text_sha256 != (text.sha256 if text else standard)
+        )
         rows.append(
             OwnAgreement(
                 assignment=a,
                 agreement=agreement,
                 kept=getattr(agreement, "signed_document", None) if agreement else None,
-                to_sign=a.engagement_id not in current,
+                to_sign=to_sign,
+                changed=changed,
+                changed_at=text.published_at if changed and text else None,
+                expired=to_sign and agreement is not None and not changed,
             )
         )
     return rows

@@ -37,11 +37,8 @@ from firmdesk.audit.services import audit_record
 from firmdesk.common.errors import ServiceError
 from firmdesk.common.times import when
 from firmdesk.engagements import services as engagement_services
-from firmdesk.engagements.models import (
-    NDA_TEXT_VERSION,
-    Engagement,
-    nda_text,
-)
+from firmdesk.engagements.agreement_texts import CurrentText, current_text
+from firmdesk.engagements.models import Engagement
 
 from . import storage
 from .models import Document, SignedAgreement
@@ -219,7 +216,7 @@ def _file_name(*parts: str) -> str:
 
 
 def _typed_nda_kept(
-    *, actor, agreement, text: str, origin: Origin, holder: list
+    *, actor, agreement, text: CurrentText, origin: Origin, holder: list
 ) -> SignedAgreement:
     """The PDF of ``agreement`` (just recorded, signed by typed name): its text
     and signature block, kept as a document the SignedAgreement points at.
@@ -231,11 +228,11 @@ def _typed_nda_kept(
     pdf = _pdf_of(
         {
             "kind": "nda",
-            "title": "Confidentiality agreement",
+            "title": text.title,
             "firm": firm,
             "engagement": engagement,
-            "text": text,
-            "text_version": NDA_TEXT_VERSION,
+            "text": text.body,
+            "text_version": text.label,
             "expires_on": agreement.expires_on,
             "block": _signature_block(
                 firm=firm,
@@ -281,7 +278,7 @@ def nda_sign_typed(
     name; the text and its signature block are kept as a PDF, which names
     the admin as the one who recorded it."""
     _require_firm_admin(scope)
-    text = nda_text()
+    text = current_text(engagement)
     holder: list = []
     with _stored_file_removed_on_failure(holder), transaction.atomic():
         agreement = engagement_services.nda_sign(
@@ -302,16 +299,26 @@ def nda_sign_typed(
 
 
 def nda_self_sign_typed(
-    *, assignment, signer, signed_name: str, origin: Origin
+    *,
+    assignment,
+    signer,
+    signed_name: str,
+    origin: Origin,
+    read_sha256: str | None = None,
 ) -> SignedAgreement:
     """The assigned staff member signs the confidentiality agreement themself
     by typing their name, from their own browser: the address and browser in
-    the signature block are theirs."""
-    text = nda_text()
+    the signature block are theirs. ``read_sha256``: the text they were shown
+    (``engagements.services.nda_self_sign``)."""
+    text = current_text(assignment.engagement)
     holder: list = []
     with _stored_file_removed_on_failure(holder), transaction.atomic():
         agreement = engagement_services.nda_self_sign(
-            assignment=assignment, signer=signer, signed_name=signed_name, text=text
+            assignment=assignment,
+            signer=signer,
+            signed_name=signed_name,
+            text=text,
+            read_sha256=read_sha256,
         )
         return _typed_nda_kept(
             actor=signer, agreement=agreement, text=text, origin=origin, holder=holder
@@ -328,7 +335,7 @@ def nda_record_uploaded(
     expires_on: datetime.date | None = None,
 ) -> SignedAgreement:
     """Record a confidentiality agreement signed on paper (or elsewhere): the
-    signed PDF is kept as it was uploaded. The agreement records the standard
+    signed PDF is kept as it was uploaded. The agreement records the current
     text's SHA-256, which the firm admin confirms the paper matches."""
     _require_firm_admin(scope)
     _check_pdf(uploaded_file, what="the signed agreement")

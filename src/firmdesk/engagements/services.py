@@ -10,13 +10,12 @@ from firmdesk.common.errors import ServiceError
 from firmdesk.orgs.models import PROVIDER_STAFF_ROLES, Membership, StaffProfile
 from firmdesk.orgs.revocation import revoke_firm_access
 
+from .agreement_texts import CurrentText, current_text
 from .models import (
     Assignment,
     ConfidentialityAgreement,
     Engagement,
     MatterGrant,
-    nda_text,
-    nda_text_hash,
 )
 
 
@@ -206,12 +205,13 @@ def nda_sign(
     signer,
     signed_name: str,
     expires_on: datetime.date | None = None,
-    text: str | None = None,
+    text: CurrentText | None = None,
 ) -> ConfidentialityAgreement:
-    """Record a signature on the standard confidentiality text.
+    """Record a signature on the engagement's current confidentiality text.
 
     The firm admin records it (a signed paper or e-signature copy on file);
-    the text's hash is kept so the wording signed can be proved later.
+    the text's hash is kept so the wording signed can be proved later. It
+    expires when the text's validity says, or earlier if the admin sets so.
     """
     _require_firm_admin(scope)
     if (
@@ -228,18 +228,26 @@ def nda_sign(
     today = timezone.localdate(timezone=scope.firm.tz)
     if expires_on is not None and expires_on < today:
         raise ServiceError("The expiry date is in the past.", field="expires_on")
+    text = text or current_text(engagement)
+    longest = text.expires_on(today)
+    if longest is not None and expires_on is not None and expires_on > longest:
+        raise ServiceError(
+            f"A signature on this text holds for {text.valid_months} months: "
+            f"choose {longest:%d %b %Y} or earlier, or leave the date empty.",
+            field="expires_on",
+        )
     return _agreement_create(
         engagement=engagement,
         signer=signer,
         signed_name=signed_name,
-        expires_on=expires_on,
-        text=text or nda_text(),
+        expires_on=expires_on or longest,
+        text=text,
         recorded_by=scope.user,
     )
 
 
 def _agreement_create(
-    *, engagement, signer, signed_name, expires_on, text, recorded_by
+    *, engagement, signer, signed_name, expires_on, text: CurrentText, recorded_by
 ) -> ConfidentialityAgreement:
     firm = engagement.firm
     with transaction.atomic():
@@ -249,7 +257,8 @@ def _agreement_create(
             signer=signer,
             signed_at=timezone.now(),
             expires_on=expires_on,
-            text_sha256=nda_text_hash(text),
+            text_version=text.text_version,
+            text_sha256=text.sha256,
             signed_name=signed_name.strip(),
             recorded_by=recorded_by,
         )
@@ -258,20 +267,31 @@ def _agreement_create(
             actor=recorded_by,
             action="nda.signed",
             obj=agreement,
-            summary=f"Confidentiality agreement signed by {signer}"
+            summary=f"Confidentiality agreement ({text.label}) signed by {signer}"
             + (" (typed by themself)" if recorded_by == signer else ""),
-            detail={"text_sha256": agreement.text_sha256},
+            detail={
+                "text_sha256": agreement.text_sha256,
+                "text_version": agreement.text_version,
+                "expires_on": expires_on.isoformat() if expires_on else None,
+            },
         )
     return agreement
 
 
 def nda_self_sign(
-    *, assignment: Assignment, signer, signed_name: str, text: str | None = None
+    *,
+    assignment: Assignment,
+    signer,
+    signed_name: str,
+    text: CurrentText | None = None,
+    read_sha256: str | None = None,
 ) -> ConfidentialityAgreement:
-    """The assigned staff member signs the standard text themself by typing
-    their name (docs/documents-agreements.md). The firm chose them by
-    assigning them; their own signature is what the firm admin would
-    otherwise record for them. No expiry: the firm admin may record one."""
+    """The assigned staff member signs the engagement's current text themself
+    by typing their name (docs/documents-agreements.md). The firm chose them
+    by assigning them; their own signature is what the firm admin would
+    otherwise record for them. It expires when the text's validity says.
+    ``read_sha256``, the text the page showed them: if the firm changed the
+    text meanwhile, they must read the new one first."""
     engagement = assignment.engagement
     if assignment.user_id != signer.pk:
         raise ServiceError("Only the person assigned signs their own agreement.")
@@ -288,11 +308,16 @@ def nda_self_sign(
         )
     if not signed_name.strip():
         raise ServiceError("Type your full name to sign.", field="signed_name")
-    text = text or nda_text()
+    text = text or current_text(engagement)
+    if read_sha256 is not None and read_sha256 != text.sha256:
+        raise ServiceError(
+            f"{engagement.firm} changed the agreement while you were reading it. "
+            "Read the new text below and sign again."
+        )
     if any(
         a.is_valid(today)
         for a in ConfidentialityAgreement.objects.for_firm(engagement.firm).filter(
-            engagement=engagement, signer=signer, text_sha256=nda_text_hash(text)
+            engagement=engagement, signer=signer, text_sha256=text.sha256
         )
     ):
         raise ServiceError(
@@ -302,7 +327,7 @@ def nda_self_sign(
         engagement=engagement,
         signer=signer,
         signed_name=signed_name,
-        expires_on=None,
+        expires_on=text.expires_on(today),
         text=text,
         recorded_by=signer,
     )

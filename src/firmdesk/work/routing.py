@@ -23,6 +23,7 @@ from django.utils import timezone
 from firmdesk.access.rule import staff_reasons
 from firmdesk.access.system import workload
 from firmdesk.common.times import clock
+from firmdesk.engagements.agreement_texts import Standing, current_text, standings
 from firmdesk.engagements.models import Assignment, ConfidentialityAgreement
 from firmdesk.orgs.business_hours import BusinessCalendar
 from firmdesk.orgs.models import Absence, Function, TrainingRecord
@@ -137,14 +138,12 @@ def candidates(task: Task, now: datetime.datetime) -> list[Candidate]:
         .annotate(last=Max("routed_at"))
         .values_list("assignee", "last")
     )
-    agreed_until: dict[int, datetime.date] = {}
-    for signer_id, expires_on in (
+    signed = standings(
         ConfidentialityAgreement.objects.for_firm(firm)
         .filter(engagement=engagement, signer__in=users)
-        .values_list("signer_id", "expires_on")
-    ):
-        until = expires_on or datetime.date.max
-        agreed_until[signer_id] = max(until, agreed_until.get(signer_id, until))
+        .values_list("signer_id", "expires_on", "text_sha256"),
+        current_sha=current_text(engagement).sha256,
+    )
     onboarding = _Onboarding.load(engagement, users)
     recent = now.date() - datetime.timedelta(days=2)
     absences = list(Absence.objects.filter(user__in=users, end__gte=recent))
@@ -165,7 +164,8 @@ def candidates(task: Task, now: datetime.datetime) -> list[Candidate]:
             engagement=engagement,
             assignment=assignment,
             profile_status=profile.status if profile and user.is_active else None,
-            agreed_until=agreed_until.get(user.pk),
+            agreed_until=signed.get(user.pk, Standing()).agreed_until,
+            earlier_text=signed.get(user.pk, Standing()).earlier_text,
             absent=any(
                 a.user_id == user.pk and a.start <= today <= a.end for a in absences
             ),

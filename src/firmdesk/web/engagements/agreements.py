@@ -21,7 +21,8 @@ from firmdesk.documents.selectors import (
     own_signed_agreement,
     provider_staff_agreement,
 )
-from firmdesk.engagements.models import Engagement, nda_text
+from firmdesk.engagements.agreement_texts import current_text
+from firmdesk.engagements.models import Engagement
 from firmdesk.engagements.selectors import assigned_staff
 from firmdesk.orgs.models import StaffProfile
 from firmdesk.orgs.selectors import provider_administered_by
@@ -86,7 +87,7 @@ def engagement_nda(request, firm_slug, engagement_id):
     return render(
         request,
         "web/engagements/engagement_nda.html",
-        {"form": form, "engagement": engagement, "nda_text": nda_text()},
+        {"form": form, "engagement": engagement, "text": current_text(engagement)},
     )
 
 
@@ -216,6 +217,8 @@ def agreement_sign(request, assignment_id):
                 signer=request.user,
                 signed_name=form.cleaned_data["signed_name"],
                 origin=_origin(request),
+                # The text the page showed: signing another is refused.
+                read_sha256=request.POST.get("text_sha256") or None,
             )
         except ServiceError as error:
             apply_service_error(form, error)
@@ -233,7 +236,7 @@ def agreement_sign(request, assignment_id):
             "form": form,
             "engagement": engagement,
             "row": row,
-            "nda_text": nda_text(),
+            "text": current_text(engagement),
         },
     )
 

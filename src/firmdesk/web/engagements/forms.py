@@ -272,7 +272,8 @@ class NdaForm(Styled, forms.Form):
         required=False,
         widget=DateInput,
         label="Expires on",
-        help_text="Leave empty if it does not expire.",
+        help_text="Leave empty: it holds as long as the text says (no expiry if it "
+        "sets none).",
     )
     confirm = forms.BooleanField(
         label="The staff member signed the text shown above, with this name.",
