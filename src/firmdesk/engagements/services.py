@@ -337,6 +337,17 @@ def matter_grant(*, scope, engagement: Engagement, matter, user=None) -> MatterG
     _require_firm_admin(scope)
     if matter.firm_id != scope.firm.pk or engagement.firm_id != scope.firm.pk:
         raise ServiceError("That matter belongs to another firm.")
+    if scope.firm.require_client_consent and matter.client_consent_on is None:
+        # The rule would hide the matter anyway (access.rule.NO_CONSENT); a
+        # grant that opens nothing would only mislead the firm admin.
+        raise ServiceError(
+            f"The client has not consented to outside help on {matter.number}, "
+            f"and {scope.firm.name} requires that consent before a matter is "
+            "opened to outside staff. Record the client's consent on the "
+            "matter first (the matter's page, “Client consent to outside "
+            "help”), then open it.",
+            field="matter",
+        )
     with transaction.atomic():
         grant = (
             MatterGrant.objects.for_firm(scope.firm)

@@ -7,7 +7,7 @@ from firmdesk.audit.services import audit_record
 from firmdesk.common.errors import ServiceError
 from firmdesk.orgs.models import Membership
 
-from .models import Matter, MatterScreen
+from .models import Matter, MatterParty, MatterScreen
 
 
 def matter_screen_add(*, scope, matter, user, reason: str) -> MatterScreen:
@@ -167,13 +167,8 @@ def matter_reopen(*, scope, matter: Matter) -> Matter:
     return matter
 
 
-def matter_consent_record(
-    *, scope, matter: Matter, given_on: datetime.date, how: str
-) -> Matter:
-    """Record (or correct) the client's consent to outside help on the matter
-    (ABA Formal Opinion 08-451). Where the firm requires it, outside staff
-    see the matter from this commit."""
-    _check_may_maintain(scope, matter)
+def _consent_given(scope, given_on: datetime.date | None, how: str) -> str:
+    """The consent's date and how it was given, checked; ``how`` tidied."""
     how = " ".join((how or "").split())
     if given_on is None:
         raise ServiceError("Give the date the client consented.", field="given_on")
@@ -189,53 +184,156 @@ def matter_consent_record(
             "signed 3 March”.",
             field="how",
         )
-    changing = matter.client_consent_on is not None
-    with transaction.atomic():
-        matter.client_consent_on = given_on
-        matter.client_consent_note = how[:300]
-        matter.save(
-            update_fields=["client_consent_on", "client_consent_note", "updated_at"]
-        )
-        audit_record(
-            org=scope.firm,
-            actor=scope.user,
-            action="matter.consent_changed" if changing else "matter.consent_recorded",
-            obj=matter,
-            matter=matter,
-            summary=f"Client consent to outside help on {matter.number}: "
-            f"{given_on.isoformat()}, {how[:200]}",
-            detail={"given_on": given_on.isoformat()},
-        )
-    return matter
+    return how
 
 
-def matter_consent_withdraw(*, scope, matter: Matter, reason: str) -> Matter:
-    """The client withdrew consent: where the firm requires consent, outside
-    staff lose the matter, its tasks, events and documents from this commit
-    (the Scope reads the consent on every query; nothing is cached)."""
-    _check_may_maintain(scope, matter)
+def _withdrawal_reason(reason: str) -> str:
     reason = " ".join((reason or "").split())
-    if matter.client_consent_on is None:
-        raise ServiceError("No consent is recorded on this matter.")
     if not reason:
         raise ServiceError(
             "Say how the client withdrew consent, for example “phone call with "
             "the client, 4 May”.",
             field="reason",
         )
+    return reason
+
+
+def _record_consent(scope, matter, given_on, how, *, client=None) -> None:
+    changing = matter.client_consent_on is not None
+    matter.client_consent_on = given_on
+    matter.client_consent_note = how[:300]
+    matter.save(
+        update_fields=["client_consent_on", "client_consent_note", "updated_at"]
+    )
+    detail = {"given_on": given_on.isoformat()}
+    if client is not None:
+        detail["client"] = str(client.public_id)
+    audit_record(
+        org=scope.firm,
+        actor=scope.user,
+        action="matter.consent_changed" if changing else "matter.consent_recorded",
+        obj=matter,
+        matter=matter,
+        summary=f"Client consent to outside help on {matter.number}: "
+        f"{given_on.isoformat()}, {how[:200]}"
+        + (f" (recorded for every matter of {client.name})" if client else ""),
+        detail=detail,
+    )
+
+
+def _withdraw_consent(scope, matter, reason, *, client=None) -> None:
+    matter.client_consent_on = None
+    matter.client_consent_note = ""
+    matter.save(
+        update_fields=["client_consent_on", "client_consent_note", "updated_at"]
+    )
+    audit_record(
+        org=scope.firm,
+        actor=scope.user,
+        action="matter.consent_withdrawn",
+        obj=matter,
+        matter=matter,
+        summary=f"Client consent to outside help on {matter.number} "
+        f"withdrawn: {reason[:200]}"
+        + (f" (withdrawn for every matter of {client.name})" if client else ""),
+        detail={"client": str(client.public_id)} if client else None,
+    )
+
+
+def matter_consent_record(
+    *, scope, matter: Matter, given_on: datetime.date, how: str
+) -> Matter:
+    """Record (or correct) the client's consent to outside help on the matter
+    (ABA Formal Opinion 08-451). Where the firm requires it, outside staff
+    see the matter from this commit."""
+    _check_may_maintain(scope, matter)
+    how = _consent_given(scope, given_on, how)
     with transaction.atomic():
-        matter.client_consent_on = None
-        matter.client_consent_note = ""
-        matter.save(
-            update_fields=["client_consent_on", "client_consent_note", "updated_at"]
-        )
-        audit_record(
-            org=scope.firm,
-            actor=scope.user,
-            action="matter.consent_withdrawn",
-            obj=matter,
-            matter=matter,
-            summary=f"Client consent to outside help on {matter.number} "
-            f"withdrawn: {reason[:200]}",
-        )
+        _record_consent(scope, matter, given_on, how)
     return matter
+
+
+def matter_consent_withdraw(*, scope, matter: Matter, reason: str) -> Matter:
+    """The client withdrew consent: where the firm requires consent, outside
+    staff lose the matter, its tasks, events and documents from this commit
+    (the Scope reads the consent on every query; nothing is cached). Pages
+    call ``work.consent.consent_withdraw_matter``, which also takes the
+    matter's outside tasks back to the firm in the same transaction."""
+    _check_may_maintain(scope, matter)
+    if matter.client_consent_on is None:
+        raise ServiceError("No consent is recorded on this matter.")
+    reason = _withdrawal_reason(reason)
+    with transaction.atomic():
+        _withdraw_consent(scope, matter, reason)
+    return matter
+
+
+# --- Consent by client -----------------------------------------------------------
+#
+# A client usually consents once, in the engagement letter, for all its
+# matters. Consent stays recorded per matter (the access rule reads the
+# matter's own date), so recording it for a client writes it on each of the
+# client's open matters, and a matter opened later starts without it: the
+# attorney records it there, or here again, knowing the client agreed to it.
+
+
+def client_matters(*, scope, contact):
+    """The matters ``contact`` is the client of, as ``scope`` sees them (a
+    screened matter is not among them), newest first."""
+    # A subquery, not a join: no duplicates to remove, so the rows can be
+    # locked (PostgreSQL refuses FOR UPDATE with DISTINCT).
+    client_of = MatterParty.objects.for_firm(scope.firm).filter(
+        contact=contact, role=MatterParty.Role.CLIENT
+    )
+    return (
+        Matter.objects.in_scope(scope)
+        .filter(pk__in=client_of.values("matter_id"))
+        .order_by("-created_at")
+    )
+
+
+def client_consent_record(
+    *, scope, contact, given_on: datetime.date, how: str
+) -> list[Matter]:
+    """Record the client's consent on every open matter of the client at once
+    (one transaction, one audit row per matter); returns the matters."""
+    if not may_maintain(scope):
+        raise ServiceError("Only an attorney or admin of the firm records consent.")
+    how = _consent_given(scope, given_on, how)
+    with transaction.atomic():
+        matters = list(
+            client_matters(scope=scope, contact=contact)
+            .exclude(Matter.closed_q())
+            .select_for_update()
+        )
+        if not matters:
+            raise ServiceError(
+                f"{contact.name} is not the client of any open matter you can "
+                "see, so there is nothing to record consent on."
+            )
+        for matter in matters:
+            _record_consent(scope, matter, given_on, how, client=contact)
+    return matters
+
+
+def client_consent_withdraw(*, scope, contact, reason: str) -> list[Matter]:
+    """The client withdrew consent: remove it from every matter of the client
+    that has it, open or closed (a closed matter's files are still client
+    data), in one transaction with one audit row per matter; returns them.
+    Pages call ``work.consent.consent_withdraw_client``."""
+    if not may_maintain(scope):
+        raise ServiceError("Only an attorney or admin of the firm withdraws consent.")
+    reason = _withdrawal_reason(reason)
+    with transaction.atomic():
+        matters = list(
+            client_matters(scope=scope, contact=contact)
+            .filter(client_consent_on__isnull=False)
+            .select_for_update()
+        )
+        if not matters:
+            raise ServiceError(
+                f"No consent is recorded on any matter of {contact.name}."
+            )
+        for matter in matters:
+            _withdraw_consent(scope, matter, reason, client=contact)
+    return matters

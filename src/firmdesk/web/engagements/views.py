@@ -266,9 +266,10 @@ def engagement_grant(request, firm_slug, engagement_id):
     scope = request.scope
     forbidden_if(not scope.is_firm_admin)
     engagement = access_engagement(scope, engagement_id)
+    open_matters = Matter.objects.in_scope(scope).exclude(Matter.closed_q())
     form = forms.GrantForm(
         request.POST or None,
-        matters=Matter.objects.in_scope(scope).exclude(Matter.closed_q()),
+        matters=open_matters,
         staff=assigned_staff(scope=scope, engagement=engagement),
     )
     if request.method == "POST" and form.is_valid():
@@ -289,7 +290,13 @@ def engagement_grant(request, firm_slug, engagement_id):
     return render(
         request,
         "web/engagements/engagement_grant.html",
-        {"form": form, "engagement": engagement},
+        {
+            "form": form,
+            "engagement": engagement,
+            "no_consent": open_matters.filter(client_consent_on__isnull=True)
+            if scope.firm.require_client_consent
+            else None,
+        },
     )
 
 

@@ -278,6 +278,39 @@ class ConsentForm(Styled, forms.Form):
     )
 
 
+class ClientConsentForm(Styled, forms.Form):
+    """Consent for every open matter of a client: the date, how it was given
+    and a note, written on each matter as one line ("how")."""
+
+    HOW = [
+        ("Signed engagement letter", "Signed engagement letter"),
+        ("E-mail from the client", "E-mail from the client"),
+        ("Signed consent form", "Signed consent form"),
+        ("Letter from the client", "Letter from the client"),
+        ("Told us in person or by phone", "Told us in person or by phone"),
+        ("Other", "Other (say how in the note)"),
+    ]
+
+    given_on = forms.DateField(widget=DateInput, label="Date the client consented")
+    method = forms.ChoiceField(choices=HOW, label="How it was given")
+    note = forms.CharField(
+        max_length=250,
+        required=False,
+        label="Note",
+        help_text="Where the record is kept, or who spoke to the client. For "
+        "example: letter of 3 March, in the client file.",
+    )
+
+    def clean(self):
+        """What the consent services take: the date and one line of how."""
+        data = super().clean()
+        method, note = data.get("method"), " ".join(data.get("note", "").split())
+        if method == "Other" and not note:
+            self.add_error("note", "Say how the client consented.")
+        how = f"{method}: {note}" if method and note else method or ""
+        return {"given_on": data.get("given_on"), "how": how}
+
+
 class ConsentWithdrawForm(Styled, forms.Form):
     reason = forms.CharField(
         max_length=300,

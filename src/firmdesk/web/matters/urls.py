@@ -28,6 +28,11 @@ firm_patterns: list = [  # under /f/<firm_slug>/
         name="contact_edit",
     ),
     path(
+        "contacts/<uuid:contact_id>/consent/",
+        views.client_consent,
+        name="client_consent",
+    ),
+    path(
         "contacts/<uuid:contact_id>/relationships/",
         views.contact_relationship_add,
         name="contact_relationship_add",

@@ -46,6 +46,7 @@ from firmdesk.scheduling.services import may_schedule
 from firmdesk.web.auditing import audit_opened
 from firmdesk.web.pages import apply_service_error, forbidden_if
 from firmdesk.web.search.selectors import matters_matching
+from firmdesk.work import consent
 from firmdesk.work.selectors import tasks_for_scope
 
 from . import forms
@@ -316,43 +317,98 @@ def matter_reopen(request, firm_slug, matter_id):
     return redirect("matters:matter_detail", firm_slug, matter.public_id)
 
 
+def _consent_forms(request, record_form):
+    """The record form and the withdrawal form of a consent page; only the
+    one that was sent is bound, so the other keeps its own values."""
+    withdrawing = request.POST.get("action") == "withdraw"
+    form = record_form(None if withdrawing else (request.POST or None))
+    withdraw = forms.ConsentWithdrawForm(request.POST if withdrawing else None)
+    return withdrawing, form, withdraw
+
+
+def _withdrawn_message(request, scope, withdrawal) -> None:
+    numbers = ", ".join(sorted(m.number for m in withdrawal.matters))
+    if not scope.firm.require_client_consent:
+        messages.success(
+            request,
+            f"Consent withdrawn on {numbers}. {scope.firm} does not require "
+            "consent, so outside staff who have these matters opened to them "
+            "keep them: withdraw their access on the engagement page.",
+        )
+        return
+    back = len(withdrawal.tasks_back)
+    messages.success(
+        request,
+        f"Consent withdrawn on {numbers}: outside staff no longer see "
+        + ("it" if len(withdrawal.matters) == 1 else "them")
+        + ", from now."
+        + (
+            f" {back} unfinished task{'s' if back != 1 else ''} came back to the "
+            "firm, unassigned: give them to someone of the firm."
+            if back
+            else ""
+        ),
+    )
+
+
+def _consent_saved(request, scope, *, sent, record, withdraw) -> bool:
+    """Run the service of the form that was sent (``record`` returns the
+    message to show, ``withdraw`` a ``work.consent.Withdrawal``); True once
+    done, False with the errors on the form and everything typed kept."""
+    if not sent.is_valid():
+        return False
+    try:
+        if isinstance(sent, forms.ConsentWithdrawForm):
+            _withdrawn_message(request, scope, withdraw(sent.cleaned_data))
+        else:
+            messages.success(request, record(sent.cleaned_data))
+    except ServiceError as error:
+        apply_service_error(sent, error)
+        return False
+    return True
+
+
+def _consent_context(scope, matters) -> dict:
+    """Who of the outside staff would lose what, for the withdrawal form."""
+    with_consent = [m for m in matters if m.client_consent_on is not None]
+    return {
+        "required": scope.firm.require_client_consent,
+        "losing": consent.outside_staff_losing(scope=scope, matters=with_consent)
+        if scope.firm.require_client_consent
+        else [],
+    }
+
+
 @require_http_methods(["GET", "POST"])
 def matter_consent(request, firm_slug, matter_id):
     """Record, correct or withdraw the client's consent to outside help."""
     scope = request.scope
     matter = _maintained(scope, matter_id)
-    withdrawing = request.POST.get("action") == "withdraw"
-    form = forms.ConsentForm(
-        None if withdrawing else (request.POST or None),
-        initial={
-            "given_on": matter.client_consent_on,
-            "how": matter.client_consent_note,
-        },
+    withdrawing, form, withdraw = _consent_forms(
+        request,
+        lambda data: forms.ConsentForm(
+            data,
+            initial={
+                "given_on": matter.client_consent_on,
+                "how": matter.client_consent_note,
+            },
+        ),
     )
-    withdraw = forms.ConsentWithdrawForm(request.POST if withdrawing else None)
-    if request.method == "POST":
-        bound = withdraw if withdrawing else form
-        if bound.is_valid():
-            try:
-                if withdrawing:
-                    matter_services.matter_consent_withdraw(
-                        scope=scope, matter=matter, **withdraw.cleaned_data
-                    )
-                else:
-                    matter_services.matter_consent_record(
-                        scope=scope, matter=matter, **form.cleaned_data
-                    )
-            except ServiceError as error:
-                apply_service_error(bound, error)
-            else:
-                messages.success(
-                    request,
-                    "Consent withdrawn: outside staff no longer see this matter "
-                    "where the firm requires consent."
-                    if withdrawing
-                    else "Client consent recorded.",
-                )
-                return redirect("matters:matter_detail", firm_slug, matter.public_id)
+
+    def record(data) -> str:
+        matter_services.matter_consent_record(scope=scope, matter=matter, **data)
+        return "Client consent recorded."
+
+    if request.method == "POST" and _consent_saved(
+        request,
+        scope,
+        sent=withdraw if withdrawing else form,
+        record=record,
+        withdraw=lambda data: consent.consent_withdraw_matter(
+            scope=scope, matter=matter, **data
+        ),
+    ):
+        return redirect("matters:matter_detail", firm_slug, matter.public_id)
     return render(
         request,
         "web/matters/matter_consent.html",
@@ -360,7 +416,54 @@ def matter_consent(request, firm_slug, matter_id):
             "form": form,
             "withdraw": withdraw,
             "matter": matter,
-            "required": scope.firm.require_client_consent,
+            "clients": MatterParty.objects.in_scope(scope)
+            .filter(matter=matter, role=MatterParty.Role.CLIENT)
+            .select_related("contact"),
+            **_consent_context(scope, [matter]),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def client_consent(request, firm_slug, contact_id):
+    """The client's consent to outside help for all its matters at once."""
+    scope = request.scope
+    forbidden_if(not may_maintain(scope))
+    contact = _contact(scope, contact_id)
+    withdrawing, form, withdraw = _consent_forms(request, forms.ClientConsentForm)
+
+    def record(data) -> str:
+        done = matter_services.client_consent_record(
+            scope=scope, contact=contact, **data
+        )
+        return f"Consent recorded on {', '.join(sorted(m.number for m in done))}."
+
+    if request.method == "POST" and _consent_saved(
+        request,
+        scope,
+        sent=withdraw if withdrawing else form,
+        record=record,
+        withdraw=lambda data: consent.consent_withdraw_client(
+            scope=scope, contact=contact, **data
+        ),
+    ):
+        return redirect("matters:client_consent", firm_slug, contact.public_id)
+    matters = list(
+        matter_services.client_matters(scope=scope, contact=contact).select_related(
+            "responsible_attorney"
+        )
+    )
+    return render(
+        request,
+        "web/matters/client_consent.html",
+        {
+            "contact": contact,
+            "form": form,
+            "withdraw": withdraw,
+            "matters": matters,
+            "open_matters": [m for m in matters if not m.is_closed],
+            "any_consent": any(m.client_consent_on for m in matters),
+            **_consent_context(scope, matters),
         },
     )
 
@@ -444,6 +547,8 @@ def contact_detail(request, firm_slug, contact_id):
             "rel_form": rel_form,
             "may_edit": conflicts.may_edit_contacts(scope=scope),
             "may_see_billing_terms": may_read_setup(scope),
+            "may_record_consent": may_maintain(scope)
+            and any(p.role == MatterParty.Role.CLIENT for p in parties),
         },
     )
 
