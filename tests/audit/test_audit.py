@@ -65,8 +65,9 @@ def test_recomputed_hash_still_breaks_the_link_to_the_next_event(firm, chain):
         "UPDATE audit_auditevent SET summary = %s, hash = %s WHERE id = %s",
         ["rewritten", forged, event.pk],
     )
-    problems = audit_verify(org=firm).problems
-    assert any("Event 3 does not follow" in p for p in problems)
+    findings = audit_verify(org=firm).findings
+    assert [(f.kind, f.seqs) for f in findings] == [("relinked", (2, 3))]
+    assert findings[0].message.startswith("Event 3 (database id")
 
 
 def test_cli_reports_tampering_and_exits_non_zero(firm, chain, capsys):

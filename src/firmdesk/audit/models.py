@@ -70,7 +70,13 @@ class AuditEvent(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["org", "seq"], name="audit_seq_per_org")
         ]
-        indexes = [models.Index(fields=["org", "matter_id", "at"])]
+        indexes = [
+            models.Index(fields=["org", "matter_id", "at"]),
+            # The audit page's filters, each newest first within the firm.
+            models.Index(fields=["org", "actor", "seq"], name="audit_org_actor_seq"),
+            models.Index(fields=["org", "action", "seq"], name="audit_org_action_seq"),
+            models.Index(fields=["org", "at"], name="audit_org_at"),
+        ]
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action}"

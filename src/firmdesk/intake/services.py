@@ -696,6 +696,14 @@ def lead_checklist(*, scope, lead: Lead, actor, done: list[str], revision=None):
         items = checklist_for(lead)
         lead.checklist_done = [item for item in items if item in set(done)]
         _touch(lead, "checklist_done")
+        audit_record(
+            org=lead.firm,
+            actor=actor,
+            action="intake.lead_checklist",
+            obj=lead,
+            summary=f"Checklist of {lead.name}: {len(lead.checklist_done)} of "
+            f"{len(items)} done",
+        )
     return lead
 
 

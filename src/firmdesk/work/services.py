@@ -830,6 +830,13 @@ def task_checklist(*, scope, task: Task, revision, done: set[int], now=None) -> 
             task.status = S.IN_PROGRESS
             fields.append("status")
         _save(task, *fields)
+        _audit(
+            scope,
+            scope.user,
+            task,
+            "checklist_ticked",
+            f"Checklist: {len(task.checklist_ticked)} of {items} ticked",
+        )
     return task
 
 

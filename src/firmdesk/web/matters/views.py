@@ -733,6 +733,13 @@ def conflict_check_detail(request, firm_slug, check_id):
                     "matters:conflict_check_detail", firm_slug, check.public_id
                 )
     hits = conflict_selectors.check_hits_for(scope=scope, check=check)
+    audit_opened(
+        request,
+        check,
+        action="conflict.check_viewed",
+        matter=check.matter if check.matter_id else None,
+        summary="Opened a conflict check and its hits",
+    )
     return render(
         request,
         "web/matters/conflict_check_detail.html",

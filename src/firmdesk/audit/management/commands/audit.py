@@ -8,7 +8,8 @@ from firmdesk.orgs.models import Organization
 
 class Command(BaseCommand):
     help = (
-        "Audit trail tools. `firmdesk audit verify --firm SLUG` checks the hash chain."
+        "Audit trail tools. `firmdesk audit verify --firm SLUG` (or `--all`) checks "
+        "the hash chain and names every event that was altered or deleted."
     )
 
     def add_arguments(self, parser):
@@ -16,37 +17,56 @@ class Command(BaseCommand):
         verify = sub.add_parser(
             "verify", help="Check that no event was altered or deleted."
         )
-        verify.add_argument(
-            "--firm", required=True, help="The firm's (or provider's) slug."
+        which = verify.add_mutually_exclusive_group(required=True)
+        which.add_argument("--firm", help="The firm's (or provider's) slug.")
+        which.add_argument(
+            "--all", action="store_true", help="Every firm and provider, one by one."
         )
         verify.add_argument("--json", action="store_true")
 
     def handle(self, *args, **options):
-        org = Organization.objects.filter(slug=options["firm"]).first()
-        if org is None:
-            raise CommandError(f"No organisation with the slug “{options['firm']}”.")
-        result = audit_verify(org=org)
-        if options["json"]:
-            self.stdout.write(
-                json.dumps(
-                    {
-                        "firm": org.slug,
-                        "checked": result.checked,
-                        "ok": result.ok,
-                        "problems": result.problems,
-                    }
-                )
-            )
-        elif result.ok:
-            self.stdout.write(
-                f"{org.name}: {result.checked} audit events, chain intact."
-            )
+        if options["all"]:
+            orgs = list(Organization.objects.order_by("slug"))
         else:
-            for problem in result.problems:
-                self.stderr.write(problem)
-            self.stderr.write(
-                f"{org.name}: the audit trail was tampered with "
-                f"({len(result.problems)} problem(s) in {result.checked} events)."
-            )
-        if not result.ok:
+            orgs = list(Organization.objects.filter(slug=options["firm"]))
+            if not orgs:
+                raise CommandError(
+                    f"No organisation with the slug “{options['firm']}”."
+                )
+        results = [(org, audit_verify(org=org)) for org in orgs]
+        if options["json"]:
+            self.stdout.write(json.dumps(self._as_json(results, options["all"])))
+        else:
+            for org, result in results:
+                self._report(org, result)
+        if not all(result.ok for _, result in results):
             raise SystemExit(1)
+
+    def _report(self, org, result):
+        if result.ok:
+            self.stdout.write(
+                f"{org.name} ({org.slug}): {result.checked} audit events, chain intact."
+            )
+            return
+        for problem in result.problems:
+            self.stderr.write(f"{org.slug}: {problem}")
+        self.stderr.write(
+            f"{org.name} ({org.slug}): the audit trail was tampered with "
+            f"({len(result.findings)} problem(s) in {result.checked} events)."
+        )
+
+    @staticmethod
+    def _as_json(results, every: bool):
+        rows = [
+            {
+                "firm": org.slug,
+                "checked": result.checked,
+                "ok": result.ok,
+                "problems": result.problems,
+                "findings": [finding.as_dict() for finding in result.findings],
+            }
+            for org, result in results
+        ]
+        if every:
+            return {"ok": all(row["ok"] for row in rows), "organisations": rows}
+        return rows[0]
