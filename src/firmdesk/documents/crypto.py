@@ -16,141 +16,38 @@ verified frame at a time, so downloads stream.
 docs/documents-encryption.md says how keys are kept and rotated.
 """
 
-import base64
-import hashlib
-import os
 import secrets
 import struct
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
-from pathlib import Path
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from django.conf import settings
+
+# The master keys live in common (the encrypted fields of lower apps use them
+# too); documents and its callers keep naming them through this module.
+from firmdesk.common.masterkeys import (  # noqa: F401
+    KEY_BYTES,
+    MasterKey,
+    MasterKeyError,
+    MissingMasterKey,
+    current_master_key,
+    find_master_key,
+    master_key_id,
+    master_keys,
+    new_master_key_line,
+    parse_master_keys,
+)
 
 MAGIC = b"FDE1"
 HEADER = struct.Struct(">4sI")
 CHUNK = 64 * 1024
 NONCE = 12
 TAG = 16
-KEY_BYTES = 32
 
 
 class TamperedFile(Exception):
     """The stored bytes are not what FirmDesk sealed: changed, cut short, or
     sealed for another file or key."""
-
-
-class MasterKeyError(Exception):
-    """The master keys are missing or malformed in the configuration."""
-
-
-class MissingMasterKey(MasterKeyError):
-    """A data key was wrapped by a master key this server does not hold."""
-
-
-# --- Master keys -------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class MasterKey:
-    id: str
-    key: bytes
-
-
-def master_key_id(key: bytes) -> str:
-    """A master key's name: the start of its SHA-256, never the key itself."""
-    return hashlib.sha256(b"firmdesk-master:" + key).hexdigest()[:16]
-
-
-def parse_master_keys(text: str) -> list[MasterKey]:
-    """Base64 keys of 32 bytes, one per line or comma-separated; blank lines
-    and lines starting with # are skipped. The last one is the current one.
-
-    A malformed entry is named by its place, never by its content: the
-    message may end up in a log."""
-    keys = []
-    entries = [
-        entry.strip()
-        for line in text.splitlines()
-        if not line.strip().startswith("#")
-        for entry in line.split(",")
-    ]
-    for place, entry in enumerate(filter(None, entries), start=1):
-        try:
-            key = base64.b64decode(entry, validate=True)
-        except ValueError:
-            raise MasterKeyError(
-                f"Master key {place} is not base64. Each key is the base64 of 32 "
-                "random bytes, as `firmdesk keys new-master` prints it."
-            ) from None
-        if len(key) != KEY_BYTES:
-            raise MasterKeyError(
-                f"Master key {place} is {len(key)} bytes; a master key must be "
-                f"{KEY_BYTES} (the base64 of 32 random bytes, as `firmdesk keys "
-                "new-master` prints it)."
-            )
-        keys.append(MasterKey(master_key_id(key), key))
-    return keys
-
-
-def new_master_key_line() -> str:
-    return base64.b64encode(secrets.token_bytes(KEY_BYTES)).decode()
-
-
-def _create_key_file(path: Path) -> None:
-    """A key file with one new key, readable by its owner only. Written aside
-    and linked into place, so two processes starting at once agree on one."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    aside = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
-    fd = os.open(aside, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w") as out:
-        out.write(
-            "# FirmDesk master keys, oldest first; the last is current.\n"
-            + new_master_key_line()
-            + "\n"
-        )
-    try:
-        os.link(aside, path)
-    except FileExistsError:
-        pass
-    finally:
-        aside.unlink()
-
-
-def master_keys() -> list[MasterKey]:
-    """The master keys this server holds, oldest first: from the environment
-    (FIRMDESK_MASTER_KEY) or else the key file (FIRMDESK_MASTER_KEY_FILE,
-    created with one new key on first use when it does not exist)."""
-    text = settings.FIRMDESK_MASTER_KEY
-    if not text:
-        path = Path(settings.FIRMDESK_MASTER_KEY_FILE)
-        if not path.exists():
-            _create_key_file(path)
-        text = path.read_text()
-    keys = parse_master_keys(text)
-    if not keys:
-        raise MissingMasterKey(
-            "No master key is configured: FIRMDESK_MASTER_KEY is empty and so is "
-            "the key file. Run `firmdesk keys new-master` (docs/documents-"
-            "encryption.md)."
-        )
-    return keys
-
-
-def current_master_key() -> MasterKey:
-    return master_keys()[-1]
-
-
-def find_master_key(key_id: str) -> MasterKey:
-    for candidate in master_keys():
-        if candidate.id == key_id:
-            return candidate
-    raise MissingMasterKey(
-        f"The master key {key_id} is not configured on this server: add it back "
-        "to FIRMDESK_MASTER_KEY or the key file, then run `firmdesk keys rotate`."
-    )
 
 
 # --- Wrapping a firm's data key ---------------------------------------------

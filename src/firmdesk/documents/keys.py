@@ -5,9 +5,11 @@ encryption. docs/documents-encryption.md says when to use which.
 
 Each step is safe to stop at any moment and to run again:
 
-- ``rotate`` re-wraps one firm's keys in one transaction, skipping keys the
-  current master key already wraps: a run cut short leaves every firm either
-  done or as it was, and the next run does the rest.
+- ``rotate`` re-wraps one firm's keys and re-encrypts its encrypted model
+  fields (common/encrypted.py: a contact's date of birth, tax ID, ...) in one
+  transaction, skipping what the current master key already covers: a run
+  cut short leaves every firm either done or as it was, and the next run does
+  the rest.
 - ``encrypt_existing`` seals one version at a time: the sealed copy is
   written under a new name and read back, the row is pointed at it (with
   its ``document.sealed`` audit event, which names the plain file) in one
@@ -25,12 +27,15 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.apps import apps
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, Sum
+from django.db.models import Count, F, Sum, TextField
+from django.db.models.functions import Cast
 
 from firmdesk.audit.models import AuditEvent
 from firmdesk.audit.services import audit_record
+from firmdesk.common import encrypted
 from firmdesk.orgs.models import Organization
 
 from . import crypto, storage
@@ -156,6 +161,8 @@ class FirmRotation:
     name: str
     rewrapped: int = 0
     new_key: int | None = None
+    # Values of encrypted model fields sealed again under the current key.
+    resealed: int = 0
     problem: str = ""
 
 
@@ -168,19 +175,22 @@ def rotate(*, data_keys: bool = False) -> list[FirmRotation]:
     current = crypto.current_master_key()
     done = []
     for org in _orgs():
-        if not FirmKey.objects.for_firm(org).exists():
-            continue
+        has_keys = FirmKey.objects.for_firm(org).exists()
         result = FirmRotation(org.name)
         try:
-            _rotate_firm(org, current, data_keys, result)
+            with transaction.atomic():
+                if has_keys:
+                    _rotate_firm(org, current, data_keys, result)
+                _reseal_fields(org, current, result)
         except crypto.MasterKeyError as error:
-            result.problem = str(error)
+            result = FirmRotation(org.name, problem=str(error))
         except crypto.TamperedFile:
             result.problem = (
                 "A wrapped data key of this firm does not open with the master "
                 "key its row names: the key row has been changed."
             )
-        done.append(result)
+        if has_keys or result.resealed or result.problem:
+            done.append(result)
     crypto.forget_opened_keys()
     return done
 
@@ -239,6 +249,72 @@ def _rotate_firm(org, current, data_keys: bool, result: FirmRotation) -> None:
                     "new_data_key": result.new_key,
                 },
             )
+
+
+def _stale_values(model, org, current_id: str, *, lock: bool = True):
+    """(pk, [fields], stored) of ``org``'s rows of ``model`` with a value sealed
+    under another master key than the current one. The columns are read as
+    stored (cast to text), so nothing is decrypted to find them."""
+    fields = encrypted.encrypted_fields(model)
+    raw = {f"_raw_{f.name}": Cast(F(f.name), TextField()) for f in fields}
+    rows = model.objects.for_firm(org)
+    if lock:
+        rows = rows.select_for_update()
+    rows = rows.annotate(**raw).values_list("pk", *raw).order_by("pk")
+    for pk, *stored in rows.iterator():
+        stale = [
+            field
+            for field, value in zip(fields, stored, strict=True)
+            if value is not None and encrypted.key_id_of(value) != current_id
+        ]
+        if stale:
+            yield pk, stale, dict(zip(fields, stored, strict=True))
+
+
+def _encrypted_models() -> list:
+    return [m for m in apps.get_models() if encrypted.encrypted_fields(m)]
+
+
+def sensitive_values_on_older_keys() -> dict[str, int]:
+    """Per firm name, how many encrypted field values an older master key
+    sealed (`firmdesk keys rotate` moves them to the current one)."""
+    current = crypto.current_master_key()
+    counts = {}
+    for org in _orgs():
+        n = sum(
+            len(stale)
+            for model in _encrypted_models()
+            for _, stale, _ in _stale_values(model, org, current.id, lock=False)
+        )
+        if n:
+            counts[org.name] = n
+    return counts
+
+
+def _reseal_fields(org, current, result: FirmRotation) -> None:
+    """Seal again under ``current`` every value of ``org``'s encrypted model
+    fields that an older master key sealed (inside the firm's transaction)."""
+    for model in _encrypted_models():
+        for pk, stale, stored in list(_stale_values(model, org, current.id)):
+            values = {
+                field.name: field.from_text(
+                    encrypted.open_sealed(stored[field], purpose=field.purpose)
+                )
+                for field in stale
+            }
+            model.objects.for_firm(org).filter(pk=pk).update(**values)
+            result.resealed += len(values)
+    if result.resealed:
+        audit_record(
+            org=org,
+            actor=None,
+            action="encryption.fields_resealed",
+            summary=(
+                f"Encryption keys: re-encrypted {result.resealed} sensitive "
+                f"value(s) under master key {current.id}"
+            ),
+            detail={"master_key_id": current.id, "resealed": result.resealed},
+        )
 
 
 # --- Sealing files stored before encryption -------------------------------------

@@ -3,7 +3,22 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
+from firmdesk.common.encrypted import EncryptedDateField, EncryptedTextField
 from firmdesk.common.models import NeedToKnow, TenantModel
+
+
+class TaxIdKind(models.TextChoices):
+    SSN = "ssn", "Social Security number (SSN)"
+    EIN = "ein", "Employer Identification Number (EIN)"
+    ITIN = "itin", "Individual Taxpayer Identification Number (ITIN)"
+    OTHER = "other", "Other tax number"
+
+
+class GovIdKind(models.TextChoices):
+    DRIVERS_LICENSE = "drivers_license", "Driver's license"
+    STATE_ID = "state_id", "State ID card"
+    PASSPORT = "passport", "Passport"
+    OTHER = "other", "Other government ID"
 
 
 class Contact(TenantModel):
@@ -23,10 +38,17 @@ class Contact(TenantModel):
     emails = models.JSONField(default=list, blank=True)
     phones = models.JSONField(default=list, blank=True, help_text="E.164 numbers.")
     address = models.TextField(blank=True)
-    date_of_birth = models.DateField(null=True, blank=True)
-    tax_id = models.CharField(
-        max_length=40, blank=True, help_text="Tax or ID number (sensitive)."
-    )
+    # Sensitive fields (issue 20): the columns hold only ciphertext
+    # (common/encrypted.py); who sees, unmasks and changes them is in
+    # matters/sensitive.py. The kinds say what a number is and stay plain.
+    date_of_birth = EncryptedDateField("date of birth")
+    tax_id_kind = models.CharField(max_length=8, choices=TaxIdKind.choices, blank=True)
+    tax_id = EncryptedTextField("tax ID number", max_length=40)
+    gov_id_kind = models.CharField(max_length=16, choices=GovIdKind.choices, blank=True)
+    gov_id_number = EncryptedTextField("government ID number", max_length=40)
+    bank_name = EncryptedTextField("bank name", max_length=100)
+    bank_routing = EncryptedTextField("routing number", max_length=9)
+    bank_account = EncryptedTextField("account number", max_length=17)
     is_prospective = models.BooleanField(
         default=False,
         help_text="Inquired but never retained the firm (Rule 1.18): still searched.",

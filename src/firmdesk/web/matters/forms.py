@@ -33,8 +33,6 @@ class ContactForm(Styled, forms.Form):
     address = forms.CharField(
         required=False, widget=forms.Textarea(attrs={"rows": 2}), label="Address"
     )
-    date_of_birth = forms.DateField(required=False, widget=DateInput)
-    tax_id = forms.CharField(required=False, max_length=40, label="Tax or ID number")
     is_prospective = forms.BooleanField(
         required=False,
         label="Prospective client (inquired, never retained the firm)",

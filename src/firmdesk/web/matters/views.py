@@ -28,6 +28,7 @@ from firmdesk.documents.selectors import (
     documents_for_matter_page,
     exhibits_on_matter,
 )
+from firmdesk.matters import sensitive as sensitive_fields
 from firmdesk.matters import services as matter_services
 from firmdesk.matters.models import (
     Contact,
@@ -543,7 +544,8 @@ def contact_detail(request, firm_slug, contact_id):
             "parties": parties,
             "related_out": related_out,
             "related_in": related_in,
-            "show_sensitive": scope.is_firm_member,
+            "sensitive_fields": sensitive_fields.masked_fields(scope, contact),
+            "may_edit_sensitive": sensitive_fields.may_edit(scope),
             "rel_form": rel_form,
             "may_edit": conflicts.may_edit_contacts(scope=scope),
             "may_see_billing_terms": may_read_setup(scope),
@@ -567,26 +569,18 @@ def contact_edit(request, firm_slug, contact_id=None):
             "emails": ", ".join(contact.emails),
             "phones": ", ".join(contact.phones),
             "address": contact.address,
-            "date_of_birth": contact.date_of_birth,
-            "tax_id": contact.tax_id,
             "is_prospective": contact.is_prospective,
             "notes": contact.notes,
         }
     form = forms.ContactForm(request.POST or None, initial=initial)
-    if not scope.is_firm_member:
-        # Sensitive fields stay with the firm.
-        del form.fields["tax_id"]
-        del form.fields["date_of_birth"]
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        sensitive = (
-            {"tax_id": data["tax_id"], "date_of_birth": data["date_of_birth"]}
-            if scope.is_firm_member
-            else {
-                "tax_id": contact.tax_id if contact else "",
-                "date_of_birth": contact.date_of_birth if contact else None,
-            }
-        )
+        # Sensitive fields change on their own audited page (web/matters/
+        # sensitive); this form keeps what is stored.
+        sensitive = {
+            "tax_id": contact.tax_id if contact else "",
+            "date_of_birth": contact.date_of_birth if contact else None,
+        }
         try:
             saved = conflicts.contact_save(
                 firm=scope.firm,

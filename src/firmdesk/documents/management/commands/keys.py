@@ -54,8 +54,9 @@ class Command(BaseCommand):
         )
         rotate = sub.add_parser(
             "rotate",
-            help="Re-wrap every firm's data keys under the current (last) master "
-            "key, so older master keys can be removed.",
+            help="Re-wrap every firm's data keys and re-encrypt its sensitive "
+            "fields under the current (last) master key, so older master keys "
+            "can be removed.",
         )
         rotate.add_argument(
             "--data-keys",
@@ -99,6 +100,7 @@ class Command(BaseCommand):
         source = keys.master_key_source()
         firms = keys.firms_status()
         plain = sum(f.plain_versions for f in firms)
+        older_values = keys.sensitive_values_on_older_keys()
         if as_json:
             record = {
                 "master_keys": {
@@ -118,6 +120,7 @@ class Command(BaseCommand):
                     for f in firms
                 ],
                 "plain_versions": plain,
+                "sensitive_values_on_older_keys": older_values,
             }
             out.write(json.dumps(record, indent=2) + "\n")
             return
@@ -167,6 +170,13 @@ class Command(BaseCommand):
                 "Some data keys are wrapped by an older master key: run "
                 "`firmdesk keys rotate` before removing it."
             )
+        for name, count in older_values.items():
+            console.print(
+                f"{name}: {count} sensitive value(s) (dates of birth, tax, ID and "
+                "bank numbers) are encrypted under an older master key: run "
+                "`firmdesk keys rotate` before removing it.",
+                soft_wrap=True,
+            )
         if plain:
             console.print(
                 f"{plain} stored file(s) are not encrypted yet: run "
@@ -214,6 +224,8 @@ class Command(BaseCommand):
                     done.append(f"re-wrapped {r.rewrapped} data key(s)")
                 if r.new_key:
                     done.append(f"new data key {r.new_key} for new files")
+                if r.resealed:
+                    done.append(f"re-encrypted {r.resealed} sensitive value(s)")
                 line = f"{r.name}: " + ("; ".join(done) or "already up to date")
             out.write(line + "\n")
         if failed:
@@ -224,9 +236,10 @@ class Command(BaseCommand):
                 returncode=1,
             )
         out.write(
-            f"Every data key is wrapped by master key {current.id}. Older master "
-            "keys can now be removed from the configuration (keep a copy with "
-            "your backups for as long as you keep backups made before today).\n"
+            f"Every data key is wrapped by master key {current.id}, and every "
+            "sensitive field is encrypted under it. Older master keys can now be "
+            "removed from the configuration (keep a copy with your backups for as "
+            "long as you keep backups made before today).\n"
         )
 
     # --- encrypt-existing ---
