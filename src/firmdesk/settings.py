@@ -108,6 +108,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "firmdesk.web.middleware.SessionTimeoutMiddleware",
     "firmdesk.web.middleware.TwoFactorMiddleware",
     "firmdesk.access.middleware.ScopeMiddleware",
     "firmdesk.web.middleware.ViewerZoneMiddleware",
@@ -179,13 +180,16 @@ PASSWORD_HASHERS = [
 if TESTING:
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 _VALIDATORS = "django.contrib.auth.password_validation"
+# Shown as the rule on the change-password page (docs/security-accounts.md).
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": f"{_VALIDATORS}.UserAttributeSimilarityValidator"},
+    {"NAME": f"{_VALIDATORS}.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {
-        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-        "OPTIONS": {"min_length": 10},
+        "NAME": "firmdesk.web.accounts.passwords.MaximumLengthValidator",
+        "OPTIONS": {"max_length": 128},
     },
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": f"{_VALIDATORS}.CommonPasswordValidator"},
+    {"NAME": f"{_VALIDATORS}.NumericPasswordValidator"},
 ]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "today:today"
@@ -203,7 +207,10 @@ AXES_USERNAME_FORM_FIELD = "username"
 AXES_LOCKOUT_TEMPLATE = "web/accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 
+# Absolute: signed out this long after signing in, whatever they do; idle:
+# after this many minutes without a request (web.middleware.SessionTimeout...).
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600)
+FIRMDESK_IDLE_MINUTES = env_int("FIRMDESK_IDLE_MINUTES", 30)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -89,7 +89,9 @@ def test_correct_code_confirms_the_device_and_opens_the_firm(client, firm, assis
     response = client.post(
         reverse("accounts:two_factor") + f"?next=/f/{firm.slug}/", {"token": token}
     )
-    assert response.status_code == 302 and response.url == f"/f/{firm.slug}/"
+    # The first code accepted shows the recovery codes, then goes on.
+    assert "Print or save these recovery codes" in response.content.decode()
+    assert f'href="/f/{firm.slug}/"' in response.content.decode()
     device.refresh_from_db()
     assert device.confirmed
     assert client.get(f"/f/{firm.slug}/").status_code == 200
@@ -103,7 +105,10 @@ def test_two_factor_never_redirects_off_site(client, assistant):
     response = client.post(
         reverse("accounts:two_factor") + "?next=https://evil.example/", {"token": token}
     )
-    assert response.url == reverse("today:home")  # lands where the work is
+    # The recovery codes page goes on where the work is, never off site.
+    body = response.content.decode()
+    assert "evil.example" not in body
+    assert f'href="{reverse("today:home")}"' in body
 
 
 def test_firm_users_skip_two_factor_unless_the_firm_requires_it(client, firm, attorney):

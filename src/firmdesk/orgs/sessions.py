@@ -59,14 +59,42 @@ def _is_address(value) -> bool:
     return True
 
 
-def end_sessions(user_ids, *, reason: str) -> int:
-    """End every open session of these people; return how many ended."""
+def end_sessions(user_ids, *, reason: str, keep: str | None = None) -> int:
+    """End every open session of these people (but the one with key
+    ``keep``: the browser asking); return how many ended."""
     ended = 0
     now = timezone.now()
-    for row in UserSession.objects.filter(user_id__in=list(user_ids), ended_at=None):
+    rows = UserSession.objects.filter(user_id__in=list(user_ids), ended_at=None)
+    if keep:
+        rows = rows.exclude(session_key=keep)
+    for row in rows:
         _store(row.session_key).delete()
         row.ended_at = now
         row.ended_reason = reason[:200]
         row.save(update_fields=["ended_at", "ended_reason"])
         ended += 1
     return ended
+
+
+def end_this_session(session_key: str | None, *, reason: str) -> None:
+    """Mark the row of a session that is being signed out with why."""
+    if session_key:
+        UserSession.objects.filter(session_key=session_key, ended_at=None).update(
+            ended_at=timezone.now(), ended_reason=reason[:200]
+        )
+
+
+def touch(session_key: str | None, *, now) -> None:
+    """The person was active in this session just now (the idle middleware
+    calls this at most once a minute per session)."""
+    if session_key:
+        UserSession.objects.filter(session_key=session_key, ended_at=None).update(
+            last_seen_at=now
+        )
+
+
+def rekey(old_key: str | None, new_key: str | None) -> None:
+    """Django gave the session a new key (a password change cycles it):
+    keep the row with its browser."""
+    if old_key and new_key and old_key != new_key:
+        UserSession.objects.filter(session_key=old_key).update(session_key=new_key)
