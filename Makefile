@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 VENDOR := src/firmdesk/static/vendor
 
-.PHONY: run test deps static chromium pdf-libs lint typecheck bench clean
+.PHONY: run test deps static chromium pdf-libs clamav lint typecheck bench clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -39,10 +39,18 @@ chromium:
 pdf-libs:
 	@ldconfig -p | grep -q libharfbuzz-subset || { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q libharfbuzz-subset0; } || echo "libharfbuzz-subset0 not installed: invoice PDFs will be slower."
 
+# ClamAV's daemon, for the upload-scanning tests (tests/security/
+# test_clamav_scanning.py starts its own clamd with a test signature; no
+# signature download). About 8 s to install here. Optional: without it those
+# tests are skipped. Installed, Debian's clamd (once freshclam has fetched
+# signatures) also scans `make run`'s uploads: docs/security-hardening.md.
+clamav:
+	@test -x /usr/sbin/clamd || { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q clamav-daemon; } || echo "clamav-daemon not installed: the upload-scanning tests will be skipped."
+
 run: static pdf-libs
 	$(BIN)/firmdesk run
 
-test: static chromium pdf-libs
+test: static chromium pdf-libs clamav
 	$(BIN)/pytest -q $(PYTEST_ARGS)
 
 lint: deps
@@ -57,6 +65,19 @@ typecheck: deps
 
 clean:
 	rm -rf $(VENV) node_modules $(VENDOR) var
+
+# Known vulnerabilities in the installed packages, written to
+# docs/security-dependencies.md (commit it). Not a test: advisories appear
+# without code changes. Fails only when nothing could be checked.
+# Another service: make audit AUDIT_SERVICE=osv
+AUDIT_SERVICE ?= pypi
+.PHONY: audit
+$(VENV)/.stamp-audit: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[test,audit]'
+	touch $@
+
+audit: $(VENV)/.stamp-audit
+	$(BIN)/python .ci/dependency_audit.py --service $(AUDIT_SERVICE)
 
 # Conflict search at 1,000,000 parties, side by side with pg_trgm when DATABASE_URL
 # names PostgreSQL. Smaller: make bench-conflicts BENCH_CONFLICTS_ARGS="--parties 100000"

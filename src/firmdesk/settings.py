@@ -296,6 +296,15 @@ MEDIA_ROOT = VAR_DIR / "media"
 # and the kinds of file a firm works with. Anything else is refused with a message.
 FIRMDESK_UPLOAD_MAX_BYTES = env_int("FIRMDESK_UPLOAD_MAX_BYTES", 25 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Virus scanning of uploads through ClamAV's clamd (documents/scanning.py,
+# docs/security-hardening.md): a Unix socket or host:port; neither set, the
+# Debian socket when it exists (not under tests, so a machine's own clamd
+# never changes their outcome); "off" turns scanning off. A configured
+# scanner that does not answer refuses the upload.
+FIRMDESK_CLAMAV_SOCKET = env_str("FIRMDESK_CLAMAV_SOCKET", "")
+FIRMDESK_CLAMAV_ADDRESS = env_str("FIRMDESK_CLAMAV_ADDRESS", "")
+FIRMDESK_CLAMAV_DEFAULT_SOCKET = "" if TESTING else "/var/run/clamav/clamd.ctl"
+FIRMDESK_CLAMAV_TIMEOUT = env_int("FIRMDESK_CLAMAV_TIMEOUT", 30)
 # Encryption at rest (docs/documents-encryption.md): the master keys that wrap
 # each firm's data key, base64 of 32 random bytes each, oldest first and the
 # last current; from the environment, or else from the key file, which is made

@@ -1,11 +1,14 @@
 """What FirmDesk accepts as an upload: the kinds of file a firm works with, each
 checked by its name AND by its first bytes, so a program renamed to .pdf is
 refused. Programs (by name or by content) and Office files carrying macros
-(small programs that run when the file is opened) are refused too. Every
-refusal says what was wrong and what to do, in plain words.
-docs/documents-storage.md, "What uploads are accepted", lists the checks."""
+(small programs that run when the file is opened) are refused too, and, where
+ClamAV is installed, whatever it flags (scanning.py). Every refusal says what
+was wrong and what to do, in plain words.
+docs/documents-storage.md, "What uploads are accepted", lists the checks;
+docs/security-hardening.md the virus scanning."""
 
 import codecs
+import logging
 import re
 import zipfile
 from collections.abc import Callable
@@ -17,6 +20,10 @@ import olefile
 from django.conf import settings
 
 from firmdesk.common.errors import ServiceError
+
+from . import scanning
+
+logger = logging.getLogger(__name__)
 
 ACCEPTED = "a PDF, Word, Excel, PowerPoint, text, image or e-mail file"
 
@@ -258,9 +265,52 @@ def check_upload(uploaded_file) -> tuple[str, int]:
                     "encoding set to UTF-8 and upload that.",
                     field="file",
                 )
+        uploaded_file.seek(0)
+        _refuse_what_clamav_flags(uploaded_file, name, extension)
     finally:
         uploaded_file.seek(0)
     return kind.content_type, size
+
+
+# Why a file could not be checked, and what the person can do about it.
+UNCHECKED = {
+    scanning.TooLargeToScan: (
+        "FirmDesk could not check “{name}” for viruses: it is larger than the "
+        "virus scanner is set to accept, so it was not saved. Split or compress "
+        "it and upload the parts, or ask your FirmDesk administrator to raise "
+        "ClamAV's StreamMaxLength to FirmDesk's upload limit."
+    ),
+    scanning.ScannerUnavailable: (
+        "FirmDesk could not check “{name}” for viruses just now: the virus "
+        "scanner did not answer, so the file was not saved. Try again in a few "
+        "minutes; if it keeps happening, tell your FirmDesk administrator."
+    ),
+}
+
+
+def _refuse_what_clamav_flags(uploaded_file, name: str, extension: str) -> None:
+    """Last, after the cheap checks: ClamAV's verdict, where it is installed.
+    A file the scanner could not check is refused too (a firm would rather a
+    person try again than take an unchecked file); the log says why, for the
+    administrator."""
+    try:
+        scanner = scanning.configured_scanner()
+        if scanner is None:
+            return
+        found = scanning.scan(scanner, uploaded_file.chunks())
+    except (scanning.TooLargeToScan, scanning.ScannerUnavailable) as error:
+        logger.error("upload scan: refused a .%s file unscanned: %s", extension, error)
+        message = UNCHECKED[type(error)].format(name=name)
+        raise ServiceError(message, field="file") from error
+    if found is not None:
+        logger.warning("upload scan: ClamAV found %s in a .%s file", found, extension)
+        raise ServiceError(
+            f"The virus scanner (ClamAV) found “{found}” in “{name}”, so "
+            "FirmDesk refused it. Do not open the file on your computer. Ask "
+            "whoever sent it for a clean copy, and tell your IT contact if you "
+            "opened it already.",
+            field="file",
+        )
 
 
 def _refuse_macros(uploaded_file, name: str, kind: Kind, wrong: ServiceError) -> None:
