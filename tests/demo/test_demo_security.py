@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.html import escape
 from pypdf import PdfReader
 
+from firmdesk.access.scope import resolve_scope
 from firmdesk.common.errors import ServiceError
 from firmdesk.compliance import ending, export
 from firmdesk.compliance.models import (
@@ -29,9 +30,10 @@ from firmdesk.demo.demo_security import (
     SENSITIVE,
 )
 from firmdesk.demo.services import demo_load, demo_logins
+from firmdesk.engagements import agreement_texts
 from firmdesk.engagements.models import Engagement
 from firmdesk.matters import sensitive
-from firmdesk.matters.models import Contact
+from firmdesk.matters.models import Contact, Matter
 from firmdesk.orgs.models import Organization, User
 from firmdesk.web.accounts import reauth
 from firmdesk.web.accounts import services as accounts
@@ -184,10 +186,32 @@ def test_the_export_does_not_open_without_the_passphrase(hale):
 
 
 def ending_content(hale, row) -> bytes:
-    from firmdesk.access.scope import resolve_scope
-
     scope = resolve_scope(person("admin@hale-ortiz.example"), hale)
     return export.export_content(scope=scope, export=row)
+
+
+# --- The changed confidentiality text ---------------------------------------------
+
+
+def test_the_pilots_text_is_at_version_2_and_its_staff_signed_it_again(db):
+    brandt = Organization.objects.get(slug="brandt-kimura")
+    pilot = Engagement.objects.for_firm(brandt).get(provider__slug="northstar")
+    assert [t.version for t in agreement_texts.text_versions(pilot)] == [2, 1]
+    current = agreement_texts.current_text(pilot)
+    assert "Tools that learn" in current.body
+    for email in ("assistant@northstar.example", "intake@northstar.example"):
+        scope = resolve_scope(person(email), brandt)
+        assert scope is not None, f"{email} lost the pilot"
+        assert Matter.objects.in_scope(scope).exists()
+    admin = signed_in("admin@brandt-kimura.example")
+    page = admin.get(
+        reverse("engagements:agreement_signatures", args=[brandt.slug, pilot.public_id])
+    ).content.decode()
+    version_2 = reverse(
+        "engagements:agreement_text_version", args=[brandt.slug, pilot.public_id, 2]
+    )
+    # One signature on version 2 for each of the two, beside their first.
+    assert page.count(escape(version_2)) == 2
 
 
 # --- Recovery codes, and provider staff still at work -------------------------------

@@ -19,6 +19,11 @@ What there is to see:
   ending leaves behind: its export (an encrypted zip that opens with
   ``DEMO_EXPORT_PASSPHRASE``) and Bygone's certificate of the return and
   destruction of the firm's data, signed by Bygone's admin;
+* Brandt & Kimura published version 2 of its confidentiality text for the
+  Northstar pilot (version 1: the standard text, signatures now holding 12
+  months; version 2 adds a paragraph on AI tools), and both Northstar people
+  on the pilot signed it again, so their access continues and the firm's
+  list of signatures shows who signed which version when;
 * every provider user has ten recovery codes beside the authenticator app;
   ``firmdesk demo`` prints one still unused for each.
 
@@ -53,9 +58,11 @@ from firmdesk.compliance.models import (
     Incident,
     IncidentNotice,
 )
-from firmdesk.engagements.models import Engagement
+from firmdesk.engagements import agreement_texts
+from firmdesk.engagements import services as engagement_services
+from firmdesk.engagements.models import AgreementText, Assignment, Engagement
 from firmdesk.matters.models import Contact, GovIdKind, Matter, MatterParty, TaxIdKind
-from firmdesk.orgs.models import User
+from firmdesk.orgs.models import Membership, Organization, User
 
 FIRM = "hale-ortiz"
 FIRM_ADMIN = f"admin@{FIRM}.example"
@@ -123,6 +130,7 @@ def security_load(loader, matters: dict[str, list[Matter]]) -> int:
     made = sensitive_load(loader, matters[FIRM])
     made += incident_load(loader, matters[FIRM])
     made += ended_engagement_load(loader)
+    made += agreement_text_load(loader)
     made += recovery_codes_load(loader)
     return made
 
@@ -305,6 +313,66 @@ def ended_engagement_load(loader) -> int:
     return made
 
 
+# --- A changed confidentiality text, signed again -----------------------------------
+
+TEXT_FIRM = "brandt-kimura"
+AI_PARAGRAPH = (
+    "\n\nTools that learn from what they are given. You will not paste, upload "
+    "or dictate any of the Firm's client information into a translation, "
+    "transcription, writing or other tool that keeps it or learns from it, "
+    "unless the Firm has approved that tool in writing for this engagement."
+)
+
+
+def agreement_text_load(loader) -> int:
+    """Version 1 (the standard text, valid 12 months) and version 2 (with the
+    paragraph on AI tools) of the pilot's text; each Northstar person on the
+    pilot signs version 2, so their access continues."""
+    firm = loader.orgs[TEXT_FIRM]
+    engagement = (
+        rows_of(Engagement)
+        .filter(firm=firm, provider=loader.orgs["northstar"])
+        .exclude(status=Engagement.Status.ENDED)
+        .first()
+    )
+    if (
+        engagement is None
+        or rows_of(AgreementText).filter(engagement=engagement).exists()
+    ):
+        return 0
+    scope = resolve_scope(loader.person(f"admin@{TEXT_FIRM}.example"), firm)
+    standard = agreement_texts.current_text(engagement)
+    agreement_texts.text_publish(
+        scope=scope,
+        engagement=engagement,
+        title=standard.title,
+        body=standard.body,
+        valid_months=12,
+        change_note="The standard text, now signed for 12 months at a time.",
+    )
+    agreement_texts.text_publish(
+        scope=scope,
+        engagement=engagement,
+        title=standard.title,
+        body=standard.body + AI_PARAGRAPH,
+        valid_months=12,
+        change_note="Adds a paragraph on translation, transcription and "
+        "writing tools that keep what they are given.",
+    )
+    for assignment in (
+        rows_of(Assignment)
+        .filter(engagement=engagement, end_date__isnull=True)
+        .select_related("user")
+        .order_by("user__email")
+    ):
+        engagement_services.nda_self_sign(
+            assignment=assignment,
+            signer=assignment.user,
+            signed_name=assignment.user.full_name,
+        )
+    return 2
+
+
 # --- Recovery codes -----------------------------------------------------------------
 
 
@@ -325,11 +393,18 @@ def demo_recovery_tokens(email: str) -> list[str]:
 
 
 def recovery_codes_load(loader) -> int:
-    """Recovery codes for every provider user with the demo's authenticator,
-    so the two-factor page offers one instead of saying none are left."""
+    """Recovery codes for every demo provider user (they have the demo's
+    authenticator), so the two-factor page offers one instead of saying none
+    are left. Firm people sign in without a second factor: none for them."""
     made = 0
+    provider_people = set(
+        Membership.objects.filter(
+            user__in=list(loader.people.values()),
+            organization__kind=Organization.Kind.PROVIDER,
+        ).values_list("user_id", flat=True)
+    )
     for user in loader.people.values():
-        if not user.totpdevice_set.filter(confirmed=True).exists():
+        if user.pk not in provider_people:
             continue
         if StaticDevice.objects.filter(user=user, name=RECOVERY_DEVICE_NAME).exists():
             continue
