@@ -22,6 +22,7 @@ from firmdesk.compliance.models import DataReturnCertificate, EngagementExport
 from firmdesk.documents.models import documents_storage
 from firmdesk.engagements import services as engagement_services
 from firmdesk.engagements.models import Assignment, Engagement
+from firmdesk.matters.models import MatterScreen
 from firmdesk.notify.models import Notification
 from firmdesk.orgs.models import StaffProfile, UserSession
 from firmdesk.scheduling import services as scheduling_services
@@ -419,3 +420,35 @@ def test_staff_who_leave_are_signed_out_and_their_feeds_turned_off(
     assert AuditEvent.objects.filter(
         org=firm, action="staff.access_revoked", object_id=str(only_here.public_id)
     ).exists()
+
+
+def test_an_admin_screened_from_a_matter_exports_without_it(
+    firm, firm_admin, engagement, matter, attorney, only_here
+):
+    work_done(firm, engagement, matter, only_here, attorney)
+    elsewhere = f.MatterFactory(firm=firm, number="M-2026-002", title="Other matter")
+    f.task(
+        firm,
+        matter=elsewhere,
+        assignee=only_here,
+        engagement=engagement,
+        title="Open work on another matter",
+    )
+    MatterScreen.objects.for_firm(firm).create(
+        firm=firm, matter=matter, user=firm_admin, reason="Former client"
+    )
+    scope = resolve_scope(firm_admin, firm)
+    preview = ending.ending_preview(scope=scope, engagement=engagement)
+    assert [t.title for p in preview for t in p.open_tasks] == [
+        "Open work on another matter"
+    ]
+
+    closed = _close(firm, firm_admin, engagement, passphrase=PASSPHRASE)
+
+    files = open_zip(export.export_content(scope=scope, export=closed.export))
+    tasks = csv_text(files, "tasks.csv")
+    assert "Open work on another matter" in tasks
+    assert "Lopez" not in tasks and "M-2026-001" not in tasks
+    assert not [p for p in files if p.startswith("documents/")]
+    assert str(matter.public_id) not in csv_text(files, "audit_trail.csv")
+    assert "screened from are" in files["README.txt"].decode()

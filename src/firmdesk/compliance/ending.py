@@ -81,7 +81,14 @@ def ending_preview(*, scope, engagement: Engagement) -> list[Leaving]:
     ids = [p.pk for p in people]
     losing = engagement_services.staff_losing_access(engagement=engagement)
     tasks: dict[int, list] = {}
-    for task in _open_tasks(firm, engagement, ids).select_related("matter"):
+    # Through the admin's own Scope: a matter they are screened from does not
+    # show here by its tasks.
+    visible = Task.objects.in_scope(scope).values("pk")
+    for task in (
+        _open_tasks(firm, engagement, ids)
+        .filter(pk__in=visible)
+        .select_related("matter")
+    ):
         tasks.setdefault(task.assignee_id, []).append(task)
     feeds = _count_by_user(
         CalendarFeed.objects.for_firm(firm).filter(

@@ -41,6 +41,7 @@ from firmdesk.engagements.models import (
     MatterGrant,
 )
 from firmdesk.intake.models import CallLog, Lead
+from firmdesk.matters.models import Matter
 from firmdesk.scheduling.models import Event
 from firmdesk.work.models import Review, Task
 
@@ -102,7 +103,9 @@ def export_build(*, scope, export: EngagementExport, passphrase: str):
     _require_firm_admin(scope)
     check_passphrase(passphrase)
     try:
-        content, summary = _zip(scope.firm, export.engagement, passphrase)
+        content, summary = _zip(
+            scope.firm, export.engagement, passphrase, scope.screened_matter_ids
+        )
         name = ending_files.seal_bytes(
             firm=scope.firm,
             file_id=export.public_id,
@@ -184,22 +187,26 @@ def export_file_name(export: EngagementExport) -> str:
 # --- The zip -----------------------------------------------------------------
 
 
-def _zip(firm, engagement: Engagement, passphrase: str) -> tuple[bytes, dict]:
+def _zip(
+    firm, engagement: Engagement, passphrase: str, screened=frozenset()
+) -> tuple[bytes, dict]:
+    """``screened``: the matters the exporting admin is walled off (ethical
+    screens); their rows and documents are left out, and README.txt says so."""
     staff = list(
         Assignment.objects.for_firm(firm)
         .filter(engagement=engagement)
         .values_list("user_id", flat=True)
     )
-    tables = _tables(firm, engagement, staff)
+    tables = _tables(firm, engagement, staff, screened)
     files: dict[str, bytes] = {
         f"{name}.csv": _csv(header, rows) for name, (header, rows) in tables.items()
     }
-    documents = _documents(firm, engagement, staff)
+    documents = _documents(firm, engagement, staff, screened)
     for path, version in documents:
         files[path] = read_plaintext(version)
     counts = {name.replace("_", " "): len(rows) for name, (_, rows) in tables.items()}
     counts["documents"] = len(documents)
-    readme = _readme(firm, engagement, files, counts)
+    readme = _readme(firm, engagement, files, counts, screened=bool(screened))
     buffer = io.BytesIO()
     with pyzipper.AESZipFile(
         buffer, "w", compression=pyzipper.ZIP_DEFLATED, encryption=pyzipper.WZ_AES
@@ -215,7 +222,7 @@ def _zip(firm, engagement: Engagement, passphrase: str) -> tuple[bytes, dict]:
     }
 
 
-def _readme(firm, engagement, files: dict, counts: dict) -> str:
+def _readme(firm, engagement, files: dict, counts: dict, *, screened: bool) -> str:
     now = timezone.localtime(timezone=firm.tz)
     lines = [
         f"Export of the work done for {firm} under the engagement {engagement}",
@@ -228,6 +235,14 @@ def _readme(firm, engagement, files: dict, counts: dict) -> str:
         "",
         "Times are in UTC (ISO 8601). Documents are as they were uploaded,",
         "under documents/<matter number>/.",
+        *(
+            [
+                "Matters the person who made this export is screened from are",
+                "left out; an admin who is not screened from them can export them.",
+            ]
+            if screened
+            else []
+        ),
         "",
         "SHA-256 of every file (check with: sha256sum <file>):",
         *(f"{hashlib.sha256(c).hexdigest()}  {p}" for p, c in files.items()),
@@ -280,9 +295,11 @@ def _tasks_of(firm, engagement, staff):
     )
 
 
-def _tables(firm, engagement, staff) -> dict:
+def _tables(firm, engagement, staff, screened) -> dict:
+    walled = Q(matter_id__in=screened)
     tasks = list(
         _tasks_of(firm, engagement, staff)
+        .exclude(walled)
         .select_related("matter", "assignee", "requester")
         .order_by("created_at")
     )
@@ -295,30 +312,35 @@ def _tables(firm, engagement, staff) -> dict:
     times = (
         TimeEntry.objects.for_firm(firm)
         .filter(Q(engagement=engagement) | Q(timekeeper_id__in=staff))
+        .exclude(walled)
         .select_related("matter", "timekeeper", "task")
         .order_by("date", "created_at")
     )
     events = (
         Event.objects.for_firm(firm)
         .filter(Q(owner_id__in=staff) | Q(created_by_id__in=staff))
+        .exclude(walled)
         .select_related("matter", "owner", "created_by")
         .order_by("start")
     )
     leads = (
         Lead.objects.for_firm(firm)
         .filter(Q(engagement=engagement) | Q(owner_id__in=staff))
+        .exclude(walled)
         .select_related("owner", "matter")
         .order_by("received_at")
     )
     calls = (
         CallLog.objects.for_firm(firm)
         .filter(taken_by_id__in=staff)
+        .exclude(walled)
         .select_related("matter", "taken_by", "recipient")
         .order_by("received_at")
     )
     grants = (
         MatterGrant.objects.for_firm(firm)
         .filter(engagement=engagement)
+        .exclude(walled)
         .select_related("matter", "user", "granted_by")
         .order_by("created_at")
     )
@@ -336,6 +358,7 @@ def _tables(firm, engagement, staff) -> dict:
     )
     audit = (
         AuditEvent.objects.filter(org=firm, actor_id__in=staff)
+        .exclude(matter_id__in=_public_ids(firm, screened))
         .select_related("actor")
         .order_by("seq")
     )
@@ -562,7 +585,18 @@ def _tables(firm, engagement, staff) -> dict:
     }
 
 
-def _documents(firm, engagement, staff) -> list[tuple[str, DocumentVersion]]:
+def _public_ids(firm, matter_pks) -> list[str]:
+    if not matter_pks:
+        return []
+    return [
+        str(p)
+        for p in Matter.objects.for_firm(firm)
+        .filter(pk__in=matter_pks)
+        .values_list("public_id", flat=True)
+    ]
+
+
+def _documents(firm, engagement, staff, screened) -> list[tuple[str, DocumentVersion]]:
     """Every version the staff uploaded, and the current version of every
     document attached to the engagement's tasks or theirs; one entry each."""
     task_documents = _tasks_of(firm, engagement, staff).values_list(
@@ -577,6 +611,7 @@ def _documents(firm, engagement, staff) -> list[tuple[str, DocumentVersion]]:
                 document__current_version_id=F("pk"),
             )
         )
+        .exclude(document__matter_id__in=screened)
         .select_related("document__matter", "key")
         .order_by("document_id", "number")
         .distinct()
