@@ -175,7 +175,7 @@ def test_the_engagement_page_says_the_text_changed(
     f.sign_in(client, firm_admin)
     page = client.get(_url("engagement_detail", firm, engagement)).content.decode()
     assert "Priya Nair signed an earlier text of the confidentiality agreement" in page
-    assert "the firm changed it on" in page
+    assert "must read and sign it again (changed on " in page
 
 
 def test_the_pdf_of_a_signature_carries_the_versions_text(
@@ -268,3 +268,12 @@ def test_the_provider_admin_sees_their_staffs_signatures_firm_by_firm(
     other = next(r for r in rows if other_firm.name.replace("&", "&amp;") in r)
     assert "Priya Nair" in hale and "must sign again" in hale
     assert "Valid" in other
+
+
+@pytest.mark.parametrize("version", [7, 2**31, 10**30])
+def test_a_version_that_does_not_exist_is_not_found(
+    client, firm, firm_admin, engagement, version
+):
+    f.sign_in(client, firm_admin)
+    url = _url("agreement_text_version", firm, engagement, version)
+    assert client.get(url).status_code == 404

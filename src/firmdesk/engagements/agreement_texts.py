@@ -340,6 +340,10 @@ def _tell_to_sign_again(firm, engagement, row: AgreementText, losing: list) -> N
             title=f"{firm.name} changed its confidentiality agreement",
             body=f"{firm.name} changed the agreement on {day}. Until they sign "
             f"again these people cannot work for the firm: {names}.",
+            url=reverse(
+                "engagements:provider_agreement_signatures",
+                args=[engagement.provider.slug],
+            ),
             key=f"agreement-text:{row.pk}:{admin.pk}",
         )
 

@@ -23,6 +23,8 @@ from firmdesk.web.pages import apply_service_error, forbidden_if
 from .forms import AgreementTextForm
 
 REVIEW, PUBLISH = "review", "publish"
+# Beyond a database integer: no such version, and not a query error.
+LAST_VERSION = 2**31 - 1
 
 
 def agreement_text(request, firm_slug, engagement_id):
@@ -50,7 +52,9 @@ def agreement_text_version(request, firm_slug, engagement_id, version):
     if version == 0:
         shown, before = texts.standard_text(), None
     else:
-        row = texts.text_version(engagement, version)
+        row = (
+            texts.text_version(engagement, version) if version <= LAST_VERSION else None
+        )
         if row is None:
             raise Http404("No such version.")
         shown = texts.current_text_of(row)
