@@ -9,9 +9,9 @@ with two attachments (one of them a file whose bytes are searched for), an
 event of the matter in her own calendar feed, and a signed-in browser. Every
 row the isolation registry (tests/isolation/registry.py) points at exists
 too, so the crawl opens every GET route of that registry that acts for firm A
-(or for no firm, like her cross-firm queue) with the rows of this world, as
-she would: a route added tomorrow is crawled tomorrow, the API's included
-once its routes join the registry (issue 21).
+(or for no firm, like her cross-firm queue and her provider's pages) with the
+rows of this world, as she would: a route added tomorrow is crawled tomorrow,
+the API's included once its routes join the registry (issue 21).
 """
 
 import datetime
@@ -111,14 +111,15 @@ def world(settings, tmp_path, firm, matter, contact, assistant, attorney, fixtur
 
 
 def _crawlable(fixtures) -> list[tuple[str, str]]:
-    """(route name, URL) of every GET route of the registry that acts for
-    firm A or for no firm, built from the registry's own kwargs."""
+    """(route name, URL) of every GET route of the registry but the public
+    ones and those that act for another firm: firm A's pages, her cross-firm
+    pages and the provider's pages, built from the registry's own kwargs."""
     urls = []
     for route in sorted(ROUTES.values(), key=lambda r: r.name):
         if route.public or route.method != "GET":
             continue
         kwargs = route.url_kwargs(fixtures)
-        if kwargs and kwargs.get("firm_slug") != fixtures.firm.slug:
+        if kwargs.get("firm_slug", fixtures.firm.slug) != fixtures.firm.slug:
             continue
         urls.append((route.name, reverse(route.name, kwargs=kwargs)))
     return urls

@@ -335,3 +335,52 @@ def test_an_all_matters_engagement_still_needs_the_consent(
     Matter.unscoped.filter(pk=matter.pk).update(client_consent_on=CONSENTED)
     matter.refresh_from_db()
     assert resolve_scope(helper, firm).can_see_matter(matter)
+
+
+def test_the_clients_contact_page_links_to_consent_for_those_who_record_it(
+    client, firm, attorney, firm_staff, lopez
+):
+    contact_page = reverse(
+        "matters:contact_detail",
+        kwargs={"firm_slug": firm.slug, "contact_id": lopez["client"].public_id},
+    )
+    consent_page = _page(firm, lopez["client"])
+
+    f.sign_in(client, attorney)
+    assert consent_page in client.get(contact_page).content.decode()
+    f.sign_in(client, firm_staff)
+    assert consent_page not in client.get(contact_page).content.decode()
+
+
+def test_withdrawing_on_the_matter_page_names_her_and_takes_her_task_back(
+    client, firm, requiring, attorney, assistant, engagement, matter
+):
+    Matter.unscoped.filter(pk=matter.pk).update(client_consent_on=CONSENTED)
+    task = f.task(
+        firm,
+        matter=matter,
+        assignee=assistant,
+        engagement=engagement,
+        title="File the Lopez answer",
+        status="returned",
+    )
+    f.sign_in(client, attorney)
+    url = reverse(
+        "matters:matter_consent",
+        kwargs={"firm_slug": firm.slug, "matter_id": matter.public_id},
+    )
+    before = client.get(url).content.decode()
+    assert "Priya Nair" in before and "File the Lopez answer" in before
+
+    response = client.post(url, {"action": "withdraw", "reason": "E-mail, 4 May"})
+
+    assert response.status_code == 302
+    assert _consent(matter) is None
+    task.refresh_from_db()
+    # Returned for changes stays returned, now the firm's to give out.
+    assert (task.assignee, task.engagement, task.status) == (None, None, "returned")
+    assert AuditEvent.objects.filter(
+        org=firm, action="task.back_to_firm", matter_id=str(matter.public_id)
+    ).exists()
+    message = client.get(response.url).content.decode()
+    assert "Consent withdrawn on M-2026-001: outside staff no longer see it" in message
