@@ -218,6 +218,7 @@ def test_export_quotes_a_summary_a_spreadsheet_would_run(admin_client, firm, att
     assert rows[0]["Summary"] == "'=HYPERLINK(1)"
 
 
+@pytest.mark.slow
 def test_export_streams_more_rows_than_one_chunk(admin_client, firm, attorney):
     for n in range(1203):
         audit_record(org=firm, actor=attorney, action="x.y", summary=f"row {n}")
@@ -238,3 +239,18 @@ def test_people_and_actions_are_offered_once_each(admin_client, firm, trail, att
     body = _page(admin_client, firm)
     assert body.count(f'value="{attorney.public_id}"') == 1
     assert body.count('value="matter.viewed"') == 1
+
+
+def test_export_with_unreadable_filters_goes_back_to_the_page(
+    admin_client, firm, trail
+):
+    url = reverse("audit:audit_export", args=[firm.slug])
+    response = _confirmed(admin_client).get(
+        url, {"start": "2026-03-10", "end": "2026-03-01"}
+    )
+    assert response.status_code == 302
+    assert response.url == (
+        f"{reverse('audit:audit_log', args=[firm.slug])}"
+        "?start=2026-03-10&end=2026-03-01"
+    )
+    assert not AuditEvent.objects.filter(action="audit.exported").exists()

@@ -192,6 +192,7 @@ def _set(event_id, field, value):
     )
 
 
+@pytest.mark.slow
 @settings(
     max_examples=60,
     deadline=None,

@@ -137,6 +137,7 @@ LABELS: dict[str, str] = {
     "staff.left": "Marked a staff member as left",
     "member.added": "Added a member",
     "two_factor.device_added": "Added a two-factor device",
+    "account.confirmed": "Typed the password again for a sensitive action",
 }
 
 

@@ -9,7 +9,8 @@ import csv
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import StreamingHttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 
 from firmdesk.audit.services import audit_record
@@ -77,7 +78,12 @@ def audit_export(request, firm_slug):
 @sensitive
 def _export(request, firm_slug):
     scope = request.scope
-    _, filtered = _filtered(request)
+    form, filtered = _filtered(request)
+    if form.is_bound and not form.is_valid():
+        # Never the whole trail for filters that could not be read: back to
+        # the page, which says what to fix and keeps what was typed.
+        page = reverse("audit:audit_log", args=[firm_slug])
+        return redirect(f"{page}?{request.GET.urlencode()}")
     with transaction.atomic():
         # The file holds the trail as it stood when asked for: not this
         # export's own event, nor anything recorded while it streams.
