@@ -310,6 +310,7 @@ def test_in_house_staff_see_masks_and_may_show_bank_details_only(
         )
 
     assert unmask("bank_account") in body and unmask("bank_routing") in body
+    assert unmask("bank_name") not in body  # shown in full already
     assert unmask("tax_id") not in body and unmask("date_of_birth") not in body
 
 
@@ -336,6 +337,17 @@ def test_contact_csv_export_leaves_the_sensitive_fields_out(
     ).decode()
     assert "Maria Lopez" in body
     assert not any(p in body for p in (*PLAINTEXTS, "9999"))
+
+
+def test_search_finds_a_contact_by_name_never_by_a_sensitive_number(
+    client, client_contact, attorney
+):
+    f.sign_in(client, attorney)
+    url = reverse("search:search", args=[client_contact.firm.slug])
+    assert "Maria Lopez" in client.get(url, {"q": "Maria Lopez"}).content.decode()
+    for number in (SSN, "9999", PASSPORT, ACCOUNT, ROUTING):
+        body = client.get(url, {"q": number}).content.decode()
+        assert "Maria Lopez" not in body, number
 
 
 # --- Unmasking --------------------------------------------------------------------
@@ -509,6 +521,31 @@ def test_every_mistake_is_marked_at_once(client, client_contact, attorney):
     assert "fails its check digit" in body
     assert "4 to 17 digits" in body
     assert "cannot be in the future" in body
+
+
+def test_typing_a_value_and_ticking_remove_asks_which_is_meant(
+    client, client_contact, attorney
+):
+    confirmed(client, attorney)
+    response = _edit(
+        client, client_contact, bank_account="55512345", remove=["bank_account"]
+    )
+    assert "Type a new account number or tick “Remove”, not both." in (
+        response.content.decode()
+    )
+    assert reloaded(client_contact).bank_account == ACCOUNT
+
+
+def test_removing_a_number_while_changing_its_kind_needs_no_check(
+    client, client_contact, attorney
+):
+    confirmed(client, attorney)
+    assert (
+        _edit(client, client_contact, tax_id_kind="itin", remove=["tax_id"]).status_code
+        == 302
+    )
+    contact = reloaded(client_contact)
+    assert (contact.tax_id, contact.tax_id_kind) == ("", "itin")
 
 
 def test_changing_the_kind_checks_the_stored_number_against_it(

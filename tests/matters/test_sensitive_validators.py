@@ -6,9 +6,11 @@ import datetime
 import string
 
 import pytest
+from django.test import override_settings
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
+from firmdesk.common import encrypted
 from firmdesk.common.errors import ServiceError
 from firmdesk.matters import sensitive
 from firmdesk.matters.models import Contact
@@ -173,3 +175,25 @@ def test_masks_follow_the_shape_of_each_number():
     contact.tax_id_kind, contact.tax_id = "ein", "12-3456789"
     assert sensitive.mask(contact, "tax_id") == "••-•••6789"
     assert sensitive.mask(contact, "gov_id_number") == ""
+
+
+# --- The sealed form ---------------------------------------------------------
+
+KEY = "Wlpaa1paWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlo="
+
+
+@given(st.text(max_size=80))
+def test_any_text_opens_as_it_was_sealed_and_only_in_its_own_column(text):
+    with override_settings(FIRMDESK_MASTER_KEY=KEY):
+        stored = encrypted.seal(text, purpose="matters.Contact.tax_id")
+        assert encrypted.open_sealed(stored, purpose="matters.Contact.tax_id") == text
+        with pytest.raises(encrypted.EncryptedValueError):
+            encrypted.open_sealed(stored, purpose="matters.Contact.bank_account")
+
+
+@given(st.text(alphabet=string.digits, min_size=1, max_size=15))
+def test_numbers_up_to_15_digits_are_sealed_to_the_same_length(digits):
+    with override_settings(FIRMDESK_MASTER_KEY=KEY):
+        assert len(encrypted.seal(digits, purpose="p")) == len(
+            encrypted.seal("1", purpose="p")
+        )

@@ -45,13 +45,16 @@ class EncryptedValueError(MasterKeyError):
 
 
 @lru_cache(maxsize=256)
-def _field_key(master_key: bytes, purpose: str) -> bytes:
-    return HKDF(
-        algorithm=hashes.SHA256(),
-        length=32,
-        salt=None,
-        info=f"firmdesk-field:{PREFIX}:{purpose}".encode(),
-    ).derive(master_key)
+def _field_key(master_key: bytes, purpose: str) -> AESGCM:
+    """The column's own key, derived from the master key (kept once made)."""
+    return AESGCM(
+        HKDF(
+            algorithm=hashes.SHA256(),
+            length=32,
+            salt=None,
+            info=f"firmdesk-field:{PREFIX}:{purpose}".encode(),
+        ).derive(master_key)
+    )
 
 
 def _pad(data: bytes) -> bytes:
@@ -70,7 +73,7 @@ def _aad(purpose: str, key_id: str) -> bytes:
 def seal(text: str, *, purpose: str) -> str:
     master = current_master_key()
     nonce = secrets.token_bytes(NONCE)
-    sealed = AESGCM(_field_key(master.key, purpose)).encrypt(
+    sealed = _field_key(master.key, purpose).encrypt(
         nonce, _pad(text.encode()), _aad(purpose, master.id)
     )
     body = base64.urlsafe_b64encode(nonce + sealed).decode()
@@ -102,7 +105,7 @@ def open_sealed(stored: str, *, purpose: str) -> str:
     _, key_id, raw = _split(stored, purpose=purpose)
     master = find_master_key(key_id)
     try:
-        padded = AESGCM(_field_key(master.key, purpose)).decrypt(
+        padded = _field_key(master.key, purpose).decrypt(
             raw[:NONCE], raw[NONCE:], _aad(purpose, key_id)
         )
     except (InvalidTag, ValueError) as error:

@@ -14,6 +14,7 @@ import hashlib
 import os
 import secrets
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from django.conf import settings
@@ -95,6 +96,28 @@ def _create_key_file(path: Path) -> None:
         aside.unlink()
 
 
+# Every encrypted field value opened asks for the keys: a contact list opens
+# hundreds. The file is read again only when it changed (a new master key is
+# written aside and renamed over it: a new inode), and a text parsed once.
+_file_texts: dict[tuple, str] = {}
+
+
+def _read_key_file(path: Path) -> str:
+    stat = path.stat()
+    signature = (str(path), stat.st_ino, stat.st_mtime_ns, stat.st_size)
+    text = _file_texts.get(signature)
+    if text is None:
+        text = path.read_text()
+        _file_texts.clear()
+        _file_texts[signature] = text
+    return text
+
+
+@lru_cache(maxsize=8)
+def _parsed(text: str) -> tuple[MasterKey, ...]:
+    return tuple(parse_master_keys(text))
+
+
 def master_keys() -> list[MasterKey]:
     """The master keys this server holds, oldest first: from the environment
     (FIRMDESK_MASTER_KEY) or else the key file (FIRMDESK_MASTER_KEY_FILE,
@@ -104,15 +127,15 @@ def master_keys() -> list[MasterKey]:
         path = Path(settings.FIRMDESK_MASTER_KEY_FILE)
         if not path.exists():
             _create_key_file(path)
-        text = path.read_text()
-    keys = parse_master_keys(text)
+        text = _read_key_file(path)
+    keys = _parsed(text)
     if not keys:
         raise MissingMasterKey(
             "No master key is configured: FIRMDESK_MASTER_KEY is empty and so is "
             "the key file. Run `firmdesk keys new-master` (docs/documents-"
             "encryption.md)."
         )
-    return keys
+    return list(keys)
 
 
 def current_master_key() -> MasterKey:

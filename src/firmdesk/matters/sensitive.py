@@ -301,7 +301,10 @@ def masked_fields(scope, contact: Contact) -> list[MaskedField]:
             label=LABELS[name],
             masked=mask(contact, name),
             kind=kinds.get(name, ""),
-            may_unmask=bool(getattr(contact, name)) and may_unmask(scope, name),
+            # The bank's name shows in full: there is nothing to unmask.
+            may_unmask=bool(getattr(contact, name))
+            and name != "bank_name"
+            and may_unmask(scope, name),
         )
         for name in FIELDS
     ]
@@ -355,12 +358,22 @@ def check_change(
         "bank_account": check_account,
     }
     typed = {n: v for n, v in change.values.items() if v not in (None, "")}
+    problems = [
+        ServiceError(
+            f"Type a new {LABELS[name].lower()} or tick “Remove”, not both.",
+            field=name,
+        )
+        for name in sorted(change.remove & set(typed))
+    ]
     # A kind changed without a new number: the stored number must fit it.
-    if change.tax_id_kind not in (None, contact.tax_id_kind) and contact.tax_id:
+    kept = {n: getattr(contact, n) for n in FIELDS if n not in change.remove}
+    if change.tax_id_kind not in (None, contact.tax_id_kind) and kept.get("tax_id"):
         typed.setdefault("tax_id", contact.tax_id)
-    if change.gov_id_kind not in (None, contact.gov_id_kind) and contact.gov_id_number:
+    if change.gov_id_kind not in (None, contact.gov_id_kind) and kept.get(
+        "gov_id_number"
+    ):
         typed.setdefault("gov_id_number", contact.gov_id_number)
-    new, problems = {}, []
+    new = {}
     for name, value in typed.items():
         try:
             new[name] = checks[name](value)
