@@ -16,24 +16,11 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from firmdesk.audit.models import AuditEvent
 from firmdesk.audit.services import audit_verify
-from firmdesk.jobs.schedule import Schedule
-from firmdesk.jobs.worker import Worker, WorkerSettings
 from firmdesk.web.accounts import reauth
 from tests.factories import PASSWORD, sign_in
+from tests.web.test_public_intake import run_jobs
 
 CODE = re.compile(r"<li>([a-z2-7]{4}-[a-z2-7]{4})</li>")
-
-
-def run_jobs() -> None:
-    """Run every ready job once, as ``firmdesk worker`` would."""
-    worker = Worker(
-        worker_id="test-worker",
-        config=WorkerSettings(max_attempts=3, backoff_base_seconds=10),
-        schedule=Schedule(),
-    )
-    worker.beat()
-    while (claimed := worker.claim()) is not None:
-        worker.execute(claimed)
 
 
 def password_sign_in(client, user):

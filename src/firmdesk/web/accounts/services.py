@@ -34,6 +34,11 @@ RECOVERY_CODES_LOW = 2
 RECOVERY_DEVICE_NAME = "Recovery codes"
 
 
+def counted(number: int, word: str) -> str:
+    """``counted(1, "code")`` → "1 code"; ``counted(9, "code")`` → "9 codes"."""
+    return f"{number} {word}{'' if number == 1 else 's'}"
+
+
 def authenticator_of(user) -> TOTPDevice | None:
     return TOTPDevice.objects.filter(user=user, confirmed=True).first()
 
@@ -129,7 +134,7 @@ def recovery_code_use(*, user, typed: str) -> tuple[StaticDevice | None, int]:
             user=user,
             action="account.recovery_code_used",
             summary=f"{user} signed in with a recovery code instead of the "
-            f"authenticator app; {left} code{'s' if left != 1 else ''} left",
+            f"authenticator app; {counted(left, 'code')} left",
             detail={"codes_left": left},
         )
         notify(
@@ -138,8 +143,8 @@ def recovery_code_use(*, user, typed: str) -> tuple[StaticDevice | None, int]:
             title="A recovery code was used to sign in to your account",
             body=(
                 f"Someone signed in to FirmDesk as you with one of your recovery "
-                f"codes at {timezone.now():%Y-%m-%d %H:%M} UTC. {left} code"
-                f"{'s' if left != 1 else ''} left. If this was not you, tell "
+                f"codes at {timezone.now():%Y-%m-%d %H:%M} UTC; "
+                f"{counted(left, 'code')} left. If this was not you, tell "
                 "your firm admin at once and change your password."
             ),
             url=reverse("accounts:recovery_codes"),
@@ -161,17 +166,30 @@ def sessions_end_others(*, user, keep: str, reason: str) -> int:
             audit_account_event(
                 user=user,
                 action="account.sessions_ended",
-                summary=f"{user} signed out of {ended} other session"
-                f"{'s' if ended != 1 else ''} ({reason})",
+                summary=f"{user} signed out of "
+                f"{counted(ended, 'other session')} ({reason})",
                 detail={"sessions": ended},
             )
     return ended
 
 
+def password_changed(*, user, keep: str) -> int:
+    """After a password change: every other session of ``user`` ends (a
+    browser that knew the old password is out), audited; return how many."""
+    ended = end_sessions([user.pk], reason="Password changed", keep=keep)
+    audit_account_event(
+        user=user,
+        action="account.password_changed",
+        summary=f"{user} changed their password; "
+        f"{counted(ended, 'other session')} signed out",
+        detail={"sessions_ended": ended},
+    )
+    return ended
+
+
 def member_sign_out_everywhere(*, scope, member) -> int:
     """A firm admin ends every session of a member of their own firm (a
-    lost laptop, a person leaving); audited in the firm's trail and in the
-    trails of the person's other organisations."""
+    lost laptop, a person leaving); audited in the firm's trail."""
     reason = f"Signed out everywhere by {scope.user} ({scope.firm.name})"
     with transaction.atomic():
         ended = end_sessions([member.pk], reason=reason)
@@ -180,8 +198,8 @@ def member_sign_out_everywhere(*, scope, member) -> int:
             actor=scope.user,
             action="account.signed_out_everywhere",
             obj=member,
-            summary=f"{scope.user} signed {member} out everywhere; {ended} "
-            f"session{'s' if ended != 1 else ''} ended",
+            summary=f"{scope.user} signed {member} out everywhere; "
+            f"{counted(ended, 'session')} ended",
             detail={"member": member.email, "sessions": ended},
         )
     return ended

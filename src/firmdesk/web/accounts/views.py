@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from firmdesk.orgs.sessions import end_sessions, rekey
+from firmdesk.orgs.sessions import rekey
 from firmdesk.web.pages import see_other
 
 from . import forms, reauth, services
@@ -117,7 +117,7 @@ def two_factor_recovery(request):
             if left <= services.RECOVERY_CODES_LOW:
                 messages.warning(
                     request,
-                    f"You have {left} recovery code{'s' if left != 1 else ''} left. "
+                    f"You have {services.counted(left, 'recovery code')} left. "
                     "Make new ones now, on your recovery codes page.",
                 )
             else:
@@ -203,7 +203,7 @@ def sessions_end_others(request):
     if ended:
         messages.success(
             request,
-            f"Signed out of {ended} other session{'s' if ended != 1 else ''}. "
+            f"Signed out of {services.counted(ended, 'other session')}. "
             "Only this browser is signed in now.",
         )
     else:
@@ -221,17 +221,8 @@ def password_change(request):
             old_key = request.session.session_key
             update_session_auth_hash(request, form.user)
             rekey(old_key, request.session.session_key)
-            ended = end_sessions(
-                [request.user.pk],
-                reason="Password changed",
-                keep=request.session.session_key,
-            )
-            services.audit_account_event(
-                user=request.user,
-                action="account.password_changed",
-                summary=f"{request.user} changed their password; {ended} other "
-                f"session{'s' if ended != 1 else ''} signed out",
-                detail={"sessions_ended": ended},
+            services.password_changed(
+                user=request.user, keep=request.session.session_key
             )
         messages.success(
             request,
@@ -254,8 +245,8 @@ def member_sign_out(request, firm_slug, user_id):
         ended = services.member_sign_out_everywhere(scope=request.scope, member=member)
         messages.success(
             request,
-            f"{member} is signed out everywhere ({ended} session"
-            f"{'s' if ended != 1 else ''} ended). They can sign in again with "
+            f"{member} is signed out everywhere ({services.counted(ended, 'session')}"
+            " ended). They can sign in again with "
             "their password.",
         )
         return see_other(reverse("engagements:people", args=[firm_slug]))
