@@ -113,11 +113,38 @@ READS = [
     ),
     Read("insights:report_pdf", "firm_admin", "insights.report.downloaded", None),
     Read("audit:audit_export", "firm_admin", "audit.exported", matter=None),
+    # Ending an engagement and the confidentiality texts (issue 20)
+    Read(
+        "engagements:engagement_export_download",
+        "firm_admin",
+        "engagement.export_downloaded",
+        matter=None,
+    ),
+    Read(
+        "engagements:engagement_return_certificate",
+        "firm_admin",
+        "engagement.return_certificate_downloaded",
+        matter=None,
+    ),
+    Read(
+        "engagements:provider_return_pdf",
+        "provider_admin",
+        "engagement.return_certificate_downloaded",
+        matter=None,
+    ),
+    Read(
+        "engagements:agreement_signatures_csv",
+        "firm_admin",
+        "agreement_signatures.exported",
+        matter=None,
+    ),
 ]
 
 # Routes whose name sounds like a file handed out but that read no client data.
 NOT_READS = {
     "scheduling:feed_list": "the person's own feed addresses, no events",
+    "engagements:agreement_text": "the firm's confidentiality wording for an "
+    "engagement, shown as a page: no client's data",
 }
 
 FILE_LIKE = re.compile(
