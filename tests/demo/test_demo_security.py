@@ -33,7 +33,7 @@ from firmdesk.demo.services import demo_load, demo_logins
 from firmdesk.engagements import agreement_texts
 from firmdesk.engagements.models import Engagement
 from firmdesk.matters import sensitive
-from firmdesk.matters.models import Contact, Matter
+from firmdesk.matters.models import Contact, Matter, MatterParty
 from firmdesk.orgs.models import Organization, User
 from firmdesk.web.accounts import reauth
 from firmdesk.web.accounts import services as accounts
@@ -88,6 +88,14 @@ def test_three_clients_have_sensitive_details_unreadable_in_the_database(hale):
         )
         raw = " ".join(str(cell) for row in cursor.fetchall() for cell in row)
     assert raw and "987-65-432" not in raw and "9876543" not in raw
+    # The clients of the first three matters being worked on (docs/demo.md).
+    numbers = set(
+        MatterParty.objects.for_firm(hale)
+        .filter(contact__in=contacts, role="client")
+        .filter(matter__number__startswith=f"{timezone.localdate().year}-")
+        .values_list("matter__number", flat=True)
+    )
+    assert {n.split("-")[1] for n in numbers} == {"0001", "0002", "0003"}
     assert FICTITIOUS_ROUTING not in raw and "1978" not in raw
 
 
