@@ -12,6 +12,7 @@ from django.db import transaction
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
@@ -295,7 +296,11 @@ def confirm(request):
 
 def confirm_stale_post(request):
     """A sensitive form sent after the confirmation window closed: ask for the
-    password here, keep what was typed, and send it on when confirmed."""
+    password here, keep what was typed, and send it on when confirmed.
+
+    What was typed travels in the page as hidden fields (an export's
+    passphrase, a client's tax ID): neither page may be kept by the browser
+    or a proxy, so both are ``no-store``."""
     device = _confirm_device(request.user)
     carried = _carried_fields(request.POST)
     confirming = "_confirm" in request.POST
@@ -305,22 +310,25 @@ def confirm_stale_post(request):
     if confirming and form.is_valid():
         reauth.mark_confirmed(request)
         audit_sign_in_event(request, "account.confirmed")
-        return render(
+        response = render(
             request,
             "web/accounts/confirm_continue.html",
             {"action": request.get_full_path(), "carried": carried},
         )
-    return render(
-        request,
-        "web/accounts/confirm.html",
-        {
-            "form": form,
-            "action": request.get_full_path(),
-            "carried": carried,
-            "stale": True,
-        },
-        status=200,
-    )
+    else:
+        response = render(
+            request,
+            "web/accounts/confirm.html",
+            {
+                "form": form,
+                "action": request.get_full_path(),
+                "carried": carried,
+                "stale": True,
+            },
+            status=200,
+        )
+    add_never_cache_headers(response)
+    return response
 
 
 def audit_sign_in_event(request, action: str) -> None:
