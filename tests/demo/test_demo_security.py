@@ -41,7 +41,9 @@ from firmdesk.work.models import Task
 from tests.compliance.ending_helpers import csv_text, open_zip
 from tests.factories import sign_in
 
-pytestmark = pytest.mark.usefixtures("demo_loaded")
+# "db" too: each test in its savepoint, so what one changes (a recovery code
+# used, a device made by signing in) is undone before the next.
+pytestmark = pytest.mark.usefixtures("demo_loaded", "db")
 
 
 @pytest.fixture
