@@ -168,11 +168,15 @@ def totp_code(secret: str) -> str:
     return f"{token:06d}"
 
 
-def sign_in(page, base_url: str, email: str, *, before_code=None):
+def sign_in(page, base_url: str, email: str, *, before_code=None) -> list[str]:
     """Sign in through the real form; pass two-factor set-up when asked.
 
     ``before_code(page)`` runs on the two-factor page before the code is typed.
+    Setting up the app ends on the page of recovery codes, shown once: they
+    are returned (empty when no set-up happened) and the page is left as a
+    person does, through its continue link.
     """
+    codes: list[str] = []
     page.goto(f"{base_url}/login/")
     page.get_by_label("E-mail").fill(email)
     page.get_by_label("Password").fill(PASSWORD)
@@ -185,4 +189,9 @@ def sign_in(page, base_url: str, email: str, *, before_code=None):
         page.get_by_label(re.compile("Six-digit code")).fill(totp_code(secret))
         page.get_by_role("button", name="Continue").click()
         page.wait_for_load_state()
+        if page.locator("ol.recovery-codes").count():
+            codes = page.locator("ol.recovery-codes li").all_inner_texts()
+            page.get_by_role("link", name=re.compile("I have saved them")).click()
+            page.wait_for_load_state()
     assert "/login/" not in page.url and "/two-factor/" not in page.url, page.url
+    return codes

@@ -18,6 +18,7 @@ from firmdesk.audit.services import audit_verify
 from firmdesk.conflicts.models import ConflictKey
 from firmdesk.demo.contacts import PAST_MATTERS
 from firmdesk.demo.services import DEMO_PASSWORD, PEOPLE
+from firmdesk.engagements.agreement_texts import current_text
 from firmdesk.engagements.models import (
     Assignment,
     ConfidentialityAgreement,
@@ -98,7 +99,10 @@ def test_loading_the_demo_twice_creates_nothing_the_second_time(db):
     # Ortiz, and each firm's past loaded as pre-existing.
     assert first["matters"] == 10 + 2 * PAST_MATTERS
     assert 400 <= first["contacts"] <= 600
-    assert first["agreements"] == first["assignments"] == 7
+    assert first["assignments"] == 7
+    # One each, and the two people on Brandt & Kimura's pilot signed its
+    # version 2 again (demo_security).
+    assert first["agreements"] == first["assignments"] + 2
 
 
 def run_demo() -> str:
@@ -221,12 +225,17 @@ def test_engagements_are_active_pilot_and_ended(demo):
     assert {hale, brandt} == {active.firm, pilot.firm}
 
 
-def test_every_assignment_has_an_agreement_on_the_standard_text(demo):
-    for assignment in Assignment.unscoped.all():
-        agreement = ConfidentialityAgreement.unscoped.get(
-            engagement=assignment.engagement, signer=assignment.user
-        )
-        assert agreement.text_sha256 == nda_text_hash(nda_text())
+def test_every_assignment_has_an_agreement_on_its_engagements_current_text(demo):
+    for assignment in Assignment.unscoped.select_related("engagement"):
+        signed = {
+            a.text_sha256
+            for a in ConfidentialityAgreement.unscoped.filter(
+                engagement=assignment.engagement, signer=assignment.user
+            )
+        }
+        # First on the standard text; again where the firm changed it since.
+        assert nda_text_hash(nda_text()) in signed
+        assert current_text(assignment.engagement).sha256 in signed
 
 
 def test_the_demo_is_in_each_organisations_audit_trail(demo):

@@ -251,6 +251,14 @@ ALLOWED = {
         "allowed": {"inline style"},
         "why": f"{_PDF_ONLY} (insights/pdf.py)",
     },
+    "web/templates/web/engagements/ending/certificate_pdf.html": {
+        "allowed": {"inline style"},
+        "why": f"{_PDF_ONLY} (compliance/ending.py)",
+    },
+    "web/templates/web/incidents/report_pdf.html": {
+        "allowed": {"inline style"},
+        "why": f"{_PDF_ONLY} (compliance/incidents_pdf.py)",
+    },
 }
 
 

@@ -30,6 +30,7 @@ def print_logins(console: Console, logins: list[DemoLogin]) -> None:
     table.add_column("Role(s)")
     table.add_column("Organisation")
     table.add_column("Authenticator secret", no_wrap=True)
+    table.add_column("A recovery code", no_wrap=True)
     for login in logins:
         table.add_row(
             login.email,
@@ -37,6 +38,7 @@ def print_logins(console: Console, logins: list[DemoLogin]) -> None:
             login.roles,
             login.organisation or "—",
             login.totp_secret or "—",
+            login.recovery_code or "—",
         )
     console.print(table)
     with_app = [login for login in logins if login.otpauth_uri]

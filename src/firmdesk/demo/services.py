@@ -58,6 +58,7 @@ from .demo_documents import documents_load
 from .demo_insights import insights_load
 from .demo_intake import intake_load
 from .demo_scheduling import calendar_load
+from .demo_security import security_load, unused_recovery_code
 from .seed_work import DEMO_PLAYBOOKS, DEMO_TASK_PLAYBOOKS
 
 DEMO_PASSWORD = "demo-password-2026"
@@ -106,6 +107,9 @@ class PersonSpec:
     org: str
     roles: tuple[str, ...]
     profile: ProfileSpec | None = None
+    # A fixed name draws nothing from Faker, so people added later leave
+    # everyone else's name as it was.
+    name: str = ""
 
     @property
     def email(self) -> str:
@@ -194,6 +198,8 @@ PEOPLE = (
             (CONFIDENTIALITY,),
         ),
     ),
+    # Signs Bygone's certificate of the return of Hale & Ortiz's data.
+    PersonSpec("admin", "bygone-assist", (Role.PROVIDER_ADMIN,), name="Wendell Marsh"),
 )
 
 DISPUTE_PROCESS = (
@@ -212,6 +218,7 @@ class DemoLogin:
     organisation: str
     totp_secret: str = ""
     otpauth_uri: str = ""
+    recovery_code: str = ""
 
 
 @dataclass
@@ -280,7 +287,10 @@ class _Loader:
     def load_people(self) -> None:
         for spec in PEOPLE:
             # Drawn before the lookup so every run consumes Faker identically.
-            first, last = self.fake.first_name(), self.fake.last_name()
+            if spec.name:
+                first, last = spec.name.split(" ", 1)
+            else:
+                first, last = self.fake.first_name(), self.fake.last_name()
             org = self.orgs[spec.org]
             user = User.objects.filter(email=spec.email).first()
             if user is None:
@@ -927,6 +937,7 @@ def demo_load() -> int:
         loader.created += billing_load(loader, matters)
         loader.created += insights_load(loader, matters)
         loader.created += documents_load(loader, matters)
+        loader.created += security_load(loader, matters)
         # Some demo history is back-dated with update(), which the insights
         # roll-up does not hear of: count each firm's days again.
         for org in loader.orgs.values():
@@ -968,5 +979,6 @@ def demo_logins() -> list[DemoLogin]:
         if device is not None:
             login.totp_secret = b32encode(device.bin_key).decode()
             login.otpauth_uri = device.config_url
+            login.recovery_code = unused_recovery_code(user)
         logins.append(login)
     return logins

@@ -296,7 +296,11 @@ def confirm(request):
 
 def confirm_stale_post(request):
     """A sensitive form sent after the confirmation window closed: ask for the
-    password here, keep what was typed, and send it on when confirmed."""
+    password here, keep what was typed, and send it on when confirmed.
+
+    What was typed travels in the page as hidden fields (an export's
+    passphrase, a client's tax ID): neither page may be kept by the browser
+    or a proxy, so both are ``no-store``."""
     device = _confirm_device(request.user)
     carried = _carried_fields(request.POST)
     confirming = "_confirm" in request.POST
@@ -311,20 +315,18 @@ def confirm_stale_post(request):
             "web/accounts/confirm_continue.html",
             {"action": request.get_full_path(), "carried": carried},
         )
-        # What was carried may be a secret the person typed (an export's
-        # passphrase): it goes back to their own browser only, never to a cache.
-        add_never_cache_headers(response)
-        return response
-    response = render(
-        request,
-        "web/accounts/confirm.html",
-        {
-            "form": form,
-            "action": request.get_full_path(),
-            "carried": carried,
-            "stale": True,
-        },
-    )
+    else:
+        response = render(
+            request,
+            "web/accounts/confirm.html",
+            {
+                "form": form,
+                "action": request.get_full_path(),
+                "carried": carried,
+                "stale": True,
+            },
+            status=200,
+        )
     add_never_cache_headers(response)
     return response
 
