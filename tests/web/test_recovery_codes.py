@@ -220,3 +220,20 @@ def test_several_wrong_codes_in_a_row_ask_the_person_to_wait(assistant_with_code
     # The right code was not spent by the refused try.
     wait_out_the_throttle(assistant)
     assert client.post(recovery, {"code": codes[0]}).status_code == 302
+
+
+def test_someone_who_set_up_the_app_before_recovery_codes_is_told_to_make_them(
+    assistant,
+):
+    # An authenticator from before issue 20: confirmed, and no recovery codes.
+    device = TOTPDevice.objects.create(user=assistant, name="Phone", confirmed=True)
+    client = password_sign_in(Client(), assistant)
+    page = client.get(reverse("accounts:two_factor")).content.decode()
+    assert "not made any recovery codes yet" in page
+    assert "no recovery codes left" not in page
+    signed_in = client.post(
+        reverse("accounts:two_factor"),
+        {"token": f"{TOTP(device.bin_key).token():06d}"},
+        follow=True,
+    )
+    assert "You have no recovery codes yet" in signed_in.content.decode()

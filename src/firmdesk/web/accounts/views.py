@@ -66,6 +66,14 @@ def two_factor(request):
                 device.save(update_fields=["confirmed"])
                 codes = services.recovery_codes_create(user=request.user)
                 return _show_codes(request, codes, next_url=next_url, first=True)
+            if services.recovery_device_of(request.user) is None:
+                # Set up before recovery codes existed: nothing to fall back on.
+                messages.warning(
+                    request,
+                    "You have no recovery codes yet. Make them now on your "
+                    "Recovery codes page, and keep them where you would find them "
+                    "if your phone were lost.",
+                )
             return redirect(next_url)
         else:
             form.add_error(
@@ -79,6 +87,7 @@ def two_factor(request):
         "next": next_url,
         "has_codes": confirmed is not None
         and services.recovery_codes_left(request.user) > 0,
+        "codes_made": services.recovery_device_of(request.user) is not None,
     }
     if confirmed is None:
         # django-otp builds the otpauth URI (issuer: settings.OTP_TOTP_ISSUER).
