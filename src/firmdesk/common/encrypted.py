@@ -26,6 +26,7 @@ import base64
 import datetime
 import secrets
 from functools import lru_cache
+from typing import TYPE_CHECKING, Any
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
@@ -121,7 +122,14 @@ def is_sealed(value) -> bool:
     return isinstance(value, str) and value.startswith(PREFIX + ":")
 
 
-class EncryptedMixin:
+if TYPE_CHECKING:
+    # Mixed into a concrete Field below; typed as one so its super() calls check.
+    _FieldBase = models.Field[Any, Any]
+else:
+    _FieldBase = object
+
+
+class EncryptedMixin(_FieldBase):
     """Shared by the encrypted fields: seal on the way in, open on the way
     out. Subclasses say how a Python value becomes text and back."""
 
