@@ -1,9 +1,3 @@
-import os
-import secrets
-import subprocess
-import sys
-
-import pytest
 from django.urls import reverse
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -127,34 +121,3 @@ def test_firm_users_skip_two_factor_unless_the_firm_requires_it(client, firm, at
 def test_sessions_expire(settings):
     assert settings.SESSION_COOKIE_AGE <= 12 * 3600
     assert settings.SESSION_EXPIRE_AT_BROWSER_CLOSE
-
-
-@pytest.mark.slow
-def test_deploy_check_is_clean_under_production_settings(tmp_path):
-    env = {
-        **os.environ,
-        "DEBUG": "false",
-        "SECRET_KEY": secrets.token_urlsafe(60),
-        "ALLOWED_HOSTS": "firmdesk.example.com",
-        "SECURE_SSL_REDIRECT": "true",
-        "SECURE_HSTS_SECONDS": "31536000",
-        "SECURE_COOKIES": "true",
-        "FIRMDESK_VAR": str(tmp_path),
-    }
-    env.pop("FIRMDESK_TESTING", None)
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "firmdesk.cli",
-            "check",
-            "--deploy",
-            "--fail-level",
-            "WARNING",
-        ],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
