@@ -90,6 +90,8 @@ INSTALLED_APPS = [
     "firmdesk.billing",
     "firmdesk.insights",
     "firmdesk.compliance",
+    "firmdesk.integrations",
+    "firmdesk.api",
     "firmdesk.jobs",
     "firmdesk.web",
     "firmdesk.demo",
@@ -250,6 +252,23 @@ OTP_TOTP_ISSUER = "FirmDesk"
 # exports) ask for the password again after this many minutes
 # (web/accounts/reauth.py).
 FIRMDESK_REAUTH_MINUTES = env_int("FIRMDESK_REAUTH_MINUTES", 10)
+
+# --- JSON API (docs/api.md) ------------------------------------------------
+# Requests one API token may send ("600/min", "20/s", "10000/day").
+# Counted in Django's cache: per process with the default in-memory cache, so
+# with several server processes set a shared cache (docs/deploy.md).
+FIRMDESK_API_RATE_LIMIT = env_str("FIRMDESK_API_RATE_LIMIT", "600/min")
+# Webhooks: how long a receiver may take to answer, how many attempts a
+# delivery gets (with growing waits between them), and after how many failed
+# attempts in a row an endpoint is disabled and its owner told.
+FIRMDESK_WEBHOOK_TIMEOUT_SECONDS = float(
+    env_str("FIRMDESK_WEBHOOK_TIMEOUT_SECONDS", "10")
+)
+FIRMDESK_WEBHOOK_MAX_ATTEMPTS = env_int("FIRMDESK_WEBHOOK_MAX_ATTEMPTS", 8)
+FIRMDESK_WEBHOOK_BACKOFF_SECONDS = float(
+    env_str("FIRMDESK_WEBHOOK_BACKOFF_SECONDS", "30")
+)
+FIRMDESK_WEBHOOK_DISABLE_AFTER = env_int("FIRMDESK_WEBHOOK_DISABLE_AFTER", 20)
 
 # --- Internationalisation --------------------------------------------------
 LANGUAGE_CODE = "en-us"

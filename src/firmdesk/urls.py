@@ -3,6 +3,7 @@ from django.urls import include, path
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("api/v1/", include("firmdesk.api.urls")),
     path("", include("firmdesk.web.urls")),
 ]
 

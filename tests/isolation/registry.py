@@ -497,7 +497,17 @@ ADMIN = RouteGroup(
         "sign-in form (anonymous) or the admin index (signed in, not staff)",
     },
 )
-GROUPS = (ADMIN,)
+API = RouteGroup(
+    namespace="api",
+    allowed=(),
+    denied=(),
+    expectation=(
+        "The JSON API signs in by token, not by session: every operation is "
+        "declared, with whose token may call it, in api_registry.py and proved "
+        "by test_api_isolation.py."
+    ),
+)
+GROUPS = (ADMIN, API)
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,8 @@ class ScopeMiddleware:
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         slug = view_kwargs.get("firm_slug")
-        if slug is None:
+        # The API signs in by token and resolves its own Scope (api.auth).
+        if slug is None or getattr(view_func, "firmdesk_api", False):
             return None
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())

@@ -1,0 +1,56 @@
+"""One error body for every refusal the API gives (issue 21):
+
+    {"message": "What went wrong and what to do.",
+     "fields": {"title": ["Give the matter a title."]}}
+
+``fields`` is empty when no one field is to blame. Raise these from routes;
+``api.main`` turns them, and Django's and ninja's own errors, into that body.
+"""
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from ninja import Schema
+
+
+class ErrorOut(Schema):
+    message: str
+    fields: dict[str, list[str]] = {}
+
+
+class ApiError(Exception):
+    status = 400
+
+    def __init__(self, message: str, *, fields: dict[str, list[str]] | None = None):
+        super().__init__(message)
+        self.message = message
+        self.fields = fields or {}
+
+
+class PreconditionFailed(ApiError):
+    """If-Match named an ETag that is no longer the object's (a lost update)."""
+
+    status = 412
+
+
+class Conflict(ApiError):
+    status = 409
+
+
+class Unprocessable(ApiError):
+    status = 422
+
+
+def error_response(
+    status: int, message: str, fields: dict[str, list[str]] | None = None
+) -> HttpResponse:
+    return JsonResponse({"message": message, "fields": fields or {}}, status=status)
+
+
+def from_api_error(request: HttpRequest, exc: ApiError) -> HttpResponse:
+    return error_response(exc.status, exc.message, exc.fields)
+
+
+NOT_FOUND = "Not found: it does not exist, or this token may not see it."
+UNAUTHORIZED = (
+    "Send a valid API token as “Authorization: Bearer fd_…”. Make one on your "
+    "account's API tokens page; a revoked token stops working at once."
+)
