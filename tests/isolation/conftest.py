@@ -33,6 +33,8 @@ from .fixtures_insights_pilots import *  # noqa: F403
 from .fixtures_insights_reports import *  # noqa: F403
 from .fixtures_insights_scorecards import *  # noqa: F403
 from .fixtures_intake import *  # noqa: F403
+from .fixtures_integrations_tokens import *  # noqa: F403
+from .fixtures_integrations_webhooks import *  # noqa: F403
 from .fixtures_matters import *  # noqa: F403
 from .fixtures_public_intake import *  # noqa: F403
 from .fixtures_reception import *  # noqa: F403

@@ -424,6 +424,8 @@ def _more_routes():
         registry_insights_reports,
         registry_insights_scorecards,
         registry_intake,
+        registry_integrations_tokens,
+        registry_integrations_webhooks,
         registry_matters,
         registry_playbooks,
         registry_public_intake,
@@ -478,6 +480,8 @@ def _more_routes():
         *registry_security_sensitive.ROUTES,
         *registry_security_incidents.ROUTES,
         *registry_security_accounts.ROUTES,
+        *registry_integrations_tokens.ROUTES,
+        *registry_integrations_webhooks.ROUTES,
     ]
 
 

@@ -1,0 +1,5 @@
+"""API routes: billing (issue 21)."""
+
+from ninja import Router
+
+router = Router(tags=["Billing"])

@@ -1,0 +1,5 @@
+"""Pages of part "tokens" (issue 21)."""
+
+app_name = "tokens"
+
+urlpatterns: list = []

@@ -1,0 +1,5 @@
+"""Pages of part "webhooks" (issue 21)."""
+
+app_name = "webhooks"
+
+urlpatterns: list = []
