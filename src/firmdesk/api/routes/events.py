@@ -736,7 +736,15 @@ class EventChange(Schema):
     allow_double_booking: bool = False
 
 
-NOT_NULL = ("kind", "title", "all_day", "description", "location", "video_url")
+NOT_NULL = (
+    "kind",
+    "title",
+    "all_day",
+    "description",
+    "location",
+    "video_url",
+    "owner",
+)
 CHANGES_TIMES_OR_PEOPLE = {
     "start",
     "end",
