@@ -20,18 +20,22 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import escape
 
 from firmdesk.access.scope import resolve_scope
+from firmdesk.compliance.ending import staff_left
 from firmdesk.documents.services import document_upload
 from firmdesk.engagements import services as engagement_services
+from firmdesk.integrations.models import ApiToken
+from firmdesk.integrations.tokens import digest_of
 from firmdesk.matters import services as matter_services
 from firmdesk.notify.services import notify
-from firmdesk.orgs import revocation
-from firmdesk.orgs.models import UserSession
+from firmdesk.orgs.models import StaffProfile, UserSession
 from firmdesk.scheduling.models import CalendarFeed, Event
 from firmdesk.work.models import Task
 from tests import factories as f
+from tests.api.helpers import Api, token_for
 from tests.isolation.conftest import *  # noqa: F403  (the registry's rows)
 from tests.isolation.registry import ROUTES
 
@@ -323,20 +327,22 @@ def test_ended_engagement_signs_her_out_and_closes_everything(world):
     _assert_matter_files_and_feed_closed(w, fresh)
 
 
-def test_engagement_end_runs_the_revoker_the_api_tokens_will_plug_into(
-    firm, engagement, assistant, firm_admin, monkeypatch
+def _matters(firm) -> str:
+    return reverse("api:list_matters", kwargs={"firm_slug": firm.slug})
+
+
+def _live(secret) -> bool:
+    return ApiToken.objects.get(digest=digest_of(secret)).revoked_at is None
+
+
+def test_engagement_end_revokes_her_api_token_for_that_firm_only(
+    firm, other_firm, engagement, assistant, firm_admin
 ):
-    """API tokens do not exist yet (issue 21). The API app registers its
-    revoker with ``orgs.revocation.register("api tokens", ...)``; this test
-    stands in for it and proves engagement_end calls it with the firm and
-    her id. When the API lands, replace the stand-in with a real token and
-    assert the token is refused."""
-    calls = []
-    monkeypatch.setitem(
-        revocation._REVOKERS,
-        "api tokens",
-        lambda firm, user_ids: calls.append((firm.pk, list(user_ids))) or 0,
-    )
+    """Her token for firm A is revoked (401, not an empty 200 or a 404 that a
+    script would retry), while her token for firm B, which she still serves
+    through its own engagement, goes on working."""
+    for_a, for_b = token_for(assistant, firm), token_for(assistant, other_firm)
+    assert Api(for_a).get(_matters(firm)).status_code == 200
 
     engagement_services.engagement_end(
         scope=resolve_scope(firm_admin, firm),
@@ -344,5 +350,27 @@ def test_engagement_end_runs_the_revoker_the_api_tokens_will_plug_into(
         reason="Contract not renewed",
     )
 
-    assert calls and calls[0][0] == firm.pk
-    assert assistant.pk in calls[0][1]
+    assert not _live(for_a)
+    assert Api(for_a).get(_matters(firm)).status_code == 401
+    assert _live(for_b)
+    assert Api(for_b).get(_matters(other_firm)).status_code == 200
+
+
+def test_staff_who_leave_lose_their_api_tokens_for_every_firm(
+    firm, other_firm, provider, provider_admin, assistant
+):
+    tokens = {
+        firm: token_for(assistant, firm),
+        other_firm: token_for(assistant, other_firm),
+    }
+
+    staff_left(
+        actor=provider_admin,
+        provider=provider,
+        profile=StaffProfile.objects.get(user=assistant),
+        left_on=timezone.localdate(),
+    )
+
+    for org, secret in tokens.items():
+        assert not _live(secret), org
+        assert Api(secret).get(_matters(org)).status_code == 401

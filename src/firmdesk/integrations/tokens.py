@@ -9,18 +9,22 @@ in one firm with exactly that person's Scope, resolved on every request
 
 import hashlib
 import secrets
+import uuid
 from dataclasses import dataclass
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import F, QuerySet
 from django.utils import timezone
 
-from firmdesk.access.scope import resolve_scope
+from firmdesk.access.scope import firms_for_user, resolve_scope
 from firmdesk.audit.services import audit_record
 from firmdesk.common.errors import ServiceError
 
 from .models import ApiToken
 
 PREFIX = "fd_"
+NAME_MAX = 100
 # last_used_at is written at most this often per token: a script polling
 # every second must not turn every read into a write.
 LAST_USED_EVERY_SECONDS = 60
@@ -38,13 +42,16 @@ def digest_of(secret: str) -> str:
 
 def token_create(*, user, firm, name: str, created_by=None) -> NewToken:
     """Make a token for ``user`` acting for ``firm``. Refused when the user may
-    not act for the firm now, or already has a live token of that name."""
+    not act for the firm now, or already has a live token of that name.
+    ``created_by`` None: an operator made it (``firmdesk token create``)."""
     name = (name or "").strip()
     if not name:
         raise ServiceError(
             "Give the token a name that says where it is used, such as “Clio sync”.",
             field="name",
         )
+    if len(name) > NAME_MAX:
+        raise ServiceError(f"Keep the name to {NAME_MAX} characters.", field="name")
     if resolve_scope(user, firm) is None:
         raise ServiceError(
             f"{user.email} cannot work for {firm.name} now, so a token for it "
@@ -71,10 +78,11 @@ def token_create(*, user, firm, name: str, created_by=None) -> NewToken:
         )
         audit_record(
             org=firm,
-            actor=created_by or user,
+            actor=created_by,
             action="api_token.created",
             obj=token,
-            summary=f"API token “{name}” made for {user.email}",
+            summary=f"API token “{name}” ({token.prefix}…) made for {user.email}"
+            + ("" if created_by else " by an operator (firmdesk token create)"),
         )
     return NewToken(token=token, secret=secret)
 
@@ -125,3 +133,73 @@ def revoke_for_firm(firm, user_ids) -> int:
     return ApiToken.objects.filter(
         firm=firm, user_id__in=list(user_ids), revoked_at__isnull=True
     ).update(revoked_at=timezone.now(), revoked_reason="Access to the firm ended")
+
+
+# --- Reading tokens: the person's own, a firm's for its admins, an operator's ---
+
+
+def tokens_of(user) -> QuerySet:
+    """Every token of ``user``, live and revoked, newest first."""
+    return (
+        ApiToken.objects.filter(user=user)
+        .select_related("firm")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def own_token(user, public_id) -> ApiToken | None:
+    """``user``'s token with this id; None for anyone else's."""
+    return tokens_of(user).filter(public_id=public_id).first()
+
+
+def firm_tokens(scope) -> QuerySet:
+    """The firm's live tokens, every person's, for its admins only: a token
+    opens the firm's data, so the firm may see and stop each one."""
+    if not scope.is_firm_admin:
+        raise PermissionDenied
+    return (
+        ApiToken.objects.filter(firm=scope.firm, revoked_at__isnull=True)
+        .select_related("user")
+        .order_by("user__full_name", "user__email", "name", "pk")
+    )
+
+
+def firm_token(scope, public_id) -> ApiToken | None:
+    """One live token of the scope's firm (its admins only), or None."""
+    return firm_tokens(scope).filter(public_id=public_id).first()
+
+
+def firm_token_revoke(*, scope, token: ApiToken) -> bool:
+    """A firm admin stops someone's token for their firm."""
+    if not scope.is_firm_admin or token.firm_id != scope.firm.pk:
+        raise PermissionDenied
+    return token_revoke(
+        token=token,
+        actor=scope.user,
+        reason=f"Revoked by {scope.user.email}, an admin of {scope.firm.name}",
+    )
+
+
+def firms_for_token(user) -> list:
+    """The firms ``user`` may act for now, so may make a token for, by name."""
+    return [scope.firm for scope in firms_for_user(user)]
+
+
+def token_find(text: str) -> list[ApiToken]:
+    """The tokens an operator means by ``text``: a token's id (UUID), its
+    whole secret, or the visible prefix shown in lists (``fd_AbC1234``).
+    Live tokens come first; more than one means the prefix is ambiguous."""
+    text = text.strip()
+    rows = ApiToken.objects.select_related("user", "firm").order_by(
+        F("revoked_at").asc(nulls_first=True), "-created_at"
+    )
+    try:
+        return list(rows.filter(public_id=uuid.UUID(text)))
+    except ValueError:
+        pass
+    if not text.startswith(PREFIX):
+        return []
+    by_secret = list(rows.filter(digest=digest_of(text)))
+    if by_secret:
+        return by_secret
+    return list(rows.filter(prefix=text.removesuffix("…")))
