@@ -497,13 +497,13 @@ def _create_arguments(scope, data: TaskCreate) -> dict:
 def create_task(
     request: HttpRequest,
     firm_slug: Path[str],
-    data: TaskCreate,
+    payload: TaskCreate,
     response: HttpResponse,
 ):
     scope = scope_of(request)
     if not scope.is_firm_member:
         raise Http404  # as the delegate page: not there for outside staff
-    task = services.task_create(scope=scope, **_create_arguments(scope, data))
+    task = services.task_create(scope=scope, **_create_arguments(scope, payload))
     out = _answer(scope, task.public_id, response)
     return Status(201, out)
 
@@ -530,23 +530,23 @@ def update_task(
     request: HttpRequest,
     firm_slug: Path[str],
     task_id: uuid.UUID,
-    change: TaskChange,
+    payload: TaskChange,
     response: HttpResponse,
 ):
-    sent = change.model_fields_set
+    sent = payload.model_fields_set
     changes: dict = {}
     for name in ("title", "instructions"):
         if name in sent:
-            value = getattr(change, name)
+            value = getattr(payload, name)
             if value is None:
                 raise _bad(name, f"{name} cannot be null.", "Give text.")
             changes[name] = value
     if "priority" in sent:
-        if change.priority is None:
+        if payload.priority is None:
             raise _bad("priority", "priority cannot be null.", "Choose one.")
-        changes["priority"] = change.priority.value
+        changes["priority"] = payload.priority.value
     if "due_at" in sent:
-        changes["due_at"] = change.due_at
+        changes["due_at"] = payload.due_at
 
     scope = scope_of(request)
 
@@ -608,14 +608,14 @@ def tick_task_checklist(
     request: HttpRequest,
     firm_slug: Path[str],
     task_id: uuid.UUID,
-    data: TaskChecklistIn,
+    payload: TaskChecklistIn,
     response: HttpResponse,
 ):
     scope = scope_of(request)
 
     def act(task):
         items = len(task.checklist_items)
-        wrong = [i for i in data.done if not 0 <= i < items]
+        wrong = [i for i in payload.done if not 0 <= i < items]
         if wrong:
             raise _bad(
                 "done",
@@ -624,7 +624,7 @@ def tick_task_checklist(
                 f"Positions from 0 to {items - 1}.",
             )
         services.task_checklist(
-            scope=scope, task=task, revision=None, done=set(data.done)
+            scope=scope, task=task, revision=None, done=set(payload.done)
         )
 
     return _change(request, task_id, response, act)
@@ -654,21 +654,21 @@ def submit_task(
     request: HttpRequest,
     firm_slug: Path[str],
     task_id: uuid.UUID,
-    data: TaskSubmitIn,
+    payload: TaskSubmitIn,
     response: HttpResponse,
 ):
     scope = scope_of(request)
 
     def act(task):
-        if data.minutes is not None:
+        if payload.minutes is not None:
             time_log_on_task(
                 scope=scope,
                 task=task,
                 revision=None,
-                minutes=data.minutes,
-                narrative=data.narrative,
+                minutes=payload.minutes,
+                narrative=payload.narrative,
             )
-        services.task_submit(scope=scope, task=task, revision=None, note=data.note)
+        services.task_submit(scope=scope, task=task, revision=None, note=payload.note)
 
     return _change(request, task_id, response, act)
 
@@ -696,17 +696,17 @@ def approve_task(
     request: HttpRequest,
     firm_slug: Path[str],
     task_id: uuid.UUID,
-    data: TaskApproveIn,
+    payload: TaskApproveIn,
     response: HttpResponse,
 ):
     scope = scope_of(request)
 
     def act(task):
         version = None
-        if data.approved_version is not None:
+        if payload.approved_version is not None:
             version = (
                 DocumentVersion.objects.in_scope(scope)
-                .filter(public_id=data.approved_version, document__tasks=task)
+                .filter(public_id=payload.approved_version, document__tasks=task)
                 .first()
             )
             if version is None:
@@ -720,9 +720,9 @@ def approve_task(
             task=task,
             revision=None,
             approve=True,
-            comment=data.comment,
+            comment=payload.comment,
             approved_version=version,
-            without_file=data.without_file,
+            without_file=payload.without_file,
         )
 
     return _change(request, task_id, response, act)
@@ -750,7 +750,7 @@ def return_task(
     request: HttpRequest,
     firm_slug: Path[str],
     task_id: uuid.UUID,
-    data: TaskReturnIn,
+    payload: TaskReturnIn,
     response: HttpResponse,
 ):
     scope = scope_of(request)
@@ -763,9 +763,9 @@ def return_task(
             task=task,
             revision=None,
             approve=False,
-            reason=data.reason.value,
-            comment=data.comment,
-            reset_items=data.redo,
+            reason=payload.reason.value,
+            comment=payload.comment,
+            reset_items=payload.redo,
         ),
     )
 
@@ -789,7 +789,7 @@ def reassign_task(
     request: HttpRequest,
     firm_slug: Path[str],
     task_id: uuid.UUID,
-    data: TaskReassignIn,
+    payload: TaskReassignIn,
     response: HttpResponse,
 ):
     scope = scope_of(request)
@@ -798,10 +798,10 @@ def reassign_task(
         eligible, others = selectors.reassign_choices(
             scope=scope, task=task, now=timezone.now()
         )
-        person = next((u for u, _ in eligible if u.public_id == data.assignee), None)
+        person = next((u for u, _ in eligible if u.public_id == payload.assignee), None)
         if person is None:
             reason = next(
-                (why for u, why in others if u.public_id == data.assignee), None
+                (why for u, why in others if u.public_id == payload.assignee), None
             )
             raise _bad(
                 "assignee",
@@ -812,7 +812,7 @@ def reassign_task(
                 "Cannot take this task.",
             )
         services.task_assign(
-            scope=scope, task=task, assignee=person, revision=None, note=data.note
+            scope=scope, task=task, assignee=person, revision=None, note=payload.note
         )
 
     _changed(request, task_id, act)
@@ -846,11 +846,11 @@ def create_task_comment(
     request: HttpRequest,
     firm_slug: Path[str],
     task_id: uuid.UUID,
-    data: TaskCommentIn,
+    payload: TaskCommentIn,
 ):
     scope = scope_of(request)
     task = _task(scope, task_id)
-    comment: Comment = services.task_comment(scope=scope, task=task, body=data.body)
+    comment: Comment = services.task_comment(scope=scope, task=task, body=payload.body)
     return Status(
         201,
         TaskCommentOut(
