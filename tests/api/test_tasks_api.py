@@ -316,3 +316,28 @@ def test_a_comment_tells_the_assignee(firm, matter, attorney, assistant):
         f"{_url('get_task', firm, task)}/comments", {"body": "  "}
     )
     assert empty.status_code == 422 and "body" in empty.json()["fields"]
+
+
+def test_listing_costs_the_same_queries_for_one_task_or_many(
+    firm, matter, attorney, assistant
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    api = _api(attorney, firm)
+    f.task(firm, matter=matter, assignee=assistant, checklist=("Read",))
+    api.get(_url("list_tasks", firm))  # the token's first use is recorded once
+    with CaptureQueriesContext(connection) as one:
+        assert api.get(_url("list_tasks", firm)).status_code == 200
+    for n in range(5):
+        f.task(firm, matter=matter, assignee=assistant, requester=attorney)
+    with CaptureQueriesContext(connection) as six:
+        assert len(api.get(_url("list_tasks", firm)).json()["items"]) == 6
+    assert len(six) == len(one)
+
+
+def test_text_with_a_nul_character_is_refused_not_stored(firm, attorney):
+    response = _api(attorney, firm).post(
+        _url("create_task", firm), {"title": "Call\x00", "function": "scheduling"}
+    )
+    assert response.status_code == 422 and "title" in response.json()["fields"]

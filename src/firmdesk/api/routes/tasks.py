@@ -16,13 +16,14 @@ action gets 422 with the service's reason, as the page shows it.
 import datetime
 import enum
 import uuid
+from typing import Annotated
 
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import Path, Query, Router, Schema
 from ninja.responses import Status
-from pydantic import AwareDatetime, Field
+from pydantic import AfterValidator, AwareDatetime, Field
 
 from firmdesk.access.selectors import access_object
 from firmdesk.billing.time_entries import time_log_on_task
@@ -39,6 +40,23 @@ from ..pagination import Page, paginate
 from ..reading import PersonOut, audit_read, scope_of
 
 router = Router(tags=["Tasks"])
+
+
+def _no_nul(value: str) -> str:
+    if "\x00" in value:
+        raise ValueError("Remove the NUL character (\\x00): text cannot hold it.")
+    return value
+
+
+def _plausible(value: datetime.datetime) -> datetime.datetime:
+    if not 1970 <= value.year <= 2999:
+        raise ValueError("Give a time between the years 1970 and 2999.")
+    return value
+
+
+Text = Annotated[str, AfterValidator(_no_nul)]
+# With its zone: FirmDesk cannot guess whose 9 o'clock a bare time means.
+When = Annotated[AwareDatetime, AfterValidator(_plausible)]
 
 
 # Named for the API: ninja names an enum after its class, and Task.Status,
@@ -216,10 +234,10 @@ class TaskFilters(Schema):
         None, description="A person's id, or `me` for the token's own person."
     )
     function: Function | None = None
-    due_after: AwareDatetime | None = None
-    due_before: AwareDatetime | None = None
-    updated_after: AwareDatetime | None = None
-    approved_after: AwareDatetime | None = Field(
+    due_after: When | None = None
+    due_before: When | None = None
+    updated_after: When | None = None
+    approved_after: When | None = Field(
         None,
         description="Work approved after this time, whether or not it has "
         "been marked done since: what a billing system pulls.",
@@ -370,9 +388,11 @@ def get_task(
 
 
 class TaskCreate(Schema):
-    title: str = Field(description="A few words the team sees in their queue.")
+    title: Text = Field(
+        max_length=200, description="A few words the team sees in their queue."
+    )
     function: Function = Field(description="The kind of work.")
-    instructions: str = ""
+    instructions: Text = ""
     matter: uuid.UUID | None = Field(None, description="A matter's id.")
     team: uuid.UUID | None = Field(
         None,
@@ -387,7 +407,7 @@ class TaskCreate(Schema):
     )
     no_playbook: bool = Field(False, description="The instructions say it all.")
     priority: TaskPriority = TaskPriority.NORMAL
-    due_at: AwareDatetime | None = Field(
+    due_at: When | None = Field(
         None,
         description="With its time zone; left out: the turnaround agreed with "
         "the team, in the firm's business hours.",
@@ -509,10 +529,10 @@ def create_task(
 
 
 class TaskChange(Schema):
-    title: str | None = None
-    instructions: str | None = None
+    title: Text | None = Field(None, max_length=200)
+    instructions: Text | None = None
     priority: TaskPriority | None = None
-    due_at: AwareDatetime | None = Field(
+    due_at: When | None = Field(
         None, description="With its time zone; null clears the due time."
     )
 
@@ -631,13 +651,13 @@ def tick_task_checklist(
 
 
 class TaskSubmitIn(Schema):
-    note: str = Field("", description="For the reviewer; added as a comment.")
+    note: Text = Field("", description="For the reviewer; added as a comment.")
     minutes: int | None = Field(
         None,
         description="Time spent, logged as a time entry on the task before it "
         "is handed in (1 to 1440), as the task page's “log time”.",
     )
-    narrative: str = Field(
+    narrative: Text = Field(
         "", max_length=500, description="What the time was spent on."
     )
 
@@ -674,7 +694,7 @@ def submit_task(
 
 
 class TaskApproveIn(Schema):
-    comment: str = Field("", description="A note to the person who did it.")
+    comment: Text = Field("", description="A note to the person who did it.")
     approved_version: uuid.UUID | None = Field(
         None,
         description="The id of the file version you read, when files are "
@@ -730,7 +750,7 @@ def approve_task(
 
 class TaskReturnIn(Schema):
     reason: ReviewReason = Field(description="Why the work goes back.")
-    comment: str = Field(description="What needs to change.")
+    comment: Text = Field(description="What needs to change.")
     redo: list[int] = Field(
         [],
         description="Positions (from 0) of the checklist items to redo: their "
@@ -772,7 +792,7 @@ def return_task(
 
 class TaskReassignIn(Schema):
     assignee: uuid.UUID = Field(description="The id of who gets the task.")
-    note: str = Field("", description="Where things stand, for the next person.")
+    note: Text = Field("", description="Where things stand, for the next person.")
 
 
 @router.post(
@@ -825,7 +845,7 @@ def reassign_task(
 
 
 class TaskCommentIn(Schema):
-    body: str = Field(max_length=5000)
+    body: Text = Field(max_length=5000)
 
 
 class TaskCommentOut(Schema):
