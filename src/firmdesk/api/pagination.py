@@ -9,6 +9,7 @@ first does. Orderings are declared per route, on columns that are never null.
 
 import base64
 import binascii
+import datetime
 import json
 from collections.abc import Mapping
 from typing import Generic, TypeVar
@@ -31,6 +32,10 @@ class Page(Schema, Generic[T]):
 
 
 def _encode(order: str, value, pk: int) -> str:
+    if isinstance(value, datetime.datetime):
+        # Every microsecond: DjangoJSONEncoder keeps milliseconds, and a row
+        # a fraction of a millisecond after its cursor came back again.
+        value = value.isoformat()
     raw = json.dumps([order, value, pk], cls=DjangoJSONEncoder)
     return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
 
