@@ -106,3 +106,9 @@ def test_support_staff_may_not_change_a_matter(firm, firm_staff, matter):
     )
     assert response.status_code == 422
     assert "attorney or admin" in response.json()["message"]
+
+
+def test_a_field_error_names_the_field_as_the_client_sent_it(firm, attorney, matter):
+    response = Api(token_for(attorney, firm)).patch(_one(firm, matter), {"title": []})
+    assert response.status_code == 422
+    assert list(response.json()["fields"]) == ["title"]

@@ -47,9 +47,14 @@ for prefix, router in ROUTERS:
 def _fields_from_ninja(exc: ValidationError) -> dict[str, list[str]]:
     fields: dict[str, list[str]] = {}
     for error in exc.errors:
-        # loc: ("body", "payload", "title") / ("query", "limit")
-        loc = [str(p) for p in error.get("loc", ()) if p not in ("body", "payload")]
-        name = ".".join(loc[1:] if loc and loc[0] in ("query", "path") else loc)
+        # loc: ("body", <the body parameter's name>, "title") or ("query", "limit"):
+        # the client knows neither the place nor our parameter's name.
+        loc = [str(p) for p in error.get("loc", ())]
+        if loc[:1] == ["body"]:
+            loc = loc[2:]
+        elif loc[:1] in (["query"], ["path"], ["header"], ["form"], ["file"]):
+            loc = loc[1:]
+        name = ".".join(loc)
         fields.setdefault(name or "body", []).append(error.get("msg", "Invalid."))
     return fields
 
