@@ -39,7 +39,9 @@ class ConflictMatterOut(Schema):
 
 
 class ConflictHitRoleOut(Schema):
-    matter: str = Field(description="The matter's number, or “a matter you cannot open”.")
+    matter: str = Field(
+        description="The matter's number, or “a matter you cannot open”."
+    )
     matter_id: uuid.UUID | None = None
     matter_title: str = ""
     matter_status: str = ""

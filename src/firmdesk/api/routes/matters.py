@@ -13,7 +13,6 @@ may not do this (only attorneys and firm admins change parties).
 
 import datetime
 import uuid
-
 from typing import Literal
 
 from django.db import transaction
