@@ -1,24 +1,37 @@
 """Matters (issue 21). Part "matters" adds contacts, parties, conflict checks
 and opening a matter; this module is the example the other areas follow:
 a list with filters, order and cursor, a detail with its ETag and an audited
-read, an update under If-Match."""
+read, an update under If-Match.
+
+Opening a matter and its parties go through ``conflicts.services``, as the
+pages do: a matter opens only on a cleared (or waived) conflict check that
+searched every party, and a party added later is searched at once (a party
+check an attorney decides). 404: the matter (or conflict checks) are out of
+the token's reach; 422 with a message: it may see them, but its person's role
+may not do this (only attorneys and firm admins change parties).
+"""
 
 import datetime
 import uuid
+from typing import Literal
 
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
-from ninja import Path, Query, Router, Schema
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import Field, Path, Query, Router, Schema, Status
 
-from firmdesk.access.selectors import access_matter
+from firmdesk.access.selectors import access_matter, access_object
+from firmdesk.common.phones import firm_region
+from firmdesk.conflicts import selectors as conflict_selectors
+from firmdesk.conflicts import services as conflicts
 from firmdesk.matters import services
-from firmdesk.matters.models import Matter
+from firmdesk.matters.models import Contact, Matter, MatterParty
 from firmdesk.orgs.models import User
 
 from ..errors import ErrorOut, Unprocessable
 from ..etags import check_if_match, etag_of
 from ..pagination import Page, paginate
 from ..reading import PersonOut, audit_read, scope_of
+from .conflicts import ConflictCheckDetailOut, check_detail_out, conflict_check_of
 
 router = Router(tags=["Matters"])
 
@@ -49,8 +62,13 @@ class MatterOut(Schema):
         )
 
 
+# A Literal, not Matter.Status: ninja names an enum's schema after its class,
+# and other areas have a "Status" of their own.
+MatterStatus = Literal["open", "pending", "closed", "pre_existing"]
+
+
 class MatterFilters(Schema):
-    status: Matter.Status | None = None
+    status: MatterStatus | None = None
     responsible_attorney: uuid.UUID | None = None
     opened_after: datetime.date | None = None
     opened_before: datetime.date | None = None
@@ -175,3 +193,278 @@ def update_matter(
     out = MatterOut.of(matter)
     response["ETag"] = etag_of(out)
     return out
+
+
+# --- Opening a matter ----------------------------------------------------------
+
+PartyRole = Literal[
+    "client",
+    "adverse",
+    "co_party",
+    "opposing_counsel",
+    "related",
+    "witness",
+    "expert",
+]
+PartyKind = Literal["person", "organization"]
+
+
+class MatterOpenParty(Schema):
+    name: str | None = Field(
+        None,
+        description="For a new contact: the name as the check searched it.",
+        max_length=300,
+    )
+    kind: PartyKind = "person"
+    contact: uuid.UUID | None = Field(
+        None, description="An existing contact instead (one the check found)."
+    )
+    role: PartyRole
+
+
+class MatterOpenIn(Schema):
+    conflict_check: uuid.UUID = Field(
+        ..., description="A cleared or waived check that searched every party."
+    )
+    title: str = Field(..., max_length=200)
+    practice_area: str = Field("", max_length=80)
+    responsible_attorney: uuid.UUID | None = None
+    description: str = ""
+    key_facts: str = ""
+    parties: list[MatterOpenParty] = []
+
+
+def _attorney(scope, public_id):
+    if public_id is None:
+        return None
+    attorney = (
+        conflict_selectors.responsible_attorneys(scope=scope)
+        .filter(public_id=public_id)
+        .first()
+    )
+    if attorney is None:
+        raise Unprocessable(
+            "No attorney of the firm has this id: give the id of one of the "
+            "firm's attorneys, or leave it out.",
+            fields={"responsible_attorney": ["Not an attorney of the firm."]},
+        )
+    return attorney
+
+
+def _party_contact(scope, index: int, party: MatterOpenParty) -> Contact:
+    field = f"parties.{index}"
+    if party.contact is not None:
+        try:
+            return access_object(Contact, scope, party.contact)
+        except Http404:
+            raise Unprocessable(
+                "No contact you may see has this id: give a contact the check "
+                "found, or a name and kind for a new contact.",
+                fields={f"{field}.contact": ["Unknown contact."]},
+            ) from None
+    if not (party.name or "").strip():
+        raise Unprocessable(
+            "Each party needs either the id of an existing contact or the name "
+            "of a new one (as the check searched it).",
+            fields={f"{field}.name": ["Give a name or a contact id."]},
+        )
+    return conflicts.contact_save(
+        firm=scope.firm,
+        actor=scope.user,
+        kind=party.kind,
+        name=party.name or "",
+        phone_region=firm_region(scope.firm),
+    )
+
+
+@router.post(
+    "matters",
+    response={201: MatterOut, 404: ErrorOut, 422: ErrorOut},
+    summary="Open a matter",
+    description="On a cleared or waived conflict check that has not opened a "
+    "matter yet (run one with POST /conflict-checks, an attorney decides it). "
+    "Each party is a new contact (name and kind, a name the check searched) "
+    "or an existing contact the check found (contact). The number comes from "
+    "the firm's scheme. Everything is written in one transaction: a refused "
+    "opening leaves no new contact behind.",
+)
+def open_matter(
+    request: HttpRequest,
+    firm_slug: Path[str],
+    payload: MatterOpenIn,
+    response: HttpResponse,
+):
+    scope = scope_of(request)
+    if not conflicts.may_run_checks(scope):
+        raise Http404
+    check = conflict_check_of(scope, payload.conflict_check)
+    attorney = _attorney(scope, payload.responsible_attorney)
+    with transaction.atomic():
+        parties = [
+            (_party_contact(scope, i, party), party.role)
+            for i, party in enumerate(payload.parties)
+        ]
+        matter = conflicts.matter_open(
+            scope=scope,
+            check=check,
+            parties=parties,
+            title=payload.title,
+            practice_area=payload.practice_area,
+            responsible_attorney=attorney,
+            description=payload.description,
+            key_facts=payload.key_facts,
+        )
+    out = MatterOut.of(matter)
+    response["ETag"] = etag_of(out)
+    return Status(201, out)
+
+
+# --- Parties -----------------------------------------------------------------
+
+
+class PartyContactOut(Schema):
+    id: uuid.UUID
+    name: str
+    kind: str
+
+
+class PartyOut(Schema):
+    id: uuid.UUID
+    role: PartyRole
+    note: str
+    contact: PartyContactOut
+    created_at: datetime.datetime
+
+    @staticmethod
+    def of(party: MatterParty) -> "PartyOut":
+        contact = party.contact
+        return PartyOut(
+            id=party.public_id,
+            role=party.role,  # type: ignore[arg-type]
+            note=party.note,
+            contact=PartyContactOut(
+                id=contact.public_id, name=contact.name, kind=contact.kind
+            ),
+            created_at=party.created_at,
+        )
+
+
+class PartyFilters(Schema):
+    role: PartyRole | None = None
+    order: str | None = None
+    cursor: str | None = None
+    limit: int | None = None
+
+
+PARTY_ORDERINGS = {"role": "role", "created": "created_at"}
+
+
+@router.get(
+    "matters/{matter_id}/parties",
+    response={200: Page[PartyOut], 404: ErrorOut, 422: ErrorOut},
+    summary="List a matter's parties",
+    description="Clients, adverse parties, counsel, witnesses… with their "
+    f"contacts. order: one of {', '.join(PARTY_ORDERINGS)} (prefix “-” to "
+    "reverse).",
+)
+def list_matter_parties(
+    request: HttpRequest,
+    firm_slug: Path[str],
+    matter_id: uuid.UUID,
+    filters: Query[PartyFilters],
+):
+    scope = scope_of(request)
+    matter = access_matter(scope, matter_id)
+    rows = (
+        MatterParty.objects.in_scope(scope)
+        .filter(matter=matter)
+        .select_related("contact")
+    )
+    if filters.role:
+        rows = rows.filter(role=filters.role)
+    page = paginate(
+        rows,
+        cursor=filters.cursor,
+        limit=filters.limit,
+        order=filters.order,
+        orderings=PARTY_ORDERINGS,
+        default="created",
+    )
+    page["items"] = [PartyOut.of(p) for p in page["items"]]
+    return page
+
+
+class PartyIn(Schema):
+    name: str = Field(..., max_length=300, description="The name as written.")
+    kind: PartyKind = "person"
+    role: PartyRole
+
+
+class PartyAddedOut(Schema):
+    party: PartyOut
+    conflict_check: ConflictCheckDetailOut = Field(
+        description="The name searched at once, as at opening: an attorney "
+        "decides it (POST /conflict-checks/{id}/decision)."
+    )
+
+
+@router.post(
+    "matters/{matter_id}/parties",
+    response={201: PartyAddedOut, 404: ErrorOut, 422: ErrorOut},
+    summary="Add a party to a matter",
+    description="Attorneys and firm admins, on an open matter. The name is "
+    "searched against every contact first (a party conflict check, answered "
+    "with its hits, that waits for an attorney's decision); an existing "
+    "contact of the same kind and name is reused, otherwise one is added.",
+)
+def add_matter_party(
+    request: HttpRequest,
+    firm_slug: Path[str],
+    matter_id: uuid.UUID,
+    payload: PartyIn,
+):
+    scope = scope_of(request)
+    with transaction.atomic():
+        matter = access_matter(scope, matter_id, for_write=True)
+        party, check = conflicts.matter_party_add(
+            scope=scope,
+            matter=matter,
+            name=payload.name,
+            kind=payload.kind,
+            role=payload.role,
+        )
+    return Status(
+        201,
+        PartyAddedOut(
+            party=PartyOut.of(party), conflict_check=check_detail_out(scope, check)
+        ),
+    )
+
+
+@router.delete(
+    "matters/{matter_id}/parties/{party_id}",
+    response={204: None, 404: ErrorOut, 422: ErrorOut},
+    summary="Remove a party from a matter",
+    description="Attorneys and firm admins, on an open matter. The contact "
+    "stays on file and in the conflict index. The only client stays: add the "
+    "new client first.",
+)
+def remove_matter_party(
+    request: HttpRequest,
+    firm_slug: Path[str],
+    matter_id: uuid.UUID,
+    party_id: uuid.UUID,
+):
+    scope = scope_of(request)
+    with transaction.atomic():
+        matter = access_matter(scope, matter_id, for_write=True)
+        party = access_object(
+            MatterParty,
+            scope,
+            party_id,
+            queryset=MatterParty.objects.in_scope(scope)
+            .filter(matter=matter)
+            .select_related("contact", "matter"),
+        )
+        conflicts.matter_party_remove(scope=scope, party=party)
+    return Status(204, None)
