@@ -417,3 +417,28 @@ def test_the_search_page_finds_nothing_of_a_hidden_matter(
     for words in (NUMBER, CLIENT, ALIAS, ADVERSE, RELATED, "Quarry Holdings"):
         body = _body(client.get(url, {"q": words}))
         assert not _leaks(body.split('id="search-results"', 1)[1]), (who, words)
+
+
+def test_a_party_check_of_a_hidden_matter_names_nothing_and_cannot_be_decided(
+    client, sign_in, firm, firm_admin, attorney, hidden_matter
+):
+    """Adding a party runs a check whose purpose names the matter and the
+    party; the screened attorney sees that a check exists, not what it is
+    about, and may not decide it (they cannot see its hits)."""
+    _, check = conflicts.matter_party_add(
+        scope=resolve_scope(firm_admin, firm),
+        matter=hidden_matter,
+        name="Quarry Holdings Lender LLC",
+        kind="organization",
+        role="related",
+    )
+    assert "Quarry" in check.purpose or NUMBER in check.purpose
+    sign_in(client, attorney)
+    url = reverse("matters:conflict_check_detail", args=[firm.slug, check.public_id])
+    body = client.get(url).content.decode()
+    assert not _leaks(body) and "Quarry" not in body
+    assert "Record decision" not in body
+    response = client.post(url, {"decision": "clear", "note": "Looks fine."})
+    assert response.status_code == 404
+    check.refresh_from_db()
+    assert check.decision == "pending"

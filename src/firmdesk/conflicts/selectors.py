@@ -227,6 +227,16 @@ class CheckShown:
         return len(self.check.hits)
 
     @property
+    def purpose(self) -> str:
+        """A party check's purpose names its matter and the party ("Add Jane
+        Roe to M-2026-014"): not for someone who may not see that matter."""
+        return "" if self.matter_hidden else self.check.purpose
+
+    @property
+    def decision_note(self) -> str:
+        return "" if self.matter_hidden else self.check.decision_note
+
+    @property
     def has_matter(self) -> bool:
         """The check opened a matter (a party check only names its matter)."""
         return self.check.opened_matter

@@ -697,9 +697,12 @@ def conflict_check_detail(request, firm_slug, check_id):
     scope = request.scope
     forbidden_if(not conflicts.may_run_checks(scope))
     check = _check(scope, check_id)
+    # Someone screened from (or not granted) the check's matter cannot weigh
+    # its hits, which are not shown to them: they may not decide it either.
+    hidden = conflict_selectors.check_for_viewer(scope=scope, check=check).matter_hidden
     form = (
         forms.DecisionForm(request.POST or None, hits=len(check.hits))
-        if conflicts.may_decide(scope)
+        if conflicts.may_decide(scope) and not hidden
         else None
     )
     if request.method == "POST":
