@@ -44,13 +44,23 @@ for prefix, router in ROUTERS:
     api.add_router(prefix, router)
 
 
+def _field_name(loc) -> str:
+    """The field as the client names it: ninja's loc is ("body", <the route's
+    body parameter>, "title", …) or ("query", "limit"); the client knows
+    nothing of the parameter's name."""
+    parts = [str(p) for p in loc]
+    if parts[:1] == ["body"]:
+        parts = parts[2:]
+    elif parts[:1] and parts[0] in ("query", "path", "header", "cookie", "form"):
+        parts = parts[1:]
+    return ".".join(parts) or "body"
+
+
 def _fields_from_ninja(exc: ValidationError) -> dict[str, list[str]]:
     fields: dict[str, list[str]] = {}
     for error in exc.errors:
-        # loc: ("body", "payload", "title") / ("query", "limit")
-        loc = [str(p) for p in error.get("loc", ()) if p not in ("body", "payload")]
-        name = ".".join(loc[1:] if loc and loc[0] in ("query", "path") else loc)
-        fields.setdefault(name or "body", []).append(error.get("msg", "Invalid."))
+        name = _field_name(error.get("loc", ()))
+        fields.setdefault(name, []).append(error.get("msg", "Invalid."))
     return fields
 
 
