@@ -8,6 +8,9 @@ row outside it is a 404. Errors have one shape (``api.errors``); every token
 has a rate limit (``FIRMDESK_API_RATE_LIMIT``).
 """
 
+import logging
+import math
+
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -22,6 +25,8 @@ from . import errors
 from .auth import TokenAuth
 from .routes import ROUTERS
 
+logger = logging.getLogger(__name__)
+
 DESCRIPTION = """\
 FirmDesk's API for the tools a firm and its support provider already use.
 Every route acts for one firm (`/api/v1/f/{firm_slug}/…`) with a personal
@@ -30,13 +35,29 @@ API guide (docs/api.md) for tokens, pagination, idempotency keys, ETags,
 rate limits and webhooks.
 """
 
+
+class TokenRateThrottle(AuthRateThrottle):
+    """Per token (``ApiToken.__str__``), at ``FIRMDESK_API_RATE_LIMIT`` read on
+    each request rather than once at import, so a changed setting (a test's
+    small limit among them) applies at once."""
+
+    def __init__(self):
+        super().__init__(settings.FIRMDESK_API_RATE_LIMIT)
+
+    def allow_request(self, request) -> bool:
+        if self.rate != settings.FIRMDESK_API_RATE_LIMIT:
+            self.rate = settings.FIRMDESK_API_RATE_LIMIT
+            self.num_requests, self.duration = self.parse_rate(self.rate)
+        return super().allow_request(request)
+
+
 api = NinjaAPI(
     title="FirmDesk API",
     version="1",
     description=DESCRIPTION,
     urls_namespace="api",
     auth=TokenAuth(),
-    throttle=AuthRateThrottle(settings.FIRMDESK_API_RATE_LIMIT),
+    throttle=TokenRateThrottle(),
     docs_url=None,
 )
 
@@ -110,14 +131,31 @@ def _unauthorized(request, exc):
 
 @api.exception_handler(Throttled)
 def _throttled(request, exc: Throttled):
-    return errors.error_response(
+    response = errors.error_response(
         429,
         "Too many requests with this token: wait the seconds Retry-After gives, "
         "then go on. The limit is per token "
         f"({settings.FIRMDESK_API_RATE_LIMIT}).",
     )
+    # ninja sets the header only when its throttle could say how long to wait
+    # (not when the limit was lowered below what was already used): then the
+    # whole window.
+    _count, window = TokenRateThrottle().parse_rate(settings.FIRMDESK_API_RATE_LIMIT)
+    wait = exc.wait if exc.wait is not None else window
+    response["Retry-After"] = str(max(1, math.ceil(wait or 1)))
+    return response
 
 
 @api.exception_handler(HttpError)
 def _http_error(request, exc: HttpError):
+    if exc.status_code == 400:  # ninja: "Cannot parse request body"
+        return errors.error_response(400, errors.UNREADABLE_BODY)
     return errors.error_response(exc.status_code, str(exc.message))
+
+
+@api.exception_handler(Exception)
+def _server_error(request, exc: Exception):
+    # A client parses one shape even from a bug of ours; the traceback goes to
+    # the log (Django's own 500 line would not carry it).
+    logger.error("API error on %s %s", request.method, request.path, exc_info=exc)
+    return errors.error_response(500, errors.SERVER_ERROR)
