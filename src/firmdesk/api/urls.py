@@ -2,6 +2,7 @@
 the page middleware (sign-in redirect, the page Scope) leaves it alone: the
 API signs in by token and answers 401 in its own error shape."""
 
+import json
 from functools import wraps
 
 from django.http import HttpResponseNotAllowed
@@ -35,12 +36,58 @@ def _in_our_shape(view):
     return wrapper
 
 
+def _nul_in(value, name: str = "") -> str | None:
+    """The field (dotted) of the first string holding a NUL character."""
+    if isinstance(value, str):
+        return (name or "body") if "\x00" in value else None
+    if isinstance(value, dict):
+        pairs = [(str(k), v) for k, v in value.items()]
+    elif isinstance(value, list):
+        pairs = [(str(i), v) for i, v in enumerate(value)]
+    else:
+        return None
+    for key, inner in pairs:
+        inner_name = f"{name}.{key}" if name else key
+        if "\x00" in key:
+            return inner_name
+        found = _nul_in(inner, inner_name)
+        if found:
+            return found
+    return None
+
+
+def _refuse_nul(view):
+    """A NUL character (U+0000) is no text anyone types, and PostgreSQL cannot
+    store it: refused up front, naming the field, for every route at once."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        field = next((k for k, v in request.GET.lists() if _nul_in([k, *v])), None)
+        # JSON only: reading the body of a file upload would load it in memory.
+        is_json = request.content_type == "application/json"
+        if field is None and is_json and b"\\u0000" in request.body:
+            try:
+                field = _nul_in(json.loads(request.body))
+            except ValueError:
+                field = None  # not JSON: the route's parser answers 400
+        if field is not None:
+            return errors.error_response(
+                422,
+                "Text may not contain the NUL character (U+0000): remove it and "
+                "send again.",
+                {field: ["Contains a NUL character."]},
+            )
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
 def no_such_route(request, rest=""):
     return errors.error_response(404, errors.NO_SUCH_ROUTE)
 
 
 def _api_view(view):
-    wrapped = idempotent(_in_our_shape(view))
+    wrapped = idempotent(_refuse_nul(_in_our_shape(view)))
     wrapped.csrf_exempt = True  # a token, not a cookie: no CSRF to forge
     wrapped.login_required = False  # LoginRequiredMiddleware: the token decides
     wrapped.firmdesk_api = True  # ScopeMiddleware: api.auth resolves the Scope
