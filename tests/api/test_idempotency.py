@@ -135,3 +135,24 @@ def test_a_patch_ignores_the_key(firm, intake_specialist, lead):
     )
     assert response.status_code == 200
     assert not IdempotencyKey.unscoped.exists()
+
+
+def test_an_upload_larger_than_a_request_body_may_be_is_fingerprinted(settings, rf):
+    """A document upload with a key must not be refused for its size: its
+    fields and files are hashed as parsed, not read whole as the body."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from firmdesk.api.idempotency import _fingerprint
+
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1024
+
+    def upload(content):
+        return rf.post(
+            "/api/v1/f/hale-ortiz/documents",
+            {"title": "Lease", "file": SimpleUploadedFile("lease.pdf", content)},
+        )
+
+    big = b"%PDF-1.7\n" + b"x" * 4096
+    same = _fingerprint(upload(big)) == _fingerprint(upload(big))
+    assert same
+    assert _fingerprint(upload(big)) != _fingerprint(upload(big + b"y"))
