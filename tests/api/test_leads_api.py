@@ -299,3 +299,14 @@ def test_reception_lists_the_calls_it_took_the_firm_all_of_them(
 
 def test_staff_without_reception_get_404(firm, assistant, call):
     assert Api(token_for(assistant, firm)).get(_calls(firm)).status_code == 404
+
+
+def test_any_offset_iso_8601_allows_is_taken_in_utc(firm, intake_specialist, lead):
+    """PostgreSQL refuses offsets past ±15:59 (found by test_schema.py)."""
+    api = Api(token_for(intake_specialist, firm))
+    far_east = api.get(_leads(firm), {"created_after": "2020-03-01T00:00:00+23:59"})
+    assert far_east.status_code == 200
+    assert [item["name"] for item in far_east.json()["items"]] == ["Dana Whitfield"]
+    too_early = api.get(_leads(firm), {"created_after": "0001-01-01T00:00:00+23:59"})
+    assert too_early.status_code == 422
+    assert "created_after" in too_early.json()["fields"]

@@ -26,7 +26,6 @@ from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import Field, Path, Query, Router, Schema
 from ninja.responses import Status
-from pydantic import AwareDatetime
 
 from firmdesk.access.selectors import access_matter, access_object
 from firmdesk.intake import reception, services
@@ -35,7 +34,7 @@ from firmdesk.intake.selectors import lead_owner_choices
 
 from ..errors import ErrorOut, Unprocessable
 from ..etags import check_if_match, etag_of
-from ..pagination import Page, paginate
+from ..pagination import Instant, Page, paginate
 from ..reading import PersonOut, audit_read, scope_of
 
 router = Router(tags=["Leads and calls"])
@@ -172,7 +171,7 @@ class LeadFilters(Schema):
     owner: str | None = Field(
         None, description="A person's id, “me”, or “none” for leads no one owns."
     )
-    created_after: AwareDatetime | None = Field(
+    created_after: Instant | None = Field(
         None, description="ISO 8601 with its offset, e.g. 2026-03-01T00:00:00Z."
     )
     order: str | None = None
@@ -446,7 +445,7 @@ class CallFilters(Schema):
     acknowledged: bool | None = None
     urgency: CallUrgency | None = None
     matter: uuid.UUID | None = None
-    received_after: AwareDatetime | None = Field(
+    received_after: Instant | None = Field(
         None, description="ISO 8601 with its offset, e.g. 2026-03-01T09:00:00-05:00."
     )
     order: str | None = None
@@ -506,7 +505,7 @@ class CallIn(Schema):
     )
     urgency: CallUrgency = CallUrgency.NORMAL
     callback_wanted: bool = True
-    received_at: AwareDatetime | None = Field(
+    received_at: Instant | None = Field(
         None, description="When the call came in; now if left out."
     )
 
