@@ -54,3 +54,16 @@ UNAUTHORIZED = (
     "Send a valid API token as “Authorization: Bearer fd_…”. Make one on your "
     "account's API tokens page; a revoked token stops working at once."
 )
+UNREADABLE_BODY = (
+    "The body could not be read: send one JSON object, with the header "
+    "“Content-Type: application/json”."
+)
+METHOD_NOT_ALLOWED = "This address does not take {method}: use {allowed}."
+NO_SUCH_ROUTE = (
+    "There is no API route at this address. The reference lists them all: /api/v1/docs."
+)
+SERVER_ERROR = (
+    "Something went wrong on FirmDesk's side; nothing you sent was at fault. "
+    "Try again in a moment; if it keeps happening, tell the people who run "
+    "FirmDesk the time and the address you called."
+)

@@ -20,8 +20,15 @@ def etag_of(representation: Schema) -> str:
     return '"' + hashlib.sha256(body).hexdigest()[:40] + '"'
 
 
+def _bare(tag: str) -> str:
+    """A tag as compared: without ``W/`` (a proxy that compresses answers
+    weakens ETags, and the client cannot help it) and without its quotes (a
+    script that dropped them means the same tag)."""
+    return tag.strip().removeprefix("W/").strip('"')
+
+
 def _tags(header: str) -> list[str]:
-    return [t.strip().removeprefix("W/") for t in header.split(",") if t.strip()]
+    return [_bare(t) for t in header.split(",") if t.strip()]
 
 
 def check_if_match(request: HttpRequest, current: str, *, what: str) -> None:
@@ -29,7 +36,7 @@ def check_if_match(request: HttpRequest, current: str, *, what: str) -> None:
     if header is None:
         return
     tags = _tags(header)
-    if "*" in tags or current in tags:
+    if "*" in tags or _bare(current) in tags:
         return
     raise PreconditionFailed(
         f"This {what} changed since you read it (If-Match no longer matches its "
@@ -40,4 +47,4 @@ def check_if_match(request: HttpRequest, current: str, *, what: str) -> None:
 
 def not_modified(request: HttpRequest, current: str) -> bool:
     header = request.headers.get("If-None-Match")
-    return header is not None and current in _tags(header)
+    return header is not None and _bare(current) in _tags(header)

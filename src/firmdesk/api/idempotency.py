@@ -38,7 +38,19 @@ def _fingerprint(request) -> str:
     digest = hashlib.sha256()
     for part in (request.method, request.get_full_path()):
         digest.update(part.encode() + b"\0")
-    digest.update(request.body)
+    if request.content_type == "multipart/form-data":
+        # An upload's body may be larger than Django lets ``request.body`` hold
+        # (DATA_UPLOAD_MAX_MEMORY_SIZE): hash its fields and files as parsed.
+        for name, values in sorted(request.POST.lists()):
+            digest.update(repr((name, values)).encode() + b"\0")
+        for name, files in sorted(request.FILES.lists()):
+            for upload in files:
+                digest.update(repr((name, upload.name)).encode() + b"\0")
+                for chunk in upload.chunks():
+                    digest.update(chunk)
+                upload.seek(0)
+    else:
+        digest.update(request.body)
     return digest.hexdigest()
 
 

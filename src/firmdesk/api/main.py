@@ -8,6 +8,9 @@ row outside it is a 404. Errors have one shape (``api.errors``); every token
 has a rate limit (``FIRMDESK_API_RATE_LIMIT``).
 """
 
+import logging
+import math
+
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -22,6 +25,8 @@ from . import errors
 from .auth import TokenAuth
 from .routes import ROUTERS
 
+logger = logging.getLogger(__name__)
+
 DESCRIPTION = """\
 FirmDesk's API for the tools a firm and its support provider already use.
 Every route acts for one firm (`/api/v1/f/{firm_slug}/…`) with a personal
@@ -30,13 +35,29 @@ API guide (docs/api.md) for tokens, pagination, idempotency keys, ETags,
 rate limits and webhooks.
 """
 
+
+class TokenRateThrottle(AuthRateThrottle):
+    """Per token (``ApiToken.__str__``), at ``FIRMDESK_API_RATE_LIMIT`` read on
+    each request rather than once at import, so a changed setting (a test's
+    small limit among them) applies at once."""
+
+    def __init__(self):
+        super().__init__(settings.FIRMDESK_API_RATE_LIMIT)
+
+    def allow_request(self, request) -> bool:
+        if self.rate != settings.FIRMDESK_API_RATE_LIMIT:
+            self.rate = settings.FIRMDESK_API_RATE_LIMIT
+            self.num_requests, self.duration = self.parse_rate(self.rate)
+        return super().allow_request(request)
+
+
 api = NinjaAPI(
     title="FirmDesk API",
     version="1",
     description=DESCRIPTION,
     urls_namespace="api",
     auth=TokenAuth(),
-    throttle=AuthRateThrottle(settings.FIRMDESK_API_RATE_LIMIT),
+    throttle=TokenRateThrottle(),
     docs_url=None,
 )
 
@@ -44,18 +65,30 @@ for prefix, router in ROUTERS:
     api.add_router(prefix, router)
 
 
+def _field_name(loc) -> str:
+    """The field as the client names it: ninja's loc is ("body", <the route's
+    body parameter>, "title", …) or ("query", "limit"); the client knows
+    nothing of the parameter's name."""
+    parts = [str(p) for p in loc]
+    if parts[:1] == ["body"]:
+        parts = parts[2:]
+    elif parts[:1] and parts[0] in (
+        "query",
+        "path",
+        "header",
+        "cookie",
+        "form",
+        "file",
+    ):
+        parts = parts[1:]
+    return ".".join(parts) or "body"
+
+
 def _fields_from_ninja(exc: ValidationError) -> dict[str, list[str]]:
     fields: dict[str, list[str]] = {}
     for error in exc.errors:
-        # loc: ("body", <the body parameter's name>, "title") or ("query", "limit"):
-        # the client knows neither the place nor our parameter's name.
-        loc = [str(p) for p in error.get("loc", ())]
-        if loc[:1] == ["body"]:
-            loc = loc[2:]
-        elif loc[:1] in (["query"], ["path"], ["header"], ["form"], ["file"]):
-            loc = loc[1:]
-        name = ".".join(loc)
-        fields.setdefault(name or "body", []).append(error.get("msg", "Invalid."))
+        name = _field_name(error.get("loc", ()))
+        fields.setdefault(name, []).append(error.get("msg", "Invalid."))
     return fields
 
 
@@ -105,14 +138,31 @@ def _unauthorized(request, exc):
 
 @api.exception_handler(Throttled)
 def _throttled(request, exc: Throttled):
-    return errors.error_response(
+    response = errors.error_response(
         429,
         "Too many requests with this token: wait the seconds Retry-After gives, "
         "then go on. The limit is per token "
         f"({settings.FIRMDESK_API_RATE_LIMIT}).",
     )
+    # ninja sets the header only when its throttle could say how long to wait
+    # (not when the limit was lowered below what was already used): then the
+    # whole window.
+    _count, window = TokenRateThrottle().parse_rate(settings.FIRMDESK_API_RATE_LIMIT)
+    wait = exc.wait if exc.wait is not None else window
+    response["Retry-After"] = str(max(1, math.ceil(wait or 1)))
+    return response
 
 
 @api.exception_handler(HttpError)
 def _http_error(request, exc: HttpError):
+    if exc.status_code == 400:  # ninja: "Cannot parse request body"
+        return errors.error_response(400, errors.UNREADABLE_BODY)
     return errors.error_response(exc.status_code, str(exc.message))
+
+
+@api.exception_handler(Exception)
+def _server_error(request, exc: Exception):
+    # A client parses one shape even from a bug of ours; the traceback goes to
+    # the log (Django's own 500 line would not carry it).
+    logger.error("API error on %s %s", request.method, request.path, exc_info=exc)
+    return errors.error_response(500, errors.SERVER_ERROR)

@@ -416,11 +416,28 @@ def lead_submit(
     return lead
 
 
+_ENTERED_BY = object()
+
+
 def lead_create(
-    *, scope, actor, source: str, submission: Submission, practice_area="", now=None
+    *,
+    scope,
+    actor,
+    source: str,
+    submission: Submission,
+    practice_area="",
+    owner=_ENTERED_BY,
+    now=None,
 ) -> Lead:
-    """A lead taken by phone, e-mail or referral, entered by staff."""
+    """A lead taken by phone, e-mail or referral, entered by staff, or pushed
+    by an integration (the API). It is given to ``owner``: by default the
+    person entering it; None leaves it to the intake team, who are told of it
+    as of a lead from the public form (``tasks.intake_people``)."""
     _require_intake(scope)
+    if owner is _ENTERED_BY:
+        owner = actor
+    elif owner is not None:
+        _check_owner(owner, scope.firm)
     if source not in Lead.Source.values:
         raise ServiceError("Say where the inquiry came from.", field="source")
     firm = scope.firm
@@ -433,7 +450,7 @@ def lead_create(
             source=source,
             practice_area=(practice_area or "")[:80],
             engagement=engagement,
-            owner=actor,
+            owner=owner,
             received_at=now,
             response_due_at=response_due(firm, engagement, now),
             **fields,
@@ -707,19 +724,23 @@ def lead_checklist(*, scope, lead: Lead, actor, done: list[str], revision=None):
     return lead
 
 
-def lead_assign(*, scope, lead: Lead, actor, owner) -> Lead:
-    """Give the lead to someone who may work it (or to no one)."""
+def _check_owner(owner, firm) -> None:
     from firmdesk.access.scope import resolve_scope
 
+    theirs = resolve_scope(owner, firm)
+    if theirs is None or not may_work_leads(theirs):
+        raise ServiceError(
+            f"{owner.full_name} does not work this firm's leads. Choose someone "
+            "of the firm or of its intake team.",
+            field="owner",
+        )
+
+
+def lead_assign(*, scope, lead: Lead, actor, owner) -> Lead:
+    """Give the lead to someone who may work it (or to no one)."""
     _require_intake(scope)
     if owner is not None:
-        theirs = resolve_scope(owner, lead.firm)
-        if theirs is None or not may_work_leads(theirs):
-            raise ServiceError(
-                f"{owner.full_name} does not work this firm's leads. Choose someone "
-                "of the firm or of its intake team.",
-                field="owner",
-            )
+        _check_owner(owner, lead.firm)
     with transaction.atomic():
         lead = _locked(lead)
         lead.owner = owner

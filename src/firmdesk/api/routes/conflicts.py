@@ -27,7 +27,7 @@ from firmdesk.conflicts.models import ConflictCheck
 from firmdesk.conflicts.selectors import CheckShown
 
 from ..errors import ErrorOut, Unprocessable
-from ..pagination import Page, paginate
+from ..pagination import Instant, Page, paginate
 from ..reading import PersonOut, audit_read, scope_of
 
 router = Router(tags=["Conflicts"])
@@ -174,7 +174,7 @@ def check_detail_out(scope, check: ConflictCheck) -> ConflictCheckDetailOut:
 class ConflictCheckFilters(Schema):
     decision: Literal["pending", "clear", "conflict", "waived"] | None = None
     kind: Literal["opening", "party"] | None = None
-    run_after: datetime.datetime | None = None
+    run_after: Instant | None = None
     order: str | None = None
     cursor: str | None = None
     limit: int | None = None

@@ -31,7 +31,7 @@ from firmdesk.matters.models import Contact, ContactAlias, MatterParty
 
 from ..errors import ErrorOut, Unprocessable
 from ..etags import check_if_match, etag_of
-from ..pagination import Page, paginate
+from ..pagination import Instant, Page, paginate
 from ..reading import audit_read, scope_of
 
 router = Router(tags=["Contacts"])
@@ -83,7 +83,7 @@ class ContactFilters(Schema):
     )
     prospective: bool | None = None
     matter: uuid.UUID | None = Field(None, description="Parties of this matter.")
-    updated_after: datetime.datetime | None = None
+    updated_after: Instant | None = None
     order: str | None = None
     cursor: str | None = None
     limit: int | None = None

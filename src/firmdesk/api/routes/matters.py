@@ -29,7 +29,7 @@ from firmdesk.orgs.models import User
 
 from ..errors import ErrorOut, Unprocessable
 from ..etags import check_if_match, etag_of
-from ..pagination import Page, paginate
+from ..pagination import Instant, Page, paginate
 from ..reading import PersonOut, audit_read, scope_of
 from .conflicts import ConflictCheckDetailOut, check_detail_out, conflict_check_of
 
@@ -72,7 +72,7 @@ class MatterFilters(Schema):
     responsible_attorney: uuid.UUID | None = None
     opened_after: datetime.date | None = None
     opened_before: datetime.date | None = None
-    updated_after: datetime.datetime | None = None
+    updated_after: Instant | None = None
     order: str | None = None
     cursor: str | None = None
     limit: int | None = None

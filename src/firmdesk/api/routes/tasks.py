@@ -36,7 +36,7 @@ from firmdesk.work.models import Comment, Playbook, Review, Task
 
 from ..errors import ErrorOut, Unprocessable
 from ..etags import check_if_match, etag_of
-from ..pagination import Page, paginate
+from ..pagination import Page, in_utc, paginate
 from ..reading import PersonOut, audit_read, scope_of
 
 router = Router(tags=["Tasks"])
@@ -56,7 +56,7 @@ def _plausible(value: datetime.datetime) -> datetime.datetime:
 
 Text = Annotated[str, AfterValidator(_no_nul)]
 # With its zone: FirmDesk cannot guess whose 9 o'clock a bare time means.
-When = Annotated[AwareDatetime, AfterValidator(_plausible)]
+When = Annotated[AwareDatetime, AfterValidator(in_utc), AfterValidator(_plausible)]
 
 
 # Named for the API: ninja names an enum after its class, and Task.Status,
