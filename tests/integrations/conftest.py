@@ -38,8 +38,8 @@ def verify(secret: str, header: str, body: bytes, *, tolerance=300) -> bool:
 
 class Receiver:
     """An HTTP server in a thread. ``answers`` is the list of status codes to
-    give, in order (the last repeats); ``hold`` makes the first request wait
-    until ``release()``."""
+    give, in order (the last repeats); with ``hold`` the first request is
+    recorded and then left unanswered until ``release()``."""
 
     def __init__(self):
         self.secret = ""
@@ -55,13 +55,6 @@ class Receiver:
             def do_POST(self):
                 body = self.rfile.read(int(self.headers["Content-Length"]))
                 with receiver._lock:
-                    first = not receiver.received and not receiver.holding.is_set()
-                    if first and receiver.hold:
-                        receiver.holding.set()
-                if first and receiver.hold:
-                    receiver._release.wait(30)
-                    return  # the sender is gone by now: no answer
-                with receiver._lock:
                     receiver.received.append(
                         (
                             self.headers["FirmDesk-Delivery"],
@@ -75,6 +68,13 @@ class Receiver:
                         )
                     )
                     count = len(receiver.received)
+                    held = receiver.hold and not receiver.holding.is_set()
+                    if held:
+                        receiver.holding.set()
+                if held:
+                    # The sender is killed meanwhile: it never hears an answer.
+                    receiver._release.wait(30)
+                    return
                 code = receiver.answers[min(count, len(receiver.answers)) - 1]
                 answer = json.dumps({"ok": code < 300}).encode()
                 self.send_response(code)

@@ -310,6 +310,7 @@ def _disable_for_failures(endpoint: WebhookEndpoint, outcome: Outcome) -> None:
         detail={"cancelled": cancelled, "last": _why(outcome)[:200]},
     )
     url = webhooks.endpoint_url(endpoint)
+    stamp = f"{endpoint.disabled_at:%Y%m%dT%H%M%S%f}"
     for user in _owner_and_admins(endpoint):
         notify(
             user=user,
@@ -325,7 +326,7 @@ def _disable_for_failures(endpoint: WebhookEndpoint, outcome: Outcome) -> None:
             ),
             url=url,
             about=endpoint,
-            key=f"webhook-disabled:{endpoint.pk}:{endpoint.disabled_at:%Y%m%dT%H%M%S%f}",
+            key=f"webhook-disabled:{endpoint.pk}:{user.pk}:{stamp}",
         )
 
 

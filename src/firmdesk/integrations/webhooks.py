@@ -29,6 +29,7 @@ from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import URLValidator
 from django.db import transaction
+from django.db.models import OuterRef, Subquery
 from django.urls import reverse
 from django.utils import timezone
 
@@ -282,7 +283,22 @@ def access_delivery(scope, endpoint, public_id) -> WebhookDelivery:
 
 
 def endpoints_for(scope):
-    return WebhookEndpoint.objects.in_scope(scope).select_related("created_by")
+    """The firm's endpoints, each with its last delivery the viewer may see
+    (``last_event``, ``last_status``, ``last_at``), in one query."""
+    last = (
+        WebhookDelivery.objects.in_scope(scope)
+        .filter(endpoint=OuterRef("pk"))
+        .order_by("-created_at")
+    )
+    return (
+        WebhookEndpoint.objects.in_scope(scope)
+        .select_related("created_by")
+        .annotate(
+            last_event=Subquery(last.values("event")[:1]),
+            last_status=Subquery(last.values("status")[:1]),
+            last_at=Subquery(last.values("created_at")[:1]),
+        )
+    )
 
 
 def deliveries_of(scope, endpoint):
