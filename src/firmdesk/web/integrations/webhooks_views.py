@@ -51,7 +51,7 @@ def _secret_page(request, endpoint, secret, *, new: bool):
 @require_http_methods(["GET", "POST"])
 def endpoint_new(request, firm_slug):
     scope = _admin_scope(request)
-    form = EndpointForm(request.POST or None)
+    form = EndpointForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             endpoint, secret = webhooks.endpoint_create(
@@ -92,7 +92,7 @@ def endpoint_edit(request, firm_slug, endpoint_id):
     scope = _admin_scope(request)
     endpoint = webhooks.access_endpoint(scope, endpoint_id)
     form = EndpointForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         initial={
             "url": endpoint.url,
             "description": endpoint.description,
