@@ -12,6 +12,7 @@ from firmdesk.billing import invoicing
 from firmdesk.conflicts.services import conflict_check_run, conflict_decide, matter_open
 from firmdesk.engagements.services import engagement_end
 from firmdesk.intake import services as intake
+from firmdesk.intake.public import booking_lead_create
 from firmdesk.integrations.models import WebhookDelivery
 from firmdesk.notify.hooks import EVENTS
 from firmdesk.scheduling import services as scheduling
@@ -19,6 +20,7 @@ from firmdesk.scheduling.models import Court, DeadlineRule
 from firmdesk.work import services as work
 from tests import factories as f
 from tests.billing.invoice_rows import client_of, entry, keeper, styled
+from tests.isolation.fixtures_intake import make_form
 
 from .conftest import make_endpoint
 
@@ -240,3 +242,40 @@ def test_an_admin_screened_from_the_matter_is_not_sent_its_events(world):
     approve(world)
 
     assert deliveries(endpoint) == []
+
+
+def _from_the_web_form(w):
+    form = make_form(
+        w.firm, title="Family law inquiry", slug="family", practice_area="Family law"
+    )
+    intake.lead_submit(
+        form=form,
+        submission=intake.Submission(name="Dana Whitfield", email="dana@example.com"),
+        address="203.0.113.9",
+    )
+
+
+def _from_the_booking_page(w):
+    booking_lead_create(
+        firm=w.firm,
+        submission=intake.Submission(name="Dana Whitfield", email="dana@example.com"),
+        address="203.0.113.9",
+    )
+
+
+@pytest.mark.parametrize(
+    "make, source",
+    [
+        (_from_the_web_form, "web_form"),
+        (_from_the_booking_page, "booking"),
+        (lead, "phone"),
+    ],
+)
+def test_every_way_a_lead_comes_in_is_told(world, make, source):
+    endpoint, _ = make_endpoint(world.firm_admin, world.firm, ["lead.created"])
+
+    make(world)
+
+    (delivery,) = deliveries(endpoint)
+    assert delivery.payload["data"]["source"] == source
+    assert delivery.payload["data"]["name"] == "Dana Whitfield"

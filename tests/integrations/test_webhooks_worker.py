@@ -23,9 +23,14 @@ def workers(tmp_path):
     started.stop_all()
 
 
-def _holding_worker(processes):
-    """The process running the job of the held request."""
-    (job,) = DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING)
+def _holding_worker(processes, firm, delivery_id):
+    """The process running the job that sent the held request."""
+    delivery = WebhookDelivery.objects.for_firm(firm).get(public_id=delivery_id)
+    (job,) = [
+        job
+        for job in DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING)
+        if job.args_kwargs["args"] == [delivery.pk]
+    ]
     pid = WorkerHeartbeat.objects.get(worker_id=job.worker_ids[-1]).pid
     (holder,) = [p for p in processes if p.pid == pid]
     return holder
@@ -48,10 +53,10 @@ def test_worker_killed_mid_delivery_loses_no_event(firm, firm_admin, receiver, w
     # first is held mid-request and killed; the other recovers its job.
     started = [workers.start("one"), workers.start("two")]
     assert receiver.holding.wait(60), "no worker sent anything"
-    holder = _holding_worker(started)
+    held = receiver.ids()[0]
+    holder = _holding_worker(started, firm, held)
     holder.kill()
     holder.wait()
-    held = receiver.ids()[0]
     receiver.release()
 
     def all_delivered():

@@ -172,8 +172,10 @@ def post(send: _Send) -> Outcome:
     connection_class = (
         _PinnedHTTPSConnection if parts.scheme == "https" else _PinnedHTTPConnection
     )
+    host = parts.hostname or ""
     connection = connection_class(
-        parts.hostname,
+        # http.client takes an IPv6 literal in brackets, as in the address.
+        f"[{host}]" if ":" in host else host,
         address=addresses[0],
         port=parts.port,
         timeout=settings.FIRMDESK_WEBHOOK_TIMEOUT_SECONDS,
