@@ -269,6 +269,13 @@ FIRMDESK_WEBHOOK_BACKOFF_SECONDS = float(
     env_str("FIRMDESK_WEBHOOK_BACKOFF_SECONDS", "30")
 )
 FIRMDESK_WEBHOOK_DISABLE_AFTER = env_int("FIRMDESK_WEBHOOK_DISABLE_AFTER", 20)
+# Endpoints must use https and reach the public internet: an address on a
+# private, loopback or link-local network (FirmDesk's own network, a cloud's
+# metadata service) is refused. Allow both for a receiver inside your own
+# network; on in tests, whose receivers listen on 127.0.0.1 over http.
+FIRMDESK_WEBHOOK_ALLOW_PRIVATE_NETWORKS = env_bool(
+    "FIRMDESK_WEBHOOK_ALLOW_PRIVATE_NETWORKS", TESTING
+)
 
 # --- Internationalisation --------------------------------------------------
 LANGUAGE_CODE = "en-us"

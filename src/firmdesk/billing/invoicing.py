@@ -34,6 +34,7 @@ from firmdesk.audit.services import audit_record
 from firmdesk.common.errors import ServiceError
 from firmdesk.common.times import zone_named
 from firmdesk.matters.models import Matter, MatterParty
+from firmdesk.notify.hooks import publish
 
 from .models import (
     BillingSettings,
@@ -683,6 +684,17 @@ def invoice_send(*, scope, invoice: Invoice, issued_on=None) -> Invoice:
             issued_on=str(invoice.issued_on),
             due_on=str(invoice.due_on),
         )
+        publish(
+            "invoice.sent",
+            firm=invoice.firm,
+            obj=invoice,
+            actor=scope.user,
+            matter=invoice.matter,
+            total=invoice.total,
+            currency=invoice.currency,
+            issued_on=invoice.issued_on,
+            due_on=invoice.due_on,
+        )
     return invoice
 
 
@@ -742,6 +754,23 @@ def payment_record(
             amount=str(amount),
             balance=str(invoice.balance),
         )
+        if kind == Payment.Kind.PAYMENT:
+            publish(
+                "payment.received",
+                firm=invoice.firm,
+                obj=payment,
+                actor=scope.user,
+                matter=invoice.matter,
+                invoice=str(invoice.public_id),
+                invoice_number=invoice.number,
+                amount=amount,
+                currency=invoice.currency,
+                received_on=payment.received_on,
+                method=payment.method,
+                reference=payment.reference,
+                balance=invoice.balance,
+                invoice_status=invoice.status,
+            )
     return payment
 
 

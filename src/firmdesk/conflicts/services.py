@@ -29,6 +29,7 @@ from firmdesk.matters.models import (
     MatterParty,
 )
 from firmdesk.matters.services import is_firm_attorney, may_maintain
+from firmdesk.notify.hooks import publish
 from firmdesk.orgs.models import Organization, StaffProfile
 
 from . import selectors
@@ -978,6 +979,17 @@ def matter_open(
             summary=f"Opened {matter.number} {matter.title} on a "
             f"{check.get_decision_display().lower()} conflict check",
             detail={"check": str(check.public_id), "parties": len(parties)},
+        )
+        publish(
+            "matter.opened",
+            firm=firm,
+            obj=matter,
+            actor=scope.user,
+            matter=matter,
+            practice_area=matter.practice_area,
+            opened_on=matter.opened_on,
+            conflict_check=str(check.public_id),
+            conflict_decision=check.decision,
         )
     return matter
 

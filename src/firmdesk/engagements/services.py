@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from firmdesk.audit.services import audit_record
 from firmdesk.common.errors import ServiceError
+from firmdesk.notify.hooks import publish
 from firmdesk.orgs.models import PROVIDER_STAFF_ROLES, Membership, StaffProfile
 from firmdesk.orgs.revocation import revoke_firm_access
 
@@ -85,6 +86,16 @@ def engagement_end(*, scope, engagement: Engagement, reason: str) -> Engagement:
             obj=engagement,
             summary=f"Ended: {engagement.ended_reason}",
             detail={"revoked": revoked},
+        )
+        publish(
+            "engagement.ended",
+            firm=scope.firm,
+            obj=engagement,
+            actor=scope.user,
+            provider=engagement.provider.name,
+            reason=engagement.ended_reason,
+            ended_at=engagement.ended_at,
+            end_date=engagement.end_date,
         )
     return engagement
 

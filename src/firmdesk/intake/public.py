@@ -224,6 +224,7 @@ def booking_lead_create(
             summary=f"Consultation request from {lead.name} (booking page)",
             detail={"source": lead.source},
         )
+        services.publish_lead(lead, actor=None)
     return lead
 
 

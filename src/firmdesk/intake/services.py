@@ -32,6 +32,7 @@ from firmdesk.common.times import when
 from firmdesk.conflicts import services as conflicts
 from firmdesk.conflicts.models import ConflictCheck
 from firmdesk.matters.models import Contact, MatterParty
+from firmdesk.notify.hooks import publish
 from firmdesk.notify.services import notify
 from firmdesk.orgs.business_hours import BusinessCalendar
 from firmdesk.orgs.models import Membership
@@ -407,6 +408,7 @@ def lead_submit(
                     "files": len(submission.files) + len(submission.held),
                 },
             )
+            publish_lead(lead, actor=None)
             transaction.on_commit(lambda: after_arrival(lead.pk, confirm=True))
     except IntegrityError:
         earlier = lead_by_form_token(firm, form_token)
@@ -462,8 +464,24 @@ def lead_create(
             obj=lead,
             summary=f"Inquiry from {lead.name} ({lead.get_source_display()})",
         )
+        publish_lead(lead, actor=actor)
         transaction.on_commit(lambda: after_arrival(lead.pk, confirm=False))
     return lead
+
+
+def publish_lead(lead: Lead, *, actor) -> None:
+    """Tell integrations of a new lead, however it came in (the web form, the
+    booking page, or typed in by staff): inside the transaction that made it."""
+    publish(
+        "lead.created",
+        firm=lead.firm,
+        obj=lead,
+        actor=actor,
+        source=lead.source,
+        practice_area=lead.practice_area,
+        received_at=lead.received_at,
+        response_due_at=lead.response_due_at,
+    )
 
 
 def after_arrival(lead_pk: int, *, confirm: bool) -> None:

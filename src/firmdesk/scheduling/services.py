@@ -18,6 +18,7 @@ from django.utils import timezone
 from firmdesk.audit.services import audit_record
 from firmdesk.common import times
 from firmdesk.common.errors import ServiceError
+from firmdesk.notify.hooks import publish
 from firmdesk.notify.services import notify
 
 from . import deadlines
@@ -252,6 +253,8 @@ def event_create(*, scope, data: EventData, actor) -> Event:
         _set_attendees(event, data)
         sync_reminders(event)
         _audit(scope, actor, "event.create", event, f"Scheduled {event.title}")
+        if event.kind == Event.Kind.FILING_DEADLINE:
+            _publish_deadline(event, actor)
     return event
 
 
@@ -484,7 +487,23 @@ def deadline_create(
             f"Computed {event.title}: due {result.due_text}",
             {"citation": period.get("citation", ""), "due": result.due_text},
         )
+        _publish_deadline(event, actor, citation=period.get("citation", ""))
     return event
+
+
+def _publish_deadline(event: Event, actor, *, citation: str = "") -> None:
+    """Tell integrations of a filing deadline put on the calendar, computed
+    from a rule or typed in, inside the transaction that saved it."""
+    publish(
+        "deadline.created",
+        firm=event.firm,
+        obj=event,
+        actor=actor,
+        matter=event.matter,
+        due_at=event.start,
+        all_day=event.all_day,
+        citation=citation,
+    )
 
 
 def deadline_set_trigger(*, scope, event: Event, trigger_date, actor, revision):

@@ -23,6 +23,7 @@ from firmdesk.common.errors import ServiceError
 from firmdesk.documents import workflow as document_workflow
 from firmdesk.documents.models import Document, DocumentVersion
 from firmdesk.engagements.models import Engagement
+from firmdesk.notify.hooks import publish
 from firmdesk.notify.services import notify
 from firmdesk.orgs.business_hours import BusinessCalendar
 from firmdesk.orgs.models import Function
@@ -905,6 +906,14 @@ def task_submit(*, scope, task: Task, revision, note: str = "", now=None) -> Tas
             task.matter.responsible_attorney if task.matter else None
         )
         if task.review_required:
+            publish(
+                "task.submitted",
+                firm=task.firm,
+                obj=task,
+                actor=scope.user,
+                matter=task.matter,
+                note=note.strip(),
+            )
             _tell(
                 reviewer,
                 task,
@@ -996,6 +1005,15 @@ def task_review(
                     else {}
                 ),
             )
+            publish(
+                "task.approved",
+                firm=task.firm,
+                obj=task,
+                actor=scope.user,
+                matter=task.matter,
+                review=str(review.public_id),
+                comment=comment.strip(),
+            )
             _tell(
                 task.assignee,
                 task,
@@ -1032,6 +1050,17 @@ def task_review(
                 f"Returned: {review.get_reason_display()}",
                 reason=reason,
                 **({"reset_items": reset} if reset else {}),
+            )
+            publish(
+                "task.returned",
+                firm=task.firm,
+                obj=task,
+                actor=scope.user,
+                matter=task.matter,
+                review=str(review.public_id),
+                reason=reason,
+                reason_text=review.get_reason_display(),
+                comment=comment.strip(),
             )
             redo = ""
             if reset:
