@@ -320,3 +320,20 @@ def test_payments_go_only_on_sent_invoices_not_fully_paid(
     )
     assert response.status_code == 422
     assert "sent" in response.json()["message"]
+
+
+def test_an_expense_larger_than_the_books_hold_is_refused_not_an_error(
+    firm, firm_staff, matter
+):
+    response = Api(token_for(firm_staff, firm)).post(
+        _url("create_expense", firm),
+        {
+            "matter": str(matter.public_id),
+            "date": "2026-11-16",
+            "description": "Copies",
+            "quantity": "1e20",
+            "unit_cost": "0.10",
+        },
+    )
+    assert response.status_code == 422
+    assert "quantity" in response.json()["fields"]

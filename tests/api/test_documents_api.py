@@ -212,3 +212,9 @@ def test_an_older_version_downloads_by_its_number(firm, attorney, matter):
         )
     )
     assert missing.status_code == 404
+
+
+def test_a_matter_that_is_not_an_id_is_named_in_fields(firm, attorney):
+    response = _upload(token_for(attorney, firm), firm, matter="M-2026-001")
+    assert response.status_code == 422
+    assert list(response.json()["fields"]) == ["matter"]

@@ -49,7 +49,8 @@ def _fields_from_ninja(exc: ValidationError) -> dict[str, list[str]]:
     for error in exc.errors:
         # loc: ("body", "payload", "title") / ("query", "limit")
         loc = [str(p) for p in error.get("loc", ()) if p not in ("body", "payload")]
-        name = ".".join(loc[1:] if loc and loc[0] in ("query", "path") else loc)
+        where = ("query", "path", "form", "file")
+        name = ".".join(loc[1:] if loc and loc[0] in where else loc)
         fields.setdefault(name or "body", []).append(error.get("msg", "Invalid."))
     return fields
 

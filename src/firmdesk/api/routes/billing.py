@@ -252,7 +252,11 @@ class TimeEntryIn(Schema):
         None, description="false: no charge. Empty: as the firm's terms say."
     )
     rate: Decimal | None = Field(
-        None, description="Billing people only; empty: the firm's rate."
+        None,
+        ge=0,
+        max_digits=14,
+        decimal_places=2,
+        description="Billing people only; empty: the firm's rate.",
     )
     submit: bool = Field(
         False, description="true: submit it for the pre-bill review at once."
@@ -268,23 +272,23 @@ class TimeEntryIn(Schema):
     "code sets, a draft unless submit is true (then the client's rules, such "
     "as codes on every entry, are checked and nothing is saved if they fail).",
 )
-def create_time_entry(request: HttpRequest, firm_slug: Path[str], data: TimeEntryIn):
+def create_time_entry(request: HttpRequest, firm_slug: Path[str], payload: TimeEntryIn):
     scope = scope_of(request)
-    _day(data.date, "date")
-    matter = _matter_for_entry(scope, data.matter)
+    _day(payload.date, "date")
+    matter = _matter_for_entry(scope, payload.matter)
     fields = services.EntryFields(
-        date=data.date,
-        hours=data.hours,
+        date=payload.date,
+        hours=payload.hours,
         matter=matter,
-        narrative=data.narrative,
-        task_code=data.task_code.strip().upper(),
-        activity_code=data.activity_code.strip().upper(),
-        billable=data.billable,
-        rate=data.rate,
+        narrative=payload.narrative,
+        task_code=payload.task_code.strip().upper(),
+        activity_code=payload.activity_code.strip().upper(),
+        billable=payload.billable,
+        rate=payload.rate,
     )
     with transaction.atomic():
         entry = services.time_entry_create(scope=scope, fields=fields)
-        if data.submit:
+        if payload.submit:
             entry = services.time_entry_submit(scope=scope, entry=entry)
     entry = selectors.access_time_entry(scope, entry.public_id)
     return Status(201, TimeEntryOut.of(scope, entry))
@@ -401,8 +405,11 @@ class ExpenseIn(Schema):
     matter: uuid.UUID
     date: datetime.date
     description: str
-    quantity: Decimal = Decimal("1")
-    unit_cost: Decimal = Field(description="Per unit, e.g. 405.00.")
+    # The columns' sizes: larger numbers are typing mistakes, told as such.
+    quantity: Decimal = Field(Decimal("1"), gt=0, max_digits=10, decimal_places=2)
+    unit_cost: Decimal = Field(
+        ge=0, max_digits=14, decimal_places=2, description="Per unit, e.g. 405.00."
+    )
     expense_code: str = Field("", description="UTBMS expense code, e.g. E112.")
     billable: bool = True
     submit: bool = Field(
@@ -418,22 +425,22 @@ class ExpenseIn(Schema):
     "expenses page (a receipt is added there, or uploaded as a document on "
     "the matter). A draft unless submit is true.",
 )
-def create_expense(request: HttpRequest, firm_slug: Path[str], data: ExpenseIn):
+def create_expense(request: HttpRequest, firm_slug: Path[str], payload: ExpenseIn):
     scope = scope_of(request)
-    _day(data.date, "date")
-    matter = _matter_for_entry(scope, data.matter)
+    _day(payload.date, "date")
+    matter = _matter_for_entry(scope, payload.matter)
     fields = services.ExpenseFields(
-        date=data.date,
+        date=payload.date,
         matter=matter,
-        description=data.description,
-        quantity=data.quantity,
-        unit_cost=data.unit_cost,
-        expense_code=data.expense_code.strip().upper(),
-        billable=data.billable,
+        description=payload.description,
+        quantity=payload.quantity,
+        unit_cost=payload.unit_cost,
+        expense_code=payload.expense_code.strip().upper(),
+        billable=payload.billable,
     )
     with transaction.atomic():
         expense = services.expense_create(scope=scope, fields=fields)
-        if data.submit:
+        if payload.submit:
             expense = services.expense_submit(scope=scope, expense=expense)
     expense = selectors.access_expense(scope, expense.public_id)
     return Status(201, ExpenseOut.of(scope, expense))
@@ -844,19 +851,19 @@ def create_invoice_payment(
     request: HttpRequest,
     firm_slug: Path[str],
     invoice_id: uuid.UUID,
-    data: PaymentIn,
+    payload: PaymentIn,
 ):
     scope = _billing_scope(request)
-    _day(data.received_on, "received_on")
+    _day(payload.received_on, "received_on")
     invoice = _invoice(scope, invoice_id)
     payment = invoicing.payment_record(
         scope=scope,
         invoice=invoice,
-        kind=data.kind.value,
-        amount=data.amount,
-        received_on=data.received_on,
-        method=data.method,
-        reference=data.reference,
-        note=data.note,
+        kind=payload.kind.value,
+        amount=payload.amount,
+        received_on=payload.received_on,
+        method=payload.method,
+        reference=payload.reference,
+        note=payload.note,
     )
     return Status(201, PaymentOut.of(payment))

@@ -261,11 +261,11 @@ class DocumentUpload(Schema):
 def create_document(
     request: HttpRequest,
     firm_slug: Path[str],
-    data: Form[DocumentUpload],
+    payload: Form[DocumentUpload],
     file: File[UploadedFile],
 ):
     scope = scope_of(request)
-    if (data.matter is None) == (data.task is None):
+    if (payload.matter is None) == (payload.task is None):
         raise Unprocessable(
             "Say where the document belongs: give either “matter” or “task” "
             "(a task's files are kept on the task's matter), not both.",
@@ -274,18 +274,18 @@ def create_document(
                 "task": ["Give a task's id, or a matter instead."],
             },
         )
-    if data.task is not None:
-        task = _body_ref(access_task, scope, data.task, "task")
+    if payload.task is not None:
+        task = _body_ref(access_task, scope, payload.task, "task")
         document = work_services.task_attach(
-            scope=scope, task=task, uploaded_file=file, title=data.title
+            scope=scope, task=task, uploaded_file=file, title=payload.title
         )
     else:
-        matter = _body_ref(access_matter, scope, data.matter, "matter")
+        matter = _body_ref(access_matter, scope, payload.matter, "matter")
         document = document_upload(
             firm=scope.firm,
             actor=scope.user,
             uploaded_file=file,
-            title=data.title,
+            title=payload.title,
             matter=matter,
         )
     document = _document(scope, document.public_id)
