@@ -1194,9 +1194,10 @@ def task_edit(*, scope, task: Task, revision, **changes) -> Task:
     return task
 
 
-def task_attach(*, scope, task: Task, uploaded_file, new_version_of=None):
-    """A file added to the task: a new attachment, or (``new_version_of`` one of
-    its attachments) that file's next version, such as a corrected draft."""
+def task_attach(*, scope, task: Task, uploaded_file, new_version_of=None, title=""):
+    """A file added to the task: a new attachment (named ``title``, else after
+    the file), or (``new_version_of`` one of its attachments) that file's next
+    version, such as a corrected draft."""
     from firmdesk.documents.services import document_add_version, document_upload
 
     if not (task.assignee_id == scope.user.pk or scope.is_firm_member):
@@ -1229,6 +1230,7 @@ def task_attach(*, scope, task: Task, uploaded_file, new_version_of=None):
             firm=task.firm,
             actor=scope.user,
             uploaded_file=uploaded_file,
+            title=title,
             matter=task.matter,
         )
         task.attachments.add(document)
