@@ -112,6 +112,11 @@ def test_the_log_shows_each_attempt_and_the_receivers_answer(
     body = page.content.decode()
     assert [a.status_code for a in page.context["attempts"]] == [500, 200]
     assert "{&quot;ok&quot;: false}" in body and "Delivered" in body
+    # The payload describes client data: opening it is audited like a task page.
+    read = AuditEvent.objects.filter(org=firm, action="webhook.delivery_viewed")
+    assert [(e.actor, e.object_id) for e in read] == [
+        (firm_admin, str(delivery.public_id))
+    ]
 
 
 def test_a_screened_admin_does_not_see_deliveries_about_the_matter(

@@ -46,6 +46,8 @@ GROUPS: dict[str, str] = {
     "audit": "Audit trail",
     "incident": "Incidents",
     "compliance": "Incidents",
+    "api_token": "API tokens and webhooks",
+    "webhook": "API tokens and webhooks",
 }
 OTHER = "Other"
 
@@ -71,6 +73,7 @@ LABELS: dict[str, str] = {
     "conflict.check_viewed": "Opened a conflict check",
     "share.viewed": "A shared link was opened",
     "share.downloaded": "A file was downloaded through a shared link",
+    "webhook.delivery_viewed": "Opened a webhook delivery (its payload)",
     # Exports
     "contacts.exported": "Exported the contacts",
     "exhibits.exported": "Downloaded an exhibit index",
@@ -138,6 +141,16 @@ LABELS: dict[str, str] = {
     "member.added": "Added a member",
     "two_factor.device_added": "Added a two-factor device",
     "account.confirmed": "Typed the password again for a sensitive action",
+    "api_token.created": "Made an API token",
+    "api_token.revoked": "Revoked an API token",
+    "webhook.endpoint_created": "Added a webhook",
+    "webhook.endpoint_changed": "Changed a webhook",
+    "webhook.endpoint_disabled": "Disabled a webhook",
+    "webhook.endpoint_enabled": "Enabled a webhook",
+    "webhook.disabled": "A webhook was disabled after repeated failures",
+    "webhook.secret_rolled": "Made a new webhook signing secret",
+    "webhook.test_sent": "Sent a webhook test event",
+    "webhook.redelivered": "Sent a webhook delivery again",
 }
 
 

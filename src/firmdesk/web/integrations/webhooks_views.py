@@ -13,6 +13,7 @@ from firmdesk.integrations import webhooks
 from firmdesk.integrations.models import WebhookAttempt
 from firmdesk.notify.hooks import EVENTS
 from firmdesk.web.accounts.reauth import sensitive
+from firmdesk.web.auditing import audit_opened
 from firmdesk.web.pages import apply_service_error, forbidden_if, see_other
 
 from .webhooks_forms import EndpointForm
@@ -192,6 +193,15 @@ def delivery_detail(request, firm_slug, endpoint_id, delivery_id):
     scope = _admin_scope(request)
     endpoint = webhooks.access_endpoint(scope, endpoint_id)
     delivery = webhooks.access_delivery(scope, endpoint, delivery_id)
+    # The page shows the payload, which describes client data (a task's
+    # title, a payment's amount): opening it is a read like a task page's.
+    audit_opened(
+        request,
+        delivery,
+        action="webhook.delivery_viewed",
+        matter=delivery.matter,
+        summary=f"Opened the {delivery.event} delivery to {endpoint.url}",
+    )
     return render(
         request,
         TEMPLATES + "delivery_detail.html",
