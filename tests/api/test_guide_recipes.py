@@ -256,3 +256,38 @@ def test_recipe_c_task_events_arrive_signed_and_a_replay_is_recognised(
     forged = body.replace(b"task.approved", b"task.returned")
     assert receive({**headers, "FirmDesk-Delivery": "forged"}, forged) == 401
     assert len(guide_receiver.handled) == 2
+
+
+# --- What the guide promises of every list ---------------------------------------
+
+
+def _time_filters():
+    from firmdesk.api.main import api
+
+    schema = api.get_openapi_schema(path_prefix="")
+    for path, operations in schema["paths"].items():
+        get = operations.get("get")
+        if not get or path.count("{") != 1:
+            continue
+        for parameter in get.get("parameters", []):
+            options = parameter["schema"].get("anyOf", [parameter["schema"]])
+            if any(o.get("format") == "date-time" for o in options):
+                yield path.split("/")[-1], parameter["name"]
+
+
+@pytest.mark.parametrize(("resource", "name"), sorted(set(_time_filters())))
+def test_every_time_filter_wants_an_offset_and_takes_any_iso_8601_one(
+    firm, attorney, resource, name
+):
+    """docs/api.md section 5: "send times with an offset or Z". A time without
+    one cannot be placed (whose 9 o'clock?); one past ±15:59, which ISO 8601
+    allows and PostgreSQL refuses, is read in UTC like any other."""
+    api = Api(token_for(attorney, firm))
+    url = f"/api/v1/f/{firm.slug}/{resource}"
+
+    naive = api.get(url, {name: "2026-03-02T09:00:00"})
+    far = api.get(url, {name: "2026-03-02T09:00:00+18:00"})
+
+    assert naive.status_code == 422, naive.content
+    assert name in naive.json()["fields"]
+    assert far.status_code == 200, far.content
