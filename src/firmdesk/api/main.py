@@ -8,6 +8,7 @@ row outside it is a 404. Errors have one shape (``api.errors``); every token
 has a rate limit (``FIRMDESK_API_RATE_LIMIT``).
 """
 
+import datetime
 import logging
 import math
 
@@ -17,6 +18,8 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
+from ninja.renderers import JSONRenderer
+from ninja.responses import NinjaJSONEncoder
 from ninja.throttling import AuthRateThrottle
 
 from firmdesk.common.errors import ServiceError
@@ -51,6 +54,24 @@ class TokenRateThrottle(AuthRateThrottle):
         return super().allow_request(request)
 
 
+class _Encoder(NinjaJSONEncoder):
+    """Times to the microsecond, as stored. Django's encoder cuts them to the
+    millisecond, and a sync that asks for ``updated_after=<the last
+    updated_at it read>`` got that row again (tests/api/test_guide_recipes.py)."""
+
+    def default(self, o):
+        if isinstance(o, datetime.datetime):
+            text = o.isoformat()
+            return (
+                text.removesuffix("+00:00") + "Z" if text.endswith("+00:00") else text
+            )
+        return super().default(o)
+
+
+class _Renderer(JSONRenderer):
+    encoder_class = _Encoder
+
+
 api = NinjaAPI(
     title="FirmDesk API",
     version="1",
@@ -59,6 +80,7 @@ api = NinjaAPI(
     auth=TokenAuth(),
     throttle=TokenRateThrottle(),
     docs_url=None,
+    renderer=_Renderer(),
 )
 
 for prefix, router in ROUTERS:

@@ -6,6 +6,7 @@ from typing import TextIO
 from rich.console import Console
 from rich.table import Table
 
+from .demo_api import demo_api_tries
 from .services import DemoLogin
 
 
@@ -51,3 +52,28 @@ def print_logins(console: Console, logins: list[DemoLogin]) -> None:
         for login in with_app:
             # soft_wrap keeps each link on one line, so it can be copied whole.
             console.print(f"  {login.otpauth_uri}", soft_wrap=True, markup=False)
+
+
+def try_the_api_curl(base_url: str, firm: str, token: str) -> str:
+    """The one curl line printed: the token's open tasks at the firm."""
+    url = f"{base_url.rstrip('/')}/api/v1/f/{firm}/tasks?limit=5"
+    return f'curl -H "Authorization: Bearer {token}" "{url}"'
+
+
+def print_api_tries(console: Console, base_url: str) -> None:
+    """After the sign-ins: the demo's API tokens and a request to try."""
+    firm, tries = demo_api_tries()
+    if not tries:
+        return
+    console.print(
+        f"\nTry the API (docs/api.md) for the firm [bold]{firm}[/bold] with these "
+        "demo tokens (published: demo only):"
+    )
+    for found in tries:
+        console.print(f"  {found.token}  {found.email}, {found.what}", markup=False)
+    console.print(
+        f"  {try_the_api_curl(base_url, firm, tries[0].token)}",
+        soft_wrap=True,
+        markup=False,
+    )
+    console.print(f"  Reference: {base_url.rstrip('/')}/api/v1/docs", markup=False)

@@ -53,6 +53,7 @@ from firmdesk.work.models import Playbook, PlaybookAcknowledgement, Review, Task
 from firmdesk.work.starter import STARTER_PLAYBOOKS
 
 from .contacts import CurrentMatter, Names, current_matters, demo_world, world_load
+from .demo_api import api_load
 from .demo_billing import billing_load
 from .demo_documents import documents_load
 from .demo_insights import insights_load
@@ -938,6 +939,7 @@ def demo_load() -> int:
         loader.created += insights_load(loader, matters)
         loader.created += documents_load(loader, matters)
         loader.created += security_load(loader, matters)
+        loader.created += api_load(loader)
         # Some demo history is back-dated with update(), which the insights
         # roll-up does not hear of: count each firm's days again.
         for org in loader.orgs.values():

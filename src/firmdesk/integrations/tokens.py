@@ -24,6 +24,9 @@ from firmdesk.common.errors import ServiceError
 from .models import ApiToken
 
 PREFIX = "fd_"
+# The demo's tokens are printed by `firmdesk demo` for anyone to try: their
+# fixed secrets start with this, so one can never pass for a real token.
+DEMO_PREFIX = PREFIX + "demo_"
 NAME_MAX = 100
 # last_used_at is written at most this often per token: a script polling
 # every second must not turn every read into a write.
@@ -40,10 +43,16 @@ def digest_of(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
-def token_create(*, user, firm, name: str, created_by=None) -> NewToken:
+def token_create(
+    *, user, firm, name: str, created_by=None, demo_secret: str | None = None
+) -> NewToken:
     """Make a token for ``user`` acting for ``firm``. Refused when the user may
     not act for the firm now, or already has a live token of that name.
-    ``created_by`` None: an operator made it (``firmdesk token create``)."""
+    ``created_by`` None: an operator made it (``firmdesk token create``).
+    ``demo_secret``: the demo's published secret (``DEMO_PREFIX`` first)
+    instead of a random one; for the demo only."""
+    if demo_secret is not None and not demo_secret.startswith(DEMO_PREFIX):
+        raise ValueError(f"A fixed secret is for the demo: start it {DEMO_PREFIX}.")
     name = (name or "").strip()
     if not name:
         raise ServiceError(
@@ -66,7 +75,7 @@ def token_create(*, user, firm, name: str, created_by=None) -> NewToken:
             "another name or revoke that one first.",
             field="name",
         )
-    secret = PREFIX + secrets.token_urlsafe(30)
+    secret = demo_secret or PREFIX + secrets.token_urlsafe(30)
     with transaction.atomic():
         token = ApiToken.objects.create(
             user=user,

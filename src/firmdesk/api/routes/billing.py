@@ -32,7 +32,7 @@ from firmdesk.matters.models import Contact
 
 from ..errors import ErrorOut, Unprocessable
 from ..etags import etag_of
-from ..pagination import Page, paginate
+from ..pagination import Instant, Page, paginate
 from ..reading import PersonOut, audit_read, scope_of
 
 router = Router(tags=["Billing"])
@@ -185,7 +185,7 @@ class TimeEntryFilters(Schema):
     status: EntryStatusFilter | None = None
     worked_after: datetime.date | None = Field(None, description="On or after.")
     worked_before: datetime.date | None = Field(None, description="On or before.")
-    updated_after: datetime.datetime | None = None
+    updated_after: Instant | None = None
     order: str | None = None
     cursor: str | None = None
     limit: int | None = None
@@ -346,7 +346,7 @@ class ExpenseFilters(Schema):
     status: EntryStatusFilter | None = None
     incurred_after: datetime.date | None = Field(None, description="On or after.")
     incurred_before: datetime.date | None = Field(None, description="On or before.")
-    updated_after: datetime.datetime | None = None
+    updated_after: Instant | None = None
     order: str | None = None
     cursor: str | None = None
     limit: int | None = None
@@ -590,7 +590,7 @@ class InvoiceFilters(Schema):
     client: uuid.UUID | None = None
     issued_after: datetime.date | None = Field(None, description="On or after.")
     issued_before: datetime.date | None = Field(None, description="On or before.")
-    updated_after: datetime.datetime | None = None
+    updated_after: Instant | None = None
     order: str | None = None
     cursor: str | None = None
     limit: int | None = None

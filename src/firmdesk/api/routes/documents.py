@@ -37,7 +37,7 @@ from firmdesk.work.selectors import access_task
 
 from ..errors import ErrorOut, Unprocessable, error_response
 from ..etags import etag_of
-from ..pagination import Page, paginate
+from ..pagination import Instant, Page, paginate
 from ..reading import PersonOut, audit_read, scope_of
 
 router = Router(tags=["Documents"])
@@ -156,7 +156,7 @@ class DocumentFilters(Schema):
     matter: uuid.UUID | None = None
     task: uuid.UUID | None = None
     status: DocumentStatus | None = None
-    updated_after: datetime.datetime | None = None
+    updated_after: Instant | None = None
     order: str | None = None
     cursor: str | None = None
     limit: int | None = None

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from firmdesk.demo.console import console_for, print_logins
+from firmdesk.demo.console import console_for, print_api_tries, print_logins
 from firmdesk.demo.services import demo_load, demo_logins
 
 
@@ -14,6 +14,11 @@ class Command(BaseCommand):
         parser.add_argument(
             "--quiet", action="store_true", help="Print nothing but errors."
         )
+        parser.add_argument(
+            "--base-url",
+            default="http://127.0.0.1:8000",
+            help="Where FirmDesk serves, for the API example printed.",
+        )
 
     def handle(self, *args, **options):
         created = demo_load()
@@ -25,3 +30,4 @@ class Command(BaseCommand):
         else:
             console.print("The demo was already loaded; nothing changed.")
         print_logins(console, demo_logins())
+        print_api_tries(console, options["base_url"])

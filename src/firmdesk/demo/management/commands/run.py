@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.management import call_command, get_commands
 from django.core.management.base import BaseCommand, CommandError
 
-from firmdesk.demo.console import console_for, print_logins
+from firmdesk.demo.console import console_for, print_api_tries, print_logins
 from firmdesk.demo.services import demo_load, demo_logins
 from firmdesk.orgs.models import Organization
 
@@ -55,6 +55,7 @@ class Command(BaseCommand):
         logins = demo_logins()
         if logins:
             print_logins(console, logins)
+            print_api_tries(console, f"http://{options['addr']}")
 
         # Links in the worker's e-mails point where this run serves, unless the
         # public address is configured.
