@@ -50,8 +50,11 @@ clamav:
 run: static pdf-libs
 	$(BIN)/firmdesk run
 
+# The suite runs on every core (pytest-xdist): each worker has its own test
+# database. TEST_WORKERS=0 runs it in one process (pdb, -x, a clean traceback).
+TEST_WORKERS ?= auto
 test: static chromium pdf-libs clamav
-	$(BIN)/pytest -q $(PYTEST_ARGS)
+	$(BIN)/pytest -q -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 lint: deps
 	$(BIN)/ruff check .
