@@ -264,11 +264,16 @@ FIRMDESK_API_RATE_LIMIT = env_str("FIRMDESK_API_RATE_LIMIT", "600/min")
 FIRMDESK_WEBHOOK_TIMEOUT_SECONDS = float(
     env_str("FIRMDESK_WEBHOOK_TIMEOUT_SECONDS", "10")
 )
-FIRMDESK_WEBHOOK_MAX_ATTEMPTS = env_int("FIRMDESK_WEBHOOK_MAX_ATTEMPTS", 8)
+# 14 attempts: about a day of retries (30 s doubling, at most 6 h apart).
+FIRMDESK_WEBHOOK_MAX_ATTEMPTS = env_int("FIRMDESK_WEBHOOK_MAX_ATTEMPTS", 14)
 FIRMDESK_WEBHOOK_BACKOFF_SECONDS = float(
     env_str("FIRMDESK_WEBHOOK_BACKOFF_SECONDS", "30")
 )
 FIRMDESK_WEBHOOK_DISABLE_AFTER = env_int("FIRMDESK_WEBHOOK_DISABLE_AFTER", 20)
+# ... and only once nothing has reached it for this long.
+FIRMDESK_WEBHOOK_DISABLE_AFTER_HOURS = env_int(
+    "FIRMDESK_WEBHOOK_DISABLE_AFTER_HOURS", 24
+)
 # Endpoints must use https and reach the public internet: an address on a
 # private, loopback or link-local network (FirmDesk's own network, a cloud's
 # metadata service) is refused. Allow both for a receiver inside your own

@@ -169,6 +169,7 @@ def test_repeated_failures_disable_the_endpoint_and_tell_its_admins(
     hooked, firm, firm_admin, receiver, settings
 ):
     settings.FIRMDESK_WEBHOOK_DISABLE_AFTER = 3
+    settings.FIRMDESK_WEBHOOK_DISABLE_AFTER_HOURS = 0
     receiver.answers = [500]
     other_admin = f.member(firm, ["firm_admin"], email="it@hale.test")
     first, second = send_test(hooked, firm_admin), send_test(hooked, firm_admin)
@@ -195,6 +196,33 @@ def test_repeated_failures_disable_the_endpoint_and_tell_its_admins(
     # Nothing more goes out to a disabled endpoint.
     assert sending.attempt_delivery(second.pk) == "skipped"
     assert len(receiver.received) == 3
+
+
+def test_a_receiver_that_answered_lately_is_not_disabled_by_a_burst_of_failures(
+    hooked, firm, firm_admin, receiver, settings
+):
+    """A night's maintenance with a busy queue: many failures in a row, but
+    the receiver worked an hour ago, so its deliveries keep their retries."""
+    settings.FIRMDESK_WEBHOOK_DISABLE_AFTER = 2
+    settings.FIRMDESK_WEBHOOK_DISABLE_AFTER_HOURS = 24
+    receiver.answers = [200, 500]
+    assert sending.attempt_delivery(send_test(hooked, firm_admin).pk) == "delivered"
+    WebhookAttempt.objects.filter(delivery__endpoint=hooked).update(
+        created_at=timezone.now() - datetime.timedelta(hours=1)
+    )
+    receiver.answers = [500]
+    first, second = send_test(hooked, firm_admin), send_test(hooked, firm_admin)
+
+    assert sending.attempt_delivery(first.pk) == "retrying"
+    assert sending.attempt_delivery(second.pk) == "retrying"
+
+    hooked = fresh(hooked)
+    assert hooked.is_active and hooked.failures_in_a_row == 2
+    WebhookAttempt.objects.filter(delivery__endpoint=hooked).update(
+        created_at=timezone.now() - datetime.timedelta(hours=25)
+    )
+    wait_passed(first)
+    assert sending.attempt_delivery(first.pk) == "disabled"
 
 
 def test_a_lost_enqueue_is_found_by_the_sweep_once(hooked, firm_admin):

@@ -11,8 +11,9 @@ One job (``tasks.deliver_webhook``) is one attempt, in three steps:
 3. a second transaction records the attempt and decides: delivered; another
    attempt after a growing wait, enqueued with ``run_after`` under its
    schedule key; failed for good after ``FIRMDESK_WEBHOOK_MAX_ATTEMPTS``; and
-   after ``FIRMDESK_WEBHOOK_DISABLE_AFTER`` failed attempts in a row the
-   endpoint is disabled and its owner and the firm's other admins are told.
+   after ``FIRMDESK_WEBHOOK_DISABLE_AFTER`` failed attempts in a row, with no
+   success for ``FIRMDESK_WEBHOOK_DISABLE_AFTER_HOURS``, the endpoint is
+   disabled and its owner and the firm's other admins are told.
 
 At least once: a worker killed between 2 and 3 leaves the delivery waiting and
 its job RUNNING; the worker that recovers the job sends it again, with the
@@ -30,6 +31,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 
 from firmdesk.access.system import job_row
@@ -274,6 +276,7 @@ def _record(send: _Send, outcome: Outcome) -> str:
             not outcome.succeeded
             and endpoint.is_active
             and endpoint.failures_in_a_row >= settings.FIRMDESK_WEBHOOK_DISABLE_AFTER
+            and _failing_for_long(endpoint, now)
         ):
             _disable_for_failures(endpoint, outcome)
             result = "disabled"
@@ -286,6 +289,19 @@ def _record(send: _Send, outcome: Outcome) -> str:
         result,
     )
     return result
+
+
+def _failing_for_long(endpoint: WebhookEndpoint, now) -> bool:
+    """Nothing reached the receiver for ``FIRMDESK_WEBHOOK_DISABLE_AFTER_HOURS``
+    (counted from its last success, or from when it was added): a receiver
+    down for a night's maintenance with a busy queue piles up failures fast,
+    and must not lose its deliveries for that."""
+    last_success = WebhookAttempt.objects.filter(
+        delivery__endpoint=endpoint, status_code__gte=200, status_code__lt=300
+    ).aggregate(at=Max("created_at"))["at"]
+    since = last_success or endpoint.created_at
+    hours = settings.FIRMDESK_WEBHOOK_DISABLE_AFTER_HOURS
+    return now - since >= datetime.timedelta(hours=hours)
 
 
 def _why(outcome: Outcome) -> str:
