@@ -17,7 +17,7 @@ from typing import Annotated, Generic, TypeVar
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Q, QuerySet
 from ninja import Schema
-from pydantic import AfterValidator, AwareDatetime
+from pydantic import AfterValidator, AwareDatetime, Field
 
 from .errors import Unprocessable
 
@@ -38,6 +38,21 @@ Instant = Annotated[AwareDatetime, AfterValidator(in_utc)]
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 200
+
+
+class ListQuery(Schema):
+    """What every list route takes besides its own filters."""
+
+    order: str | None = Field(
+        None, description="One of the route's orderings; a leading “-” reverses it."
+    )
+    cursor: str | None = Field(
+        None,
+        description="The previous page's next_cursor; leave it out for the first page.",
+    )
+    limit: int | None = Field(
+        None, description=f"Items a page, 1 to {MAX_LIMIT} (default {DEFAULT_LIMIT})."
+    )
 
 
 class Page(Schema, Generic[T]):

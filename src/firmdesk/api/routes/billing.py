@@ -32,7 +32,7 @@ from firmdesk.matters.models import Contact
 
 from ..errors import ErrorOut, Unprocessable
 from ..etags import etag_of
-from ..pagination import Instant, Page, paginate
+from ..pagination import Instant, ListQuery, Page, paginate
 from ..reading import PersonOut, audit_read, scope_of
 
 router = Router(tags=["Billing"])
@@ -179,16 +179,13 @@ class TimeEntryOut(Schema):
         )
 
 
-class TimeEntryFilters(Schema):
+class TimeEntryFilters(ListQuery):
     matter: uuid.UUID | None = None
     person: str | None = Field(None, description="A person's id, or “me”.")
     status: EntryStatusFilter | None = None
     worked_after: datetime.date | None = Field(None, description="On or after.")
     worked_before: datetime.date | None = Field(None, description="On or before.")
     updated_after: Instant | None = None
-    order: str | None = None
-    cursor: str | None = None
-    limit: int | None = None
 
 
 TIME_ORDERINGS = {"worked": "date", "created": "created_at", "updated": "updated_at"}
@@ -340,16 +337,13 @@ class ExpenseOut(Schema):
         )
 
 
-class ExpenseFilters(Schema):
+class ExpenseFilters(ListQuery):
     matter: uuid.UUID | None = None
     person: str | None = Field(None, description="Who incurred it: an id or “me”.")
     status: EntryStatusFilter | None = None
     incurred_after: datetime.date | None = Field(None, description="On or after.")
     incurred_before: datetime.date | None = Field(None, description="On or before.")
     updated_after: Instant | None = None
-    order: str | None = None
-    cursor: str | None = None
-    limit: int | None = None
 
 
 EXPENSE_ORDERINGS = {
@@ -584,16 +578,13 @@ def _invoice(scope, invoice_id) -> Invoice:
     return access_object(Invoice, scope, invoice_id, queryset=_invoices(scope))
 
 
-class InvoiceFilters(Schema):
+class InvoiceFilters(ListQuery):
     status: InvoiceStatus | None = None
     matter: uuid.UUID | None = None
     client: uuid.UUID | None = None
     issued_after: datetime.date | None = Field(None, description="On or after.")
     issued_before: datetime.date | None = Field(None, description="On or before.")
     updated_after: Instant | None = None
-    order: str | None = None
-    cursor: str | None = None
-    limit: int | None = None
 
 
 INVOICE_ORDERINGS = {
@@ -789,10 +780,8 @@ class PaymentOut(Schema):
         )
 
 
-class PaymentFilters(Schema):
-    order: str | None = None
-    cursor: str | None = None
-    limit: int | None = None
+class PaymentFilters(ListQuery):
+    """Only the order, cursor and limit every list takes."""
 
 
 PAYMENT_ORDERINGS = {"received": "received_on", "created": "created_at"}

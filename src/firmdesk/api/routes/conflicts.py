@@ -27,7 +27,7 @@ from firmdesk.conflicts.models import ConflictCheck
 from firmdesk.conflicts.selectors import CheckShown
 
 from ..errors import ErrorOut, Unprocessable
-from ..pagination import Instant, Page, paginate
+from ..pagination import Instant, ListQuery, Page, paginate
 from ..reading import PersonOut, audit_read, scope_of
 
 router = Router(tags=["Conflicts"])
@@ -171,13 +171,10 @@ def check_detail_out(scope, check: ConflictCheck) -> ConflictCheckDetailOut:
     )
 
 
-class ConflictCheckFilters(Schema):
+class ConflictCheckFilters(ListQuery):
     decision: Literal["pending", "clear", "conflict", "waived"] | None = None
     kind: Literal["opening", "party"] | None = None
     run_after: Instant | None = None
-    order: str | None = None
-    cursor: str | None = None
-    limit: int | None = None
 
 
 CHECK_ORDERINGS = {"run": "run_at", "updated": "updated_at"}

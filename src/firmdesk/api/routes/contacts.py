@@ -31,7 +31,7 @@ from firmdesk.matters.models import Contact, ContactAlias, MatterParty
 
 from ..errors import ErrorOut, Unprocessable
 from ..etags import check_if_match, etag_of
-from ..pagination import Instant, Page, paginate
+from ..pagination import Instant, ListQuery, Page, paginate
 from ..reading import audit_read, scope_of
 
 router = Router(tags=["Contacts"])
@@ -76,7 +76,7 @@ class ContactOut(Schema):
         )
 
 
-class ContactFilters(Schema):
+class ContactFilters(ListQuery):
     kind: ContactKind | None = None
     name: str | None = Field(
         None, description="Part of the name or of one of its other names."
@@ -84,9 +84,6 @@ class ContactFilters(Schema):
     prospective: bool | None = None
     matter: uuid.UUID | None = Field(None, description="Parties of this matter.")
     updated_after: Instant | None = None
-    order: str | None = None
-    cursor: str | None = None
-    limit: int | None = None
 
 
 CONTACT_ORDERINGS = {"name": "name", "created": "created_at", "updated": "updated_at"}

@@ -37,7 +37,7 @@ from firmdesk.work.selectors import access_task
 
 from ..errors import ErrorOut, Unprocessable, error_response
 from ..etags import etag_of
-from ..pagination import Instant, Page, paginate
+from ..pagination import Instant, ListQuery, Page, paginate
 from ..reading import PersonOut, audit_read, scope_of
 
 router = Router(tags=["Documents"])
@@ -152,14 +152,11 @@ def _documents(scope):
     )
 
 
-class DocumentFilters(Schema):
+class DocumentFilters(ListQuery):
     matter: uuid.UUID | None = None
     task: uuid.UUID | None = None
     status: DocumentStatus | None = None
     updated_after: Instant | None = None
-    order: str | None = None
-    cursor: str | None = None
-    limit: int | None = None
 
 
 DOCUMENT_ORDERINGS = {"created": "created_at", "updated": "updated_at"}

@@ -46,7 +46,7 @@ from firmdesk.work.selectors import assignable_people
 
 from ..errors import Conflict, ErrorOut, Unprocessable
 from ..etags import check_if_match, etag_of
-from ..pagination import Page, paginate
+from ..pagination import ListQuery, Page, paginate
 from ..reading import PersonOut, audit_read, scope_of
 
 router = Router(tags=["Events"])
@@ -436,7 +436,7 @@ def _refuse_double_booking(scope, data: services.EventData, exclude_pk=None):
 # --- Events: list ------------------------------------------------------------------
 
 
-class EventFilters(Schema):
+class EventFilters(ListQuery):
     start_after: dt.datetime | None = Field(
         None,
         description="Events starting at or after this moment (ISO 8601 with "
@@ -455,9 +455,6 @@ class EventFilters(Schema):
         description="“me”, a person's id or a contact's id: events they attend "
         "or (people) answer for.",
     )
-    order: str | None = None
-    cursor: str | None = None
-    limit: int | None = None
 
 
 EVENT_ORDERINGS = {"start": "start", "created": "created_at", "updated": "updated_at"}
@@ -1210,11 +1207,8 @@ class DeadlineRuleOut(Schema):
     summary: str
 
 
-class RuleFilters(Schema):
+class RuleFilters(ListQuery):
     jurisdiction: str | None = Field(None, max_length=5)
-    order: str | None = None
-    cursor: str | None = None
-    limit: int | None = None
 
 
 @router.get(
@@ -1257,10 +1251,8 @@ def list_deadline_rules(
     return page
 
 
-class CourtFilters(Schema):
-    order: str | None = None
-    cursor: str | None = None
-    limit: int | None = None
+class CourtFilters(ListQuery):
+    """Only the order, cursor and limit every list takes."""
 
 
 @router.get(

@@ -34,7 +34,7 @@ from firmdesk.intake.selectors import lead_owner_choices
 
 from ..errors import ErrorOut, Unprocessable
 from ..etags import check_if_match, etag_of
-from ..pagination import Instant, Page, paginate
+from ..pagination import Instant, ListQuery, Page, paginate
 from ..reading import PersonOut, audit_read, scope_of
 
 router = Router(tags=["Leads and calls"])
@@ -162,7 +162,7 @@ def _lead(scope, lead_id: uuid.UUID, *, for_write: bool = False) -> Lead:
     return access_object(Lead, scope, lead_id, queryset=rows)
 
 
-class LeadFilters(Schema):
+class LeadFilters(ListQuery):
     status: LeadStatus | None = None
     source: LeadSource | None = None
     practice_area: str | None = Field(
@@ -174,9 +174,6 @@ class LeadFilters(Schema):
     created_after: Instant | None = Field(
         None, description="ISO 8601 with its offset, e.g. 2026-03-01T00:00:00Z."
     )
-    order: str | None = None
-    cursor: str | None = None
-    limit: int | None = None
 
 
 LEAD_ORDERINGS = {"created": "created_at", "updated": "updated_at"}
@@ -436,7 +433,7 @@ class CallOut(Schema):
         )
 
 
-class CallFilters(Schema):
+class CallFilters(ListQuery):
     for_me: bool = Field(
         False,
         description="Only messages for me, or escalated to me: the ones I may "
@@ -448,9 +445,6 @@ class CallFilters(Schema):
     received_after: Instant | None = Field(
         None, description="ISO 8601 with its offset, e.g. 2026-03-01T09:00:00-05:00."
     )
-    order: str | None = None
-    cursor: str | None = None
-    limit: int | None = None
 
 
 CALL_ORDERINGS = {"received": "received_at", "created": "created_at"}

@@ -29,7 +29,7 @@ from firmdesk.orgs.models import User
 
 from ..errors import ErrorOut, Unprocessable
 from ..etags import check_if_match, etag_of
-from ..pagination import Instant, Page, paginate
+from ..pagination import Instant, ListQuery, Page, paginate
 from ..reading import PersonOut, audit_read, scope_of
 from .conflicts import ConflictCheckDetailOut, check_detail_out, conflict_check_of
 
@@ -67,15 +67,12 @@ class MatterOut(Schema):
 MatterStatus = Literal["open", "pending", "closed", "pre_existing"]
 
 
-class MatterFilters(Schema):
+class MatterFilters(ListQuery):
     status: MatterStatus | None = None
     responsible_attorney: uuid.UUID | None = None
     opened_after: datetime.date | None = None
     opened_before: datetime.date | None = None
     updated_after: Instant | None = None
-    order: str | None = None
-    cursor: str | None = None
-    limit: int | None = None
 
 
 MATTER_ORDERINGS = {
@@ -349,11 +346,8 @@ class PartyOut(Schema):
         )
 
 
-class PartyFilters(Schema):
+class PartyFilters(ListQuery):
     role: PartyRole | None = None
-    order: str | None = None
-    cursor: str | None = None
-    limit: int | None = None
 
 
 PARTY_ORDERINGS = {"role": "role", "created": "created_at"}

@@ -36,7 +36,7 @@ from firmdesk.work.models import Comment, Playbook, Review, Task
 
 from ..errors import ErrorOut, Unprocessable
 from ..etags import check_if_match, etag_of
-from ..pagination import Page, in_utc, paginate
+from ..pagination import ListQuery, Page, in_utc, paginate
 from ..reading import PersonOut, audit_read, scope_of
 
 router = Router(tags=["Tasks"])
@@ -227,7 +227,7 @@ def _change(request, task_id, response: HttpResponse, act) -> TaskOut:
 # --- Listing --------------------------------------------------------------------
 
 
-class TaskFilters(Schema):
+class TaskFilters(ListQuery):
     status: TaskStatus | None = None
     matter: uuid.UUID | None = Field(None, description="A matter's id.")
     assignee: str | None = Field(
@@ -242,9 +242,6 @@ class TaskFilters(Schema):
         description="Work approved after this time, whether or not it has "
         "been marked done since: what a billing system pulls.",
     )
-    order: str | None = None
-    cursor: str | None = None
-    limit: int | None = None
 
 
 TASK_ORDERINGS = {
@@ -313,15 +310,12 @@ def list_tasks(request: HttpRequest, firm_slug: Path[str], filters: Query[TaskFi
     return page
 
 
-class ReviewQueueFilters(Schema):
+class ReviewQueueFilters(ListQuery):
     everyone: bool = Field(
         False,
         description="All work waiting for review in the firm; by default only "
         "yours (you asked for it, or it is on a matter you are responsible for).",
     )
-    order: str | None = None
-    cursor: str | None = None
-    limit: int | None = None
 
 
 @router.get(
