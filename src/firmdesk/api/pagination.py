@@ -84,20 +84,19 @@ def _decode(cursor: str) -> tuple[str, object, int]:
 
 def paginate(
     queryset: QuerySet,
+    query: ListQuery,
     *,
-    cursor: str | None,
-    limit: int | None,
-    order: str | None,
     orderings: Mapping[str, str],
     default: str,
 ) -> dict:
-    """One page of ``queryset``.
+    """One page of ``queryset``, as ``query`` (the route's filters) asks.
 
     ``orderings``: what a client may pass as ``order`` (``"due"``,
     ``"-created"``: a leading minus sorts newest or largest first) → the model
     field (never null). ``default``: the order when none is given.
     """
-    order = order or default
+    order = query.order or default
+    cursor, limit = query.cursor, query.limit
     name = order.removeprefix("-")
     if name not in orderings:
         allowed = ", ".join(sorted(orderings))

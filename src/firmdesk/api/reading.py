@@ -17,18 +17,32 @@ def scope_of(request: HttpRequest):
     return scope
 
 
-def audit_read(request: HttpRequest, obj, *, action: str, summary: str, matter=None):
+def token_note(request: HttpRequest) -> str:
+    """ " (API token “Clio sync”)": which of the person's tokens did it."""
+    token = getattr(request, "api_token", None)
+    return f" (API token “{token.name}”)" if token else ""
+
+
+def audit_read(
+    request: HttpRequest,
+    obj,
+    *,
+    action: str,
+    summary: str,
+    matter=None,
+    detail: dict | None = None,
+):
     """An API read of client data leaves the same event its page does, plus
     the token it came through (DESIGN.md: reads of client data are audited)."""
     scope = scope_of(request)
-    token = getattr(request, "api_token", None)
     audit_record(
         org=scope.firm,
         actor=scope.user,
         action=action,
         obj=obj,
         matter=matter,
-        summary=summary + (f" (API token “{token.name}”)" if token else ""),
+        summary=summary + token_note(request),
+        detail=detail,
     )
 
 

@@ -22,7 +22,6 @@ from django.urls import reverse
 from ninja import Field, Path, Query, Router, Schema, Status
 
 from firmdesk.access.selectors import access_object
-from firmdesk.audit.services import audit_record
 from firmdesk.billing import invoicing, selectors
 from firmdesk.billing import time_entries as services
 from firmdesk.billing.ledes import FIELD_HINTS, FIELD_LABELS, ledes_export
@@ -33,17 +32,12 @@ from firmdesk.matters.models import Contact
 from ..errors import ErrorOut, Unprocessable
 from ..etags import etag_of
 from ..pagination import Instant, ListQuery, Page, paginate
-from ..reading import PersonOut, audit_read, scope_of
+from ..reading import PersonOut, audit_read, scope_of, token_note
 
 router = Router(tags=["Billing"])
 
 # The days FirmDesk's pages accept: any real matter's, well inside Python's.
 EARLIEST_DAY, LATEST_DAY = datetime.date(1900, 1, 1), datetime.date(2199, 12, 31)
-
-
-def _token_note(request: HttpRequest) -> str:
-    token = getattr(request, "api_token", None)
-    return f" (API token “{token.name}”)" if token else ""
 
 
 def _day(value: datetime.date | None, field: str) -> None:
@@ -228,9 +222,7 @@ def list_time_entries(
         rows = rows.filter(updated_at__gt=filters.updated_after)
     page = paginate(
         rows,
-        cursor=filters.cursor,
-        limit=filters.limit,
-        order=filters.order,
+        filters,
         orderings=TIME_ORDERINGS,
         default="-worked",
     )
@@ -385,9 +377,7 @@ def list_expenses(
         rows = rows.filter(updated_at__gt=filters.updated_after)
     page = paginate(
         rows,
-        cursor=filters.cursor,
-        limit=filters.limit,
-        order=filters.order,
+        filters,
         orderings=EXPENSE_ORDERINGS,
         default="-incurred",
     )
@@ -624,9 +614,7 @@ def list_invoices(
         rows = rows.filter(updated_at__gt=filters.updated_after)
     page = paginate(
         rows,
-        cursor=filters.cursor,
-        limit=filters.limit,
-        order=filters.order,
+        filters,
         orderings=INVOICE_ORDERINGS,
         default="-created",
     )
@@ -692,7 +680,7 @@ def get_invoice_ledes(
         firm=scope.firm,
         invoices=[invoice],
         actor=scope.user,
-        where="the API" + _token_note(request),
+        where="the API" + token_note(request),
     )
     if result.refused:
         raise Unprocessable(result.refused)
@@ -729,16 +717,13 @@ def get_invoice_pdf(request: HttpRequest, firm_slug: Path[str], invoice_id: uuid
     scope = _billing_scope(request)
     invoice = _invoice(scope, invoice_id)
     pdf = invoice_pdf(invoice)
-    with transaction.atomic():
-        audit_record(
-            org=scope.firm,
-            actor=scope.user,
-            action="invoice.pdf_downloaded",
-            obj=invoice,
-            matter=invoice.matter,
-            summary=f"Downloaded the PDF of invoice {invoice.number} through the "
-            "API" + _token_note(request),
-        )
+    audit_read(
+        request,
+        invoice,
+        action="invoice.pdf_downloaded",
+        matter=invoice.matter,
+        summary=f"Downloaded the PDF of invoice {invoice.number} through the API",
+    )
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = (
         f'attachment; filename="Invoice {invoice.number}.pdf"'
@@ -809,9 +794,7 @@ def list_invoice_payments(
     )
     page = paginate(
         rows,
-        cursor=filters.cursor,
-        limit=filters.limit,
-        order=filters.order,
+        filters,
         orderings=PAYMENT_ORDERINGS,
         default="received",
     )

@@ -202,9 +202,7 @@ def list_conflict_checks(
         rows = rows.filter(run_at__gt=filters.run_after)
     page = paginate(
         rows,
-        cursor=filters.cursor,
-        limit=filters.limit,
-        order=filters.order,
+        filters,
         orderings=CHECK_ORDERINGS,
         default="-run",
     )

@@ -123,9 +123,7 @@ def list_contacts(
         rows = rows.filter(updated_at__gt=filters.updated_after)
     page = paginate(
         rows,
-        cursor=filters.cursor,
-        limit=filters.limit,
-        order=filters.order,
+        filters,
         orderings=CONTACT_ORDERINGS,
         default="name",
     )

@@ -12,7 +12,6 @@ import datetime
 import enum
 import uuid
 
-from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.urls import reverse
@@ -21,7 +20,6 @@ from ninja import File, Form, Path, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from firmdesk.access.selectors import access_matter
-from firmdesk.audit.services import audit_record
 from firmdesk.documents import selectors
 from firmdesk.documents.models import Document, DocumentVersion
 from firmdesk.documents.services import document_upload
@@ -194,9 +192,7 @@ def list_documents(
         rows = rows.filter(updated_at__gt=filters.updated_after)
     page = paginate(
         rows,
-        cursor=filters.cursor,
-        limit=filters.limit,
-        order=filters.order,
+        filters,
         orderings=DOCUMENT_ORDERINGS,
         default="-updated",
     )
@@ -327,18 +323,14 @@ def _send(request: HttpRequest, scope, document: Document, version: DocumentVers
             "was not sent. The firm's admins have been told; they restore it "
             "from a backup. Try again later.",
         )
-    token = getattr(request, "api_token", None)
-    with transaction.atomic():
-        audit_record(
-            org=scope.firm,
-            actor=scope.user,
-            action="document.downloaded",
-            obj=document,
-            matter=document.matter,
-            summary=f"Downloaded “{version.original_name}” from {WHERE}"
-            + (f" (API token “{token.name}”)" if token else ""),
-            detail={"document": str(document.public_id), "version": version.number},
-        )
+    audit_read(
+        request,
+        document,
+        action="document.downloaded",
+        matter=document.matter,
+        summary=f"Downloaded “{version.original_name}” from {WHERE}",
+        detail={"document": str(document.public_id), "version": version.number},
+    )
     response = StreamingHttpResponse(
         _stopping_at_damage(version, chunks, actor=scope.user),
         content_type=version.content_type,

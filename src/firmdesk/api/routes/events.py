@@ -528,9 +528,7 @@ def list_events(
         rows = rows.filter(_attendee_q(scope, filters.attendee))
     page = paginate(
         rows,
-        cursor=filters.cursor,
-        limit=filters.limit,
-        order=filters.order,
+        filters,
         orderings=EVENT_ORDERINGS,
         default="start",
     )
@@ -1227,9 +1225,7 @@ def list_deadline_rules(
         rows = rows.filter(jurisdiction__iexact=filters.jurisdiction)
     page = paginate(
         rows,
-        cursor=filters.cursor,
-        limit=filters.limit,
-        order=filters.order,
+        filters,
         orderings={"code": "code", "citation": "citation"},
         default="code",
     )
@@ -1268,9 +1264,7 @@ def list_courts(
     scope_of(request)
     page = paginate(
         Court.objects.filter(active=True),
-        cursor=filters.cursor,
-        limit=filters.limit,
-        order=filters.order,
+        filters,
         orderings={"code": "code", "name": "name"},
         default="code",
     )

@@ -206,9 +206,7 @@ def list_leads(request: HttpRequest, firm_slug: Path[str], filters: Query[LeadFi
         rows = rows.filter(created_at__gt=filters.created_after)
     page = paginate(
         rows,
-        cursor=filters.cursor,
-        limit=filters.limit,
-        order=filters.order,
+        filters,
         orderings=LEAD_ORDERINGS,
         default="-created",
     )
@@ -475,9 +473,7 @@ def list_calls(request: HttpRequest, firm_slug: Path[str], filters: Query[CallFi
         rows = rows.filter(received_at__gt=filters.received_after)
     page = paginate(
         rows,
-        cursor=filters.cursor,
-        limit=filters.limit,
-        order=filters.order,
+        filters,
         orderings=CALL_ORDERINGS,
         default="-received",
     )

@@ -106,9 +106,7 @@ def list_matters(
         rows = rows.filter(updated_at__gt=filters.updated_after)
     page = paginate(
         rows,
-        cursor=filters.cursor,
-        limit=filters.limit,
-        order=filters.order,
+        filters,
         orderings=MATTER_ORDERINGS,
         default="-created",
     )
@@ -378,9 +376,7 @@ def list_matter_parties(
         rows = rows.filter(role=filters.role)
     page = paginate(
         rows,
-        cursor=filters.cursor,
-        limit=filters.limit,
-        order=filters.order,
+        filters,
         orderings=PARTY_ORDERINGS,
         default="created",
     )

@@ -300,9 +300,7 @@ def list_tasks(request: HttpRequest, firm_slug: Path[str], filters: Query[TaskFi
         orderings["approved"] = "approved_at"  # never null in these rows
     page = paginate(
         rows,
-        cursor=filters.cursor,
-        limit=filters.limit,
-        order=filters.order,
+        filters,
         orderings=orderings,
         default="-created",
     )
@@ -339,9 +337,7 @@ def list_review_queue(
     )
     page = paginate(
         rows,
-        cursor=filters.cursor,
-        limit=filters.limit,
-        order=filters.order,
+        filters,
         # Waiting for review: submitted_at is set on every one.
         orderings={"submitted": "submitted_at", "created": "created_at"},
         default="submitted",
@@ -905,9 +901,8 @@ class TaskReviewOut(Schema):
         )
 
 
-class TaskReviewFilters(Schema):
-    cursor: str | None = None
-    limit: int | None = None
+class TaskReviewFilters(ListQuery):
+    """Only what every list takes; the one order is by date (oldest first)."""
 
 
 @router.get(
@@ -931,9 +926,7 @@ def list_task_reviews(
     )
     page = paginate(
         rows,
-        cursor=filters.cursor,
-        limit=filters.limit,
-        order=None,
+        filters,
         orderings={"created": "created_at"},
         default="created",
     )
