@@ -15,6 +15,7 @@ Security Policy violation on any page they open.
 """
 
 import base64
+import datetime
 import io
 import time
 from importlib import import_module
@@ -151,8 +152,9 @@ def test_ending_an_engagement_then_the_certificate_of_return(
     certify.get_by_role("link", name="Data returns").click()
     certify.get_by_role("link", name=f"Certify for {firm.name}").click()
     certify.get_by_role("radio", name="Destroyed", exact=True).check()
+    # Yesterday in UTC: never in the provider's future, even just after midnight UTC.
     certify.get_by_label("Date the return or destruction was finished").fill(
-        timezone.localdate().isoformat()
+        (timezone.localdate() - datetime.timedelta(days=1)).isoformat()
     )
     certify.get_by_label("Item 1: what was held, and where").fill(
         "Two drafts downloaded to one laptop"

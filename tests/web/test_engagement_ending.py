@@ -2,6 +2,7 @@
 (password confirmed again first), the engagement's page after the end, the
 export and certificate downloads, and the provider admin's certificate."""
 
+import datetime
 import io
 import time
 from pathlib import Path
@@ -194,7 +195,10 @@ def test_ending_without_a_passphrase_offers_the_export_later(
 def _certify_data(**changes):
     data = {
         "method": "destroyed",
-        "completed_on": timezone.localdate().isoformat(),
+        # Yesterday in UTC is no later than today in any zone: the service
+        # refuses a date in the provider's future, and just after midnight UTC
+        # "today in UTC" is tomorrow in New York.
+        "completed_on": (timezone.localdate() - datetime.timedelta(days=1)).isoformat(),
         "item_1_what": "Downloaded drafts on one laptop",
         "item_1_how": "Deleted, recycle bin emptied",
         "statement": "",
