@@ -127,3 +127,18 @@ BENCH_DOCUMENTS_ARGS ?= --rounds 7
 .PHONY: bench-documents
 bench-documents: deps
 	$(BIN)/python bench/documents.py $(BENCH_DOCUMENTS_ARGS)
+
+# The main pages and API routes on a seeded database, through gunicorn, at 1 and
+# 16 clients, beside the plain SQL of each page and a trivial view on the same
+# server (docs/performance.md). Seed first: .venv/bin/firmdesk seed --scale large
+BENCH_ARGS ?=
+bench: static
+	$(BIN)/python bench/pages.py $(BENCH_ARGS)
+
+# Ten minutes of mixed reads and writes from 50 clients on PostgreSQL, with the
+# server, the worker and the database killed or restarted on the way; reports
+# errors and lost writes (docs/performance.md). Loopback only.
+SOAK_ARGS ?=
+.PHONY: soak
+soak: static
+	$(BIN)/python bench/soak.py $(SOAK_ARGS)

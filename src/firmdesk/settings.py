@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "firmdesk.jobs",
     "firmdesk.web",
     "firmdesk.demo",
+    "firmdesk.backup",
 ]
 
 MIDDLEWARE = [

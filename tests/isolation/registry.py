@@ -401,6 +401,7 @@ _ROUTES = [
 def _more_routes():
     # The work pages keep their entries in files of their own.
     from . import (
+        registry_bench,
         registry_billing_imports,
         registry_billing_invoices,
         registry_billing_ledes,
@@ -439,11 +440,14 @@ def _more_routes():
         registry_security_incidents,
         registry_security_sensitive,
         registry_security_texts,
+        registry_serving,
         registry_work,
     )
 
     return [
         *registry_work.ROUTES,
+        *registry_serving.ROUTES,
+        *registry_bench.ROUTES,
         *registry_playbooks.ROUTES,
         *registry_scheduling.ROUTES,
         *registry_reception.ROUTES,

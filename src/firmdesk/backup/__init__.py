@@ -1,0 +1,1 @@
+"""Backups: ``firmdesk backup FILE`` and ``firmdesk restore FILE``."""

@@ -1,0 +1,3 @@
+"""Isolation registry entries for the bench pages (see registry.py for the format)."""
+
+ROUTES: list = []

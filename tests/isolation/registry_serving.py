@@ -1,0 +1,3 @@
+"""Isolation registry entries for the serving pages (see registry.py for the format)."""
+
+ROUTES: list = []
