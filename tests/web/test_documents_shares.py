@@ -78,7 +78,7 @@ def _once(page) -> str:
 def _actions(firm):
     return list(
         AuditEvent.objects.filter(org=firm, action__startswith="share.")
-        .order_by("seq")
+        .order_by("pk")
         .values_list("action", flat=True)
     )
 
