@@ -4,7 +4,6 @@ altered or removed once sealed, and a read never waits for a writer."""
 
 import csv
 import io
-import re
 import threading
 import time
 
@@ -25,8 +24,8 @@ from firmdesk.audit.services import (
 )
 from firmdesk.web.accounts.reauth import SESSION_KEY
 from tests import factories as f
+from tests.audit.tampering import NAMED_ID, raw, verify_fails
 
-NAMED_ID = re.compile(r"database id (\d+)")
 pg_only = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="needs PostgreSQL's row locks"
 )
@@ -41,19 +40,6 @@ def _read(firm, attorney, matter, n=0):
         matter=matter,
         summary=f"Opened matter {matter.number} ({n})",
     )
-
-
-def _raw(sql, params):
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-
-
-def _verify(*args):
-    out, err = io.StringIO(), io.StringIO()
-    with pytest.raises(SystemExit) as stopped:
-        call_command("audit", "verify", *args, stdout=out, stderr=err)
-    assert stopped.value.code == 1
-    return out.getvalue() + err.getvalue()
 
 
 @pytest.fixture
@@ -107,11 +93,11 @@ def test_verify_passes_after_reads_and_seals_and_counts_the_unsealed(
 
 def test_an_altered_sealed_read_is_named(firm, sealed):
     target = sealed["reads"][1]
-    _raw(
+    raw(
         "UPDATE audit_auditevent SET summary = %s WHERE id = %s",
         ["Nothing to see here", target.pk],
     )
-    report = _verify("--firm", firm.slug)
+    report = verify_fails("--firm", firm.slug)
     assert NAMED_ID.findall(report) == [str(target.pk)]
     assert f"Read event (database id {target.pk};" in report
     assert "altered" in report and "tampered" in report
@@ -120,35 +106,35 @@ def test_an_altered_sealed_read_is_named(firm, sealed):
 def test_a_sealed_read_rewritten_with_its_hash_is_named(firm, sealed):
     target = sealed["reads"][2]
     target.summary = "Nothing to see here"
-    _raw(
+    raw(
         "UPDATE audit_auditevent SET summary = %s, hash = %s WHERE id = %s",
         [target.summary, target.compute_hash(), target.pk],
     )
-    report = _verify("--firm", firm.slug)
+    report = verify_fails("--firm", firm.slug)
     assert f"Read event (database id {target.pk};" in report
     assert "rewritten together with its hash" in report
 
 
 def test_a_deleted_sealed_read_is_named_with_its_seal(firm, sealed):
     target, seal = sealed["reads"][0], sealed["seal"]
-    _raw("DELETE FROM audit_auditevent WHERE id = %s", [target.pk])
-    report = _verify("--firm", firm.slug)
+    raw("DELETE FROM audit_auditevent WHERE id = %s", [target.pk])
+    report = verify_fails("--firm", firm.slug)
     assert f"The read event with database id {target.pk}, sealed by event " in report
     assert f"(database id {seal.pk};" in report and "missing (deleted)" in report
 
 
 def test_a_deleted_read_and_its_sealing_record_are_still_found(firm, sealed):
     target = sealed["reads"][3]
-    _raw("DELETE FROM audit_sealedread WHERE read_id = %s", [target.pk])
-    _raw("DELETE FROM audit_auditevent WHERE id = %s", [target.pk])
-    report = _verify("--firm", firm.slug)
+    raw("DELETE FROM audit_sealedread WHERE read_id = %s", [target.pk])
+    raw("DELETE FROM audit_auditevent WHERE id = %s", [target.pk])
+    report = verify_fails("--firm", firm.slug)
     assert f"The read event with database id {target.pk}, sealed by" in report
 
 
 def test_a_deleted_seal_is_reported_with_the_reads_it_sealed(firm, sealed):
     seal, reads = sealed["seal"], sealed["reads"]
-    _raw("DELETE FROM audit_auditevent WHERE id = %s", [seal.pk])
-    report = _verify("--firm", firm.slug, "--no-seal")
+    raw("DELETE FROM audit_auditevent WHERE id = %s", [seal.pk])
+    report = verify_fails("--firm", firm.slug, "--no-seal")
     assert "The newest event 2 is missing (deleted)" in report
     assert f"The seal event with database id {seal.pk} is missing (deleted)" in (report)
     assert f"database ids {reads[0].pk}–{reads[1].pk}" in report
@@ -156,8 +142,8 @@ def test_a_deleted_seal_is_reported_with_the_reads_it_sealed(firm, sealed):
 
 def test_an_unsealed_read_altered_is_named_too(firm, attorney, matter):
     read = _read(firm, attorney, matter)
-    _raw("UPDATE audit_auditevent SET action = %s WHERE id = %s", ["x", read.pk])
-    report = _verify("--firm", firm.slug, "--no-seal")
+    raw("UPDATE audit_auditevent SET action = %s WHERE id = %s", ["x", read.pk])
+    report = verify_fails("--firm", firm.slug, "--no-seal")
     assert NAMED_ID.findall(report) == [str(read.pk)]
 
 

@@ -15,7 +15,7 @@ SEAL_BATCH = 5000
 _LOOKUP_CHUNK = 500
 
 
-def _new_event(*, org, actor, action, obj, matter, summary, detail) -> AuditEvent:
+def _new_event(org, actor, action, obj, matter, summary, detail) -> AuditEvent:
     known = actor is not None and actor.pk
     return AuditEvent(
         org=org,
@@ -70,15 +70,7 @@ def audit_record(
     transactions already serialise writers). A read of client data goes
     through ``audit_record_read`` instead, which takes no lock.
     """
-    event = _new_event(
-        org=org,
-        actor=actor,
-        action=action,
-        obj=obj,
-        matter=matter,
-        summary=summary,
-        detail=detail,
-    )
+    event = _new_event(org, actor, action, obj, matter, summary, detail)
     with transaction.atomic():
         return _append(_locked_head(org), event)
 
@@ -99,15 +91,7 @@ def audit_record_read(
     insert, hashed over its own content. ``seal_reads`` (every minute, from
     the worker) takes it into the chain. Same arguments as ``audit_record``.
     """
-    event = _new_event(
-        org=org,
-        actor=actor,
-        action=action,
-        obj=obj,
-        matter=matter,
-        summary=summary,
-        detail=detail,
-    )
+    event = _new_event(org, actor, action, obj, matter, summary, detail)
     event.seq = None
     event.prev_hash = ""
     event.hash = event.compute_hash()
@@ -182,22 +166,17 @@ def seal_reads(*, org, since: datetime.datetime | None = None) -> list[AuditEven
 
 
 def _seal_event(org, reads) -> AuditEvent:
+    """A seal over ``reads`` ((id, hash) pairs in id order), by FirmDesk."""
     ids = [pk for pk, _ in reads]
-    return _new_event(
-        org=org,
-        actor=None,
-        action=SEALED,
-        obj=None,
-        matter=None,
-        summary=f"Sealed {len(reads)} read(s) into the audit chain",
-        detail={
-            "reads": len(reads),
-            "first": ids[0],
-            "last": ids[-1],
-            "ids": id_ranges(ids),
-            "digest": reads_digest(reads),
-        },
-    )
+    detail = {
+        "reads": len(reads),
+        "first": ids[0],
+        "last": ids[-1],
+        "ids": id_ranges(ids),
+        "digest": reads_digest(reads),
+    }
+    summary = f"Sealed {len(reads)} read(s) into the audit chain"
+    return _new_event(org, None, SEALED, None, None, summary, detail)
 
 
 @dataclass(frozen=True)
