@@ -144,7 +144,7 @@ def seal_reads(*, org, since: datetime.datetime | None = None) -> list[AuditEven
     id than reads that seal took, is found and sealed by the next one.
     ``SealedRead``'s unique read id refuses a read sealed twice.
     """
-    seals = []
+    seals: list[AuditEvent] = []
     while True:
         with transaction.atomic():
             head = _locked_head(org)
@@ -263,6 +263,7 @@ def audit_verify(*, org) -> VerifyResult:
     seals: list[AuditEvent] = []
     for event in chain.iterator():
         checked += 1
+        seq: int = event.seq or 0  # never None here: only chained events
         altered = event.compute_hash() != event.hash
         if altered:
             findings.append(_altered(event))
@@ -273,11 +274,11 @@ def audit_verify(*, org) -> VerifyResult:
                 and previous_altered
                 and previous.compute_hash() == event.prev_hash
             )
-            if not overwritten and event.seq > reached + 1:
-                findings.append(_missing(reached + 1, event.seq - 1, previous, event))
+            if not overwritten and seq > reached + 1:
+                findings.append(_missing(reached + 1, seq - 1, previous, event))
             elif not overwritten and not altered:
                 findings.append(_relinked(previous, event))
-        reached = reached + 1 if altered else event.seq
+        reached = reached + 1 if altered else seq
         previous, previous_altered = event, altered
         if event.action == SEALED:
             seals.append(event)
