@@ -314,3 +314,12 @@ def test_a_read_that_commits_after_a_seal_of_later_reads_is_sealed_once(
     assert _sealed_ids(second) == [earlier.pk]
     assert SealedRead.objects.filter(read_id__in=[earlier.pk, later.pk]).count() == 2
     assert audit_verify(org=firm).ok
+
+
+def test_the_seal_command_seals_and_says_how_many(firm, attorney, matter):
+    for n in range(2):
+        _read(firm, attorney, matter, n)
+    out = io.StringIO()
+    call_command("audit", "seal", "--firm", firm.slug, stdout=out)
+    assert out.getvalue().strip() == f"{firm.name} ({firm.slug}): 2 read(s) sealed."
+    assert SealedRead.objects.filter(org=firm).count() == 2
