@@ -1,0 +1,225 @@
+"""`firmdesk backup` and `firmdesk restore` round trip on the database the
+suite runs on (SQLite by default; PostgreSQL with DATABASE_URL=postgres://…),
+with the real pg_dump / pg_restore / psql, and every way a backup file can be
+damaged refused before anything changes."""
+
+import io
+import json
+import tarfile
+
+import pytest
+from django.core.management import call_command
+
+from firmdesk.backup import archive
+from firmdesk.backup.databases import Database
+from firmdesk.backup.services import BackupError, Site, backup_create, backup_restore
+
+from .conftest import KEY, OTHER_KEY, SECRET, SSN, firmdesk_in
+
+pytestmark = pytest.mark.slow
+
+# Run on the restored site: its audit chains, every document's bytes and the
+# encrypted tax ID, as the restored FirmDesk reads them.
+READ_BACK = """
+import hashlib, json
+from django.core.management import call_command
+from firmdesk.documents.models import DocumentVersion
+from firmdesk.documents.storage import read_plaintext
+from firmdesk.matters.models import Contact
+call_command("audit", "verify", "--all")
+print(json.dumps({
+    "documents": {
+        str(v.public_id): hashlib.sha256(read_plaintext(v)).hexdigest()
+        for v in DocumentVersion.unscoped.select_related("key", "firm")
+    },
+    "tax_ids": [c.tax_id for c in Contact.unscoped.all()],
+}))
+"""
+
+
+def test_a_restored_copy_has_everything_and_its_documents_decrypt(
+    source, target, tmp_path
+):
+    path = tmp_path / "nightly.tar"
+    report = backup_create(path, site=source.site, include_master_keys=True)
+
+    assert report.counts["firms"] == 1 and report.counts["tasks"] == 1
+    assert report.counts["document_versions"] == 2 and report.counts["audit_events"]
+    assert report.files == 2
+    # The documents travel sealed, exactly as stored: the secret never in clear.
+    raw = path.read_bytes()
+    assert SECRET[:30] not in raw and SSN.encode() not in raw
+
+    restored = firmdesk_in(target, "restore", str(path))
+    assert restored.returncode == 0, restored.stderr
+    assert "every checksum was verified first" in restored.stdout
+
+    read = firmdesk_in(target, code=READ_BACK)
+    assert read.returncode == 0, read.stderr
+    assert "chain intact" in read.stdout
+    assert "tampered" not in read.stdout + read.stderr
+    found = json.loads(read.stdout.strip().splitlines()[-1])
+    assert found["documents"] == source.documents
+    assert found["tax_ids"] == [SSN]
+    # The key file came from the backup (the target had none), owner-only.
+    assert target.site.master_key_file.stat().st_mode & 0o777 == 0o600
+
+
+def test_a_target_that_holds_data_is_refused_without_force(source, target, tmp_path):
+    path = tmp_path / "nightly.tar"
+    backup_create(path, site=source.site)
+    # The source itself holds data: restoring over it is refused, and says what.
+    with pytest.raises(BackupError) as refused:
+        backup_restore(path, site=source.site)
+    message = str(refused.value)
+    assert "already holds FirmDesk data (" in message and "1 firms, " in message
+    assert "--force" in message and "Nothing was changed" in message
+    assert source.site.database.name in message
+
+    report = backup_restore(path, site=source.site, force=True)
+    assert report.replaced and report.counts["document_versions"] == 2
+
+
+def test_restore_refuses_when_the_master_key_is_neither_here_nor_in_the_backup(
+    source, target, tmp_path
+):
+    path = tmp_path / "nightly.tar"
+    backup_create(path, site=source.site)
+    elsewhere = Site(
+        target.site.database, target.site.files_root, OTHER_KEY, target.var / "k"
+    )
+    before = target.fingerprint()
+    with pytest.raises(BackupError) as refused:
+        backup_restore(path, site=elsewhere, force=True)
+    needed = archive_manifest(path)["master_keys"]["needed"]
+    assert len(needed) == 1 and needed[0] in str(refused.value)
+    assert "Nothing was changed" in str(refused.value)
+    assert target.fingerprint() == before
+
+
+def archive_manifest(path) -> dict:
+    with tarfile.open(path) as tar:
+        return json.loads(tar.extractfile(archive.MANIFEST).read())
+
+
+def _flip_byte_of(name: str):
+    def tamper(path):
+        with tarfile.open(path) as tar:
+            offset = tar.getmember(name).offset_data
+        with path.open("r+b") as stream:
+            stream.seek(offset + 10)
+            byte = stream.read(1)
+            stream.seek(offset + 10)
+            stream.write(bytes([byte[0] ^ 1]))
+
+    return tamper
+
+
+def _flip_a_document_byte(path):
+    with tarfile.open(path) as tar:
+        name = max(
+            (m for m in tar if m.name.startswith(archive.FILES)), key=lambda m: m.size
+        ).name
+    _flip_byte_of(name)(path)
+
+
+def _flip_a_database_byte(path):
+    _flip_byte_of(archive_manifest(path)["database"]["member"])(path)
+
+
+def _remove_a_document(path):
+    kept = path.with_suffix(".kept")
+    with tarfile.open(path) as old, tarfile.open(kept, "w") as new:
+        dropped = False
+        for member in old:
+            if member.name.startswith(archive.FILES) and not dropped:
+                dropped = True
+                continue
+            new.addfile(member, old.extractfile(member))
+    kept.replace(path)
+
+
+def _cut_short(path):
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 2])
+
+
+def _rewrite_the_manifest_and_its_sum(path):
+    """Someone 'fixes' a count and the manifest's own checksum: the members
+    still match, so this one restores — unless a member changed too."""
+    rebuilt = path.with_suffix(".new")
+    with tarfile.open(path) as old, tarfile.open(rebuilt, "w") as new:
+        for member in old:
+            data = old.extractfile(member).read()
+            if member.name.startswith(archive.FILES) and len(data) > 100:
+                data = data[:50] + bytes([data[50] ^ 1]) + data[51:]
+            member.size = len(data)
+            new.addfile(member, io.BytesIO(data))
+    rebuilt.replace(path)
+
+
+@pytest.mark.parametrize(
+    ("tamper", "says"),
+    [
+        (_flip_a_document_byte, "does not match its SHA-256 in the manifest"),
+        (_flip_a_database_byte, "does not match its SHA-256"),
+        (_flip_byte_of(archive.MANIFEST), "its manifest"),
+        (_remove_a_document, "is missing 1 member(s) its manifest lists"),
+        (_cut_short, "is not a FirmDesk backup"),
+        (_rewrite_the_manifest_and_its_sum, "does not match its SHA-256"),
+    ],
+    ids=[
+        "document-byte",
+        "database-byte",
+        "manifest-byte",
+        "member-removed",
+        "cut-short",
+        "member-changed",
+    ],
+)
+def test_a_damaged_backup_is_refused_and_the_target_is_untouched(
+    source, target, tmp_path, tamper, says
+):
+    path = tmp_path / "nightly.tar"
+    backup_create(path, site=source.site, include_master_keys=True)
+    tamper(path)
+    marker = target.site.files_root / "kept.bin"
+    marker.parent.mkdir(parents=True)
+    marker.write_bytes(b"a file that was there before")
+    before = target.fingerprint()
+
+    with pytest.raises(Exception) as refused:
+        backup_restore(path, site=target.site, force=True)
+    assert says in str(refused.value)
+    assert str(refused.value).endswith("Nothing was changed.")
+    assert target.fingerprint() == before
+
+
+def test_anything_but_a_backup_is_refused_in_words(source, tmp_path):
+    other = tmp_path / "notes.txt"
+    other.write_text("not a backup")
+    with pytest.raises(Exception, match="notes.txt is not a FirmDesk backup"):
+        backup_restore(other, site=source.site)
+    with pytest.raises(Exception, match="There is no file .*missing.tar"):
+        backup_restore(tmp_path / "missing.tar", site=source.site)
+
+
+def test_a_backup_of_one_engine_is_refused_by_the_other(source, target, tmp_path):
+    path = tmp_path / "nightly.tar"
+    backup_create(path, site=source.site)
+    other = "postgresql" if source.site.database.vendor == "sqlite" else "sqlite"
+    elsewhere = Site(Database(other, "x"), target.site.files_root, KEY, target.var)
+    with pytest.raises(BackupError, match="restored into the same kind of database"):
+        backup_restore(path, site=elsewhere)
+
+
+def test_the_command_says_what_it_wrote_and_never_overwrites(source, tmp_path):
+    path = tmp_path / "nightly.tar"
+    out = io.StringIO()
+    call_command("backup", str(path), stdout=out)
+    said = out.getvalue()
+    assert said.startswith(f"Backup written to {path}")
+    assert "1 firms, " in said and "2 files" in said
+    assert "Master keys: not included" in said
+    with pytest.raises(Exception, match="already exists"):
+        call_command("backup", str(path))
