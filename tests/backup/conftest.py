@@ -50,7 +50,10 @@ def source(transactional_db, firm, attorney, matter, settings, tmp_path):
         firm=firm, kind="person", name="Maria Lopez", tax_id_kind="ssn", tax_id=SSN
     )
     documents = {}
-    for name, content in (("Settlement.pdf", b"%PDF-1.7\n" + SECRET), ("note.txt", b"Call the clerk on Monday.\n")):
+    for name, content in (
+        ("Settlement.pdf", b"%PDF-1.7\n" + SECRET),
+        ("note.txt", b"Call the clerk on Monday.\n"),
+    ):
         document = document_upload(
             firm=firm, actor=attorney, uploaded_file=upload(name, content)
         )
@@ -90,7 +93,8 @@ class Target:
         files = sorted(
             (str(p.relative_to(self.var)), p.read_bytes())
             for p in self.var.rglob("*")
-            if p.is_file() and p.suffix not in (".sqlite3-wal", ".sqlite3-shm")
+            if p.is_file()
+            and p.suffix not in (".sqlite3-wal", ".sqlite3-shm")
             and p.name != "restored.sqlite3"
         )
         return tables, notes, files
@@ -123,7 +127,9 @@ def target(source, tmp_path):
         )
         admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
         admin.execute(f'CREATE DATABASE "{name}"')
-        database = Database("postgresql", name, ours.user, ours.password, ours.host, ours.port)
+        database = Database(
+            "postgresql", name, ours.user, ours.password, ours.host, ours.port
+        )
         auth = f"{ours.user}:{ours.password}@" if ours.password else f"{ours.user}@"
         url = f"postgres://{auth}{ours.host}:{ours.port or 5432}/{name}"
 
@@ -141,7 +147,9 @@ def target(source, tmp_path):
         drop()
 
 
-def firmdesk_in(target: Target, *args: str, code: str = "") -> subprocess.CompletedProcess:
+def firmdesk_in(
+    target: Target, *args: str, code: str = ""
+) -> subprocess.CompletedProcess:
     """Run `firmdesk ARGS` (or python CODE after django.setup()) as the
     restored site would: its DATABASE_URL, its var/ and its key file."""
     env = {

@@ -67,7 +67,10 @@ class Writer:
 
     def __post_init__(self) -> None:
         self.partial = self.path.with_name(f".{self.path.name}.partial")
-        self.tar = tarfile.open(self.partial, "w", format=tarfile.PAX_FORMAT)
+        # Open across add_* calls; close() or abandon() closes it.
+        self.tar = tarfile.open(  # noqa: SIM115
+            self.partial, "w", format=tarfile.PAX_FORMAT
+        )
 
     def add_file(self, name: str, source: Path) -> None:
         info = tarfile.TarInfo(name)
@@ -134,7 +137,8 @@ def open_backup(path: Path) -> Opened:
             f"{path} is a folder; name the backup file itself. Nothing was changed."
         )
     try:
-        tar = tarfile.open(path, "r:")
+        # Handed to the caller in Opened, who closes it.
+        tar = tarfile.open(path, "r:")  # noqa: SIM115
         present = tar.getmembers()
     except (tarfile.TarError, EOFError) as error:
         raise _refuse(
