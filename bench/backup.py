@@ -151,9 +151,8 @@ def main() -> None:
             f"{'step':<8} {'FirmDesk':>10} {'baseline':>10} {'ratio':>6}  baseline is"
         )
         for step, ours, name, theirs in rows:
-            print(
-                f"{step:<8} {ours:>9.1f}s {theirs:>9.1f}s {ours / theirs:>5.2f}x  {name}"
-            )
+            ratio = ours / theirs
+            print(f"{step:<8} {ours:>9.1f}s {theirs:>9.1f}s {ratio:>5.2f}x  {name}")
         print(f"load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} (2 cores)")
         print("command: .venv/bin/python bench/backup.py " + shlex.join(sys.argv[1:]))
     finally:

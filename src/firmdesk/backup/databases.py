@@ -118,7 +118,9 @@ class Database:
                 )
             except psycopg.OperationalError as error:
                 raise DatabaseError(
-                    f"Could not connect to {self.label}: {error}".strip()
+                    f"Could not connect to {self.label}: {str(error).strip()}. "
+                    "Check DATABASE_URL; a database that does not exist yet is "
+                    f"made with `createdb {self.name}`."
                 ) from error
         try:
             yield connection
