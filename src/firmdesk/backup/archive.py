@@ -239,7 +239,7 @@ def stage(opened: Opened, into: Path, path: Path) -> Iterator[tuple[str, Path]]:
         assert source is not None
         hashing = _Hashing(source)
         with target.open("wb") as out:
-            shutil.copyfileobj(hashing, out, COPY)  # type: ignore[misc]
+            shutil.copyfileobj(hashing, out, COPY)
         if (
             member.size != expected["size"]
             or hashing.sha256.hexdigest() != expected["sha256"]

@@ -22,7 +22,7 @@ import os
 import shutil
 import sqlite3
 import subprocess
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -63,7 +63,7 @@ class Database:
     port: str = ""
 
     @classmethod
-    def from_settings(cls, entry: dict[str, Any]) -> "Database":
+    def from_settings(cls, entry: Mapping[str, Any]) -> "Database":
         engine = entry["ENGINE"]
         if engine.endswith("sqlite3"):
             return cls(SQLITE, str(entry["NAME"]))
@@ -103,6 +103,7 @@ class Database:
 
     @contextlib.contextmanager
     def connect(self) -> Iterator[Any]:
+        connection: Any
         if self.vendor == SQLITE:
             connection = sqlite3.connect(self.name)
         else:
