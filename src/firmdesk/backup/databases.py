@@ -252,8 +252,13 @@ def _sqlite_copy_out(database: Database, into: Path) -> Facts:
 
 def _postgres_copy_out(database: Database, into: Path) -> Facts:
     pg_dump = _tool("pg_dump")
+    import psycopg
+
     with database.connect() as connection:
-        connection.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        # Set before the first statement, which opens the transaction: every
+        # query below, and pg_dump, then read one snapshot.
+        connection.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
+        connection.read_only = True
         cursor = connection.cursor()
         cursor.execute("SELECT pg_export_snapshot()")
         snapshot = cursor.fetchone()[0]
