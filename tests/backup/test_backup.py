@@ -3,6 +3,7 @@ suite runs on (SQLite by default; PostgreSQL with DATABASE_URL=postgres://…),
 with the real pg_dump / pg_restore / psql, and every way a backup file can be
 damaged refused before anything changes."""
 
+import base64
 import io
 import json
 import shutil
@@ -15,6 +16,7 @@ from firmdesk.backup import archive
 from firmdesk.backup.archive import BackupFileError
 from firmdesk.backup.databases import Database
 from firmdesk.backup.services import BackupError, Site, backup_create, backup_restore
+from firmdesk.common.masterkeys import master_key_id, parse_master_keys
 
 from .conftest import KEY, OTHER_KEY, SECRET, SSN, firmdesk_in
 
@@ -51,9 +53,22 @@ def test_a_restored_copy_has_everything_and_its_documents_decrypt(
     raw = path.read_bytes()
     assert SECRET[:30] not in raw and SSN.encode() not in raw
 
+    # The restoring server has a master key of its own, not the one needed.
+    key_file = target.site.master_key_file
+    key_file.parent.mkdir()
+    key_file.write_text(f"# this server's key\n{OTHER_KEY}\n")
+    key_file.chmod(0o600)
+
     restored = firmdesk_in(target, "restore", str(path))
     assert restored.returncode == 0, restored.stderr
     assert "every checksum was verified first" in restored.stdout
+    # The needed key came from the backup, added before the server's own key,
+    # which stays current (the last one).
+    assert [k.id for k in parse_master_keys(key_file.read_text())] == [
+        master_key_id(base64.b64decode(KEY)),
+        master_key_id(base64.b64decode(OTHER_KEY)),
+    ]
+    assert key_file.stat().st_mode & 0o777 == 0o600
 
     read = firmdesk_in(target, code=READ_BACK)
     assert read.returncode == 0, read.stderr
@@ -62,8 +77,6 @@ def test_a_restored_copy_has_everything_and_its_documents_decrypt(
     found = json.loads(read.stdout.strip().splitlines()[-1])
     assert found["documents"] == source.documents
     assert found["tax_ids"] == [SSN]
-    # The key file came from the backup (the target had none), owner-only.
-    assert target.site.master_key_file.stat().st_mode & 0o777 == 0o600
 
 
 def test_a_target_that_holds_data_is_refused_without_force(source, tmp_path):
