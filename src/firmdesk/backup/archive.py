@@ -73,12 +73,14 @@ class Writer:
         )
 
     def add_file(self, name: str, source: Path) -> None:
-        info = tarfile.TarInfo(name)
-        stat = source.stat()
-        info.size = stat.st_size
-        info.mtime = int(stat.st_mtime)
-        info.mode = 0o600
+        """Raises FileNotFoundError before writing anything when the file
+        has gone (opened first, then measured)."""
         with source.open("rb") as stream:
+            stat = os.fstat(stream.fileno())
+            info = tarfile.TarInfo(name)
+            info.size = stat.st_size
+            info.mtime = int(stat.st_mtime)
+            info.mode = 0o600
             hashing = _Hashing(stream)
             self.tar.addfile(info, hashing)
         self.members[name] = {"size": info.size, "sha256": hashing.sha256.hexdigest()}

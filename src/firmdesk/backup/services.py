@@ -178,6 +178,7 @@ def backup_create(
     keys_text = _keys_text(site) if include_master_keys else ""
 
     member = archive.DATABASE_MEMBERS[site.database.vendor]
+    vanished = 0
     writer = archive.Writer(path)
     work = Path(tempfile.mkdtemp(prefix=".firmdesk-backup-", dir=path.parent))
     try:
@@ -187,7 +188,15 @@ def backup_create(
         writer.add_file(member, copy)
         copy.unlink()
         for name, stored in files:
-            writer.add_file(archive.FILES + name, stored)
+            try:
+                writer.add_file(archive.FILES + name, stored)
+            except FileNotFoundError:
+                # Deleted after the folder was listed (removed while the
+                # backup ran): left out, and not counted.
+                vanished += 1
+        files_bytes = sum(
+            m["size"] for n, m in writer.members.items() if n.startswith(archive.FILES)
+        )
         if include_master_keys:
             writer.add_bytes(archive.KEYS, keys_text.encode())
         writer.close(
@@ -201,7 +210,7 @@ def backup_create(
                 "counts": found.counts,
                 "documents": None
                 if database_only
-                else {"files": len(files), "bytes": files_bytes},
+                else {"files": len(files) - vanished, "bytes": files_bytes},
                 "master_keys": {
                     "needed": found.master_keys_needed,
                     "included": include_master_keys,
@@ -221,7 +230,7 @@ def backup_create(
         vendor=site.database.vendor,
         database_bytes=database_bytes,
         counts=found.counts,
-        files=len(files),
+        files=len(files) - vanished,
         files_bytes=files_bytes,
         documents_included=not database_only,
         master_keys_needed=found.master_keys_needed,
