@@ -5,9 +5,11 @@ beside the plain copy an administrator would otherwise make (issue 22, item 5).
     .venv/bin/python bench/backup.py --source postgres://postgres@127.0.0.1/fd_large \\
         --target postgres://postgres@127.0.0.1/fd_backup_bench
 
-Baselines: SQLite, copying the file (`cp`: not consistent while the site runs,
-which FirmDesk's copy is); PostgreSQL, `pg_dump -Fc` alone and `pg_restore
---single-transaction` alone into an empty database. The source is only read.
+Baselines: SQLite, `tar -cf` of the database file and the documents folder
+and `tar -xf` of it (not consistent while the site runs, which FirmDesk's
+copy is, and nothing checked on the way back); PostgreSQL, `pg_dump -Fc`
+alone and `pg_restore --single-transaction` alone into an empty database.
+The source is only read.
 The target is replaced (a scratch database: never name a real one); the
 backup file goes to --work (a scratch folder, removed afterwards).
 --media names a documents folder to include (default: an empty one).
@@ -68,6 +70,19 @@ def _recreate(database: Database) -> None:
         subprocess.run(["psql", "-X", "-qc", sql], env=env, check=True)  # noqa: S603,S607
 
 
+def _tar(*args: str) -> None:
+    subprocess.run(["tar", *args], check=True)  # noqa: S603,S607
+
+
+def _plain_parts(site: Site) -> list[str]:
+    """tar arguments for the database file and the documents folder."""
+    database = Path(site.database.name)
+    parts = ["-C", str(database.parent), database.name]
+    if site.files_root and site.files_root.exists():
+        parts += ["-C", str(site.files_root.parent), site.files_root.name]
+    return parts
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--source", required=True, help="database URL, read only")
@@ -85,6 +100,7 @@ def main() -> None:
         if target.database.name == source.database.name:
             raise SystemExit("--target must not be the source.")
         archive = work / "backup.tar"
+        plain = str(work / "plain.tar")
         rows = []
 
         made = {}
@@ -95,11 +111,8 @@ def main() -> None:
         )
         report = made["report"]
         if vendor == "sqlite":
-            baseline = _timed(
-                lambda: shutil.copyfile(source.database.name, work / "plain.sqlite3")
-            )
-            base_name = "cp of the file"
-            (work / "plain.sqlite3").unlink()
+            baseline = _timed(lambda: _tar("-cf", plain, *_plain_parts(source)))
+            base_name = "tar -cf of the database file and the documents folder"
         else:
             baseline = _timed(
                 lambda: subprocess.run(  # noqa: S603
@@ -130,8 +143,10 @@ def main() -> None:
             base_name = "pg_restore --single-transaction alone"
             _recreate(target.database)
         else:
-            baseline = _timed(lambda: shutil.copyfile(archive, work / "copy.tar"))
-            base_name = "cp of the backup file"
+            unpacked = work / "unpacked"
+            unpacked.mkdir()
+            baseline = _timed(lambda: _tar("-xf", plain, "-C", str(unpacked)))
+            base_name = "tar -xf of the same"
         seconds = _timed(lambda: backup_restore(archive, site=target, force=True))
         rows.append(("restore", seconds, base_name, baseline))
 
