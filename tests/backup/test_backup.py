@@ -4,6 +4,7 @@ with the real pg_dump / pg_restore / psql, and every way a backup file can be
 damaged refused before anything changes."""
 
 import base64
+import hashlib
 import io
 import json
 import shutil
@@ -149,21 +150,40 @@ def _cut_short(path):
     path.write_bytes(data[: len(data) // 2])
 
 
-def _rewrite_the_manifest_and_its_sum(path):
-    """Someone 'fixes' a count and the manifest's own checksum: the members
-    still match, so this one restores — unless a member changed too."""
+def _rebuilt(path, *, manifest=None, extra: str = ""):
+    """The archive written again with its manifest changed by ``manifest``
+    (and manifest.sha256 made to match, as someone editing it would), or with
+    an ``extra`` member its manifest does not list."""
     rebuilt = path.with_suffix(".new")
     with tarfile.open(path) as old, tarfile.open(rebuilt, "w") as new:
         for member in old:
             data = old.extractfile(member).read()
-            if member.name.startswith(archive.FILES) and len(data) > 100:
-                data = data[:50] + bytes([data[50] ^ 1]) + data[51:]
+            if manifest and member.name == archive.MANIFEST:
+                data = json.dumps(manifest(json.loads(data))).encode()
+                digest = hashlib.sha256(data).hexdigest()
+            if manifest and member.name == archive.MANIFEST_SUM:
+                data = f"{digest}  {archive.MANIFEST}\n".encode()
             member.size = len(data)
             new.addfile(member, io.BytesIO(data))
+        if extra:
+            new.addfile(tarfile.TarInfo(extra), io.BytesIO(b""))
     rebuilt.replace(path)
 
 
-DAMAGE = {
+def _from_a_newer_format(path):
+    _rebuilt(path, manifest=lambda m: {**m, "format_version": 2})
+
+
+def _from_a_newer_firmdesk(path):
+    future = "work.9999_from_the_future"
+    _rebuilt(path, manifest=lambda m: {**m, "migrations": [*m["migrations"], future]})
+
+
+def _with_a_member_added(path):
+    _rebuilt(path, extra="files/documents/planted.pdf")
+
+
+REFUSED = {
     "a byte of a document": (
         _flip_a_document_byte,
         "does not match its SHA-256 in the manifest",
@@ -175,14 +195,13 @@ DAMAGE = {
         "is missing 1 member(s) its manifest lists",
     ),
     "the file cut short": (_cut_short, "is not a FirmDesk backup"),
-    "a member changed, manifest rewritten": (
-        _rewrite_the_manifest_and_its_sum,
-        "does not match its SHA-256",
-    ),
+    "a member added": (_with_a_member_added, "holds member(s) its manifest does"),
+    "a newer backup format": (_from_a_newer_format, "cannot read: restore it with"),
+    "a newer FirmDesk": (_from_a_newer_firmdesk, "made by a newer FirmDesk"),
 }
 
 
-def test_a_damaged_backup_or_a_missing_key_is_refused_and_nothing_changes(
+def test_a_backup_that_fails_a_check_is_refused_and_nothing_changes(
     source, target, tmp_path
 ):
     good = tmp_path / "nightly.tar"
@@ -192,7 +211,7 @@ def test_a_damaged_backup_or_a_missing_key_is_refused_and_nothing_changes(
     marker.write_bytes(b"a file that was there before")
     before = target.fingerprint()
 
-    for case, (tamper, says) in DAMAGE.items():
+    for case, (tamper, says) in REFUSED.items():
         damaged = tmp_path / "damaged.tar"
         shutil.copyfile(good, damaged)
         tamper(damaged)
