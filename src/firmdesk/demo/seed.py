@@ -1,9 +1,11 @@
 """Bulk data for benchmarks: ``firmdesk seed --scale small|large``.
 
 Unlike the demo, speed matters more than ceremony here: rows are built in Python
-and written with ``bulk_create`` in batches, without per-row validation or audit
-events, and every seeded user shares one password hash (hashing thousands of
-passwords with Argon2 would take longer than writing everything else).
+and written in batches by the seed writer (``seed_writer.insert``: PostgreSQL's
+COPY, SQLite's executemany, not ``bulk_create``), without per-row validation or
+audit events, and every seeded user shares one password hash, ``SEED_PASSWORD``
+(hashing thousands of passwords with Argon2 would take longer than writing
+everything else).
 
 Each step is a seeder in ``SEEDERS``: a function taking the ``SeedContext``, which
 carries the random generators, the database alias, and what earlier seeders made.
@@ -843,7 +845,6 @@ class _ContactPlan:
                 "expert", 6, lambda n: self.add(names.person(rng, locale="en_US"))
             )
             self.party(matter_id, expert, R.EXPERT)
-
 
     def people_around(self, matter_id: int, client: int) -> None:
         """The people a matter's file names besides its main parties: one or

@@ -115,26 +115,29 @@ def _preparers(model, connection) -> list[Callable[[Any], Any]]:
 
 
 def _take_keys(connection, model, count: int) -> int:
-    """The first of ``count`` new primary keys for ``model``'s table."""
-    table = connection.ops.quote_name(model._meta.db_table)
+    """The first of ``count`` new primary keys for ``model``'s table.
+
+    Table and column names come from the model, never from input.
+    """
+    table = model._meta.db_table
     pk = model._meta.pk.column
+    highest = (
+        f"SELECT COALESCE(MAX({connection.ops.quote_name(pk)}), 0) "  # noqa: S608
+        f"FROM {connection.ops.quote_name(table)}"
+    )
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(
-                "SELECT pg_get_serial_sequence(%s, %s)", [model._meta.db_table, pk]
-            )
-            (sequence,) = cursor.fetchone()
-            cursor.execute(
-                "SELECT setval(%s, GREATEST(nextval(%s) + %s - 1, "
-                f"(SELECT COALESCE(MAX({connection.ops.quote_name(pk)}), 0) "
-                f"FROM {table}) + %s))",
-                [sequence, sequence, count, count],
-            )
-            (last,) = cursor.fetchone()
-            return last - count + 1
-        cursor.execute(f"SELECT COALESCE(MAX({connection.ops.quote_name(pk)}), 0) FROM {table}")
-        (high,) = cursor.fetchone()
-        return high + 1
+        if connection.vendor != "postgresql":
+            cursor.execute(highest)
+            return cursor.fetchone()[0] + 1
+        # Past both the sequence and the highest key, so the app's own inserts
+        # after the seed carry on from there.
+        cursor.execute("SELECT pg_get_serial_sequence(%s, %s)", [table, pk])
+        (sequence,) = cursor.fetchone()
+        cursor.execute(
+            f"SELECT setval(%s, GREATEST(nextval(%s) + %s - 1, ({highest}) + %s))",
+            [sequence, sequence, count, count],
+        )
+        return cursor.fetchone()[0] - count + 1
 
 
 def insert(alias: str, model, objs: Sequence) -> Sequence:
@@ -154,7 +157,7 @@ def insert(alias: str, model, objs: Sequence) -> Sequence:
         # bulk_create.
         obj._prepare_related_fields_for_save(operation_name="seed")
     prepare = _preparers(model, connection)
-    rows = [tuple(p(obj) for p in prepare) for obj in objs]
+    rows = [tuple([p(obj) for p in prepare]) for obj in objs]
     write_rows(alias, model._meta.db_table, columns, rows)
     for obj in objs:
         obj._state.adding = False
@@ -171,13 +174,18 @@ def write_rows(alias: str, table: str, columns: Sequence[str], rows: list) -> No
     if connection.vendor == "postgresql":
         with connection.cursor() as wrapper:
             raw = wrapper.cursor
-            with raw.copy(f"COPY {quote(table)} ({names}) FROM STDIN") as copy:
+            with raw.copy(
+                f"COPY {quote(table)} ({names}) FROM STDIN"  # noqa: S608
+            ) as copy:
                 for row in rows:
                     copy.write_row(row)
         return
     marks = ", ".join("?" * len(columns))
     raw = connection.connection.cursor()
     try:
-        raw.executemany(f"INSERT INTO {quote(table)} ({names}) VALUES ({marks})", rows)
+        raw.executemany(
+            f"INSERT INTO {quote(table)} ({names}) VALUES ({marks})",  # noqa: S608
+            rows,
+        )
     finally:
         raw.close()
