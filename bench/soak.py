@@ -124,28 +124,24 @@ def firmdesk(env: dict, *args: str) -> None:
 # --- The processes -------------------------------------------------------------
 
 
-def children(pid: int) -> list[int]:
+def processes() -> list[tuple[int, int, int, str]]:
+    """(pid, parent pid, process group, state) of every process, from /proc."""
     found = []
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
             fields = stat.read_text().rsplit(")", 1)[1].split()
         except OSError:
             continue
-        if int(fields[1]) == pid:
-            found.append(int(stat.parent.name))
+        found.append((int(stat.parent.name), int(fields[1]), int(fields[2]), fields[0]))
     return found
+
+
+def children(pid: int) -> list[int]:
+    return [p for p, parent, _, _ in processes() if parent == pid]
 
 
 def group_members(pgid: int) -> list[int]:
-    found = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[2]) == pgid and fields[0] != "Z":
-            found.append(int(stat.parent.name))
-    return found
+    return [p for p, _, group, state in processes() if group == pgid and state != "Z"]
 
 
 class Service:
@@ -210,7 +206,8 @@ class Service:
 
 def answers(port: int) -> bool:
     try:
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+        # Behind fifty clients' requests on a busy machine: a long wait.
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         conn.request("GET", "/login/")
         ok = conn.getresponse().status == 200
         conn.close()
@@ -219,7 +216,7 @@ def answers(port: int) -> bool:
         return False
 
 
-def wait_answering(port: int, timeout: float = 90) -> float:
+def wait_answering(port: int, timeout: float = 300) -> float:
     started = time.monotonic()
     while time.monotonic() - started < timeout:
         if answers(port):

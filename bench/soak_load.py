@@ -283,31 +283,32 @@ class Attorney(Client):
                     assignee, (self.firm.slug, task_id, self.person.public_id)
                 )
 
-    def time_entry(self) -> None:
-        narrative = self.unique("time")
+    def create(self, kind: str, route: str, payload: dict, text: str = "") -> None:
+        """POST a new row: acknowledged by the id a 201 gives back."""
         status, answer = self.api(
-            "api time entry",
-            "POST",
-            f"{self.base}/time-entries",
-            self.token,
+            f"api {kind}", "POST", f"{self.base}/{route}", self.token, payload
+        )
+        if status == 201:
+            self.recorder.ack(Ack(kind, self.firm.slug, answer["id"], text))
+
+    def time_entry(self) -> None:
+        self.create(
+            "time entry",
+            "time-entries",
             {
                 "matter": self.rng.choice(self.firm.matters),
                 "date": datetime.now(UTC).date().isoformat(),
                 "hours": "0.3",
-                "narrative": narrative,
+                "narrative": self.unique("time"),
             },
         )
-        if status == 201:
-            self.recorder.ack(Ack("time entry", self.firm.slug, answer["id"]))
 
     def event(self) -> None:
         title = self.unique("event")
         start = datetime.now(UTC) + timedelta(minutes=self.rng.randint(2, 60))
-        status, answer = self.api(
-            "api event",
-            "POST",
-            f"{self.base}/events",
-            self.token,
+        self.create(
+            "event",
+            "events",
             {
                 "kind": "appointment",
                 "title": title,
@@ -316,43 +317,36 @@ class Attorney(Client):
                 "reminder_minutes": [1],
                 "allow_double_booking": True,
             },
+            title,
         )
-        if status == 201:
-            self.recorder.ack(Ack("event", self.firm.slug, answer["id"], title))
 
     def lead(self) -> None:
         name = self.unique("lead").title()
-        status, answer = self.api(
-            "api lead",
-            "POST",
-            f"{self.base}/leads",
-            self.token,
+        self.create(
+            "lead",
+            "leads",
             {
                 "name": name,
                 "email": "caller@example.com",
                 "description": "Called about a contract dispute.",
                 "source": "phone",
             },
+            name,
         )
-        if status == 201:
-            self.recorder.ack(Ack("lead", self.firm.slug, answer["id"], name))
 
     def call(self) -> None:
         message = self.unique("call")
-        status, answer = self.api(
-            "api log call",
-            "POST",
-            f"{self.base}/calls",
-            self.token,
+        self.create(
+            "call",
+            "calls",
             {
                 "caller_name": "Pat Caller",
                 "number": "(212) 555-0199",
                 "recipient": self.person.public_id,
                 "message": message,
             },
+            message,
         )
-        if status == 201:
-            self.recorder.ack(Ack("call", self.firm.slug, answer["id"], message))
 
 
 class Assistant(Client):

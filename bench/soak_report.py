@@ -63,6 +63,16 @@ def report(
         f"{' '.join(f'{x:.2f}' for x in os.getloadavg())} (2 cores, shared with "
         "other work: latencies are noisy).",
         "",
+        "Set for the soak (the issue is silent on these): the public form's "
+        "rate limit is lifted, since every visitor comes from 127.0.0.1; "
+        "webhooks may go to the soak's receiver on loopback; a job worker is "
+        "presumed dead after 10 s without a heartbeat (60 s by default) and "
+        "the schedule runs every 10 s (60 s), so a killed worker's job and a "
+        "lost enqueue come back within the run. Clients think 1 to 5 s "
+        "between actions; API writes carry an Idempotency-Key and are sent "
+        "again with it after a 5xx or no answer, a public form is sent again "
+        "as its 503 page offers.",
+        "",
         "| requests | count | p50 ms | p95 ms | 4xx | 5xx | no answer |",
         "|---|--:|--:|--:|--:|--:|--:|",
     ]
