@@ -22,9 +22,7 @@ def sweep() -> Schedule:
     return schedule
 
 
-def test_an_email_whose_enqueue_was_lost_is_enqueued_by_the_sweep_once(
-    firm, attorney
-):
+def test_an_email_whose_enqueue_was_lost_is_enqueued_by_the_sweep_once(firm, attorney):
     # Inside the test's transaction no commit comes: as if the process died
     # right after it, before its on_commit enqueue ran.
     note = notify(user=attorney, firm=firm, kind="test", title="Hearing moved")
