@@ -10,7 +10,8 @@ in the middle of it; then the verdict, printed and as the exit code.
 Everything runs on loopback. The first run makes a PostgreSQL cluster under
 ``var/soak/pg`` on port 5433 (``--pg-port``), migrates and seeds a template
 database (``firmdesk seed --scale small``: five firms, two providers), and each
-run starts from a fresh copy of it. As root the cluster is run as the
+run starts from a fresh copy of it; the cluster is stopped at the end
+(``--keep-cluster`` leaves it running). As root the cluster is run as the
 ``postgres`` user (``runuser``); elsewhere as the user running the soak. See
 bench/soak_cluster.py.
 
@@ -83,6 +84,11 @@ def options() -> argparse.Namespace:
     parser.add_argument(
         "--gunicorn-config",
         help="A gunicorn config file (-c); its settings come after the flags.",
+    )
+    parser.add_argument(
+        "--keep-cluster",
+        action="store_true",
+        help="Leave the soak's PostgreSQL running afterwards (to look at its data).",
     )
     parser.add_argument("--no-faults", action="store_true")
     parser.add_argument("--reseed", action="store_true", help="Make a new template.")
@@ -412,6 +418,9 @@ def main() -> int:
     print(text)
     Path(args.output).write_text(text)
     say(f"Written to {args.output}")
+    if not args.keep_cluster:
+        connections.close_all()
+        cluster.stop()
     return 0 if passed else 1
 
 

@@ -87,6 +87,11 @@ def report(
         )
     lines += [
         "",
+        "“Back in” is from the fault to the first page answered, queued "
+        "behind the clients' own requests; after the master's kill it "
+        "includes up to 10 s for its orphaned workers to stop (systemd's "
+        "KillMode=control-group) and a fresh boot of the app.",
+        "",
         "| fault | back in s | 503 in its window | other 5xx | no answer |",
         "|---|--:|--:|--:|--:|",
     ]
