@@ -112,3 +112,22 @@ def test_a_nul_character_is_refused_naming_the_field(firm, firm_admin, leads):
     assert refused["fields"] == {"answers.0.question": ["Contains a NUL character."]}
     refused = _shape(api.get(leads, {"practice_area": "Family\x00"}), 422)
     assert list(refused["fields"]) == ["practice_area"]
+
+
+def test_503_with_retry_after_when_the_database_goes_away(
+    firm, firm_admin, leads, monkeypatch
+):
+    # Found by make soak: with PostgreSQL restarting, API calls answered 500
+    # ("something went wrong on FirmDesk's side") where the pages answer 503,
+    # and an integration does not know a 500 is worth sending again.
+    from django.db import OperationalError
+
+    def database_gone(*args, **kwargs):
+        raise OperationalError("terminating connection due to administrator command")
+
+    monkeypatch.setattr("firmdesk.api.routes.leads.paginate", database_gone)
+    response = Api(token_for(firm_admin, firm)).get(leads)
+
+    body = _shape(response, 503)
+    assert "Idempotency-Key" in body["message"]
+    assert response["Retry-After"] == "2"

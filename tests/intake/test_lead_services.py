@@ -665,3 +665,44 @@ def test_the_other_firms_leads_stay_out_of_a_scope(
     assert list(Lead.objects.in_scope(scope)) == [mine]
     both = resolve_scope(intake_specialist, other_firm)
     assert set(Lead.objects.in_scopes([scope, both])) == {mine, theirs}
+
+
+# --- A lead's announcement is never lost ------------------------------------------
+
+
+def announce_jobs():
+    from django_tasks_db.models import DBTaskResult
+
+    return DBTaskResult.objects.filter(task_path__endswith="announce_lead")
+
+
+def lead_sweep():
+    from firmdesk.jobs.schedule import Schedule
+
+    schedule = Schedule()
+    schedule.due_work(tasks.leads_to_announce)
+    return schedule
+
+
+def test_a_lead_whose_announcement_enqueue_was_lost_is_announced_by_the_sweep(
+    firm, engagement, intake_specialist
+):
+    # Found by make soak: PostgreSQL restarting just after a lead committed
+    # made after_arrival's enqueue fail, and the team was never told.
+    lead = take_lead(firm, intake_specialist, screen=False)
+    assert not announce_jobs().exists()
+
+    assert lead_sweep().enqueue_due() == 1
+    assert lead_sweep().enqueue_due() == 0
+    (job,) = announce_jobs()
+    assert job.args_kwargs["args"] == [lead.pk]
+
+
+def test_the_sweep_skips_a_lead_announced_after_its_commit(
+    firm, engagement, intake_specialist
+):
+    lead = take_lead(firm, intake_specialist, screen=False)
+    services.after_arrival(lead.pk, confirm=False)
+
+    assert lead_sweep().enqueue_due() == 0
+    assert announce_jobs().count() == 1

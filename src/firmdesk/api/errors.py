@@ -62,6 +62,11 @@ METHOD_NOT_ALLOWED = "This address does not take {method}: use {allowed}."
 NO_SUCH_ROUTE = (
     "There is no API route at this address. The reference lists them all: /api/v1/docs."
 )
+DATABASE_UNAVAILABLE = (
+    "FirmDesk's database did not answer for a moment (it may be restarting); "
+    "nothing was changed. Send the same request again after the seconds "
+    "Retry-After gives, with the same Idempotency-Key."
+)
 SERVER_ERROR = (
     "Something went wrong on FirmDesk's side; nothing you sent was at fault. "
     "Try again in a moment; if it keeps happening, tell the people who run "

@@ -15,6 +15,7 @@ import math
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import InterfaceError, OperationalError
 from django.http import Http404
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
@@ -22,6 +23,7 @@ from ninja.renderers import JSONRenderer
 from ninja.responses import NinjaJSONEncoder
 from ninja.throttling import AuthRateThrottle
 
+from firmdesk.common.db import close_broken_connections
 from firmdesk.common.errors import ServiceError
 
 from . import errors
@@ -180,6 +182,21 @@ def _http_error(request, exc: HttpError):
     if exc.status_code == 400:  # ninja: "Cannot parse request body"
         return errors.error_response(400, errors.UNREADABLE_BODY)
     return errors.error_response(exc.status_code, str(exc.message))
+
+
+@api.exception_handler(OperationalError)
+@api.exception_handler(InterfaceError)
+def _database_unavailable(request, exc: Exception):
+    """503, not 500: the database went away under the request (restarted, a
+    connection cut). Each route writes in one transaction, rolled back with
+    it (and so is its Idempotency-Key), so the client may send it again."""
+    logger.warning(
+        "Database unavailable on %s %s: %s", request.method, request.path, exc
+    )
+    close_broken_connections()
+    response = errors.error_response(503, errors.DATABASE_UNAVAILABLE)
+    response["Retry-After"] = "2"
+    return response
 
 
 @api.exception_handler(Exception)

@@ -31,6 +31,7 @@ from firmdesk.common.phones import Strictness, firm_region, phone_e164
 from firmdesk.common.times import when
 from firmdesk.conflicts import services as conflicts
 from firmdesk.conflicts.models import ConflictCheck
+from firmdesk.jobs.schedule import enqueue_once
 from firmdesk.matters.models import Contact, MatterParty
 from firmdesk.notify.hooks import publish
 from firmdesk.notify.services import notify
@@ -489,6 +490,7 @@ def after_arrival(lead_pk: int, *, confirm: bool) -> None:
     visitor. A failure here is logged and picked up by the jobs."""
     from . import tasks
 
+    lead = None
     try:
         lead = job_row(Lead, lead_pk)
         if lead is None:
@@ -497,7 +499,11 @@ def after_arrival(lead_pk: int, *, confirm: bool) -> None:
     except Exception:
         logger.exception("Screening lead %s failed; the job will retry", lead_pk)
     try:
-        tasks.announce_lead.enqueue(lead_pk)
+        # Keyed, so the sweep in ``tasks`` announces a lead whose enqueue is
+        # lost here (the database gone, the process killed) once, and this
+        # one is not announced twice.
+        if lead is not None:
+            enqueue_once(tasks.announce_due(lead))
         if confirm:
             tasks.send_submission_confirmation.enqueue(lead_pk)
     except Exception:

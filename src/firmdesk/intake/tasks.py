@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django_tasks import task
 
-from firmdesk.access.system import job_row
+from firmdesk.access.system import job_row, sweep
 from firmdesk.audit.services import audit_record
 from firmdesk.common.http import absolute_url
 from firmdesk.common.times import person_zone, when
@@ -67,6 +67,30 @@ def intake_people(lead: Lead) -> set:
             if "firm_admin" in (m.roles or [])
         }
     return people
+
+
+# The schedule key of a lead's announcement, and how far back the sweep that
+# mends a lost enqueue looks (a lost one is found at the next sweep, a minute).
+ANNOUNCE_KIND = "intake.announce"
+ANNOUNCE_LOOKBACK = datetime.timedelta(hours=1)
+
+
+def announce_due(lead: Lead) -> Due:
+    return Due(ANNOUNCE_KIND, str(lead.pk), lead.received_at, announce_lead, (lead.pk,))
+
+
+@due_work
+def leads_to_announce(now):
+    """Every lead of the last hour under the key its announcement was
+    enqueued with (``services.after_arrival``): one whose enqueue was lost
+    is announced now, the others are skipped."""
+    recent = (
+        sweep(Lead)
+        .filter(received_at__gte=now - ANNOUNCE_LOOKBACK, received_at__lte=now)
+        .only("pk", "received_at")
+    )
+    for lead in recent.iterator():
+        yield announce_due(lead)
 
 
 @task()

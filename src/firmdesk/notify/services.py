@@ -2,7 +2,10 @@
 
 The row is written in the caller's transaction; the e-mail is enqueued only once
 that transaction commits, so a rolled-back change tells no one, and a failing mail
-server never loses the notification (the job retries).
+server never loses the notification (the job retries). The enqueue goes under a
+key (``email_due``): if it is lost (the process killed just after the commit, the
+database gone at that moment), the sweep in ``notify.tasks`` finds the e-mail
+under the same key and enqueues it, late but once.
 
 Who a notification may still reach is decided when it is delivered
 (``notify.selectors``).
@@ -12,7 +15,12 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from firmdesk.jobs.schedule import Due, enqueue_once
+
 from .models import Notification
+
+# The schedule key of a notification's e-mail (``jobs.schedule``).
+EMAIL_KIND = "notify.email"
 
 
 def notify(
@@ -50,10 +58,21 @@ def notify(
     except IntegrityError:
         return None
     if email:
-        from .tasks import send_notification_email
-
-        transaction.on_commit(lambda: send_notification_email.enqueue(note.pk))
+        due = email_due(note)
+        # robust: the change is committed; a failed enqueue is the sweep's to
+        # mend, not a reason to answer the person with an error.
+        transaction.on_commit(lambda: enqueue_once(due), robust=True)
     return note
+
+
+def email_due(note: Notification) -> Due:
+    """The e-mail of ``note`` as keyed work: the enqueue after the commit and
+    the sweep share the key, so it is enqueued once."""
+    from .tasks import send_notification_email
+
+    return Due(
+        EMAIL_KIND, str(note.pk), note.created_at, send_notification_email, (note.pk,)
+    )
 
 
 def notifications_mark_read(*, user, public_ids=None) -> int:

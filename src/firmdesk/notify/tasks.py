@@ -1,8 +1,11 @@
+import datetime
+
 from django.core.mail import EmailMessage
 from django.utils import timezone
 from django_tasks import task
 
 from firmdesk.common.http import absolute_url
+from firmdesk.jobs.schedule import due_work
 from firmdesk.jobs.services import deliver_at_least_once
 
 from .models import Notification
@@ -36,3 +39,26 @@ def send_notification_email(notification_id: int) -> bool:
     if sent:
         Notification.objects.filter(pk=note.pk).update(emailed_at=timezone.now())
     return sent
+
+
+# How far back the sweep looks for an e-mail whose enqueue was lost. A lost
+# enqueue is found at the sweep after it (a minute); the hour only bounds the
+# look-ups for notifications that are not to be e-mailed at all.
+SWEEP_LOOKBACK = datetime.timedelta(hours=1)
+
+
+@due_work
+def notification_emails_due(now):
+    """Every recent notification still to be e-mailed, under the key its
+    enqueue used (``services.email_due``): one whose enqueue was lost is
+    enqueued here, one already enqueued is skipped."""
+    from .services import email_due
+
+    waiting = Notification.objects.filter(
+        email=True,
+        emailed_at__isnull=True,
+        created_at__gte=now - SWEEP_LOOKBACK,
+        created_at__lte=now,
+    ).only("pk", "created_at")
+    for note in waiting.iterator():
+        yield email_due(note)

@@ -20,15 +20,16 @@ database is what just failed.
 import logging
 import sys
 
-from django.db import InterfaceError, OperationalError, connections
+from django.db import connections
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.views.defaults import server_error as plain_server_error
 
+from firmdesk.common.db import HICCUPS, close_broken_connections
+
 log = logging.getLogger(__name__)
 
-HICCUPS = (OperationalError, InterfaceError)
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 WRITES = frozenset(
     ("INSERT", "UPDATE", "DELETE", "REPLACE", "CREATE", "ALTER", "DROP", "TRUNCATE")
@@ -49,19 +50,6 @@ class _WriteWatch:
         if not self.wrote and sql.lstrip()[:8].split(" ", 1)[0].upper() in WRITES:
             self.wrote = True
         return result
-
-
-def _close_broken_connections() -> None:
-    """Drop every connection so the next query opens a fresh one."""
-    for connection in connections.all(initialized_only=True):
-        if connection.in_atomic_block:
-            # Still inside a transaction that an outer caller owns: leave it to
-            # them (this is what a test's wrapping transaction looks like).
-            continue
-        try:
-            connection.close()
-        except HICCUPS:
-            connection.connection = None
 
 
 def _entries(request) -> list[dict]:
@@ -123,7 +111,7 @@ class DatabaseHiccupMiddleware:
             wrote,
             exception,
         )
-        _close_broken_connections()
+        close_broken_connections()
         match = request.resolver_match
         if wrote or match is None:
             return hiccup_page(request, wrote=wrote)
@@ -131,7 +119,7 @@ class DatabaseHiccupMiddleware:
             return match.func(request, *match.args, **match.kwargs)
         except HICCUPS as again:
             log.warning("database hiccup again on %s: %s", request.path, again)
-            _close_broken_connections()
+            close_broken_connections()
             return hiccup_page(request, wrote=watch is not None and watch.wrote)
 
 
@@ -140,7 +128,7 @@ def server_error(request):
     (in a middleware before it): that gets the hiccup page, entries and all."""
     error = sys.exc_info()[1]
     if isinstance(error, HICCUPS):
-        _close_broken_connections()
+        close_broken_connections()
         try:
             watch = getattr(request, "_db_write_watch", None)
             return hiccup_page(request, wrote=watch is not None and watch.wrote)

@@ -1,0 +1,20 @@
+"""What the pages and the API do when the database goes away under a request."""
+
+from django.db import InterfaceError, OperationalError, connections
+
+# A dropped connection (PostgreSQL restarted, a proxy cut it) or SQLite still
+# locked after its busy timeout.
+HICCUPS = (OperationalError, InterfaceError)
+
+
+def close_broken_connections() -> None:
+    """Drop every connection so the next query opens a fresh one."""
+    for connection in connections.all(initialized_only=True):
+        if connection.in_atomic_block:
+            # Still inside a transaction that an outer caller owns: leave it to
+            # them (this is what a test's wrapping transaction looks like).
+            continue
+        try:
+            connection.close()
+        except HICCUPS:
+            connection.connection = None
