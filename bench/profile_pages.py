@@ -26,6 +26,11 @@ sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "firmdesk.settings")
 
+from django.db import connection  # noqa: E402
+from django.db.models import Count  # noqa: E402
+from django.test.utils import setup_test_environment  # noqa: E402
+from django.urls import reverse  # noqa: E402
+
 from bench.queues import (  # noqa: E402  (sets Django up)
     command_line,
     machine_speed,
@@ -33,11 +38,6 @@ from bench.queues import (  # noqa: E402  (sets Django up)
     say,
     signed_in_client,
 )
-from django.db import connection  # noqa: E402
-from django.db.models import Count  # noqa: E402
-from django.test.utils import setup_test_environment  # noqa: E402
-from django.urls import reverse  # noqa: E402
-
 from firmdesk.engagements.models import Assignment  # noqa: E402
 from firmdesk.matters.models import Matter  # noqa: E402
 from firmdesk.orgs.models import Membership  # noqa: E402
@@ -122,7 +122,10 @@ def main() -> None:
     args = parser.parse_args()
     setup_test_environment()
     admin, firm, matter, assistant, firms = _people()
-    clients = {"admin": signed_in_client(admin), "assistant": signed_in_client(assistant)}
+    clients = {
+        "admin": signed_in_client(admin),
+        "assistant": signed_in_client(assistant),
+    }
     say(f"{connection.vendor}: firm {firm.slug}; the assistant serves {firms} firms")
     say(f"{'page':<24}{'p50 ms':>8}{'p95 ms':>8}{'queries':>9}{'SQL ms':>8}")
     for name, (who, path) in _pages(firm, matter).items():
