@@ -47,23 +47,8 @@ def _firm_with_work(n: int, tag: str, provider, person, role: str):
         due_at=now + HOUR,
         **task_fields,
     )
-    f.task(
-        firm,
-        matter=matter,
-        assignee=other,
-        title=f"Late {tag} {n}",
-        due_at=now - HOUR,
-        **task_fields,
-    )
-    f.task(
-        firm,
-        matter=hidden,
-        assignee=other,
-        title=f"Hidden {tag} {n}",
-        due_at=now - HOUR,
-        **task_fields,
-    )
     for on in (matter, hidden):
+        f.task(firm, matter=on, assignee=other, due_at=now - HOUR, **task_fields)
         f.task(
             firm,
             matter=on,
