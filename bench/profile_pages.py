@@ -45,13 +45,12 @@ from firmdesk.orgs.models import Membership  # noqa: E402
 
 def _people():
     """(firm admin, their firm, one of its matters, the busiest assistant)."""
-    admin = (
-        Membership.objects.filter(
-            organization__kind="firm", roles__contains=["firm_admin"], is_active=True
-        )
+    admin = next(
+        m
+        for m in Membership.objects.filter(organization__kind="firm", is_active=True)
         .select_related("user", "organization")
         .order_by("organization__slug", "pk")
-        .first()
+        if "firm_admin" in m.roles
     )
     busiest = (
         Assignment.unscoped.values("user")
