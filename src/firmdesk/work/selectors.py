@@ -236,9 +236,17 @@ def queue_team(scopes):
 def queue_review(scope, *, user=None):
     """Work waiting for review in one firm; ``user`` narrows it to theirs
     (requested by them, or on a matter they are responsible for)."""
-    qs = _with_row_data(
-        Task.objects.in_scope(scope).filter(status="submitted"), [scope]
-    )
+    return _waiting_for_review(Task.objects.in_scope(scope), [scope], user)
+
+
+def queue_review_across(scopes, *, user=None):
+    """``queue_review`` of several firms in one query (Today across firms
+    counts each firm's in one go), each firm through its own Scope."""
+    return _waiting_for_review(Task.objects.in_scopes(scopes), scopes, user)
+
+
+def _waiting_for_review(qs, scopes, user):
+    qs = _with_row_data(qs.filter(status="submitted"), scopes)
     if user is not None:
         qs = qs.filter(Q(requester=user) | Q(matter__responsible_attorney=user))
     return qs

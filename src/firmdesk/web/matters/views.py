@@ -89,7 +89,12 @@ def matter_list(request, firm_slug):
 
 def matter_detail(request, firm_slug, matter_id):
     scope = request.scope
-    matter = access_matter(scope, matter_id)
+    matter = access_object(
+        Matter,
+        scope,
+        matter_id,
+        queryset=Matter.objects.in_scope(scope).select_related("responsible_attorney"),
+    )
     audit_opened(
         request,
         matter,

@@ -30,15 +30,25 @@ def landing_url(request) -> str:
     return reverse("today:today")
 
 
-def _leads(scope, now, shown: int) -> dict:
-    """The leads whose first-response clock runs, soonest due first, each with
-    the time left (negative: late), for those who work leads."""
-    if not may_work_leads(scope):
-        return {"leads": None}
-    waiting = list(selectors.leads_waiting(scope)[: shown + 1])
-    for lead in waiting:
-        lead.left = lead.response_due_at - now
-    return {"leads": waiting[:shown], "more_leads": len(waiting) > shown}
+def _leads(scopes, now, shown: int) -> dict[int, dict]:
+    """{firm pk: the leads whose first-response clock runs, soonest due first,
+    each with the time left (negative: late)}, for those who work leads."""
+    found: dict[int, dict] = {scope.firm.pk: {"leads": None} for scope in scopes}
+    theirs = [scope for scope in scopes if may_work_leads(scope)]
+    if not theirs:
+        return found
+    waiting = selectors.first_of_each_firm(
+        selectors.leads_waiting(theirs), shown + 1, "response_due_at", "pk"
+    )
+    for scope in theirs:
+        leads = waiting.get(scope.firm.pk, [])
+        for lead in leads:
+            lead.left = lead.response_due_at - now
+        found[scope.firm.pk] = {
+            "leads": leads[:shown],
+            "more_leads": len(leads) > shown,
+        }
+    return found
 
 
 def home(request):
@@ -47,23 +57,26 @@ def home(request):
 
 def today(request):
     """For each firm the user serves, the counts that need them (each links to
-    its list) and their own open tasks."""
-    sections = []
+    its list) and their own open tasks: one query per kind of row across all
+    the firms, however many they serve."""
+    scopes = scopes_for_request(request)
+    user = request.user
     now = timezone.now()
-    for scope in scopes_for_request(request):
-        sections.append(
-            {
-                "scope": scope,
-                "glances": selectors.glances(scope, request.user, now),
-                "mine": list(
-                    selectors.mine_open(scope, request.user, now).order_by("due_at")[
-                        :10
-                    ]
-                ),
-                **_leads(scope, now, 10),
-            }
-        )
-    team = any(s["scope"].is_provider_staff for s in sections)
+    glances = selectors.glances(scopes, user, now)
+    mine = selectors.first_of_each_firm(
+        selectors.mine_open(scopes, user, now), 10, "due_at", "pk"
+    )
+    leads = _leads(scopes, now, 10)
+    sections = [
+        {
+            "scope": scope,
+            "glances": glances[scope.firm.pk],
+            "mine": mine.get(scope.firm.pk, []),
+            **leads[scope.firm.pk],
+        }
+        for scope in scopes
+    ]
+    team = any(scope.is_provider_staff for scope in scopes)
     return render(
         request,
         "web/today/today.html",
@@ -76,9 +89,9 @@ def firm_today(request, firm_slug):
     user = request.user
     now = timezone.now()
     context = {
-        "glances": selectors.glances(scope, user, now),
-        "mine": selectors.mine_open(scope, user, now).order_by("due_at")[:SHOWN],
-        "late": selectors.overdue(scope, now).order_by("due_at")[:SHOWN],
+        "glances": selectors.glances([scope], user, now)[scope.firm.pk],
+        "mine": selectors.mine_open([scope], user, now).order_by("due_at")[:SHOWN],
+        "late": selectors.overdue([scope], now).order_by("due_at")[:SHOWN],
         "review": selectors.work.queue_review(scope, user=user).order_by(
             "submitted_at"
         )[:SHOWN]
@@ -86,7 +99,7 @@ def firm_today(request, firm_slug):
         else None,
         "now": now,
     }
-    context.update(_leads(scope, now, SHOWN))
+    context.update(_leads([scope], now, SHOWN)[scope.firm.pk])
     if scope.is_firm_admin:
         context["engagements"] = (
             Engagement.objects.in_scope(scope)
