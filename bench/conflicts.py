@@ -45,7 +45,11 @@ from django.conf import settings  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 
 from firmdesk.conflicts.models import ConflictKey  # noqa: E402
-from firmdesk.conflicts.services import conflict_search, index_rebuild  # noqa: E402
+from firmdesk.conflicts.services import (  # noqa: E402
+    conflict_search,
+    contacts_index_bulk,
+    index_rebuild,
+)
 from firmdesk.matters.models import (  # noqa: E402
     Contact,
     ContactRelationship,
@@ -57,6 +61,17 @@ from tests.conflicts.data import load_parties, noise_names  # noqa: E402
 from tests.conflicts.labelled_pairs import PAIRS, evaluate  # noqa: E402
 
 SLUG = "bench-conflicts"
+# The round before the hashed, narrower index (issue 22, docs/performance.md):
+# p95 39 ms on a quiet machine, 3.9 GB on disk, 309 s to build 21.1 M keys.
+BASELINE_PARTIES = 1_000_000
+BASELINE = {"p95_ms": 39.0, "size_mb": 3.9 * 1024, "build_s": 309.0}
+SETTINGS = (
+    "shared_buffers",
+    "effective_cache_size",
+    "work_mem",
+    "maintenance_work_mem",
+    "random_page_cost",
+)
 SHOWN = 20
 CHUNK = 50_000
 ROLES = ["client", "adverse", "adverse", "opposing_counsel", "related", "witness"]
@@ -232,6 +247,31 @@ def build(n: int, seed: int):
     return firm, party_ids, names, keys, timings
 
 
+def size_parts() -> str:
+    """Table and each index of the key table, PostgreSQL only."""
+    if connection.vendor != "postgresql":
+        return ""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT c.relname, pg_relation_size(c.oid) FROM pg_class c "
+            "WHERE c.oid = %s::regclass OR c.oid IN (SELECT indexrelid "
+            "FROM pg_index WHERE indrelid = %s::regclass) ORDER BY 2 DESC",
+            [ConflictKey._meta.db_table] * 2,
+        )
+        return ", ".join(f"{n} {b / 1024 / 1024:,.0f} MB" for n, b in cursor)
+
+
+def server_settings() -> str:
+    if connection.vendor != "postgresql":
+        return ""
+    with connection.cursor() as cursor:
+        shown = []
+        for name in SETTINGS:
+            cursor.execute(f"SHOW {name}")
+            shown.append(f"{name}={cursor.fetchone()[0]}")
+    return " ".join(shown)
+
+
 def index_size_mb() -> float | None:
     table = ConflictKey._meta.db_table
     with connection.cursor() as cursor:
@@ -248,6 +288,22 @@ def index_size_mb() -> float | None:
             return (cursor.fetchone()[0] or 0) / 1024 / 1024
         except Exception:
             return None
+
+
+def time_bulk(firm, count: int, per_call: int = 5000) -> float:
+    """Seconds for ``contacts_index_bulk`` to rewrite the keys of ``count``
+    contacts, ``per_call`` at a time (the seed calls it once per firm), in a
+    transaction rolled back afterwards so the index stays as built."""
+    ids = list(
+        Contact.objects.for_firm(firm).order_by("pk").values_list("pk", flat=True)
+    )[:count]
+    started = time.perf_counter()
+    with transaction.atomic():
+        for i in range(0, len(ids), per_call):
+            contacts_index_bulk(firm=firm, contact_ids=ids[i : i + per_call])
+        elapsed = time.perf_counter() - started
+        transaction.set_rollback(True)
+    return elapsed
 
 
 # --- Searches ----------------------------------------------------------------
@@ -359,6 +415,15 @@ def main() -> None:
         help="Faker names searched besides the labelled set's queries.",
     )
     parser.add_argument("--seed", type=int, default=20240531)
+    parser.add_argument(
+        "--no-trgm", action="store_true", help="Skip the pg_trgm comparison."
+    )
+    parser.add_argument(
+        "--bulk",
+        type=int,
+        default=0,
+        help="Also time contacts_index_bulk rewriting this many contacts' keys.",
+    )
     parser.add_argument("--keep", action="store_true", help="Keep the database.")
     parser.add_argument(
         "--reuse", action="store_true", help="Search a kept database, no rebuild."
@@ -399,6 +464,9 @@ def main() -> None:
             firm, party_ids, names, keys, timings = build(args.parties, args.seed)
         contacts = Contact.objects.for_firm(firm).count()
         size = index_size_mb()
+        parts = size_parts()
+        pg_settings = server_settings()
+        bulk = time_bulk(firm, args.bulk) if args.bulk else None
 
         queries = [(p.query, p.kind) for p in PAIRS]
         queries += sample_queries(names, args.queries, args.seed)
@@ -408,7 +476,7 @@ def main() -> None:
 
         trgm = trgm_times = None
         trgm_index = None
-        if vendor == "postgresql":
+        if vendor == "postgresql" and not args.no_trgm:
             say("Building the pg_trgm GIN index and searching the same names …")
             trgm_index = trgm_prepare()
             trgm_times = run_trgm(firm, queries)
@@ -440,6 +508,15 @@ def main() -> None:
         if size is not None
         else f"  peak process memory (RSS): {peak:,.0f} MB"
     )
+    if parts:
+        lines.append(f"  of which: {parts}")
+    if bulk is not None:
+        lines.append(
+            f"  contacts_index_bulk: {args.bulk:,} contacts rewritten in {bulk:.1f} s "
+            f"({args.bulk / bulk:,.0f} contacts/s, 5,000 per call, into the full index)"
+        )
+    if pg_settings:
+        lines.append(f"  PostgreSQL settings: {pg_settings}")
     lines.append(
         f"  labelled set: {engine.positives} positives, {engine.negatives} negatives; "
         f"{len(queries)} searches timed ({len(PAIRS)} labelled + "
@@ -461,13 +538,36 @@ def main() -> None:
         lines.append(row("pg_trgm similarity()", trgm_times, trgm))
         lines.append(f"  pg_trgm GIN indexes built in {trgm_index:.1f} s")
     else:
-        lines.append("  pg_trgm: skipped (needs DATABASE_URL pointing at PostgreSQL)")
+        lines.append(
+            "  pg_trgm: skipped (--no-trgm, or DATABASE_URL is not PostgreSQL)"
+        )
     misses = ", ".join(f"{p.query!r}" for p in engine.misses[:10])
     if misses:
         lines.append(f"  engine misses: {misses}")
     flags = ", ".join(f"{p.query!r}" for p in engine.false_flags[:10])
     if flags:
         lines.append(f"  engine false flags: {flags}")
+    p95 = percentile(engine_times, 0.95) * 1000
+    if args.parties != BASELINE_PARTIES:
+        lines.append(
+            f"  (the baseline below is for {BASELINE_PARTIES:,} parties; "
+            f"this run had {args.parties:,})"
+        )
+    lines.append(
+        f"  p95 {p95:.1f} ms vs baseline {BASELINE['p95_ms']:.1f} ms: "
+        f"ratio {p95 / BASELINE['p95_ms']:.2f} (goal 30 ms)"
+    )
+    if size is not None:
+        lines.append(
+            f"  index size {size:,.0f} MB vs baseline {BASELINE['size_mb']:,.0f} MB: "
+            f"ratio {size / BASELINE['size_mb']:.2f}"
+        )
+    if timings:
+        lines.append(
+            f"  index build {timings['index']:.0f} s vs baseline "
+            f"{BASELINE['build_s']:.0f} s: ratio "
+            f"{timings['index'] / BASELINE['build_s']:.2f}"
+        )
     lines.append(f"  command: {command}")
     say("\n".join(lines))
 

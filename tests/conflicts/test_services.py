@@ -11,6 +11,7 @@ from django.db import connection, transaction
 from firmdesk.audit.models import AuditEvent
 from firmdesk.common.errors import ServiceError
 from firmdesk.conflicts import services
+from firmdesk.conflicts.keys import key_hash
 from firmdesk.conflicts.models import ConflictCheck, ConflictKey
 from firmdesk.conflicts.selectors import check_hits_for
 from firmdesk.conflicts.services import (
@@ -22,6 +23,7 @@ from firmdesk.conflicts.services import (
     contact_save,
     contacts_index_bulk,
     index_rebuild,
+    index_rebuild_all,
     matter_import_pre_existing,
     matter_open,
     next_matter_number,
@@ -167,6 +169,50 @@ def test_index_rebuild_writes_the_same_keys_as_saving(firm, add_contact):
     ConflictKey.objects.filter(contact=a).delete()
     assert contacts_index_bulk(firm=firm, contact_ids=[a.pk]) == len(before[a.pk])
     assert keys_of(a) == before[a.pk]
+
+
+@pytest.mark.django_db
+def test_contacts_index_bulk_replaces_old_keys_and_keeps_the_callers_transaction(
+    firm, add_contact
+):
+    a = add_contact("Robert Smyth")
+    before = keys_of(a)
+    Contact.objects.for_firm(firm).filter(pk=a.pk).update(name="Margaret Olsen")
+    with pytest.raises(RuntimeError), transaction.atomic():
+        contacts_index_bulk(firm=firm, contact_ids=[a.pk, a.pk])
+        assert keys_of(a).isdisjoint(before)
+        raise RuntimeError("the import fails after indexing")
+    assert keys_of(a) == before
+    contacts_index_bulk(firm=firm, contact_ids=[a.pk])
+    assert names_found(firm, "Peggy Olsen") == ["Margaret Olsen"]
+    assert names_found(firm, "Bob Smith") == []
+
+
+@pytest.mark.django_db
+def test_the_upgrade_rebuilds_every_firms_index(firm, other_firm, add_contact):
+    """Migration 0004 empties the key table (new row format) and rebuilds
+    every firm from its contacts and aliases."""
+    from django.apps import apps
+
+    a = add_contact("José García-López", aliases=["Pepe García"])
+    b = contact_save(firm=other_firm, actor=None, kind="person", name="Robert Smyth")
+    before = {c.pk: keys_of(c) for c in (a, b)}
+    ConflictKey.objects.all().delete()
+    written = index_rebuild_all(
+        apps.get_model("matters", "Contact"),
+        apps.get_model("matters", "ContactAlias"),
+        conn=connection,
+    )
+    assert written == sum(len(k) for k in before.values())
+    assert {c.pk: keys_of(c) for c in (a, b)} == before
+    assert names_found(other_firm, "Bob Smith") == ["Robert Smyth"]
+
+
+def test_key_hashes_stay_what_existing_indexes_hold():
+    # Every firm's index holds these hashes: a change to key_hash (or to the
+    # key texts) needs a migration that rebuilds the indexes, like 0004.
+    assert key_hash("A:robert|smith") == 4886713555726721338
+    assert key_hash("S:SM0") == 5130920546856666775
 
 
 @pytest.mark.django_db

@@ -12,12 +12,16 @@ class ConflictKey(models.Model):
     the keys of the searched name and scores only the contacts found here.
     """
 
-    # The unique index (firm, key, contact) serves every lookup; separate
-    # indexes on firm or (firm, key) would only slow bulk writes down. The rows
-    # are derived (``firmdesk conflicts reindex`` rebuilds them) and written
-    # only by conflicts.services, so the database does not check the foreign
-    # keys: checking 20 million of them made a full rebuild minutes longer.
+    # The primary key (firm, key, contact) is the one index every lookup
+    # reads, and a search reads only it (an index-only scan); there is no
+    # separate id column or unique constraint. ``key`` is the 8-byte hash of
+    # the key text (keys.key_hash). The index on contact serves rewriting
+    # and deleting one contact's keys. The rows are derived (``firmdesk
+    # conflicts reindex`` rebuilds them) and written only by
+    # conflicts.services, so the database does not check the foreign keys:
+    # checking 20 million of them made a full rebuild minutes longer.
     # Deleting a contact or firm through Django still deletes its keys.
+    pk = models.CompositePrimaryKey("firm", "key", "contact")
     firm = models.ForeignKey(
         "orgs.Organization",
         on_delete=models.CASCADE,
@@ -25,7 +29,7 @@ class ConflictKey(models.Model):
         db_index=False,
         db_constraint=False,
     )
-    key = models.CharField(max_length=64)
+    key = models.BigIntegerField()
     contact = models.ForeignKey(
         "matters.Contact",
         on_delete=models.CASCADE,
@@ -33,15 +37,8 @@ class ConflictKey(models.Model):
         db_constraint=False,
     )
 
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["firm", "key", "contact"], name="conflict_key_unique"
-            )
-        ]
-
     def __str__(self):
-        return self.key
+        return f"{self.key:016x}"
 
 
 class ConflictCheck(TenantModel):

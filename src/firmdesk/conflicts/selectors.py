@@ -19,6 +19,7 @@ from firmdesk.matters.models import (
 )
 from firmdesk.orgs.models import Membership, User
 
+from .keys import key_hash
 from .models import ConflictCheck, ConflictKey
 
 # How many candidates, ranked by shared keys, a search scores.
@@ -65,8 +66,9 @@ def candidate_ids(*, firm, keys: dict[str, int], cap: int = CANDIDATE_CAP):
     """Contacts sharing any key, best first by the summed weight of shared keys."""
     if not keys:
         return []
-    by_weight: dict[int, list[str]] = defaultdict(list)
-    for key, weight in keys.items():
+    hashed = {key_hash(key): weight for key, weight in keys.items()}
+    by_weight: dict[int, list[int]] = defaultdict(list)
+    for key, weight in hashed.items():
         by_weight[weight].append(key)
     if len(by_weight) == 1:
         (weight,) = by_weight
@@ -83,7 +85,7 @@ def candidate_ids(*, firm, keys: dict[str, int], cap: int = CANDIDATE_CAP):
             )
         )
     rows = (
-        ConflictKey.objects.filter(firm_id=firm.pk, key__in=list(keys))
+        ConflictKey.objects.filter(firm_id=firm.pk, key__in=list(hashed))
         .values("contact_id")
         .annotate(w=score)
         .order_by("-w", "contact_id")[:cap]

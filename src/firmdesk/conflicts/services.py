@@ -34,7 +34,7 @@ from firmdesk.orgs.models import Organization, StaffProfile
 
 from . import selectors
 from .engine import MIN_SCORE, NameMatch, compare, tie_break
-from .keys import contact_keys, query_keys
+from .keys import contact_keys, key_hash, query_keys
 from .models import ConflictCheck, ConflictKey
 from .normalize import normalize_name
 
@@ -303,15 +303,18 @@ def _clean_names(names: Iterable[str]) -> list[str]:
 
 
 STAGE = "conflict_key_stage"
+KEY_TABLE = ConflictKey._meta.db_table
 
 
-def _write_keys(rows: list[tuple[int, str, int]], *, table: str = "") -> None:
-    """Insert (firm_id, key, contact_id) rows as fast as the database allows."""
+def _write_keys(
+    rows: list[tuple[int, int, int]], *, table: str = KEY_TABLE, using=None
+) -> None:
+    """Insert (firm_id, key hash, contact_id) rows as fast as the database allows."""
     if not rows:
         return
-    table = table or ConflictKey._meta.db_table
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
+    conn = using or connection
+    with conn.cursor() as cursor:
+        if conn.vendor == "postgresql":
             with cursor.cursor.copy(
                 f"COPY {table} (firm_id, key, contact_id) FROM STDIN"  # noqa: S608
             ) as copy:
@@ -338,11 +341,11 @@ def _reindex_contact(contact: Contact) -> int:
         emails=contact.emails or [],
         phones=contact.phones or [],
     )
-    _write_keys([(contact.firm_id, k, contact.pk) for k in sorted(keys)])
+    _write_keys([(contact.firm_id, key_hash(k), contact.pk) for k in keys])
     return len(keys)
 
 
-def _index_rows(firm, contacts, aliases: dict[int, list[str]]):
+def _index_rows(firm_id: int, contacts, aliases: dict[int, list[str]]):
     rows = []
     for pk, kind, name, emails, phones in contacts:
         for key in contact_keys(
@@ -351,21 +354,83 @@ def _index_rows(firm, contacts, aliases: dict[int, list[str]]):
             emails=emails or [],
             phones=phones or [],
         ):
-            rows.append((firm.pk, key, pk))
+            rows.append((firm_id, key_hash(key), pk))
     return rows
 
 
-def _aliases_by_contact(firm, contact_ids=None) -> dict[int, list[str]]:
-    qs = ContactAlias.objects.for_firm(firm)
+def _aliases_by_contact(aliases, contact_ids=None) -> dict[int, list[str]]:
+    """Alias names by contact, from a queryset of the firm's aliases."""
     if contact_ids is not None:
-        qs = qs.filter(contact_id__in=contact_ids)
+        aliases = aliases.filter(contact_id__in=contact_ids)
     out: dict[int, list[str]] = {}
-    for contact_id, name in qs.values_list("contact_id", "name"):
+    for contact_id, name in aliases.values_list("contact_id", "name"):
         out.setdefault(contact_id, []).append(name)
     return out
 
 
 _CONTACT_FIELDS = ("pk", "kind", "name", "emails", "phones")
+
+
+class _Staged:
+    """Keys written to a scratch table and moved into the index sorted, so
+    the index is written in order rather than page by random page
+    (PostgreSQL; SQLite writes straight into the index)."""
+
+    def __init__(self, conn):
+        self.conn = conn
+        self.on = conn.vendor == "postgresql"
+
+    def __enter__(self):
+        if self.on:
+            with self.conn.cursor() as cursor:
+                cursor.execute(
+                    f"CREATE TEMPORARY TABLE {STAGE} (firm_id bigint, "
+                    "key bigint, contact_id bigint)"
+                )
+        return self
+
+    def write(self, rows) -> None:
+        _write_keys(rows, table=STAGE if self.on else KEY_TABLE, using=self.conn)
+
+    def __exit__(self, exc_type, exc, tb):
+        # On an error the caller's transaction rolls the scratch table back.
+        if not self.on or exc_type is not None:
+            return
+        with self.conn.cursor() as cursor:
+            cursor.execute("SET LOCAL work_mem = '256MB'")
+            cursor.execute(
+                f"INSERT INTO {KEY_TABLE} (firm_id, key, contact_id) "  # noqa: S608
+                f"SELECT firm_id, key, contact_id FROM {STAGE} "
+                "ORDER BY firm_id, key, contact_id"
+            )
+            cursor.execute(f"DROP TABLE {STAGE}")
+
+
+def _rebuild(
+    firm_id: int, contacts, aliases, *, conn, batch: int = 5000, progress=None
+) -> tuple[int, int]:
+    """Write the keys of every contact in ``contacts`` (a queryset of one
+    firm's contacts, none of which has keys yet). Returns (contacts, keys)."""
+    total = contacts.count() if progress is not None else 0
+    alias_names = _aliases_by_contact(aliases)
+    written = done = last = 0
+    with _Staged(conn) as stage:
+        while True:
+            chunk = list(
+                contacts.filter(pk__gt=last)
+                .order_by("pk")
+                .values_list(*_CONTACT_FIELDS)[:batch]
+            )
+            if not chunk:
+                break
+            rows = _index_rows(firm_id, chunk, alias_names)
+            stage.write(rows)
+            written += len(rows)
+            done += len(chunk)
+            last = chunk[-1][0]
+            if progress is not None:
+                progress(done, total)
+    return done, written
 
 
 def index_rebuild(
@@ -376,47 +441,16 @@ def index_rebuild(
     Other processes keep searching the old index until the new one commits.
     Returns the number of keys written.
     """
-    total = Contact.objects.for_firm(firm).count()
-    aliases = _aliases_by_contact(firm)
-    written = 0
-    done = 0
-    staged = connection.vendor == "postgresql"
     with transaction.atomic():
         ConflictKey.objects.filter(firm=firm).delete()
-        if staged:
-            # Keys go to a scratch table first and into the index sorted, so
-            # the index is written in order rather than page by random page.
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    f"CREATE TEMPORARY TABLE {STAGE} (firm_id bigint, "
-                    "key varchar(64), contact_id bigint) ON COMMIT DROP"
-                )
-        last = 0
-        while True:
-            chunk = list(
-                Contact.objects.for_firm(firm)
-                .filter(pk__gt=last)
-                .order_by("pk")
-                .values_list(*_CONTACT_FIELDS)[:batch]
-            )
-            if not chunk:
-                break
-            rows = _index_rows(firm, chunk, aliases)
-            _write_keys(rows, table=STAGE if staged else "")
-            written += len(rows)
-            done += len(chunk)
-            last = chunk[-1][0]
-            if progress is not None:
-                progress(done, total)
-        if staged:
-            with connection.cursor() as cursor:
-                cursor.execute("SET LOCAL work_mem = '256MB'")
-                cursor.execute(
-                    f"INSERT INTO {ConflictKey._meta.db_table} "  # noqa: S608
-                    "(firm_id, key, contact_id) SELECT firm_id, key, contact_id "
-                    f"FROM {STAGE} ORDER BY firm_id, key, contact_id"
-                )
-                cursor.execute(f"DROP TABLE {STAGE}")
+        done, written = _rebuild(
+            firm.pk,
+            Contact.objects.for_firm(firm),
+            ContactAlias.objects.for_firm(firm),
+            conn=connection,
+            batch=batch,
+            progress=progress,
+        )
         audit_record(
             org=firm,
             actor=None,
@@ -424,6 +458,24 @@ def index_rebuild(
             summary=f"Conflict index rebuilt: {done} contacts, {written} keys",
         )
     _refresh_statistics()
+    return written
+
+
+def index_rebuild_all(contact_model, alias_model, *, conn) -> int:
+    """Every firm's index from scratch, into an empty key table: the
+    migration that changed the key scheme runs this (with its own models),
+    so no firm ever searches a half-old index. Returns the keys written."""
+    contacts = contact_model._base_manager.using(conn.alias)
+    aliases = alias_model._base_manager.using(conn.alias)
+    written = 0
+    firm_ids = contacts.order_by("firm_id").values_list("firm_id", flat=True)
+    for firm_id in firm_ids.distinct():
+        written += _rebuild(
+            firm_id,
+            contacts.filter(firm_id=firm_id),
+            aliases.filter(firm_id=firm_id),
+            conn=conn,
+        )[1]
     return written
 
 
@@ -453,19 +505,19 @@ def contacts_index_bulk(
     transaction. Returns the number of keys written."""
     ids = sorted(set(contact_ids))
     written = 0
-    with transaction.atomic():
+    contacts = Contact.objects.for_firm(firm)
+    aliases = ContactAlias.objects.for_firm(firm)
+    with transaction.atomic(), _Staged(connection) as stage:
         for start in range(0, len(ids), batch):
             chunk_ids = ids[start : start + batch]
             ConflictKey.objects.filter(
                 firm_id=firm.pk, contact_id__in=chunk_ids
             ).delete()
             chunk = list(
-                Contact.objects.for_firm(firm)
-                .filter(pk__in=chunk_ids)
-                .values_list(*_CONTACT_FIELDS)
+                contacts.filter(pk__in=chunk_ids).values_list(*_CONTACT_FIELDS)
             )
-            rows = _index_rows(firm, chunk, _aliases_by_contact(firm, chunk_ids))
-            _write_keys(rows)
+            rows = _index_rows(firm.pk, chunk, _aliases_by_contact(aliases, chunk_ids))
+            stage.write(rows)
             written += len(rows)
             if progress is not None:
                 progress(min(start + batch, len(ids)), len(ids))
