@@ -15,7 +15,7 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 from django.db import connection, transaction
-from django.template.backends import django as django_templates
+from django.template import base as django_templates
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
@@ -225,7 +225,8 @@ class Stopwatch:
     """Sums the time spent in the database (``execute_wrapper``: the statement
     and, on PostgreSQL, its rows; SQLite hands rows over while Django reads
     them, which counts as Python here) and in template rendering (the
-    outermost render of each template, less the queries run while rendering)."""
+    outermost ``Template.render``, includes inside it, less the queries run
+    while rendering)."""
 
     def __init__(self) -> None:
         self.query = self.template = self.query_in_template = 0.0
@@ -244,11 +245,11 @@ class Stopwatch:
     def render(self, original):
         watch = self
 
-        def timed(template, context=None, request=None):
+        def timed(template, context):
             watch.depth += 1
             started = time.perf_counter()
             try:
-                return original(template, context, request)
+                return original(template, context)
             finally:
                 watch.depth -= 1
                 if not watch.depth:

@@ -18,7 +18,8 @@ def test_signed_in_person_gets_the_constant_page_with_the_stack_headers(
 ):
     sign_in(client, assistant)
     client.get(reverse("bench:trivial"))  # the session's first touch
-    with django_assert_max_num_queries(7):
+    # The session, the person and their two-factor device: the stack, no more.
+    with django_assert_max_num_queries(3):
         response = client.get(reverse("bench:trivial"))
     assert response.status_code == 200
     assert "FirmDesk is answering." in response.content.decode()
