@@ -1,9 +1,10 @@
 import pytest
 from django.core.management import call_command
-from django.db import connection, transaction
+from django.db import transaction
 
 from firmdesk.audit.models import AppendOnlyError, AuditEvent
 from firmdesk.audit.services import audit_record, audit_verify
+from tests.audit.tampering import raw
 
 
 @pytest.fixture
@@ -19,11 +20,6 @@ def chain(firm, attorney):
     return AuditEvent.objects.filter(org=firm)
 
 
-def _raw(sql, params):
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-
-
 def test_intact_chain_verifies(firm, chain):
     result = audit_verify(org=firm)
     assert result.ok and result.checked == 5
@@ -36,7 +32,7 @@ def test_chains_are_per_firm(firm, other_firm, chain, outsider):
 
 
 def test_row_altered_behind_the_orms_back_is_reported(firm, chain):
-    _raw(
+    raw(
         "UPDATE audit_auditevent SET summary = %s WHERE org_id = %s AND seq = 3",
         ["Nothing to see", firm.pk],
     )
@@ -46,13 +42,13 @@ def test_row_altered_behind_the_orms_back_is_reported(firm, chain):
 
 
 def test_deleted_middle_row_is_reported(firm, chain):
-    _raw("DELETE FROM audit_auditevent WHERE org_id = %s AND seq = 2", [firm.pk])
+    raw("DELETE FROM audit_auditevent WHERE org_id = %s AND seq = 2", [firm.pk])
     problems = audit_verify(org=firm).problems
     assert any("missing" in p for p in problems)
 
 
 def test_deleted_newest_row_is_reported(firm, chain):
-    _raw("DELETE FROM audit_auditevent WHERE org_id = %s AND seq = 5", [firm.pk])
+    raw("DELETE FROM audit_auditevent WHERE org_id = %s AND seq = 5", [firm.pk])
     problems = audit_verify(org=firm).problems
     assert any("newest" in p for p in problems)
 
@@ -61,7 +57,7 @@ def test_recomputed_hash_still_breaks_the_link_to_the_next_event(firm, chain):
     event = AuditEvent.objects.get(org=firm, seq=2)
     event.summary = "rewritten"
     forged = event.compute_hash()
-    _raw(
+    raw(
         "UPDATE audit_auditevent SET summary = %s, hash = %s WHERE id = %s",
         ["rewritten", forged, event.pk],
     )
@@ -73,7 +69,7 @@ def test_recomputed_hash_still_breaks_the_link_to_the_next_event(firm, chain):
 def test_cli_reports_tampering_and_exits_non_zero(firm, chain, capsys):
     call_command("audit", "verify", "--firm", firm.slug)
     assert "chain intact" in capsys.readouterr().out
-    _raw(
+    raw(
         "UPDATE audit_auditevent SET action = %s WHERE org_id = %s AND seq = 1",
         ["nothing", firm.pk],
     )

@@ -5,7 +5,6 @@ database and `firmdesk audit verify` names it")."""
 import datetime
 import io
 import json
-import re
 
 import pytest
 from django.core.management import call_command
@@ -15,8 +14,7 @@ from hypothesis import strategies as st
 
 from firmdesk.audit.models import AuditEvent
 from firmdesk.audit.services import audit_record, audit_verify
-
-NAMED_ID = re.compile(r"database id (\d+)")
+from tests.audit.tampering import NAMED_ID, raw, verify_fails
 
 
 @pytest.fixture
@@ -34,28 +32,15 @@ def chain(firm, attorney, matter):
     return {e.seq: e for e in AuditEvent.objects.filter(org=firm)}
 
 
-def _raw(sql, params):
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-
-
-def _verify(*args):
-    out, err = io.StringIO(), io.StringIO()
-    with pytest.raises(SystemExit) as stopped:
-        call_command("audit", "verify", *args, stdout=out, stderr=err)
-    assert stopped.value.code == 1
-    return out.getvalue() + err.getvalue()
-
-
 def test_altered_summary_is_named_by_number_id_time_action_actor_and_object(
     firm, chain, matter
 ):
     target = chain[3]
-    _raw(
+    raw(
         "UPDATE audit_auditevent SET summary = %s WHERE id = %s",
         ["Nothing to see here", target.pk],
     )
-    report = _verify("--firm", firm.slug)
+    report = verify_fails("--firm", firm.slug)
     assert NAMED_ID.findall(report) == [str(target.pk)]
     assert f"Event 3 (database id {target.pk};" in report
     assert f"{target.at:%Y-%m-%d %H:%M:%S} UTC" in report
@@ -68,19 +53,19 @@ def test_only_the_altered_organisation_is_reported_with_all(
     firm, other_firm, chain, outsider
 ):
     audit_record(org=other_firm, actor=outsider, action="matter.viewed")
-    _raw(
+    raw(
         "UPDATE audit_auditevent SET action = %s WHERE id = %s",
         ["nothing", chain[1].pk],
     )
-    report = _verify("--all")
+    report = verify_fails("--all")
     assert "Brandt Legal PC (brandt-legal): 1 audit events, chain intact." in report
     assert NAMED_ID.findall(report) == [str(chain[1].pk)]
     assert "hale-ortiz: Event 1 (database id" in report
 
 
 def test_deleted_event_in_the_middle_is_named_between_its_neighbours(firm, chain):
-    _raw("DELETE FROM audit_auditevent WHERE id = %s", [chain[3].pk])
-    report = _verify("--firm", firm.slug)
+    raw("DELETE FROM audit_auditevent WHERE id = %s", [chain[3].pk])
+    report = verify_fails("--firm", firm.slug)
     assert "Event 3 is missing (deleted), after event 2" in report
     assert "before event 4" in report
     assert NAMED_ID.findall(report) == [str(chain[2].pk), str(chain[4].pk)]
@@ -89,15 +74,15 @@ def test_deleted_event_in_the_middle_is_named_between_its_neighbours(firm, chain
 
 
 def test_deleted_newest_event_is_named(firm, chain):
-    _raw("DELETE FROM audit_auditevent WHERE id = %s", [chain[5].pk])
-    report = _verify("--firm", firm.slug)
+    raw("DELETE FROM audit_auditevent WHERE id = %s", [chain[5].pk])
+    report = verify_fails("--firm", firm.slug)
     assert "The newest event 5 is missing (deleted) after event 4" in report
     [finding] = audit_verify(org=firm).findings
     assert (finding.kind, finding.seqs) == ("missing", (5,))
 
 
 def test_json_output_lists_the_findings_with_their_event_ids(firm, chain):
-    _raw(
+    raw(
         "UPDATE audit_auditevent SET actor_label = %s WHERE id = %s",
         ["someone@else.test", chain[2].pk],
     )
@@ -186,7 +171,7 @@ def _set(event_id, field, value):
         if field == "detail" and connection.vendor == "postgresql"
         else "%s"
     )
-    _raw(
+    raw(
         f"UPDATE audit_auditevent SET {field} = {placeholder} WHERE id = %s",
         [value, event_id],
     )

@@ -52,7 +52,7 @@ def attorney_scope(firm, attorney):
 
 
 def last_event(firm, action):
-    return AuditEvent.objects.filter(org=firm, action=action).order_by("-seq").first()
+    return AuditEvent.objects.filter(org=firm, action=action).order_by("-id").first()
 
 
 # --- Settings ----------------------------------------------------------------

@@ -149,7 +149,7 @@ def test_an_unreadable_phone_saves_nothing_and_says_why(firm, add_contact):
 @pytest.mark.django_db
 def test_saving_a_contact_writes_an_audit_event(firm, add_contact):
     contact = add_contact("Robert Smyth")
-    event = AuditEvent.objects.filter(org=firm).latest("seq")
+    event = AuditEvent.objects.filter(org=firm).latest("id")
     assert (event.action, event.object_id) == (
         "contact.created",
         str(contact.public_id),
@@ -272,7 +272,7 @@ def test_a_check_is_recorded_with_its_hits_and_waits_for_a_person(
     assert check.hits[0]["contact_name"] == "Robert Smith"
     assert check.decision == ConflictCheck.Decision.PENDING
     assert check.run_by == staff_scope.user
-    event = AuditEvent.objects.filter(org=firm).latest("seq")
+    event = AuditEvent.objects.filter(org=firm).latest("id")
     assert event.action == "conflict.check_run"
 
 
@@ -434,7 +434,7 @@ def test_a_cleared_check_opens_the_matter_with_its_parties(
     ) == {("Lucía Reyes", "client"), ("Globex Holdings", "adverse")}
     check.refresh_from_db()
     assert check.matter == matter
-    assert AuditEvent.objects.filter(org=firm).latest("seq").action == "matter.opened"
+    assert AuditEvent.objects.filter(org=firm).latest("id").action == "matter.opened"
 
 
 @pytest.mark.django_db
@@ -539,7 +539,7 @@ def test_pre_existing_matters_are_exempt_and_say_so(firm, add_contact):
     matter = imported(firm, "OLD-17", [(party, "adverse")])
     assert matter.status == Matter.Status.PRE_EXISTING
     assert matter.note == "Imported from the old system"
-    assert AuditEvent.objects.filter(org=firm).latest("seq").action == "matter.imported"
+    assert AuditEvent.objects.filter(org=firm).latest("id").action == "matter.imported"
     with pytest.raises(ServiceError, match="where the matter comes from"):
         matter_import_pre_existing(
             firm=firm, actor=None, number="OLD-18", title="x", note=""

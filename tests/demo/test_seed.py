@@ -1,17 +1,23 @@
 """`firmdesk seed`: bulk data with the intended shape, usable by the access rule."""
 
 import io
+import json
 import sqlite3
+from collections import Counter
+from dataclasses import replace
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db.models import F
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from rich.progress import Progress
 
 from firmdesk.access.scope import resolve_scope
 from firmdesk.conflicts.models import ConflictKey
 from firmdesk.conflicts.services import conflict_search, index_rebuild
-from firmdesk.demo.seed import SCALES
+from firmdesk.demo.seed import SCALES, SEED_PASSWORD, SEEDERS, seed_run
 from firmdesk.engagements.models import (
     Assignment,
     ConfidentialityAgreement,
@@ -25,7 +31,7 @@ from firmdesk.matters.models import (
     Matter,
     MatterParty,
 )
-from firmdesk.orgs.models import Organization, StaffProfile
+from firmdesk.orgs.models import Membership, Organization, StaffProfile, User
 from firmdesk.work.models import Task
 
 SMALL = SCALES["small"]
@@ -180,3 +186,90 @@ def test_db_url_that_cannot_be_migrated_stops_with_an_error(db, tmp_path):
     missing = tmp_path / "no-such-folder" / "bench.sqlite3"
     with pytest.raises(CommandError, match="Stopped migrating"):
         seed(firms=1, db_url=f"sqlite:///{missing}")
+
+
+LARGE = SCALES["large"]
+
+
+def test_large_scale_is_the_issues_data_set():
+    """Issue 22: 200 firms, 10 providers, 2,000 staff, 200,000 matters,
+    1,000,000 tasks; time entries on matters plus those logged on tasks make
+    about 3,000,000 (the ratio test below counts the rest)."""
+    assert (LARGE.firms, LARGE.providers) == (200, 10)
+    assert LARGE.providers * LARGE.staff_per_provider == 2_000
+    matters = LARGE.firms * LARGE.matters_per_firm
+    assert matters == 200_000
+    assert matters * LARGE.tasks_per_matter == 1_000_000
+    assert matters * LARGE.time_entries_per_matter == 2_200_000
+
+
+def _per_matter(result, label: str, matters: int) -> float:
+    return result.counts[label] / matters
+
+
+def test_large_scale_ratios_hold_at_a_few_firms(db):
+    """The large scale's shape at 2 firms of 40 matters: per matter about five
+    contacts and five parties, five tasks, 2.5 events, a lead, and with the
+    time logged on tasks about fifteen time entries."""
+    scale = replace(LARGE, firms=2, matters_per_firm=40)
+    result = seed_run(scale=scale, seed=11, progress=Progress(disable=True))
+    matters = 80
+    assert result.counts["matters"] == matters
+    assert result.counts["tasks"] == matters * LARGE.tasks_per_matter
+    # Each firm's pools of opposing counsel, experts and insurers (a few
+    # dozen contacts) weigh more on 40 matters than on 1,000: 4.8 there.
+    assert 4.3 <= _per_matter(result, "contacts", matters) <= 6.5
+    assert 4.3 <= _per_matter(result, "matter parties", matters) <= 5.8
+    events = result.counts["events"] + result.counts["filing deadlines"]
+    assert 1.8 <= events / matters <= 3.6
+    assert 0.4 <= _per_matter(result, "leads", matters) <= 1.8
+    entries = result.counts["time entries"] + result.counts["time logged on tasks"]
+    assert 13 <= entries / matters <= 18
+    assert set(result.timings) == {seeder.__name__ for seeder in SEEDERS}
+
+
+def test_some_assistants_serve_several_firms(db):
+    """Twelve firms on two providers: each provider's first assistants work
+    for several of its firms, as the busiest do (up to about eight at the
+    large scale), and the logins name the one who serves the most."""
+    scale = replace(
+        LARGE,
+        firms=12,
+        providers=2,
+        staff_per_provider=20,
+        matters_per_firm=3,
+        tasks_per_matter=1,
+        time_entries_per_matter=3,
+    )
+    result = seed_run(scale=scale, seed=12, progress=Progress(disable=True))
+    live = Assignment.unscoped.exclude(engagement__status=Engagement.Status.ENDED)
+    served = Counter(live.values_list("user_id", flat=True))
+    assert max(served.values()) >= 3
+    assistant = result.logins["assistant"]
+    assert len(assistant["firms"]) == max(served.values())
+    user = User.objects.get(email=assistant["email"])
+    firms = set(live.filter(user=user).values_list("firm__slug", flat=True))
+    assert firms == set(assistant["firms"])
+
+
+def test_seed_writes_logins_that_open_the_pages(db, client, tmp_path):
+    path = tmp_path / "logins.json"
+    output = seed(firms=2, seed=13, logins=str(path))
+    logins = json.loads(path.read_text())
+    assert str(path) in output
+    admin = logins["firm_admin"]
+    user = User.objects.get(email=admin["email"])
+    assert user.check_password(logins["password"])
+    assert user.check_password(SEED_PASSWORD)
+    membership = Membership.objects.get(user=user, organization__slug=admin["firm"])
+    assert set(membership.roles) == {"firm_admin", "attorney"}
+    matter = Matter.unscoped.get(pk=admin["matter_id"])
+    assert matter.firm.slug == admin["firm"]
+    client.force_login(user)
+    device = TOTPDevice.objects.create(user=user, name="Test", confirmed=True)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    response = client.get(admin["matter_url"])
+    assert response.status_code == 200
+    assert matter.title in response.content.decode()

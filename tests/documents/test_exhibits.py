@@ -44,7 +44,7 @@ def _listed(matter) -> list[tuple[int, str]]:
 def _actions(firm) -> list[str]:
     return list(
         AuditEvent.objects.filter(org=firm, action__startswith="exhibit")
-        .order_by("seq")
+        .order_by("id")
         .values_list("action", flat=True)
     )
 

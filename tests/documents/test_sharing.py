@@ -55,7 +55,7 @@ def _create(scope, document, **kwargs):
 
 
 def _events(firm, action=None):
-    events = AuditEvent.objects.filter(org=firm).order_by("seq")
+    events = AuditEvent.objects.filter(org=firm).order_by("pk")
     return list(events.filter(action=action) if action else events)
 
 

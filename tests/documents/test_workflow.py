@@ -85,7 +85,7 @@ def actions(document) -> list[str]:
         AuditEvent.objects.filter(
             object_type="documents.Document", object_id=str(document.public_id)
         )
-        .order_by("seq")
+        .order_by("pk")
         .values_list("action", flat=True)
     )
 

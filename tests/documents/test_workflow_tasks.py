@@ -153,6 +153,6 @@ def document_events(document):
         AuditEvent.objects.filter(
             object_type="documents.Document", object_id=str(document.public_id)
         )
-        .order_by("seq")
+        .order_by("pk")
         .values_list("action", "summary")
     )

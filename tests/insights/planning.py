@@ -24,4 +24,4 @@ EXAMPLE = CostInputs(
 
 
 def latest_event(firm, action: str) -> AuditEvent | None:
-    return AuditEvent.objects.filter(org=firm, action=action).order_by("-seq").first()
+    return AuditEvent.objects.filter(org=firm, action=action).order_by("-id").first()

@@ -51,7 +51,7 @@ def entries(audit, **filters):
 
 
 def last_event(firm, action):
-    return AuditEvent.objects.filter(org=firm, action=action).order_by("-seq").first()
+    return AuditEvent.objects.filter(org=firm, action=action).order_by("-id").first()
 
 
 def record(scope, audit, person, day, **hours):

@@ -130,7 +130,7 @@ def test_allowed_token_gets_the_answer(fixtures, route, who):
     if route.state:
         assert route.state(fixtures) != before, "the allowed request changed nothing"
     if route.audit:
-        events = AuditEvent.objects.filter(org=fixtures.firm).order_by("seq")[audited:]
+        events = AuditEvent.objects.filter(org=fixtures.firm).order_by("pk")[audited:]
         actions = [e.action for e in events]
         assert route.audit in actions, (route.key, actions)
         event = next(e for e in events if e.action == route.audit)

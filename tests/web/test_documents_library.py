@@ -310,7 +310,7 @@ def test_opening_and_downloading_are_audited(client, firm, assistant, letter):
     assert _body(response).encode() == PDF
     actions = list(
         AuditEvent.objects.filter(object_id=str(letter.public_id))
-        .order_by("seq")
+        .order_by("pk")
         .values_list("action", "actor")
     )
     assert actions[-2:] == [

@@ -78,7 +78,7 @@ def _once(page) -> str:
 def _actions(firm):
     return list(
         AuditEvent.objects.filter(org=firm, action__startswith="share.")
-        .order_by("seq")
+        .order_by("pk")
         .values_list("action", flat=True)
     )
 
@@ -353,7 +353,7 @@ def test_passcode_is_asked_before_the_download_and_remembered_for_a_while(
         e.detail["reason"]
         for e in AuditEvent.objects.filter(
             org=final_document.firm, action="share.refused"
-        ).order_by("seq")
+        ).order_by("id")
     ]
     assert reasons == [
         "passcode_missing",

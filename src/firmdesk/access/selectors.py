@@ -157,7 +157,7 @@ class AuditRow:
     so the trail stays whole, but not its details, which name the matter or
     its parties."""
 
-    seq: int
+    seq: int | None  # None for a read (sealed into the chain in batches)
     at: datetime.datetime
     actor_label: str
     action: str

@@ -6,7 +6,7 @@ import uuid
 from django.http import Http404, HttpRequest
 from ninja import Schema
 
-from firmdesk.audit.services import audit_record
+from firmdesk.audit.services import audit_record_read
 
 
 def scope_of(request: HttpRequest):
@@ -35,7 +35,7 @@ def audit_read(
     """An API read of client data leaves the same event its page does, plus
     the token it came through (DESIGN.md: reads of client data are audited)."""
     scope = scope_of(request)
-    audit_record(
+    audit_record_read(
         org=scope.firm,
         actor=scope.user,
         action=action,

@@ -81,6 +81,8 @@ LABELS: dict[str, str] = {
     "insights.export": "Downloaded dashboard figures",
     "insights.report.downloaded": "Downloaded a review report",
     "audit.exported": "Exported the audit trail",
+    # The chain itself
+    "audit.reads_sealed": "Sealed reads into the audit chain",
     # Changes
     "matter.opened": "Opened a new matter",
     "matter.created": "Created a matter",

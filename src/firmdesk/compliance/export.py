@@ -360,7 +360,7 @@ def _tables(firm, engagement, staff, screened) -> dict:
         AuditEvent.objects.filter(org=firm, actor_id__in=staff)
         .exclude(matter_id__in=_public_ids(firm, screened))
         .select_related("actor")
-        .order_by("seq")
+        .order_by("pk")
     )
     return {
         "tasks": (

@@ -193,7 +193,7 @@ def timeline_of(scope, incident: Incident):
             object_id=str(incident.public_id),
         )
         .select_related("actor")
-        .order_by("seq")
+        .order_by("id")
     )
     return audit_rows_for(scope=scope, events=events)
 

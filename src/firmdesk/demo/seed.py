@@ -1,9 +1,11 @@
 """Bulk data for benchmarks: ``firmdesk seed --scale small|large``.
 
 Unlike the demo, speed matters more than ceremony here: rows are built in Python
-and written with ``bulk_create`` in batches, without per-row validation or audit
-events, and every seeded user shares one password hash (hashing thousands of
-passwords with Argon2 would take longer than writing everything else).
+and written in batches by the seed writer (``seed_writer.insert``: PostgreSQL's
+COPY, SQLite's executemany, not ``bulk_create``), without per-row validation or
+audit events, and every seeded user shares one password hash, ``SEED_PASSWORD``
+(hashing thousands of passwords with Argon2 would take longer than writing
+everything else).
 
 Each step is a seeder in ``SEEDERS``: a function taking the ``SeedContext``, which
 carries the random generators, the database alias, and what earlier seeders made.
@@ -71,6 +73,7 @@ from .seed_insights import seed_insights
 from .seed_intake import seed_leads
 from .seed_scheduling import seed_events
 from .seed_work import seed_playbooks, seed_tasks
+from .seed_writer import WRITE_BATCH, insert
 
 SEED_PASSWORD = "seed-password-2026"
 BATCH_SIZE = 1000
@@ -102,17 +105,20 @@ SCALES = {
         invoices_per_matter=2,
         provider_bill_months=2,
     ),
+    # Issue 22: 200 firms, 10 providers with 2,000 staff, 200,000 matters,
+    # 1,000,000 tasks, about 1,000,000 contacts and as many matter parties,
+    # 3,000,000 time entries (2,200,000 on matters, the rest logged on tasks),
+    # 500,000 events and 200,000 leads.
     "large": Scale(
         firms=200,
-        providers=20,
-        matters_per_firm=250,
-        staff_per_provider=100,
-        # Insights (issue 18): at least 1,000,000 tasks, with their roll-up.
-        tasks_per_matter=20,
-        time_entries_per_matter=60,
-        expenses_per_matter=6,
-        invoices_per_matter=6,
-        provider_bill_months=6,
+        providers=10,
+        matters_per_firm=1000,
+        staff_per_provider=200,
+        tasks_per_matter=5,
+        time_entries_per_matter=11,
+        expenses_per_matter=2,
+        invoices_per_matter=3,
+        provider_bill_months=3,
     ),
 }
 
@@ -175,6 +181,17 @@ MATTER_KINDS = (
     "visa",
 )
 PRE_EXISTING_NOTE = "Seeded; exempt from the conflict check."
+# Assistants per provider who work for several of its firms (_floaters).
+FLOATERS = 8
+# Notes of the further people a matter names (_ContactPlan.people_around).
+AROUND = (
+    "Family member",
+    "Treating physician",
+    "Guarantor",
+    "Former employer",
+    "Landlord",
+    "Beneficiary",
+)
 ALIAS = ContactAlias.Kind
 LINK = ContactRelationship.Kind
 # Practice areas whose matters have opposing counsel, witnesses and experts.
@@ -232,18 +249,17 @@ class SeedContext:
         Objects may come from a generator, so a quarter of a million tasks never
         sit in memory at once; only what ``keep`` returns does.
         """
-        manager = loader(model).using(self.alias)
         bar = self.progress.add_task(label, total=total)
         kept: list = []
         batch: list = []
         for obj in objects:
             batch.append(obj)
-            if len(batch) == BATCH_SIZE:
-                kept.extend(keep(o) for o in manager.bulk_create(batch))
+            if len(batch) == WRITE_BATCH:
+                kept.extend(keep(o) for o in insert(self.alias, model, batch))
                 self.progress.advance(bar, len(batch))
                 batch = []
         if batch:
-            kept.extend(keep(o) for o in manager.bulk_create(batch))
+            kept.extend(keep(o) for o in insert(self.alias, model, batch))
             self.progress.advance(bar, len(batch))
         self.counts[label] += len(kept)
         return kept
@@ -476,6 +492,14 @@ def _engagement(ctx, firm, provider, status, start: datetime.date) -> Engagement
     return engagement
 
 
+def _floaters(pool: list[tuple[int, tuple[str, ...]]]) -> list:
+    """A provider's first eight assistants: each firm's team takes one to three
+    of them, so at the large scale (twenty firms a provider) each serves about
+    five firms, some up to eight or more, as the busiest assistants do."""
+    assistants = STAFF_ROLES[Role.ASSISTANT]
+    return [member for member in pool if member[1] == assistants][:FLOATERS]
+
+
 def seed_engagements(ctx: SeedContext) -> None:
     """Each firm engages one provider (a fifth of them on a pilot); every fifth
     firm also has an ended engagement with another provider."""
@@ -508,7 +532,10 @@ def seed_engagements(ctx: SeedContext) -> None:
     assignments = []
     for engagement in engagements:
         pool = ctx.staff[engagement.provider_id]
-        chosen = rng.sample(pool, min(len(pool), rng.randint(4, 12)))
+        floaters = _floaters(pool)
+        rest = [member for member in pool if member not in floaters]
+        chosen = rng.sample(floaters, min(len(floaters), rng.randint(1, 3)))
+        chosen += rng.sample(rest, min(len(rest), rng.randint(3, 9)))
         for user_id, staff_functions in chosen:
             functions = [f for f in staff_functions if f in engagement.functions]
             if not functions:
@@ -801,6 +828,7 @@ class _ContactPlan:
             insurer = self.pooled("insurer", 6, lambda n: self.add(INSURERS[n]))
             self.links.append((insurer, LINK.INSURER, adverse))
             self.party(matter_id, insurer, R.RELATED, "Liability insurer")
+        self.people_around(matter_id, client)
         if area not in CONTESTED:
             return
         if rng.random() < 0.8:
@@ -817,6 +845,18 @@ class _ContactPlan:
                 "expert", 6, lambda n: self.add(names.person(rng, locale="en_US"))
             )
             self.party(matter_id, expert, R.EXPERT)
+
+    def people_around(self, matter_id: int, client: int) -> None:
+        """The people a matter's file names besides its main parties: one or
+        two more parties (a family member, a physician, a guarantor…) and
+        mostly a relative of the client named only in the conflict index."""
+        rng, names = self.rng, self.names
+        for _ in range(rng.randint(1, 2)):
+            other = self.add(names.person(rng))
+            self.party(matter_id, other, MatterParty.Role.RELATED, rng.choice(AROUND))
+        if rng.random() < 0.95:
+            relative = self.add(names.person(rng))
+            self.links.append((relative, LINK.FAMILY, client))
 
 
 def seed_contacts(ctx: SeedContext) -> None:
@@ -915,6 +955,42 @@ def seed_rollup(ctx: SeedContext) -> None:
         ctx.progress.advance(bar)
 
 
+def seed_logins(ctx: SeedContext) -> dict:
+    """Who a benchmark logs in as: the admin (an attorney too) of the first
+    firm and one of its matters, and the assistant who serves the most firms,
+    with their firms' slugs. Every seeded user's password is SEED_PASSWORD."""
+    firm = ctx.firms[0]
+    slugs = {f.pk: f.slug for f in ctx.firms}
+    served: dict[int, set[int]] = defaultdict(set)
+    for firm_id, assignments in ctx.live_assignments.items():
+        for _, user_id, functions in assignments:
+            if Function.SCHEDULING in functions:
+                served[user_id].add(firm_id)
+    assistant = max(sorted(served), key=lambda user_id: len(served[user_id]))
+    emails = dict(
+        User.objects.using(ctx.alias)
+        .filter(pk__in=[ctx.attorneys[firm.pk][0], assistant])
+        .values_list("pk", "email")
+    )
+    matter_id = next(pk for pk, firm_id in ctx.matters if firm_id == firm.pk)
+    matter = loader(Matter).using(ctx.alias).get(pk=matter_id)
+    return {
+        "password": SEED_PASSWORD,
+        "firm_admin": {
+            "email": emails[ctx.attorneys[firm.pk][0]],
+            "roles": [Role.FIRM_ADMIN, Role.ATTORNEY],
+            "firm": firm.slug,
+            "matter_id": matter.pk,
+            "matter_public_id": str(matter.public_id),
+            "matter_url": f"/f/{firm.slug}/matters/{matter.public_id}/",
+        },
+        "assistant": {
+            "email": emails[assistant],
+            "firms": sorted(slugs[f] for f in served[assistant]),
+        },
+    }
+
+
 SEEDERS: list[Callable[[SeedContext], None]] = [
     seed_organisations,
     seed_people,
@@ -940,6 +1016,11 @@ class AlreadySeeded(Exception):
 class SeedResult:
     counts: Counter
     seconds: float
+    # Per seeder, in the order they ran: seconds taken and seconds of this
+    # process's CPU (on a busy machine the first waits for the second).
+    timings: dict[str, tuple[float, float]] = field(default_factory=dict)
+    # Who to log in as (seed_logins).
+    logins: dict = field(default_factory=dict)
 
 
 def seed_run(
@@ -973,10 +1054,22 @@ def seed_run(
         seed=seed,
     )
     started = time.monotonic()
+    timings: dict[str, tuple[float, float]] = {}
     with transaction.atomic(using=alias):
         for seeder in SEEDERS:
+            began, cpu = time.monotonic(), time.process_time()
             seeder(ctx)
-    return SeedResult(counts=ctx.counts, seconds=time.monotonic() - started)
+            timings[seeder.__name__] = (
+                time.monotonic() - began,
+                time.process_time() - cpu,
+            )
+        logins = seed_logins(ctx)
+    return SeedResult(
+        counts=ctx.counts,
+        seconds=time.monotonic() - started,
+        timings=timings,
+        logins=logins,
+    )
 
 
 def scale_with(name: str, *, firms: int | None) -> Scale:

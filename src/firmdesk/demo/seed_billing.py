@@ -49,6 +49,8 @@ from firmdesk.matters.models import MatterParty
 from firmdesk.orgs.models import User
 from firmdesk.work.models import Task
 
+from .seed_writer import WRITE_BATCH, insert
+
 DAY = datetime.timedelta(days=1)
 TENTH = Decimal("0.10")
 MATTERS_PER_BATCH = 100
@@ -90,7 +92,7 @@ def _months_back(today: datetime.date, n: int) -> tuple[datetime.date, datetime.
 
 
 class _Writer:
-    """``bulk_create`` in batches under one progress bar per kind of row."""
+    """The seed writer in batches under one progress bar per kind of row."""
 
     def __init__(self, ctx, totals: dict[str, int]):
         self.ctx = ctx
@@ -101,7 +103,8 @@ class _Writer:
 
     def write(self, model, rows: list, label: str) -> list:
         if rows:
-            loader(model).using(self.ctx.alias).bulk_create(rows, batch_size=1000)
+            for start in range(0, len(rows), WRITE_BATCH):
+                insert(self.ctx.alias, model, rows[start : start + WRITE_BATCH])
             self.ctx.counts[label] += len(rows)
             self.ctx.progress.advance(self.bars[label], len(rows))
         return rows
@@ -363,7 +366,7 @@ def _task_time(ctx, logged, periods) -> None:
 
 def _write_task_time(ctx, rows: list, bar) -> None:
     if rows:
-        loader(TimeEntry).using(ctx.alias).bulk_create(rows, batch_size=1000)
+        insert(ctx.alias, TimeEntry, rows)
         ctx.counts["time logged on tasks"] += len(rows)
         ctx.progress.advance(bar, len(rows))
 

@@ -196,7 +196,7 @@ def document_history(scope, document) -> list[HistoryRow]:
         )
         .exclude(action="document.viewed")
         .select_related("actor")
-        .order_by("-seq")[:HISTORY_LIMIT]
+        .order_by("-pk")[:HISTORY_LIMIT]
     )
     return [
         HistoryRow(
@@ -229,7 +229,7 @@ def with_last_change(scope, documents) -> list:
         )
         .exclude(action__in=NOT_CHANGES)
         .select_related("actor")
-        .order_by("-seq")
+        .order_by("-pk")
     )
     last: dict[str, AuditEvent] = {}
     for event in events:

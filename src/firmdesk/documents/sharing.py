@@ -27,7 +27,7 @@ from django.utils import timezone
 
 from firmdesk.access.system import by_token
 from firmdesk.audit.models import AuditEvent
-from firmdesk.audit.services import audit_record
+from firmdesk.audit.services import audit_record, audit_record_read
 from firmdesk.common import times
 from firmdesk.common.errors import ServiceError
 from firmdesk.common.http import client_address
@@ -138,9 +138,17 @@ def _detail(link: ShareLink, visitor: Visitor, **more) -> dict:
 
 
 def _record(
-    link: ShareLink, *, actor, action: str, summary: str, detail: dict
+    link: ShareLink,
+    *,
+    actor,
+    action: str,
+    summary: str,
+    detail: dict,
+    read: bool = False,
 ) -> AuditEvent:
-    return audit_record(
+    """An event on the link's firm's trail; ``read``: the recipient read the
+    document (sealed into the chain later, ``audit_record_read``)."""
+    return (audit_record_read if read else audit_record)(
         org=link.firm,
         actor=actor,
         action=action,
@@ -372,6 +380,7 @@ def share_visit(link: ShareLink, *, visitor: Visitor) -> str:
                 link,
                 actor=None,
                 action="share.viewed",
+                read=True,
                 summary=(
                     f"The share link of “{link.version.original_name}” for "
                     f"{link.recipient} was opened"
@@ -508,6 +517,7 @@ def share_download(link: ShareLink, *, visitor: Visitor) -> str:
             link,
             actor=None,
             action="share.downloaded",
+            read=True,
             summary=(
                 f"“{link.version.original_name}” "
                 f"({human_size(link.version.size)}) downloaded through the share "

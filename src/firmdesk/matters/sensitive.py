@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
-from firmdesk.audit.services import audit_record
+from firmdesk.audit.services import audit_record, audit_record_read
 from firmdesk.common.errors import ServiceError
 
 from .models import Contact, TaxIdKind
@@ -319,7 +319,7 @@ def contact_sensitive_reveal(*, scope, contact: Contact, field: str):
     if not may_unmask(scope, field):
         raise ServiceError("You may not see this field unmasked.")
     with transaction.atomic():
-        audit_record(
+        audit_record_read(
             org=scope.firm,
             actor=scope.user,
             action="contact.sensitive_viewed",

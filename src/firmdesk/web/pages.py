@@ -13,7 +13,7 @@ from django.template.loader import render_to_string
 from django.urls import include, path
 from django.utils.http import content_disposition_header
 
-from firmdesk.audit.services import audit_record
+from firmdesk.audit.services import audit_record_read
 from firmdesk.common.errors import ServiceError
 from firmdesk.common.times import person_zone
 from firmdesk.documents.storage import (
@@ -40,7 +40,7 @@ def send_document(request, scope, document, version, *, where: str, detail: dict
     except Unreadable as error:
         return unreadable_page(request, error, actor=request.user, where=where)
     with transaction.atomic():
-        audit_record(
+        audit_record_read(
             org=scope.firm,
             actor=request.user,
             action="document.downloaded",

@@ -98,7 +98,7 @@ def filtered_events(*, scope, data: dict, actions: list[str]) -> Filtered:
             Q(matter_id__in=ids) | Q(object_type=MATTER, object_id__in=ids)
         )
         applied["matter"] = text
-    result.events = events.select_related("actor").order_by("-seq")
+    result.events = events.select_related("actor").order_by("-pk")
     result.applied = applied
     return result
 
@@ -109,7 +109,7 @@ def _midnight(day: datetime.date, zone) -> datetime.datetime:
 
 @dataclass(frozen=True)
 class TrailRow:
-    seq: int
+    seq: int | None  # None for a read (sealed into the chain in batches)
     at: datetime.datetime
     actor_label: str
     action: str

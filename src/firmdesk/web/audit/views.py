@@ -87,8 +87,8 @@ def _export(request, firm_slug):
     with transaction.atomic():
         # The file holds the trail as it stood when asked for: not this
         # export's own event, nor anything recorded while it streams.
-        newest = filtered.events.values_list("seq", flat=True).first() or 0
-        events = filtered.events.filter(seq__lte=newest)
+        newest = filtered.events.values_list("pk", flat=True).first() or 0
+        events = filtered.events.filter(pk__lte=newest)
         count = events.count()
         audit_record(
             org=scope.firm,

@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from firmdesk.access.selectors import access_engagement
-from firmdesk.audit.services import audit_record
+from firmdesk.audit.services import audit_record_read
 from firmdesk.common.errors import ServiceError
 from firmdesk.common.http import client_address
 from firmdesk.documents import signing
@@ -170,7 +170,7 @@ def _send_outside_the_firm(request, signed, *, where: str):
     audited in the firm's trail all the same, since the firm holds it."""
     version = signed.document.current_version
     with transaction.atomic():
-        audit_record(
+        audit_record_read(
             org=signed.firm,
             actor=request.user,
             action="document.downloaded",

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from firmdesk.access.scope import resolve_scope
 from firmdesk.access.selectors import access_matter, access_object
-from firmdesk.audit.services import audit_record
+from firmdesk.audit.services import audit_record_read
 from firmdesk.common import times
 from firmdesk.common.errors import ServiceError
 from firmdesk.common.http import absolute_url
@@ -568,7 +568,7 @@ def calendar_feed(request, token):
     )
     with transaction.atomic():
         services.feed_mark_read(feed)
-        audit_record(
+        audit_record_read(
             org=feed.firm,
             actor=feed.user,
             action="feed.read",

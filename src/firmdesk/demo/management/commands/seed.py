@@ -1,8 +1,11 @@
+import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import dj_database_url
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
@@ -29,6 +32,14 @@ class Command(BaseCommand):
         )
         parser.add_argument(
             "--firms", type=int, help="Override the number of firms of the scale."
+        )
+        parser.add_argument(
+            "--logins",
+            help=(
+                "Write who to log in as (JSON) to this file; by default "
+                "seed-logins.json next to the SQLite file, or in the var "
+                "directory for PostgreSQL."
+            ),
         )
         parser.add_argument(
             "--seed",
@@ -71,9 +82,24 @@ class Command(BaseCommand):
             table.add_row(label, f"{count:,}")
         table.add_row("total", f"{result.counts.total():,}", style="bold")
         console.print(table)
+        timings = Table()
+        timings.add_column("Seeder")
+        timings.add_column("Seconds", justify="right")
+        timings.add_column("CPU seconds", justify="right")
+        for name, (seconds, cpu) in result.timings.items():
+            timings.add_row(name, f"{seconds:.1f}", f"{cpu:.1f}")
+        console.print(timings)
         console.print(
             f"{result.counts.total():,} rows in {result.seconds:.1f} s "
             f"({result.counts.total() / result.seconds:,.0f} rows/s)."
+        )
+        logins = Path(options["logins"] or default_logins_path())
+        logins.write_text(json.dumps(result.logins, indent=2) + "\n")
+        console.print(
+            f"Log in as {result.logins['firm_admin']['email']} (firm admin) or "
+            f"{result.logins['assistant']['email']} (assistant of "
+            f"{len(result.logins['assistant']['firms'])} firms), password "
+            f"{result.logins['password']}: written to {logins}."
         )
 
     def seed_elsewhere(self, options):
@@ -93,6 +119,8 @@ class Command(BaseCommand):
             f" on {target['HOST']}" if target.get("HOST") else ""
         )
         seed_args = ["--scale", options["scale"], "--seed", str(options["seed"])]
+        if options["logins"]:
+            seed_args += ["--logins", options["logins"]]
         if options["firms"] is not None:
             seed_args += ["--firms", str(options["firms"])]
         env = {**os.environ, "DATABASE_URL": options["db_url"]}
@@ -116,3 +144,9 @@ class Command(BaseCommand):
                 raise CommandError(
                     f"Stopped {step} {described} (exit code {result.returncode})."
                 )
+
+
+def default_logins_path() -> Path:
+    if connection.vendor == "sqlite":
+        return Path(connection.settings_dict["NAME"]).with_name("seed-logins.json")
+    return Path(settings.VAR_DIR) / "seed-logins.json"

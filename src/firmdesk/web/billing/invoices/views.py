@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from firmdesk.access.selectors import access_object
-from firmdesk.audit.services import audit_record
+from firmdesk.audit.services import audit_record_read
 from firmdesk.billing import invoicing
 from firmdesk.billing.models import Invoice, InvoiceLine, Payment
 from firmdesk.billing.pdf import invoice_pdf
@@ -224,7 +224,7 @@ def invoice_pdf_download(request, firm_slug, invoice_id):
     invoice = _invoice(request, invoice_id)
     pdf = invoice_pdf(invoice)
     with transaction.atomic():
-        audit_record(
+        audit_record_read(
             org=request.scope.firm,
             actor=request.user,
             action="invoice.pdf_downloaded",
