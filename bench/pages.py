@@ -379,7 +379,7 @@ def main_commit() -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--seconds", type=int, default=8, help="Each timed run.")
+    parser.add_argument("--seconds", type=int, default=10, help="Each timed run.")
     parser.add_argument("--warm-up", type=int, default=2, help="Before each run.")
     parser.add_argument(
         "--clients", default="1,16", help="Client counts, e.g. 1,16 (default)."
