@@ -129,10 +129,16 @@ bench-documents: deps
 	$(BIN)/python bench/documents.py $(BENCH_DOCUMENTS_ARGS)
 
 # The main pages and API routes on a seeded database, through gunicorn, at 1 and
-# 16 clients, beside the plain SQL of each page and a trivial view on the same
-# server (docs/performance.md). Seed first: .venv/bin/firmdesk seed --scale large
+# 16 clients (wrk, Debian's package), beside the plain SQL of each page and a
+# trivial view on the same server (docs/performance.md). It works on a copy of
+# the database DATABASE_URL names. Seed first: .venv/bin/firmdesk seed --scale large
+# Quicker: make bench BENCH_ARGS="--seconds 3 --only queue"
 BENCH_ARGS ?=
-bench: static
+.PHONY: wrk
+wrk:
+	@command -v wrk >/dev/null || { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q wrk; }
+
+bench: static wrk
 	$(BIN)/python bench/pages.py $(BENCH_ARGS)
 
 # Ten minutes of mixed reads and writes from 50 clients on PostgreSQL, with the

@@ -16,11 +16,20 @@ def free_port() -> int:
 
 
 def start_gunicorn(
-    env: dict, port: int, workers: int, log, *, ready_path: str, log_path: Path
+    env: dict,
+    port: int,
+    workers: int,
+    log,
+    *,
+    ready_path: str,
+    log_path: Path,
+    config: str | None = None,
 ) -> subprocess.Popen:
     """gunicorn serving firmdesk.wsgi on 127.0.0.1:``port`` with ``workers``
     sync workers and ``env``, writing to ``log``; returns once ``ready_path``
-    answers 200 (exits the benchmark if it never does)."""
+    answers 200 (exits the benchmark if it never does). ``config``: a gunicorn
+    configuration file whose workers (count and class) are used instead."""
+    workers_or_config = ["--config", config] if config else ["--workers", str(workers)]
     server = subprocess.Popen(
         [
             sys.executable,
@@ -29,8 +38,7 @@ def start_gunicorn(
             "firmdesk.wsgi:application",
             "--bind",
             f"127.0.0.1:{port}",
-            "--workers",
-            str(workers),
+            *workers_or_config,
             "--log-level",
             "warning",
         ],

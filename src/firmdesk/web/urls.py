@@ -24,4 +24,5 @@ urlpatterns = [
     path("", include("firmdesk.web.documents.public_shares.urls")),
     path("", include("firmdesk.web.incidents.urls")),
     path("", include("firmdesk.web.integrations.urls")),
+    path("", include("firmdesk.web.bench.urls")),
 ]
