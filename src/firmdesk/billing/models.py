@@ -494,7 +494,13 @@ class Invoice(TenantModel):
                 fields=["firm", "number"], name="invoice_number_per_firm"
             )
         ]
-        indexes = [models.Index(fields=["firm", "status", "due_on"])]
+        indexes = [
+            models.Index(fields=["firm", "status", "due_on"]),
+            # The invoice list and the API's, newest first (paged by created_at, id).
+            models.Index(
+                fields=["firm", "created_at", "id"], name="billing_invoice_created"
+            ),
+        ]
 
     def __str__(self):
         return self.number

@@ -343,6 +343,11 @@ class Task(TenantModel):
             models.Index(
                 fields=["firm", "engagement", "status", "function", "closed_at"]
             ),
+            # The API's task list, newest first and paged by (created_at, id):
+            # without it the firm's tasks are sorted on every page.
+            models.Index(
+                fields=["firm", "created_at", "id"], name="work_task_firm_created"
+            ),
             models.Index(
                 fields=["firm", "due_at"],
                 name="work_task_open_due",
