@@ -407,9 +407,7 @@ _TASKS_BACKENDS = {
     "rq": "django_tasks_rq.RQBackend",
 }
 _tasks_backend = env_str("TASKS_BACKEND", "database")
-TASKS = {
-    "default": {"BACKEND": _TASKS_BACKENDS.get(_tasks_backend, _tasks_backend)}
-}
+TASKS = {"default": {"BACKEND": _TASKS_BACKENDS.get(_tasks_backend, _tasks_backend)}}
 RQ_QUEUES = {
     "default": {
         "URL": env_str("RQ_REDIS_URL", "") or REDIS_URL or "redis://127.0.0.1:6379/0",

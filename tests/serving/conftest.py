@@ -7,28 +7,13 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
-from django.db import connection
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 # A worker imports Django and every app before it answers: seconds on a
 # quiet machine, more on a busy one.
 START_SECONDS = 90
-
-
-def database_url() -> str:
-    """The URL of the database this test uses, for the server's settings."""
-    db = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{Path(db['NAME']).resolve()}"
-    auth = quote(db["USER"] or "", safe="")
-    if db["PASSWORD"]:
-        auth += ":" + quote(db["PASSWORD"], safe="")
-    host = quote(db["HOST"] or "localhost", safe="")
-    port = f":{db['PORT']}" if db["PORT"] else ""
-    return f"postgres://{auth}@{host}{port}/{quote(db['NAME'], safe='')}"
 
 
 def free_port() -> int:

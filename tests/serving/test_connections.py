@@ -8,7 +8,7 @@ import urllib.request
 import pytest
 from django.db import connection
 
-from .conftest import database_url
+from tests.jobs.test_worker import worker_database_url as database_url
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db]
 

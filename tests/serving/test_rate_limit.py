@@ -8,8 +8,8 @@ import pytest
 from django.urls import reverse
 
 from tests.api.helpers import token_for
+from tests.jobs.test_worker import worker_database_url as database_url
 
-from .conftest import database_url
 from .redis_helpers import REDIS_TEST_URL, delete_keys, redis_or_skip, unique_name
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]

@@ -15,6 +15,7 @@ read it to the end to keep the connection open: the socket's reading side is
 shut, so the connection closes once the answer is written.
 """
 
+import contextlib
 import json
 import logging
 import socket
@@ -91,7 +92,10 @@ def _is_chunked(environ) -> bool:
 
 def _read_at_most(stream, limit: int):
     """The body in a file (in memory while small), or None once it passes limit."""
-    body = tempfile.SpooledTemporaryFile(max_size=settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
+    # Handed to Django as the request's input: closed with the request.
+    body = tempfile.SpooledTemporaryFile(  # noqa: SIM115
+        max_size=settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    )
     while chunk := stream.read(min(_CHUNK, limit + 1 - body.tell())):
         body.write(chunk)
         if body.tell() > limit:
@@ -104,7 +108,5 @@ def _stop_reading(environ) -> None:
     sock = environ.get("gunicorn.socket")
     if sock is None:
         return
-    try:
+    with contextlib.suppress(OSError):  # the client has gone already
         sock.shutdown(socket.SHUT_RD)
-    except OSError:
-        pass  # the client has gone already

@@ -33,4 +33,4 @@ class Command(BaseCommand):
         sys.stdout.flush()
         # gunicorn takes this process's place, so a service manager's signals
         # reach its master directly.
-        os.execv(sys.executable, argv)
+        os.execv(sys.executable, argv)  # noqa: S606 (a fixed argv, no shell)
