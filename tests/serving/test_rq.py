@@ -3,6 +3,7 @@ with FirmDesk's schedule beside rq's worker."""
 
 import datetime
 
+import django_rq
 import pytest
 from django.core.management import call_command
 from django_tasks import TaskResultStatus, task_backends
@@ -58,10 +59,9 @@ def test_a_job_enqueued_in_redis_is_run_by_firmdesk_worker(rq_queue):
 
 def test_the_schedule_runs_beside_rq_and_enqueues_each_period_once(rq_queue):
     schedule = Schedule()
-    every_hour = schedule.scheduled(every=datetime.timedelta(hours=1))(
+    schedule.scheduled(every=datetime.timedelta(hours=1))(
         tick.using(queue_name=rq_queue)
     )
-    assert every_hour is not None
 
     run_rq_worker(queues=[rq_queue], schedule=schedule, burst=True)
     run_rq_worker(queues=[rq_queue], schedule=schedule, burst=True)
@@ -70,3 +70,5 @@ def test_the_schedule_runs_beside_rq_and_enqueues_each_period_once(rq_queue):
     assert run.kind.endswith("sample_tasks.tick")
     # Jobs kept in Redis have no row in the database to point at.
     assert run.job_id is None
+    # Enqueued once over both runs, and run by rq.
+    assert django_rq.get_queue(rq_queue).finished_job_registry.count == 1
