@@ -120,6 +120,9 @@ MIDDLEWARE = [
     "firmdesk.web.db_hiccups.DatabaseHiccupMiddleware",
 ]
 
+# A load balancer may check /health over plain http behind TLS termination.
+SECURE_REDIRECT_EXEMPT = [r"^health$"]
+
 ROOT_URLCONF = "firmdesk.urls"
 WSGI_APPLICATION = "firmdesk.wsgi.application"
 
@@ -151,7 +154,11 @@ DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL") or f"sqlite:///{SQLITE_PATH}",
         conn_max_age=env_int("DB_CONN_MAX_AGE", 300),
-        conn_health_checks=True,
+        # A kept connection is tested before a request reuses it, so one that
+        # PostgreSQL dropped (a restart, pg_terminate_backend, a proxy's idle
+        # cut) is replaced instead of failing the request
+        # (tests/serving/test_connections.py).
+        conn_health_checks=env_bool("DB_CONN_HEALTH_CHECKS", True),
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -328,6 +335,14 @@ MEDIA_ROOT = VAR_DIR / "media"
 # and the kinds of file a firm works with. Anything else is refused with a message.
 FIRMDESK_UPLOAD_MAX_BYTES = env_int("FIRMDESK_UPLOAD_MAX_BYTES", 25 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# The largest request body the server reads at all (web/body_limit.py): the
+# largest file any page takes (uploads above, CSV imports 50 MB) plus room for
+# the form's other fields. A larger one is refused with 413 before it is read;
+# nginx's client_max_body_size should say the same (docs/deploy.md).
+FIRMDESK_REQUEST_MAX_BYTES = env_int(
+    "FIRMDESK_REQUEST_MAX_BYTES",
+    max(FIRMDESK_UPLOAD_MAX_BYTES, 50 * 1024 * 1024) + 1024 * 1024,
+)
 # Virus scanning of uploads through ClamAV's clamd (documents/scanning.py,
 # docs/security-hardening.md): a Unix socket or host:port; neither set, the
 # Debian socket when it exists (not under tests, so a machine's own clamd
@@ -365,12 +380,43 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 FIRMDESK_BASE_URL = env_str("FIRMDESK_BASE_URL", "").rstrip("/")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "FirmDesk <no-reply@firmdesk.local>")
 
+# --- Cache -----------------------------------------------------------------
+# Redis when REDIS_URL is set ("redis://127.0.0.1:6379/1"), shared by every
+# server process and machine: the API's per-token rate limit then counts
+# across all of them (docs/deploy.md). Without it, each process keeps its own.
+REDIS_URL = env_str("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            # Several installations may share one Redis.
+            "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "firmdesk"),
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
 # --- Background jobs -------------------------------------------------------
-TASKS = {
+# The database backend (default) is run by `firmdesk worker`, with FirmDesk's
+# retries and recovery. TASKS_BACKEND=rq puts jobs in Redis (RQ_REDIS_URL, or
+# else REDIS_URL) for rq's workers; `firmdesk worker` then runs those, and the
+# schedule beside them (jobs/rq_worker.py, docs/jobs.md).
+_TASKS_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "rq": "django_tasks_rq.RQBackend",
+}
+_tasks_backend = env_str("TASKS_BACKEND", "database")
+TASKS = {"default": {"BACKEND": _TASKS_BACKENDS.get(_tasks_backend, _tasks_backend)}}
+RQ_QUEUES = {
     "default": {
-        "BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "URL": env_str("RQ_REDIS_URL", "") or REDIS_URL or "redis://127.0.0.1:6379/0",
+        # Seconds a job may run before rq stops it.
+        "DEFAULT_TIMEOUT": env_int("RQ_JOB_TIMEOUT", 600),
     }
 }
+if TASKS["default"]["BACKEND"] == _TASKS_BACKENDS["rq"]:
+    INSTALLED_APPS.append("django_rq")
 FIRMDESK_WORKER = {
     "POLL_SECONDS": float(env_str("WORKER_POLL_SECONDS", "1")),
     "HEARTBEAT_SECONDS": float(env_str("WORKER_HEARTBEAT_SECONDS", "5")),

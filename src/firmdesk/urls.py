@@ -1,9 +1,13 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from firmdesk.web.health import health
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("firmdesk.api.urls")),
+    # For load balancers and monitoring (docs/deploy.md).
+    path("health", health, name="health"),
     path("", include("firmdesk.web.urls")),
 ]
 

@@ -5,6 +5,11 @@ from django.core.wsgi import get_wsgi_application
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "firmdesk.settings")
 application = get_wsgi_application()
 
+# Bodies over the limit are refused before they are read (web/body_limit.py).
+from firmdesk.web.body_limit import RequestBodyLimit  # noqa: E402
+
+application = RequestBodyLimit(application)
+
 
 def _ready() -> None:
     """Load the pages before the first request and set the collector for serving."""

@@ -29,6 +29,7 @@ from typing import Any, NamedTuple
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django_tasks.base import Task
+from django_tasks_db.backend import DatabaseBackend
 
 from .models import ScheduledRun
 
@@ -134,9 +135,15 @@ def enqueue_once(due: Due) -> bool:
             return False
         # The job is created in the same transaction as its key (the database
         # backend writes to this database), so neither exists without the other.
+        # A job kept in Redis (the rq backend) is enqueued before the key
+        # commits: should the commit fail, the work is enqueued again a minute
+        # later, never lost (jobs keep their effects once: jobs.services).
         result = due.task.enqueue(*due.args)
-        run.job_id = result.id
-        run.save(update_fields=["job"])
+        # object for mypy, as in worker.Worker: to it the two never match.
+        backend: object = due.task.get_backend()
+        if isinstance(backend, DatabaseBackend):
+            run.job_id = result.id
+            run.save(update_fields=["job"])
     logger.info(
         "Enqueued %s for %s %s due %s (job %s)",
         due.task.module_path,

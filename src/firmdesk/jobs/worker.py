@@ -148,9 +148,7 @@ class Worker:
         self.schedule = schedule
         self.hostname = socket.gethostname()
         self.pid = os.getpid()
-        self.worker_id = worker_id or (
-            f"{self.hostname[:40]}-{self.pid}-{secrets.token_hex(4)}"
-        )
+        self.worker_id = worker_id or new_worker_id()
         self.started_at = timezone.now()
         self._stopping = threading.Event()
         self._registered = False
@@ -226,21 +224,18 @@ class Worker:
 
     def beat(self) -> None:
         """Refresh this worker's heartbeat row, creating it if it is missing."""
-        if WorkerHeartbeat.objects.filter(pk=self.worker_id).update(beat_at=Now()):
-            return
-        if self._registered:
+        created = beat(
+            self.worker_id,
+            hostname=self.hostname,
+            pid=self.pid,
+            started_at=self.started_at,
+        )
+        if created and self._registered:
             logger.warning(
                 "Worker %s was presumed dead; a job it is running will be "
                 "discarded when it ends, having been run again elsewhere.",
                 self.worker_id,
             )
-        WorkerHeartbeat.objects.create(
-            worker_id=self.worker_id,
-            hostname=self.hostname[:255],
-            pid=self.pid,
-            started_at=self.started_at,
-            beat_at=Now(),
-        )
         self._registered = True
 
     def claim(self) -> Claimed | None:
@@ -554,6 +549,26 @@ class _Heartbeat(threading.Thread):
     def stop(self) -> None:
         self._halt.set()
         self.join(timeout=30)
+
+
+def beat(
+    worker_id: str, *, hostname: str, pid: int, started_at: datetime.datetime
+) -> bool:
+    """Refresh a worker's heartbeat row; True if it had to be created."""
+    if WorkerHeartbeat.objects.filter(pk=worker_id).update(beat_at=Now()):
+        return False
+    WorkerHeartbeat.objects.create(
+        worker_id=worker_id,
+        hostname=hostname[:255],
+        pid=pid,
+        started_at=started_at,
+        beat_at=Now(),
+    )
+    return True
+
+
+def new_worker_id() -> str:
+    return f"{socket.gethostname()[:40]}-{os.getpid()}-{secrets.token_hex(4)}"
 
 
 def _call(job: DBTaskResult) -> Any:

@@ -3,11 +3,17 @@ import signal
 from argparse import ArgumentTypeError
 from types import FrameType
 
+from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.module_loading import autodiscover_modules
-from django_tasks import DEFAULT_TASK_QUEUE_NAME
+from django_tasks import (
+    DEFAULT_TASK_BACKEND_ALIAS,
+    DEFAULT_TASK_QUEUE_NAME,
+    task_backends,
+)
 
+from firmdesk.jobs.rq_worker import run_rq_worker, uses_rq
 from firmdesk.jobs.schedule import Schedule, default_schedule
 from firmdesk.jobs.worker import Worker
 
@@ -65,11 +71,19 @@ class Command(BaseCommand):
             logging.getLogger("firmdesk.jobs").setLevel(logging.DEBUG)
         # Scheduled work registers itself when the apps' tasks modules are imported.
         autodiscover_modules("tasks")
-        try:
-            worker = Worker(
-                queues=queues or [DEFAULT_TASK_QUEUE_NAME],
-                schedule=Schedule() if no_schedule else default_schedule,
+        queues = queues or [DEFAULT_TASK_QUEUE_NAME]
+        schedule = Schedule() if no_schedule else default_schedule
+        if uses_rq(task_backends[DEFAULT_TASK_BACKEND_ALIAS]):
+            if "*" in queues:
+                queues = list(settings.RQ_QUEUES)
+            # rq stops on SIGTERM or Ctrl-C after the job in hand, at once on
+            # a second, like the database worker.
+            run_rq_worker(
+                queues=queues, schedule=schedule, burst=once, max_jobs=max_jobs
             )
+            return
+        try:
+            worker = Worker(queues=queues, schedule=schedule)
         except ImproperlyConfigured as exc:
             raise CommandError(str(exc)) from exc
 
