@@ -38,3 +38,21 @@ def test_a_refused_post_is_not_kept_for_its_idempotency_key(settings, firm, firm
     assert refused.status_code == 429
     settings.FIRMDESK_API_RATE_LIMIT = "100/min"
     assert api.post(url, body, {"Idempotency-Key": "k-1"}).status_code == 201
+
+
+def test_with_the_shared_cache_down_the_api_answers_unthrottled(
+    settings, firm, attorney
+):
+    """Redis holds the counts when REDIS_URL is set; when it stops answering a
+    firm's integrations keep working (and /health says the cache is down)."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Port 1: nothing listens there.
+            "LOCATION": "redis://127.0.0.1:1/0",
+        }
+    }
+    settings.FIRMDESK_API_RATE_LIMIT = "1/min"
+    url = reverse("api:list_matters", kwargs={"firm_slug": firm.slug})
+    api = Api(token_for(attorney, firm))
+    assert [api.get(url).status_code for _ in range(3)] == [200, 200, 200]

@@ -22,6 +22,7 @@ from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationEr
 from ninja.renderers import JSONRenderer
 from ninja.responses import NinjaJSONEncoder
 from ninja.throttling import AuthRateThrottle
+from redis.exceptions import RedisError
 
 from firmdesk.common.db import close_broken_connections
 from firmdesk.common.errors import ServiceError
@@ -53,7 +54,13 @@ class TokenRateThrottle(AuthRateThrottle):
         if self.rate != settings.FIRMDESK_API_RATE_LIMIT:
             self.rate = settings.FIRMDESK_API_RATE_LIMIT
             self.num_requests, self.duration = self.parse_rate(self.rate)
-        return super().allow_request(request)
+        try:
+            return super().allow_request(request)
+        except (OSError, RedisError):
+            # The shared cache (Redis) is down: the firm's integrations keep
+            # working unthrottled rather than failing; /health reports the cache.
+            logger.warning("API rate limit not counted: the cache is unavailable.")
+            return True
 
 
 class _Encoder(NinjaJSONEncoder):
