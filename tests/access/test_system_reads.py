@@ -22,11 +22,22 @@ ALLOWED = {
     "common/models.py": (1, "TenantManager's docstring says what unscoped is for"),
     "access/system.py": (10, "the named system reads themselves, and its docstring"),
     "conflicts/services.py": (
-        10,
+        9,
         "the conflict index is rebuilt in bulk with SQL (COPY / INSERT … SELECT "
         "through a scratch table into conflicts_conflictkey for one firm, "
         "ANALYZE): derived rows, never read for a page",
     ),
+    "backup/databases.py": (
+        9,
+        "a backup copies and counts every table of the whole database, for the "
+        "operator at the command line; nothing of it reaches a page",
+    ),
+    "demo/seed_writer.py": (
+        6,
+        "the benchmark seed writes rows with COPY / executemany and moves the "
+        "key sequences past them; it reads no client data",
+    ),
+    "web/health.py": (1, "/health asks the database SELECT 1, nothing else"),
 }
 
 
