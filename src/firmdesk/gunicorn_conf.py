@@ -29,9 +29,9 @@ def _int(name: str, default: int) -> int:
 bind = _env("FIRMDESK_BIND", "127.0.0.1:8000").split(",")
 worker_class = _env("FIRMDESK_WORKER_CLASS", "gevent")
 workers = _int("FIRMDESK_WORKERS", max(2, os.cpu_count() or 1))
-# gevent: clients one worker serves at once. Each request being served holds
-# a database connection, so workers x this must stay under PostgreSQL's
-# max_connections (100 by default) with room for the job workers.
+# gevent: clients one worker serves at once. Their requests share the
+# worker's pool of DB_POOL_MAX database connections (settings.py), so it is
+# workers x DB_POOL_MAX that must stay under PostgreSQL's max_connections.
 worker_connections = _int("FIRMDESK_WORKER_CONNECTIONS", 40)
 # gthread only: above 1, gunicorn turns a sync worker into gthread.
 threads = _int("FIRMDESK_THREADS", 4 if worker_class == "gthread" else 1)
@@ -65,8 +65,11 @@ proc_name = "firmdesk"
 if worker_class == "gevent":
     # A kept database connection belongs to the greenlet that opened it, which
     # ends with its client's connection: keeping it would only hold PostgreSQL
-    # connections open for idle clients. Read by the settings in each worker.
+    # connections open for idle clients. Instead each worker keeps a pool
+    # that requests borrow from (DB_POOL_* in settings.py; PostgreSQL only).
+    # Read by the settings in each worker.
     os.environ.setdefault("DB_CONN_MAX_AGE", "0")
+    os.environ.setdefault("DB_POOL", "on")
 
 # gunicorn's control socket (gunicornc) sits at one path per user by default,
 # so two servers on a machine would fight over it: off unless a path is given.

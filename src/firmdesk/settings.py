@@ -161,6 +161,25 @@ DATABASES = {
         conn_health_checks=env_bool("DB_CONN_HEALTH_CHECKS", True),
     )
 }
+# A pool of PostgreSQL connections per server process (psycopg_pool), which
+# requests borrow and hand back. On by default under `firmdesk serve` with
+# gevent workers (gunicorn_conf.py), whose requests are greenlets that cannot
+# keep a connection of their own between requests. Size it so that server
+# processes x DB_POOL_MAX stays under PostgreSQL's max_connections with room
+# for the job workers and an administrator (docs/deploy.md). A request that
+# waits DB_POOL_TIMEOUT seconds for a connection gets a 503. The pool replaces
+# kept connections (Django refuses both), so DB_CONN_MAX_AGE does not apply.
+DB_POOL = env_bool("DB_POOL", False)
+if DB_POOL and DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": env_int("DB_POOL_MIN", 2),
+        "max_size": env_int("DB_POOL_MAX", 10),
+        "timeout": env_int("DB_POOL_TIMEOUT", 10),
+        # Connections are renewed after this long, so a PostgreSQL setting
+        # changed with a reload reaches every one of them.
+        "max_lifetime": env_int("DB_POOL_MAX_LIFETIME", 3600),
+    }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL, IMMEDIATE transactions and a busy timeout: without them the web
     # workers, the job worker and audit writes meet "database is locked".

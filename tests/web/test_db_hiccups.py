@@ -169,3 +169,45 @@ def test_a_failure_before_the_view_still_keeps_what_was_typed(client, firm, atto
 
     assert response.status_code == 503
     assert "Lopez v. Acme" in html.unescape(response.content.decode())
+
+
+def _raise_from_the_pool(request):
+    """What Django raises when the pool lent no connection in DB_POOL_TIMEOUT."""
+    from psycopg_pool import PoolTimeout
+
+    try:
+        raise PoolTimeout("couldn't get a connection after 10.00 sec")
+    except PoolTimeout as error:
+        raise OperationalError(*error.args) from error
+
+
+@pytest.mark.parametrize(
+    ("cause", "runs_again"),
+    [("pool", False), ("dropped", True)],
+    ids=["pool-timeout-not-retried", "dropped-connection-retried"],
+)
+def test_a_read_is_run_again_unless_the_pool_had_no_connection(rf, cause, runs_again):
+    from django.urls import ResolverMatch
+
+    from firmdesk.web.db_hiccups import DatabaseHiccupMiddleware
+
+    runs = []
+
+    def view(request):
+        runs.append(request.path)
+        if cause == "pool":
+            _raise_from_the_pool(request)
+        raise OperationalError("server closed the connection unexpectedly")
+
+    request = rf.get("/f/acme/tasks/")
+    request.resolver_match = ResolverMatch(view, (), {})
+    try:
+        view(request)
+    except OperationalError as error:
+        failure = error
+    runs.clear()
+    response = DatabaseHiccupMiddleware(view).process_exception(request, failure)
+    # A second wait for the pool would only double the time to the answer.
+    assert runs == (["/f/acme/tasks/"] if runs_again else [])
+    assert response.status_code == 503
+    assert response["Retry-After"] == "2"

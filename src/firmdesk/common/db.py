@@ -1,6 +1,7 @@
 """What the pages and the API do when the database goes away under a request."""
 
 from django.db import InterfaceError, OperationalError, connections
+from psycopg_pool import PoolTimeout
 
 # A dropped connection (PostgreSQL restarted, a proxy cut it) or SQLite still
 # locked after its busy timeout.
@@ -18,3 +19,9 @@ def close_broken_connections() -> None:
             connection.close()
         except HICCUPS:
             connection.connection = None
+
+
+def pool_exhausted(error: BaseException) -> bool:
+    """Every connection of the server's pool stayed busy for DB_POOL_TIMEOUT
+    seconds: trying again at once would only wait as long again."""
+    return isinstance(error.__cause__, PoolTimeout)

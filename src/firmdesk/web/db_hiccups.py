@@ -26,7 +26,7 @@ from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.views.defaults import server_error as plain_server_error
 
-from firmdesk.common.db import HICCUPS, close_broken_connections
+from firmdesk.common.db import HICCUPS, close_broken_connections, pool_exhausted
 
 log = logging.getLogger(__name__)
 
@@ -84,7 +84,9 @@ def hiccup_page(request, *, wrote: bool):
             "csrf_token": get_token(request),
         },
     )
-    return HttpResponse(page, status=503)
+    response = HttpResponse(page, status=503)
+    response["Retry-After"] = "2"
+    return response
 
 
 class DatabaseHiccupMiddleware:
@@ -113,7 +115,7 @@ class DatabaseHiccupMiddleware:
         )
         close_broken_connections()
         match = request.resolver_match
-        if wrote or match is None:
+        if wrote or match is None or pool_exhausted(exception):
             return hiccup_page(request, wrote=wrote)
         try:
             return match.func(request, *match.args, **match.kwargs)
