@@ -137,7 +137,7 @@ def command_line(script: str) -> str:
     return " ".join(
         [
             f"{var}={shlex.quote(os.environ[var])}"
-            for var in ("DATABASE_URL", "FIRMDESK_VAR", "DB_CONN_MAX_AGE")
+            for var in ("DATABASE_URL", "FIRMDESK_VAR", "DB_CONN_MAX_AGE", "DB_POOL")
             if os.environ.get(var)
         ]
         + [".venv/bin/python", script]
