@@ -198,6 +198,12 @@ class Lead(TenantModel):
             models.Index(fields=["firm", "status", "received_at"]),
             models.Index(fields=["firm", "owner", "status"]),
             models.Index(fields=["firm", "submitter_hash", "received_at"]),
+            # The once-a-minute sweeps for a lead whose announcement or
+            # confirmation enqueue was lost (tasks.leads_to_announce,
+            # tasks.confirmations_due) read the last hour of leads of every
+            # firm: a system job across firms, so this index does not start
+            # with the firm as the tenant indexes do.
+            models.Index(fields=["received_at"], name="intake_lead_received_idx"),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -2,6 +2,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 
 
 class Notification(models.Model):
@@ -48,7 +49,18 @@ class Notification(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["user", "read_at", "-created_at"])]
+        indexes = [
+            models.Index(fields=["user", "read_at", "-created_at"]),
+            # The once-a-minute sweep for e-mails whose enqueue was lost
+            # (tasks.notification_emails_due) reads, across every firm, the
+            # last hour of notifications still to be e-mailed: only those are
+            # in this index, so it stays small however many were sent.
+            models.Index(
+                fields=["created_at"],
+                condition=Q(email=True, emailed_at__isnull=True),
+                name="notify_email_unsent_idx",
+            ),
+        ]
 
     def __str__(self):
         return self.title
