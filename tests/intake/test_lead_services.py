@@ -706,3 +706,67 @@ def test_the_sweep_skips_a_lead_announced_after_its_commit(
 
     assert lead_sweep().enqueue_due() == 0
     assert announce_jobs().count() == 1
+
+
+# --- The visitor's confirmation is never lost -------------------------------------
+
+
+def confirmation_jobs():
+    from django_tasks_db.models import DBTaskResult
+
+    return DBTaskResult.objects.filter(
+        task_path__endswith="send_submission_confirmation"
+    )
+
+
+def confirmation_sweep():
+    from firmdesk.jobs.schedule import Schedule
+
+    schedule = Schedule()
+    schedule.due_work(tasks.confirmations_due)
+    return schedule
+
+
+def web_lead(firm):
+    form = make_form(
+        firm, title="Family law inquiry", slug="family", practice_area="Family law"
+    )
+    return services.lead_submit(
+        form=form,
+        submission=services.Submission(name="Dana Whitfield", email="dana@x.org"),
+        address="203.0.113.9",
+    )
+
+
+def test_a_visitor_whose_confirmation_enqueue_was_lost_is_confirmed_once(
+    firm, engagement, mailoutbox
+):
+    # Inside the test's transaction no commit comes: as if the process died
+    # right after the lead was stored, before after_arrival enqueued anything.
+    lead = web_lead(firm)
+    assert not confirmation_jobs().exists()
+
+    assert confirmation_sweep().enqueue_due() == 1
+    assert confirmation_sweep().enqueue_due() == 0
+    (job,) = confirmation_jobs()
+    assert job.args_kwargs["args"] == [lead.pk]
+    assert tasks.send_submission_confirmation.call(lead.pk) is True
+    assert tasks.send_submission_confirmation.call(lead.pk) is False
+    assert [m.to for m in mailoutbox] == [["dana@x.org"]]
+
+
+def test_the_sweep_skips_a_confirmation_enqueued_after_the_commit(firm, engagement):
+    lead = web_lead(firm)
+    services.after_arrival(lead.pk, confirm=True)
+    assert confirmation_jobs().count() == 1
+
+    assert confirmation_sweep().enqueue_due() == 0
+    assert confirmation_jobs().count() == 1
+
+
+def test_the_sweep_confirms_no_lead_staff_took_down(
+    firm, engagement, intake_specialist
+):
+    take_lead(firm, intake_specialist, screen=False)
+
+    assert confirmation_sweep().enqueue_due() == 0

@@ -499,13 +499,13 @@ def after_arrival(lead_pk: int, *, confirm: bool) -> None:
     except Exception:
         logger.exception("Screening lead %s failed; the job will retry", lead_pk)
     try:
-        # Keyed, so the sweep in ``tasks`` announces a lead whose enqueue is
-        # lost here (the database gone, the process killed) once, and this
-        # one is not announced twice.
+        # Keyed, so the sweeps in ``tasks`` announce and confirm a lead whose
+        # enqueue is lost here (the database gone, the process killed) once,
+        # and this one is not announced or confirmed twice.
         if lead is not None:
             enqueue_once(tasks.announce_due(lead))
-        if confirm:
-            tasks.send_submission_confirmation.enqueue(lead_pk)
+            if confirm:
+                enqueue_once(tasks.confirmation_due(lead))
     except Exception:
         logger.exception("Could not enqueue the jobs of lead %s", lead_pk)
 

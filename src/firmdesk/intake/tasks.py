@@ -120,6 +120,42 @@ def announce_lead(lead_id: int) -> int:
     return told
 
 
+# The schedule key of the e-mail that tells a visitor their inquiry arrived.
+CONFIRMATION_KIND = "intake.confirmation"
+
+
+def confirmation_due(lead: Lead) -> Due:
+    return Due(
+        CONFIRMATION_KIND,
+        str(lead.pk),
+        lead.received_at,
+        send_submission_confirmation,
+        (lead.pk,),
+    )
+
+
+@due_work
+def confirmations_due(now):
+    """Every lead of the last hour that the visitor is told of by e-mail
+    (``services.after_arrival``): one whose enqueue was lost (the process
+    killed after the commit, the database gone at that moment) is confirmed
+    now, the others are skipped under their key. Who is told: a visitor of the
+    public form, and one of the booking page whose slot was taken (a booked
+    visitor gets the booking's confirmation instead)."""
+    recent = (
+        sweep(Lead)
+        .filter(received_at__gte=now - ANNOUNCE_LOOKBACK, received_at__lte=now)
+        .exclude(email="")
+        .filter(
+            Q(source=Lead.Source.WEB_FORM)
+            | Q(source=Lead.Source.BOOKING, bookings__isnull=True)
+        )
+        .only("pk", "received_at")
+    )
+    for lead in recent.iterator():
+        yield confirmation_due(lead)
+
+
 @task()
 def send_submission_confirmation(lead_id: int) -> bool:
     lead = job_row(Lead, lead_id, related=("firm", "form", "engagement"))
