@@ -7,6 +7,7 @@ import pytest
 
 from firmdesk.access.scope import resolve_scope
 from firmdesk.common.errors import ServiceError
+from firmdesk.engagements.models import Assignment
 from firmdesk.notify.models import Notification
 from firmdesk.work import services
 from firmdesk.work.models import Flag, Playbook, Review, Task
@@ -136,6 +137,52 @@ def test_intake_asked_for_by_a_firm_admin_is_approved_at_once(
     # The starter intake playbook's one-hour turnaround.
     assert task.due_at == TUE_10AM_NY + 60 * MINUTE
     assert told(firm_admin, "task.extra_cost") == []
+
+
+@pytest.mark.parametrize("named", ["Ivy Chen", "Iris Park"])
+def test_the_person_named_for_extra_cost_work_gets_it_once_approved(
+    time_machine, firm, firm_admin, hire, delegate, named
+):
+    """Found in the soak: the named assignee was dropped while the extra cost
+    waited, and routing gave the task to whoever it chose. Either of two
+    people routing could choose is kept when named."""
+    time_machine.move_to(TUE_10AM_NY, tick=False)
+    people = {n: hire(n, functions=("intake",)) for n in ("Ivy Chen", "Iris Park")}
+    task = delegate(
+        title="Qualify the inquiry", function="intake", assignee=people[named]
+    )
+
+    assert task.assignee is None  # not before the firm agrees to pay
+    assert task.proposed_assignee == people[named]
+    assert task.routing_note.endswith(f"before it goes to {named}, as asked.")
+
+    task = services.extra_cost_decide(
+        scope=as_(firm_admin, firm), task=task, revision=task.revision, approve=True
+    )
+    task.refresh_from_db()
+    assert task.assignee == people[named]
+    assert task.proposed_assignee is None
+    (note,) = told(people[named], "task.assigned")
+    assert note.title == "New task: Qualify the inquiry"
+
+
+def test_extra_cost_work_goes_to_routing_when_the_named_person_cannot_take_it(
+    time_machine, firm, firm_admin, hire, ivy, delegate
+):
+    time_machine.move_to(TUE_10AM_NY, tick=False)
+    gone = hire("Iris Park", functions=("intake",))
+    task = delegate(title="Qualify the inquiry", function="intake", assignee=gone)
+    # Before the approval, Iris's assignment to the engagement ends.
+    Assignment.unscoped.filter(user=gone).update(end_date=datetime.date(2026, 11, 16))
+
+    task = services.extra_cost_decide(
+        scope=as_(firm_admin, firm), task=task, revision=task.revision, approve=True
+    )
+    task.refresh_from_db()
+    assert task.assignee == ivy
+    assert "Iris Park, named when it was delegated, is not assigned" in (
+        task.routing_note
+    )
 
 
 def test_work_in_the_base_price_is_not_extra_cost(nora, delegate):

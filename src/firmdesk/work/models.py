@@ -302,6 +302,11 @@ class Task(TenantModel):
         default=False, help_text="Waiting for someone to be available."
     )
     routing_note = models.CharField(max_length=500, blank=True)
+    # Named by the person delegating while the work waits for a firm admin to
+    # approve its extra cost: the task goes to them once it is approved.
+    proposed_assignee = models.ForeignKey(
+        USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     handover_note = models.TextField(blank=True)
     routed_at = models.DateTimeField(null=True, blank=True)
     first_response_at = models.DateTimeField(null=True, blank=True)

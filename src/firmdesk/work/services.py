@@ -601,11 +601,13 @@ def _task_create(
             playbook_version=version.number if version else None,
         )
         if task.extra_cost == Task.ExtraCost.PENDING:
+            task.proposed_assignee = assignee
             task.routing_note = (
                 "Outside the engagement's base price: waiting for a firm admin to "
-                "approve the extra cost before it goes to the team."
+                "approve the extra cost before it goes to "
+                + (f"{assignee.full_name}, as asked." if assignee else "the team.")
             )
-            task.save(update_fields=["routing_note"])
+            task.save(update_fields=["routing_note", "proposed_assignee"])
             for admin in _firm_admins(firm):
                 _tell(
                     admin,
@@ -757,6 +759,28 @@ def _is_firm_person(firm, user) -> bool:
     return user.memberships.filter(organization=firm, is_active=True).exists()
 
 
+def _give_to_proposed(task: Task, proposed, *, now) -> None:
+    """The approved task goes to the person named when it was delegated if
+    they can still take it (the approval may come days later), else to
+    whoever routing finds, with a note saying why."""
+    if proposed is None:
+        _route(task, now=now)
+        return
+    if task.engagement is not None:
+        problems = routing.eligibility_problems(task, proposed, now)
+    else:
+        problems = [] if _is_firm_person(task.firm, proposed) else ["left the firm"]
+    if not problems:
+        _assign(task, proposed, now=now, actor=task.requester, manual=True)
+        return
+    _route(task, now=now)
+    why = (
+        f"{proposed.full_name}, named when it was delegated, {' and '.join(problems)}."
+    )
+    task.routing_note = f"{task.routing_note} {why}".strip()[:500]
+    task.save(update_fields=["routing_note"])
+
+
 def extra_cost_decide(*, scope, task: Task, revision, approve: bool, now=None):
     now = now or timezone.now()
     if not scope.is_firm_admin:
@@ -766,19 +790,33 @@ def extra_cost_decide(*, scope, task: Task, revision, approve: bool, now=None):
         if task.extra_cost != Task.ExtraCost.PENDING:
             raise ServiceError("This task is not waiting for an extra-cost decision.")
         task.extra_cost_decided_by = scope.user
+        proposed, task.proposed_assignee = task.proposed_assignee, None
         if approve:
             task.extra_cost = Task.ExtraCost.APPROVED
             task.routing_note = ""
-            _save(task, "extra_cost", "extra_cost_decided_by", "routing_note")
+            _save(
+                task,
+                "extra_cost",
+                "extra_cost_decided_by",
+                "routing_note",
+                "proposed_assignee",
+            )
             _audit(scope, scope.user, task, "extra_cost_approved", "Approved")
             _start_clock(task, now)
-            _route(task, now=now)
+            _give_to_proposed(task, proposed, now=now)
         else:
             task.extra_cost = Task.ExtraCost.DECLINED
             task.status = S.CANCELLED
             task.closed_at = now
             task.cancel_reason = "Extra cost declined by the firm"
-            _save(task, "extra_cost", "extra_cost_decided_by", "status", "closed_at")
+            _save(
+                task,
+                "extra_cost",
+                "extra_cost_decided_by",
+                "status",
+                "closed_at",
+                "proposed_assignee",
+            )
             task.save(update_fields=["cancel_reason"])
             _audit(scope, scope.user, task, "extra_cost_declined", "Declined")
             _tell(
