@@ -4,9 +4,21 @@ representation of a person."""
 import uuid
 
 from django.http import Http404, HttpRequest
-from ninja import Schema
 
 from firmdesk.audit.services import audit_record_read
+
+from .schema import Schema
+
+
+def list_columns(model, *related: str) -> list[str]:
+    """For ``QuerySet.only()`` on a list route: every column of ``model`` and,
+    of the rows joined to it by ``select_related``, only ``related`` (the
+    columns its representation reads). A list of 50 rows otherwise decodes
+    every column of every joined table (a person's password hash, a playbook's
+    whole text) and builds Python values of them; issue 22 measured it. A
+    column left out and read anyway costs a query per row, which
+    tests/api/test_list_queries.py catches."""
+    return [f.name for f in model._meta.concrete_fields] + list(related)
 
 
 def scope_of(request: HttpRequest):
@@ -50,6 +62,11 @@ class PersonOut(Schema):
     id: uuid.UUID
     name: str
     email: str
+
+    @staticmethod
+    def columns(relation: str) -> list[str]:
+        """What ``of`` reads of the person at ``relation``, for ``only()``."""
+        return [f"{relation}__{name}" for name in ("public_id", "full_name", "email")]
 
     @staticmethod
     def of(user) -> "PersonOut | None":
