@@ -18,7 +18,6 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
-from django.urls import reverse
 from ninja import Field, Path, Query, Router, Status
 
 from firmdesk.access.selectors import access_object
@@ -32,7 +31,14 @@ from firmdesk.matters.models import Contact
 from ..errors import ErrorOut, Unprocessable
 from ..etags import etag_of
 from ..pagination import Instant, ListQuery, Page, paginate
-from ..reading import PersonOut, audit_read, list_columns, scope_of, token_note
+from ..reading import (
+    PersonOut,
+    audit_read,
+    list_columns,
+    route_url,
+    scope_of,
+    token_note,
+)
 from ..schema import Schema
 
 router = Router(tags=["Billing"])
@@ -473,7 +479,7 @@ class InvoiceOut(Schema):
     @staticmethod
     def fields_of(scope, invoice: Invoice) -> dict:
         client = invoice.client
-        where = {"firm_slug": invoice.firm.slug, "invoice_id": invoice.public_id}
+        slug, invoice_id = invoice.firm.slug, invoice.public_id
         return {
             "id": invoice.public_id,
             "number": invoice.number,
@@ -495,8 +501,10 @@ class InvoiceOut(Schema):
             "sent_at": invoice.sent_at,
             "created_at": invoice.created_at,
             "updated_at": invoice.updated_at,
-            "pdf_url": reverse("api:get_invoice_pdf", kwargs=where),
-            "ledes_url": reverse("api:get_invoice_ledes", kwargs=where),
+            "pdf_url": route_url("api:get_invoice_pdf", slug, invoice_id=invoice_id),
+            "ledes_url": route_url(
+                "api:get_invoice_ledes", slug, invoice_id=invoice_id
+            ),
         }
 
     @staticmethod
