@@ -39,8 +39,9 @@ def list_columns(model, *related: str) -> list[str]:
     columns its representation reads). A list of 50 rows otherwise decodes
     every column of every joined table (a person's password hash, a playbook's
     whole text) and builds Python values of them; issue 22 measured it. A
-    column left out and read anyway costs a query per row, which
-    tests/api/test_list_queries.py catches."""
+    column left out and read anyway costs a query per row:
+    tests/api/test_list_queries.py catches it for the relations its rows
+    have."""
     return [f.name for f in model._meta.concrete_fields] + list(related)
 
 
