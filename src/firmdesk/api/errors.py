@@ -8,7 +8,8 @@
 """
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from ninja import Schema
+
+from .schema import Schema
 
 
 class ErrorOut(Schema):

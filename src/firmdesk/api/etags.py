@@ -10,9 +10,9 @@ write over it. If-Match is optional; a client that sends it is protected.
 import hashlib
 
 from django.http import HttpRequest
-from ninja import Schema
 
 from .errors import PreconditionFailed
+from .schema import Schema
 
 
 def etag_of(representation: Schema) -> str:

@@ -9,6 +9,7 @@ has a rate limit (``FIRMDESK_API_RATE_LIMIT``).
 """
 
 import datetime
+import json
 import logging
 import math
 
@@ -22,6 +23,7 @@ from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationEr
 from ninja.renderers import JSONRenderer
 from ninja.responses import NinjaJSONEncoder
 from ninja.throttling import AuthRateThrottle
+from pydantic_core import to_jsonable_python
 from redis.exceptions import RedisError
 
 from firmdesk.common.db import close_broken_connections
@@ -79,6 +81,18 @@ class _Encoder(NinjaJSONEncoder):
 
 class _Renderer(JSONRenderer):
     encoder_class = _Encoder
+
+    def render(self, request, data, *, response_status: int):
+        """The same text as ``json.dumps(data, cls=_Encoder)``, made faster:
+        pydantic-core turns the ids, times and amounts of a whole page into
+        JSON's own types in one call (issue 22: the encoder's Python
+        ``default`` ran once for each of them, hundreds of times a page), and
+        the standard library's C encoder writes the text. Their formats are
+        the encoder's (times to the microsecond with "Z" for UTC, amounts as
+        strings; tests/api/test_rendering.py); anything else still goes to the
+        encoder's ``default``."""
+        plain = to_jsonable_python(data, fallback=self.encoder_class().default)
+        return json.dumps(plain, **self.json_dumps_params)
 
 
 api = NinjaAPI(

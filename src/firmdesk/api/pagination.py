@@ -16,10 +16,10 @@ from typing import Annotated, Generic, TypeVar
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Q, QuerySet
-from ninja import Schema
 from pydantic import AfterValidator, AwareDatetime, Field
 
 from .errors import Unprocessable
+from .schema import Schema
 
 T = TypeVar("T")
 

@@ -18,8 +18,7 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
-from django.urls import reverse
-from ninja import Field, Path, Query, Router, Schema, Status
+from ninja import Field, Path, Query, Router, Status
 
 from firmdesk.access.selectors import access_object
 from firmdesk.billing import invoicing, selectors
@@ -32,7 +31,15 @@ from firmdesk.matters.models import Contact
 from ..errors import ErrorOut, Unprocessable
 from ..etags import etag_of
 from ..pagination import Instant, ListQuery, Page, paginate
-from ..reading import PersonOut, audit_read, scope_of, token_note
+from ..reading import (
+    PersonOut,
+    audit_read,
+    list_columns,
+    route_url,
+    scope_of,
+    token_note,
+)
+from ..schema import Schema
 
 router = Router(tags=["Billing"])
 
@@ -472,7 +479,7 @@ class InvoiceOut(Schema):
     @staticmethod
     def fields_of(scope, invoice: Invoice) -> dict:
         client = invoice.client
-        where = {"firm_slug": invoice.firm.slug, "invoice_id": invoice.public_id}
+        slug, invoice_id = invoice.firm.slug, invoice.public_id
         return {
             "id": invoice.public_id,
             "number": invoice.number,
@@ -494,8 +501,10 @@ class InvoiceOut(Schema):
             "sent_at": invoice.sent_at,
             "created_at": invoice.created_at,
             "updated_at": invoice.updated_at,
-            "pdf_url": reverse("api:get_invoice_pdf", kwargs=where),
-            "ledes_url": reverse("api:get_invoice_ledes", kwargs=where),
+            "pdf_url": route_url("api:get_invoice_pdf", slug, invoice_id=invoice_id),
+            "ledes_url": route_url(
+                "api:get_invoice_ledes", slug, invoice_id=invoice_id
+            ),
         }
 
     @staticmethod
@@ -560,6 +569,21 @@ def _billing_scope(request: HttpRequest):
     return scope
 
 
+# What InvoiceOut.fields_of reads of the related rows (Scope.can_see_matter
+# included).
+INVOICE_LIST_COLUMNS = list_columns(
+    Invoice,
+    "firm__slug",
+    "matter__public_id",
+    "matter__number",
+    "matter__title",
+    "matter__firm_id",
+    "matter__client_consent_on",
+    "client__public_id",
+    "client__name",
+)
+
+
 def _invoices(scope):
     return Invoice.objects.in_scope(scope).select_related("firm", "matter", "client")
 
@@ -598,7 +622,7 @@ def list_invoices(
     request: HttpRequest, firm_slug: Path[str], filters: Query[InvoiceFilters]
 ):
     scope = _billing_scope(request)
-    rows = _invoices(scope)
+    rows = _invoices(scope).only(*INVOICE_LIST_COLUMNS)
     if filters.status:
         rows = rows.filter(status=filters.status.value)
     if filters.matter:

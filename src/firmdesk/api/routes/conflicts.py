@@ -19,7 +19,7 @@ import uuid
 from typing import Literal
 
 from django.http import Http404, HttpRequest
-from ninja import Field, Path, Query, Router, Schema, Status
+from ninja import Field, Path, Query, Router, Status
 
 from firmdesk.conflicts import selectors
 from firmdesk.conflicts import services as conflicts
@@ -29,6 +29,7 @@ from firmdesk.conflicts.selectors import CheckShown
 from ..errors import ErrorOut, Unprocessable
 from ..pagination import Instant, ListQuery, Page, paginate
 from ..reading import PersonOut, audit_read, scope_of
+from ..schema import Schema
 
 router = Router(tags=["Conflicts"])
 

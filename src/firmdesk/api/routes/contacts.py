@@ -20,7 +20,7 @@ from typing import Any, Literal
 from django.db import transaction
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
-from ninja import Field, Path, Query, Router, Schema, Status
+from ninja import Field, Path, Query, Router, Status
 from pydantic import ConfigDict
 from pydantic.json_schema import SkipJsonSchema
 
@@ -33,6 +33,7 @@ from ..errors import ErrorOut, Unprocessable
 from ..etags import check_if_match, etag_of
 from ..pagination import Instant, ListQuery, Page, paginate
 from ..reading import audit_read, scope_of
+from ..schema import Schema
 
 router = Router(tags=["Contacts"])
 

@@ -16,7 +16,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.urls import reverse
 from django.utils.http import content_disposition_header
-from ninja import File, Form, Path, Query, Router, Schema, Status
+from ninja import File, Form, Path, Query, Router, Status
 from ninja.files import UploadedFile
 
 from firmdesk.access.selectors import access_matter
@@ -37,6 +37,7 @@ from ..errors import ErrorOut, Unprocessable, error_response
 from ..etags import etag_of
 from ..pagination import Instant, ListQuery, Page, paginate
 from ..reading import PersonOut, audit_read, scope_of
+from ..schema import Schema
 
 router = Router(tags=["Documents"])
 

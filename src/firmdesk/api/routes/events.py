@@ -26,7 +26,7 @@ from django.db import transaction
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
-from ninja import Field, Path, Query, Router, Schema, Status
+from ninja import Field, Path, Query, Router, Status
 
 from firmdesk.access.selectors import access_object
 from firmdesk.access.system import through_scoped
@@ -47,7 +47,8 @@ from firmdesk.work.selectors import assignable_people
 from ..errors import Conflict, ErrorOut, Unprocessable
 from ..etags import check_if_match, etag_of
 from ..pagination import ListQuery, Page, paginate
-from ..reading import PersonOut, audit_read, scope_of
+from ..reading import PersonOut, audit_read, list_columns, scope_of
+from ..schema import Schema
 
 router = Router(tags=["Events"])
 
@@ -245,19 +246,40 @@ def _utc(moment):
     return moment.astimezone(dt.UTC) if moment is not None else None
 
 
-def _events(scope) -> QuerySet:
-    return (
-        Event.objects.in_scope(scope)
-        .select_related("firm", "matter", "court", "owner", "rule", "trigger_event")
-        .prefetch_related(
-            Prefetch(
-                "attendees",
-                queryset=through_scoped(EventAttendee).select_related(
-                    "user", "contact"
-                ),
-            )
-        )
+# What EventOut.of reads of the related rows, for the list.
+LIST_COLUMNS = list_columns(
+    Event,
+    "firm__time_zone",
+    "matter__public_id",
+    "matter__number",
+    "matter__title",
+    "court__code",
+    "court__name",
+    "court__jurisdiction",
+    "court__time_zone",
+    *PersonOut.columns("owner"),
+    "rule__code",
+    "trigger_event__public_id",
+)
+ATTENDEE_COLUMNS = list_columns(
+    EventAttendee,
+    "user__public_id",
+    "user__full_name",
+    "contact__public_id",
+    "contact__name",
+)
+
+
+def _events(scope, *, listing: bool = False) -> QuerySet:
+    """``listing``: only the columns the representation reads."""
+    rows = Event.objects.in_scope(scope).select_related(
+        "firm", "matter", "court", "owner", "rule", "trigger_event"
     )
+    attendees = through_scoped(EventAttendee).select_related("user", "contact")
+    if listing:
+        rows = rows.only(*LIST_COLUMNS)
+        attendees = attendees.only(*ATTENDEE_COLUMNS)
+    return rows.prefetch_related(Prefetch("attendees", queryset=attendees))
 
 
 def _visible_triggers(scope, events) -> set[int]:
@@ -517,7 +539,7 @@ def list_events(
 ):
     scope = scope_of(request)
     after, before = _window(scope, filters)
-    rows = _events(scope).filter(start__gte=after, start__lt=before)
+    rows = _events(scope, listing=True).filter(start__gte=after, start__lt=before)
     if filters.matter:
         rows = rows.filter(matter__public_id=filters.matter)
     if filters.kind:

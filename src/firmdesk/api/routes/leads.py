@@ -24,7 +24,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
-from ninja import Field, Path, Query, Router, Schema
+from ninja import Field, Path, Query, Router
 from ninja.responses import Status
 
 from firmdesk.access.selectors import access_matter, access_object
@@ -35,7 +35,8 @@ from firmdesk.intake.selectors import lead_owner_choices
 from ..errors import ErrorOut, Unprocessable
 from ..etags import check_if_match, etag_of
 from ..pagination import Instant, ListQuery, Page, paginate
-from ..reading import PersonOut, audit_read, scope_of
+from ..reading import PersonOut, audit_read, list_columns, scope_of
+from ..schema import Schema
 
 router = Router(tags=["Leads and calls"])
 
@@ -149,6 +150,10 @@ class LeadOut(Schema):
         )
 
 
+# What LeadOut.of reads of the related rows.
+LIST_COLUMNS = list_columns(Lead, *PersonOut.columns("owner"), "matter__public_id")
+
+
 def _leads(scope):
     return Lead.objects.in_scope(scope).select_related("owner", "matter")
 
@@ -189,7 +194,7 @@ LEAD_ORDERINGS = {"created": "created_at", "updated": "updated_at"}
 )
 def list_leads(request: HttpRequest, firm_slug: Path[str], filters: Query[LeadFilters]):
     scope = _may_work_leads(request)
-    rows = _leads(scope)
+    rows = _leads(scope).only(*LIST_COLUMNS)
     if filters.status:
         rows = rows.filter(status=filters.status.value)
     if filters.source:

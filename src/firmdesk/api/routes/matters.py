@@ -17,7 +17,7 @@ from typing import Literal
 
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
-from ninja import Field, Path, Query, Router, Schema, Status
+from ninja import Field, Path, Query, Router, Status
 
 from firmdesk.access.selectors import access_matter, access_object
 from firmdesk.common.phones import firm_region
@@ -30,7 +30,8 @@ from firmdesk.orgs.models import User
 from ..errors import ErrorOut, Unprocessable
 from ..etags import check_if_match, etag_of
 from ..pagination import Instant, ListQuery, Page, paginate
-from ..reading import PersonOut, audit_read, scope_of
+from ..reading import PersonOut, audit_read, list_columns, scope_of
+from ..schema import Schema
 from .conflicts import ConflictCheckDetailOut, check_detail_out, conflict_check_of
 
 router = Router(tags=["Matters"])
@@ -93,7 +94,11 @@ def list_matters(
     request: HttpRequest, firm_slug: Path[str], filters: Query[MatterFilters]
 ):
     scope = scope_of(request)
-    rows = Matter.objects.in_scope(scope).select_related("responsible_attorney")
+    rows = (
+        Matter.objects.in_scope(scope)
+        .select_related("responsible_attorney")
+        .only(*list_columns(Matter, *PersonOut.columns("responsible_attorney")))
+    )
     if filters.status:
         rows = rows.filter(status=filters.status)
     if filters.responsible_attorney:

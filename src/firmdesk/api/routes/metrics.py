@@ -9,7 +9,7 @@ is worked out from, so a client can add months up itself."""
 import uuid
 
 from django.http import Http404, HttpRequest
-from ninja import Field, Path, Query, Router, Schema
+from ninja import Field, Path, Query, Router
 
 from firmdesk.access.selectors import access_engagement
 from firmdesk.insights import metrics, permissions
@@ -17,6 +17,7 @@ from firmdesk.insights.figures import Figures, months_figures
 
 from ..errors import ErrorOut, Unprocessable
 from ..reading import scope_of
+from ..schema import Schema
 
 router = Router(tags=["Metrics"])
 

@@ -21,7 +21,7 @@ from typing import Annotated
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
-from ninja import Path, Query, Router, Schema
+from ninja import Path, Query, Router
 from ninja.responses import Status
 from pydantic import AfterValidator, AwareDatetime, Field
 
@@ -37,7 +37,8 @@ from firmdesk.work.models import Comment, Playbook, Review, Task
 from ..errors import ErrorOut, Unprocessable
 from ..etags import check_if_match, etag_of
 from ..pagination import ListQuery, Page, in_utc, paginate
-from ..reading import PersonOut, audit_read, scope_of
+from ..reading import PersonOut, audit_read, list_columns, scope_of
+from ..schema import Schema
 
 router = Router(tags=["Tasks"])
 
@@ -180,6 +181,21 @@ class TaskOut(Schema):
 
 
 RELATED = ("matter", "assignee", "requester", "engagement", "playbook_version")
+# What TaskOut.of reads of the related rows (Scope.can_see_matter included).
+LIST_COLUMNS = list_columns(
+    Task,
+    "matter__public_id",
+    "matter__number",
+    "matter__title",
+    "matter__firm_id",
+    "matter__client_consent_on",
+    *PersonOut.columns("assignee"),
+    *PersonOut.columns("requester"),
+    "engagement__name",
+    "playbook_version__title",
+    "playbook_version__number",
+    "playbook_version__definition_of_done",
+)
 
 
 def _tasks(scope):
@@ -275,7 +291,7 @@ def _person_filter(value: str, request) -> dict:
 )
 def list_tasks(request: HttpRequest, firm_slug: Path[str], filters: Query[TaskFilters]):
     scope = scope_of(request)
-    rows = _tasks(scope)
+    rows = _tasks(scope).only(*LIST_COLUMNS)
     if filters.status:
         rows = rows.filter(status=filters.status.value)
     if filters.matter:
@@ -334,6 +350,7 @@ def list_review_queue(
         selectors.queue_review(scope, user=None if filters.everyone else request.user)
         .defer(None)  # the page's row fields: the API sends the whole task
         .select_related(*RELATED)
+        .only(*LIST_COLUMNS)
     )
     page = paginate(
         rows,
