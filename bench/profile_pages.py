@@ -1,17 +1,27 @@
-"""Where the main pages' time goes on a seeded database, page by page: the
-number of queries, the time in them, and the rest (ORM, middleware, template).
+"""Where the main pages' time goes on a seeded database, page by page: CPU time
+of this process per request, the number of queries and the time in them.
 
-In-process, through Django's test ``Client`` (no server: ``make bench`` times
-the pages served by gunicorn). It signs in a firm admin of the first firm and
-the assistant who serves the most firms, opens each page ``--requests`` times
-and prints p50 / p95, queries and SQL time; ``--profile PAGE`` adds a
-pyinstrument profile of that page's slowest request. It writes the two
-people's sessions and the audit rows of the matter page: run it on a database
-of your own (``firmdesk seed --scale large --firms 20 --db-url …``), never on a
-shared seed.
+In-process, through Django's test ``Client`` (no server: ``bench/pages.py``
+times the pages served by gunicorn), with the same people and pages as
+``bench/pages.py``: the assistant who serves the most firms (Today, their
+queue, the team queue), a firm's attorney (review queue, a matter, the week),
+an intake specialist (lead queue) and the firm's admin (invoices, dashboard).
+Each page is opened ``--requests`` times after two warm-up requests.
+
+The figure that holds on a shared machine is **CPU ms per request**
+(``time.process_time()`` of this process: the view, ORM, templates and
+middleware, not the database server's work); wall-clock ms and SQL ms move
+with the load. ``--profile PAGE`` adds a pyinstrument profile of that page.
+
+The test environment is not set up: Django's test renderer would copy every
+template's context on every render and double the template time.
+
+It writes the people's sessions and the audit rows of the matter page: run it
+on a database of your own (``firmdesk seed --scale large --firms 3 --db-url …``),
+never on a shared seed.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/fd_pages \\
-        .venv/bin/python bench/profile_pages.py --requests 20 --profile today
+        .venv/bin/python bench/profile_pages.py --requests 50 --profile Today
 """
 
 import argparse
@@ -26,66 +36,20 @@ sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "firmdesk.settings")
 
+from django.conf import settings  # noqa: E402
 from django.db import connection  # noqa: E402
-from django.db.models import Count  # noqa: E402
-from django.test.utils import setup_test_environment  # noqa: E402
-from django.urls import reverse  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.urls import get_resolver  # noqa: E402
 
-from bench.queues import (  # noqa: E402  (sets Django up)
+from bench.pages import routes_and_people  # noqa: E402  (sets Django up)
+from bench.queues import (  # noqa: E402
     command_line,
     machine_speed,
     percentile,
     say,
     signed_in_client,
 )
-from firmdesk.engagements.models import Assignment  # noqa: E402
-from firmdesk.matters.models import Matter  # noqa: E402
-from firmdesk.orgs.models import Membership  # noqa: E402
-
-
-def _people():
-    """(firm admin, their firm, one of its matters, the busiest assistant)."""
-    admin = next(
-        m
-        for m in Membership.objects.filter(organization__kind="firm", is_active=True)
-        .select_related("user", "organization")
-        .order_by("organization__slug", "pk")
-        if "firm_admin" in m.roles
-    )
-    busiest = (
-        Assignment.unscoped.values("user")
-        .annotate(firms=Count("firm", distinct=True))
-        .order_by("-firms", "user")
-        .first()
-    )
-    firm = admin.organization
-    matter = Matter.unscoped.filter(firm=firm).order_by("pk").first()
-    assistant = Membership.objects.filter(user_id=busiest["user"]).first().user
-    return admin.user, firm, matter, assistant, busiest["firms"]
-
-
-def _pages(firm, matter) -> dict[str, tuple[str, str]]:
-    """name → (who, path)."""
-    slug = firm.slug
-    return {
-        "today (assistant)": ("assistant", reverse("today:today")),
-        "my queue (assistant)": ("assistant", reverse("work:queue_mine")),
-        "team queue (assistant)": ("assistant", reverse("work:queue_team")),
-        "firm today": ("admin", reverse("today:firm_today", args=[slug])),
-        "task list": ("admin", reverse("work:task_list", args=[slug])),
-        "review queue": ("admin", reverse("work:review_queue", args=[slug])),
-        "matter page": (
-            "admin",
-            reverse("matters:matter_detail", args=[slug, matter.public_id]),
-        ),
-        "calendar week": (
-            "admin",
-            reverse("scheduling:calendar", args=[slug]) + "?view=week&who=team",
-        ),
-        "lead queue": ("admin", reverse("intake:lead_list", args=[slug])),
-        "invoice list": ("admin", reverse("billing:invoice_list", args=[slug])),
-        "dashboard": ("admin", reverse("insights:dashboard", args=[slug])),
-    }
+from firmdesk.common.runtime import tune_gc  # noqa: E402
 
 
 class _SqlClock:
@@ -104,40 +68,53 @@ class _SqlClock:
             self.queries += 1
 
 
-def _time(client, path):
+def _time(client, path, cookies):
+    """(wall seconds, CPU seconds, SQL clock) of one request."""
+    client.cookies = cookies
     clock = _SqlClock()
-    started = time.perf_counter()
+    wall, cpu = time.perf_counter(), time.process_time()
     with connection.execute_wrapper(clock):
         response = client.get(path)
-    spent = time.perf_counter() - started
+    cpu = time.process_time() - cpu
+    wall = time.perf_counter() - wall
     assert response.status_code == 200, (path, response.status_code)
-    return spent, clock
+    return wall, cpu, clock
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--requests", type=int, default=20)
-    parser.add_argument("--profile", default="", help="a page name to profile")
+    parser.add_argument("--requests", type=int, default=50)
+    parser.add_argument("--profile", default="", help="a page's name (or part)")
+    parser.add_argument("--only", default="", help="only pages naming this")
     args = parser.parse_args()
-    setup_test_environment()
-    admin, firm, matter, assistant, firms = _people()
-    clients = {
-        "admin": signed_in_client(admin),
-        "assistant": signed_in_client(assistant),
-    }
-    say(f"{connection.vendor}: firm {firm.slug}; the assistant serves {firms} firms")
-    say(f"{'page':<24}{'p50 ms':>8}{'p95 ms':>8}{'queries':>9}{'SQL ms':>8}")
-    for name, (who, path) in _pages(firm, matter).items():
-        if args.profile and args.profile not in name:
+    if not settings.DEBUG:
+        settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+    get_resolver().url_patterns  # noqa: B018 - load the URLconf as wsgi.py does
+    tune_gc()
+    routes, people, firm = routes_and_people()
+    # One handler serves everyone, as one server process does.
+    sessions = {who: signed_in_client(user).cookies for who, user in people.items()}
+    client = Client()
+    say(f"{connection.vendor}, DEBUG={settings.DEBUG}: firm {firm.slug}")
+    say(
+        f"{'page':<22}{'CPU ms':>8}{'CPU p95':>8}{'wall p50':>9}{'wall p95':>9}"
+        f"{'queries':>8}{'SQL ms':>8}"
+    )
+    only = args.only or args.profile
+    for route in routes:
+        if route.api or (only and only.lower() not in route.label.lower()):
             continue
-        client = clients[who]
-        _time(client, path)  # warm: the first request loads templates
-        runs = [_time(client, path) for _ in range(args.requests)]
-        times = [spent * 1000 for spent, _ in runs]
-        sql = statistics.median(clock.seconds * 1000 for _, clock in runs)
+        cookies = sessions[route.who]
+        for _ in range(2):  # warm: the first requests load templates
+            _time(client, route.path, cookies)
+        runs = [_time(client, route.path, cookies) for _ in range(args.requests)]
+        walls = [wall * 1000 for wall, _, _ in runs]
+        cpus = [cpu * 1000 for _, cpu, _ in runs]
+        sql = statistics.median(clock.seconds * 1000 for _, _, clock in runs)
         say(
-            f"{name:<24}{statistics.median(times):>8.1f}"
-            f"{percentile(times, 0.95):>8.1f}{runs[-1][1].queries:>9}{sql:>8.1f}"
+            f"{route.label:<22}{statistics.fmean(cpus):>8.1f}"
+            f"{percentile(cpus, 0.95):>8.1f}{statistics.median(walls):>9.1f}"
+            f"{percentile(walls, 0.95):>9.1f}{runs[-1][2].queries:>8}{sql:>8.1f}"
         )
         if args.profile:
             from pyinstrument import Profiler
@@ -145,8 +122,10 @@ def main() -> None:
             profiler = Profiler(interval=0.0005)
             with profiler:
                 for _ in range(args.requests):
-                    client.get(path)
+                    _time(client, route.path, cookies)
             say(profiler.output_text(unicode=False, color=False, show_all=False))
+    say(f"  CPU ms: mean of {args.requests} requests, this process only")
+    say(f"  load average {' / '.join(f'{x:.2f}' for x in os.getloadavg())}")
     say(machine_speed())
     say(f"  command: {command_line('bench/profile_pages.py')}")
 

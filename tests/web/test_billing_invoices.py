@@ -128,6 +128,18 @@ def test_list_filters_by_status_and_matter(client, draft, firm, attorney, matter
     assert "HO-1001" in everything and "HO-1002" in everything
     assert "HO-1002" in approved and "HO-1001" not in approved
     assert "HO-1001" in of_matter and "HO-1002" not in of_matter
+    # One search box for the invoice's number, its matter's number or title:
+    # no drop-down of every matter (a large firm's thousand cost most of the
+    # page, issue 22).
+    for q, found, not_found in (
+        ("077", "HO-1002", "HO-1001"),
+        ("okafor", "HO-1002", "HO-1001"),
+        ("HO-1001", "HO-1001", "HO-1002"),
+    ):
+        page = client.get(url, {"q": q}).content.decode()
+        assert found in page and not_found not in page, q
+        assert f'value="{q}"' in page
+    assert f'<option value="{matter.public_id}"' not in everything
 
 
 def test_list_queries_do_not_grow_with_the_rows(

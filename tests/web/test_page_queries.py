@@ -70,6 +70,20 @@ PAGES = {
 }
 
 
+# The most queries each page may run, session and Scope included: a page
+# that needs more says why here. Issue 22's round of the pages took one off
+# every page (the unread badge counted in a query of its own) and one more off
+# the invoice list (it read every matter with an invoice for a drop-down).
+MOST_QUERIES = {
+    "task list": 11,
+    "review queue": 8,
+    "lead queue": 11,
+    "calendar week": 10,
+    "invoice list": 8,
+    "matter page": 14,
+}
+
+
 def _rows_seen(body: str) -> int:
     """How many of the rows ``tests.page_rows`` made the page shows."""
     return len(set(ROW.findall(body)))
@@ -104,6 +118,7 @@ def test_a_main_page_costs_the_same_queries_for_one_row_and_for_many(
         client, url, build, params, rows_seen=_rows_seen
     )
     assert for_many == for_one
+    assert for_many <= MOST_QUERIES[page], for_many
 
 
 @pytest.mark.parametrize("queue", ["work:queue_mine", "work:queue_team"])

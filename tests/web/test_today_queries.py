@@ -14,6 +14,7 @@ from django.utils import timezone
 from firmdesk.intake.models import Lead
 from firmdesk.matters.models import MatterScreen
 from firmdesk.orgs.models import Membership, Organization
+from firmdesk.work.models import Task
 from tests import factories as f
 
 HOUR = datetime.timedelta(hours=1)
@@ -119,3 +120,24 @@ def test_each_firms_rows_on_today_reach_only_those_it_lets_in(client, db, role):
     if role == "attorney":
         assert [n for n, key in counts if key == "review"] == [1, 1, 1]
         assert [n for n, key in counts if key == "review_all"] == [1, 1, 1]
+
+
+def test_the_open_for_you_count_is_of_all_the_firms_rows_not_the_ten_shown(client, db):
+    # The count comes from the rows' own query (a window over the firm's
+    # rows), read once for the list and the glance: it counts every open task
+    # of the person in the firm, not only the ten the list shows.
+    person, _ = _desk("c", 1, "assistant")
+    mine = Task.unscoped.get(title="Mine c 0")
+    for n in range(11):
+        f.task(
+            mine.firm,
+            matter=mine.matter,
+            assignee=person,
+            engagement=mine.engagement,
+            title=f"More c {n}",
+            due_at=timezone.now() + HOUR * (n + 2),
+        )
+    body, _ = _today(client, person)
+    counts = {key: int(n) for n, key in GLANCE.findall(body)}
+    assert counts["mine"] == 12
+    assert len(re.findall(r">More c \d+<", body)) == 9  # ten rows in all

@@ -45,15 +45,29 @@ def visible(user, notes, *, scopes=None):
     return notes.exclude(pk__in=hidden) if hidden else notes
 
 
-def notifications_visible(*, user, scopes, unread_only=False):
+def _theirs(user, scopes):
+    """``user``'s own notifications of no firm or of a firm they may act for."""
+    firm_ids = [scope.firm.pk for scope in scopes]
+    return Notification.objects.filter(user=user).filter(
+        Q(firm__isnull=True) | Q(firm_id__in=firm_ids)
+    )
+
+
+def notifications_visible(*, user, scopes):
     """``user``'s own notifications they may be told about now: of no firm or
     of a firm they may act for (``scopes``, the request's), and about nothing
     they may no longer see. One about a firm they lost access to, or a matter
     they were screened from since, stays hidden, not deleted."""
-    firm_ids = [scope.firm.pk for scope in scopes]
-    notes = Notification.objects.filter(user=user).filter(
-        Q(firm__isnull=True) | Q(firm_id__in=firm_ids)
+    return visible(user, _theirs(user, scopes), scopes=scopes)
+
+
+def unread_count(*, user, scopes) -> int:
+    """How many of ``notifications_visible`` are unread: the layout's badge, on
+    every page. The checks read the unread ones about a row anyway, so one
+    read of every unread one gives the count too: a COUNT beside that read was
+    a second query on every page."""
+    unread = list(
+        _theirs(user, scopes).filter(read_at__isnull=True).select_related("firm")
     )
-    if unread_only:
-        notes = notes.filter(read_at__isnull=True)
-    return visible(user, notes, scopes=scopes)
+    about_rows = [n for n in unread if n.subject_type_id is not None]
+    return len(unread) - len(hidden_ids(user, about_rows, scopes))

@@ -1,7 +1,7 @@
 from django.utils import timezone
 
 from firmdesk.access.scope import memberships_for_request, scopes_for_request
-from firmdesk.notify.selectors import notifications_visible
+from firmdesk.notify.selectors import unread_count
 
 
 def shell(request):
@@ -16,7 +16,7 @@ def shell(request):
         "switcher_firms": firms,
         "provider_admin_of": _provider_admin_orgs(request),
         "viewer_tz": user.tz,
-        # Evaluated only if the page shows it: one query.
+        # Evaluated only if the page shows it.
         "unread_notifications": lambda: _unread(request),
         "serves_firms_as_staff": any(
             s.is_provider_staff for s in scopes_for_request(request)
@@ -43,6 +43,4 @@ def _provider_admin_orgs(request):
 
 def _unread(request) -> int:
     """Unread notifications the user may still be told about."""
-    return notifications_visible(
-        user=request.user, scopes=scopes_for_request(request), unread_only=True
-    ).count()
+    return unread_count(user=request.user, scopes=scopes_for_request(request))

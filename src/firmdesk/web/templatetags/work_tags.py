@@ -2,46 +2,34 @@
 
 import datetime
 import functools
-import uuid
 
 from django import template
-from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from firmdesk.common.times import when
 
+from .links import page_href, row_href
+
 register = template.Library()
 
 # A task table has fifty rows; the cells below are made in Python, once a row,
 # where the template's url tag, two date filters and a with block cost about
 # 6 ms a page (bench/queues.py, docs/performance.md).
-_SAMPLE_ID = uuid.UUID(int=0)
-
-
-@functools.lru_cache(maxsize=4096)
-def _task_url_pattern(prefix: str, firm_slug: str) -> str:
-    return reverse("work:task_detail", args=[firm_slug, _SAMPLE_ID])
 
 
 @register.filter
 def task_href(task) -> str:
     """The task's page: ``{% url 'work:task_detail' t.firm.slug t.public_id %}``,
     reversed once a firm."""
-    pattern = _task_url_pattern(get_script_prefix(), task.firm.slug)
-    return pattern.replace(str(_SAMPLE_ID), str(task.public_id))
-
-
-@functools.lru_cache(maxsize=4096)
-def _firm_url(prefix: str, firm_slug: str) -> str:
-    return reverse("today:firm_today", args=[firm_slug])
+    return row_href("work:task_detail", task.firm.slug, task.public_id)
 
 
 @register.filter
 def firm_href(firm) -> str:
     """The firm's front page, reversed once a firm."""
-    return _firm_url(get_script_prefix(), firm.slug)
+    return page_href("today:firm_today", firm.slug)
 
 
 @register.simple_tag

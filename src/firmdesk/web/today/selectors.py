@@ -73,12 +73,24 @@ def leads_waiting(scopes):
 
 def first_of_each_firm(rows, shown: int, *order) -> dict[int, list]:
     """{firm pk: the first ``shown`` of ``rows`` in that firm, by ``order``},
-    in one query however many firms ``rows`` spans."""
+    in one query however many firms ``rows`` spans. Each row carries
+    ``in_firm``, how many of ``rows`` its firm has in all, so a count of the
+    same rows needs no query of its own (``counts_of``)."""
     by_firm: dict[int, list] = {}
     place = Window(RowNumber(), partition_by=F("firm_id"), order_by=order)
-    for row in rows.annotate(place=place).filter(place__lte=shown).order_by(*order):
+    in_firm = Window(Count("pk"), partition_by=F("firm_id"))
+    for row in (
+        rows.annotate(place=place, in_firm=in_firm)
+        .filter(place__lte=shown)
+        .order_by(*order)
+    ):
         by_firm.setdefault(row.firm_id, []).append(row)
     return by_firm
+
+
+def counts_of(first: dict[int, list]) -> dict[int, int]:
+    """{firm pk: how many rows} from ``first_of_each_firm``'s answer."""
+    return {firm_id: rows[0].in_firm for firm_id, rows in first.items()}
 
 
 def count_by_firm(rows) -> dict[int, int]:
@@ -148,15 +160,21 @@ KINDS = (
 )
 
 
-def glances(scopes, user, now) -> dict[int, list[Glance]]:
+def glances(scopes, user, now, *, counted=None) -> dict[int, list[Glance]]:
     """{firm pk: the counts at the top of that firm's Today}, for what the
-    person does there; one query per kind of count, however many firms."""
+    person does there; one query per kind of count, however many firms.
+    ``counted``: {kind key: {firm pk: count}} the page has counted already
+    (from the very rows the count is of: ``counts_of``)."""
+    counted = counted or {}
     found: dict[int, list[Glance]] = {scope.firm.pk: [] for scope in scopes}
     for kind in KINDS:
         theirs = [scope for scope in scopes if kind.shown(scope)]
         if not theirs:
             continue
-        counts = count_by_firm(kind.rows(theirs, user, now))
+        if kind.key in counted:
+            counts = counted[kind.key]
+        else:
+            counts = count_by_firm(kind.rows(theirs, user, now))
         for scope in theirs:
             found[scope.firm.pk].append(
                 Glance(

@@ -7,9 +7,12 @@ Approving (and voiding past the draft) is for attorneys; the detail page only
 offers what the viewer may do, and the services refuse the rest.
 """
 
+import uuid
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import transaction
+from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -70,6 +73,10 @@ def _detail_url(invoice) -> str:
 
 
 def invoice_list(request, firm_slug):
+    """A firm's invoices, newest first, filtered by status and by a search on
+    the invoice's or its matter's number or the matter's title (a firm has
+    hundreds of matters: a drop-down of them all cost most of this page's
+    time, docs/performance.md). ``?matter=<public id>`` keeps one matter's."""
     scope = _billing_scope(request)
     invoices = (
         Invoice.objects.in_scope(scope)
@@ -81,17 +88,16 @@ def invoice_list(request, firm_slug):
         invoices = invoices.filter(status=status)
     else:
         status = ""
-    matters = (
-        Matter.objects.in_scope(scope)
-        .filter(pk__in=Invoice.objects.in_scope(scope).values("matter_id"))
-        .order_by("number")
-    )
-    matter_id = request.GET.get("matter", "")
-    chosen = next((m for m in matters if str(m.public_id) == matter_id), None)
-    if chosen is not None:
-        invoices = invoices.filter(matter=chosen)
-    else:
-        matter_id = ""
+    matter_id = _uuid_or_blank(request.GET.get("matter", ""))
+    if matter_id:
+        invoices = invoices.filter(matter__public_id=matter_id)
+    q = request.GET.get("q", "").strip()
+    if q:
+        invoices = invoices.filter(
+            Q(number__icontains=q)
+            | Q(matter__number__icontains=q)
+            | Q(matter__title__icontains=q)
+        )
     page = Paginator(invoices, 50).get_page(request.GET.get("page"))
     for invoice in page:
         invoice.badge = BADGES[invoice.status]
@@ -102,10 +108,17 @@ def invoice_list(request, firm_slug):
             "page": page,
             "status": status,
             "statuses": IS.choices,
-            "matters": matters,
+            "q": q,
             "matter_id": matter_id,
         },
     )
+
+
+def _uuid_or_blank(text: str) -> str:
+    try:
+        return str(uuid.UUID(text))
+    except ValueError:
+        return ""
 
 
 @require_http_methods(["GET", "POST"])
