@@ -22,6 +22,7 @@ in place and ``--reuse`` searches a kept one again without rebuilding.
 """
 
 import argparse
+import gc
 import os
 import random
 import resource
@@ -30,6 +31,7 @@ import statistics
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -44,6 +46,7 @@ django.setup()
 from django.conf import settings  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 
+from firmdesk.conflicts.keys import query_keys  # noqa: E402
 from firmdesk.conflicts.models import ConflictKey  # noqa: E402
 from firmdesk.conflicts.services import (  # noqa: E402
     conflict_search,
@@ -333,15 +336,68 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(len(ordered) * q))]
 
 
-def run_engine(firm, queries):
+class QueryClock:
+    """Each SQL statement a search sends, with its parameters and wall time."""
+
+    def __init__(self):
+        self.calls: list[tuple[str, tuple, float]] = []
+
+    def __call__(self, execute, sql, params, many, context):
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            self.calls.append((sql, params, time.perf_counter() - started))
+
+
+@dataclass
+class Searched:
+    query: str
+    kind: str | None
+    wall: float
+    cpu: float  # this process's CPU time: Python, not the database server
+    calls: list[tuple[str, tuple, float]]
+
+    @property
+    def sql(self) -> float:
+        return sum(c[2] for c in self.calls)
+
+
+def run_engine(firm, queries) -> list[Searched]:
     for query, kind in queries[:20]:  # warm the caches a real server has warm
         conflict_search(firm=firm, names=[query], kind=kind, limit=SHOWN)
-    times = []
+    out = []
     for query, kind in queries:
-        started = time.perf_counter()
-        conflict_search(firm=firm, names=[query], kind=kind, limit=SHOWN)
-        times.append(time.perf_counter() - started)
-    return times
+        clock = QueryClock()
+        with connection.execute_wrapper(clock):
+            cpu = time.process_time()
+            started = time.perf_counter()
+            conflict_search(firm=firm, names=[query], kind=kind, limit=SHOWN)
+            wall = time.perf_counter() - started
+            cpu = time.process_time() - cpu
+        out.append(Searched(query, kind, wall, cpu, clock.calls))
+    return out
+
+
+def slowest(searched: list[Searched], count: int) -> list[str]:
+    """The slowest searches: keys looked up, where the time went, and the plan
+    of the slowest statement of the slowest search (PostgreSQL)."""
+    lines = []
+    worst = sorted(searched, key=lambda s: -s.wall)[:count]
+    for s in worst:
+        keys = len(query_keys(s.query, s.kind))
+        per_query = ", ".join(f"{c[2] * 1000:.1f}" for c in s.calls)
+        lines.append(
+            f"    {s.wall * 1000:6.1f} ms (CPU {s.cpu * 1000:.1f}, SQL "
+            f"{s.sql * 1000:.1f}: {per_query}) {keys} keys  {s.query!r}"
+        )
+    if worst and connection.vendor == "postgresql":
+        sql, params, _ = max(worst[0].calls, key=lambda c: c[2])
+        with connection.cursor() as cursor:
+            cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql, params)
+            lines.append("    plan of its slowest statement, run again:")
+            lines += [f"      {row[0]}" for row in cursor.fetchall()]
+    return lines
 
 
 def engine_search(firm):
@@ -424,6 +480,12 @@ def main() -> None:
         default=0,
         help="Also time contacts_index_bulk rewriting this many contacts' keys.",
     )
+    parser.add_argument(
+        "--slowest",
+        type=int,
+        default=5,
+        help="Show where the time of this many slowest searches went.",
+    )
     parser.add_argument("--keep", action="store_true", help="Keep the database.")
     parser.add_argument(
         "--reuse", action="store_true", help="Search a kept database, no rebuild."
@@ -470,8 +532,14 @@ def main() -> None:
 
         queries = [(p.query, p.kind) for p in PAIRS]
         queries += sample_queries(names, args.queries, args.seed)
+        # The million generated names this process holds are no server's:
+        # keep Python's full garbage collections from walking them mid-search.
+        gc.collect()
+        gc.freeze()
         say(f"Searching {len(queries)} names with the conflict engine …")
-        engine_times = run_engine(firm, queries)
+        searched = run_engine(firm, queries)
+        engine_times = [s.wall for s in searched]
+        worst = slowest(searched, args.slowest)
         engine = evaluate(engine_search(firm), party_ids)
 
         trgm = trgm_times = None
@@ -534,6 +602,20 @@ def main() -> None:
         )
 
     lines.append(row("conflict engine", engine_times, engine))
+    cpu = [s.cpu for s in searched]
+    sql = [s.sql for s in searched]
+    queries_per = [len(s.calls) for s in searched]
+    lines.append(
+        f"  of a search: this process's CPU time p50 "
+        f"{statistics.median(cpu) * 1000:.1f} ms, p95 "
+        f"{percentile(cpu, 0.95) * 1000:.1f} ms; SQL (wall) p50 "
+        f"{statistics.median(sql) * 1000:.1f} ms, p95 "
+        f"{percentile(sql, 0.95) * 1000:.1f} ms; "
+        f"{min(queries_per)}-{max(queries_per)} queries"
+    )
+    if worst:
+        lines.append(f"  the {args.slowest} slowest searches:")
+        lines += worst
     if trgm is not None:
         lines.append(row("pg_trgm similarity()", trgm_times, trgm))
         lines.append(f"  pg_trgm GIN indexes built in {trgm_index:.1f} s")
