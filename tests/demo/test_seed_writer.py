@@ -5,7 +5,10 @@ import datetime
 import uuid
 
 import pytest
+from django.db import connection
 
+from firmdesk.demo import seed_indexes
+from firmdesk.demo.seed import INDEXED_LATER
 from firmdesk.demo.seed_writer import insert, new
 from firmdesk.engagements.models import Engagement
 from firmdesk.matters.models import Contact
@@ -66,3 +69,42 @@ def test_rows_made_by_new_read_back_as_written(db):
     assert row.public_id == written.public_id
     assert row.created_at is not None
     assert abs(row.created_at - written.created_at) < datetime.timedelta(seconds=1)
+
+
+_SCHEMA = """
+SELECT c.relname, pg_get_indexdef(i.indexrelid)
+FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+WHERE i.indrelid = ANY(%(tables)s::regclass[])
+UNION ALL
+SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint
+WHERE conrelid = ANY(%(tables)s::regclass[])
+ORDER BY 1, 2
+"""
+
+
+def _schema(tables) -> list:
+    with connection.cursor() as cursor:
+        cursor.execute(_SCHEMA, {"tables": tables})
+        return cursor.fetchall()
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="indexes are deferred on PostgreSQL"
+)
+def test_deferred_indexes_and_foreign_keys_come_back_as_the_migrations_made_them(db):
+    tables = [m._meta.db_table for m in INDEXED_LATER]
+    before = _schema(tables)
+    assert any("FOREIGN KEY" in d for _, d in before)
+    assert sum("CREATE INDEX" in d for _, d in before) > len(tables)
+
+    deferred = seed_indexes.drop(connection, INDEXED_LATER)
+    during = _schema(tables)
+    assert not any("FOREIGN KEY" in d for _, d in during)
+    # Only partial indexes (a WHERE) stay: they are few and cheap to keep.
+    assert all(" WHERE " in d for _, d in during if d.startswith("CREATE INDEX"))
+    assert len(during) < len(before) // 2
+    # Primary keys and unique constraints stay while the rows are written.
+    assert any("PRIMARY KEY" in d for _, d in during)
+
+    seed_indexes.rebuild(connection, deferred)
+    assert _schema(tables) == before

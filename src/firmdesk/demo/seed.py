@@ -19,18 +19,21 @@ import re
 import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from functools import cached_property
 from typing import Any
 
 from django.contrib.auth.hashers import make_password
-from django.db import DEFAULT_DB_ALIAS, transaction
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.utils import timezone
 from faker import Faker
 from rich.progress import Progress
 
 from firmdesk.access.system import loader
+from firmdesk.billing.models import Expense, Invoice, InvoiceLine, Payment, TimeEntry
+from firmdesk.conflicts.models import ConflictCheck, ConflictKey
 from firmdesk.conflicts.services import contacts_index_bulk
 from firmdesk.engagements.models import (
     Assignment,
@@ -41,6 +44,7 @@ from firmdesk.engagements.models import (
     nda_text_hash,
 )
 from firmdesk.insights import rollup
+from firmdesk.intake.models import Lead, LeadNote
 from firmdesk.matters.models import (
     Contact,
     ContactAlias,
@@ -57,7 +61,10 @@ from firmdesk.orgs.models import (
     TrainingRecord,
     User,
 )
+from firmdesk.scheduling.models import Event, EventAttendee, Reminder
+from firmdesk.work.models import Comment, Flag, Review, SlaBreach, Task
 
+from . import seed_indexes
 from .contacts import (
     INSURERS,
     Names,
@@ -1028,6 +1035,32 @@ SEEDERS: list[Callable[[SeedContext], None]] = [
 ]
 
 
+# The largest tables, whose secondary indexes and foreign keys PostgreSQL
+# builds once after their rows are written (seed_indexes) rather than row by
+# row. No seeder reads them through those indexes before FIRST_INDEXED_READER
+# (the insights roll-up counts each firm's rows), which runs after the build.
+INDEXED_LATER = (
+    Task,
+    Review,
+    Comment,
+    Flag,
+    SlaBreach,
+    Event,
+    EventAttendee,
+    Reminder,
+    ConflictCheck,
+    ConflictKey,
+    Lead,
+    LeadNote,
+    TimeEntry,
+    Expense,
+    Invoice,
+    InvoiceLine,
+    Payment,
+)
+FIRST_INDEXED_READER = seed_rollup
+
+
 class AlreadySeeded(Exception):
     pass
 
@@ -1041,6 +1074,41 @@ class SeedResult:
     timings: dict[str, tuple[float, float]] = field(default_factory=dict)
     # Who to log in as (seed_logins).
     logins: dict = field(default_factory=dict)
+
+
+# SQLite's page cache while the seed writes (KiB): the indexes being filled stay
+# in memory instead of being spilled and read back page by page.
+SQLITE_SEED_CACHE_KIB = 1024 * 1024
+
+
+@contextmanager
+def _bulk_load(connection) -> Iterator[None]:
+    """SQLite settings for a one-off load in one transaction, undone after it.
+
+    In WAL mode a transaction larger than the page cache appends every page it
+    spills to the WAL, again each time the page changes, and the commit copies
+    the whole WAL back into the file: the load is written two or more times.
+    With a rollback journal, pages added to the file need no journal, so the
+    load is written once; the file is switched back to WAL when it commits
+    (or rolls back), so it is a normal WAL database afterwards. Not inside a
+    caller's transaction (a test's), where the journal mode cannot change.
+    """
+    if connection.vendor != "sqlite" or connection.in_atomic_block:
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA journal_mode")
+        (mode,) = cursor.fetchone()
+        cursor.execute("PRAGMA cache_size")
+        (cache_size,) = cursor.fetchone()
+        cursor.execute("PRAGMA journal_mode=DELETE")
+        cursor.execute(f"PRAGMA cache_size=-{SQLITE_SEED_CACHE_KIB}")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA cache_size={int(cache_size)}")
+            cursor.execute(f"PRAGMA journal_mode={mode}")
 
 
 def seed_run(
@@ -1075,8 +1143,17 @@ def seed_run(
     )
     started = time.monotonic()
     timings: dict[str, tuple[float, float]] = {}
-    with transaction.atomic(using=alias):
+    connection = connections[alias]
+    with _bulk_load(connection), transaction.atomic(using=alias):
+        deferred = seed_indexes.drop(connection, INDEXED_LATER)
         for seeder in SEEDERS:
+            if seeder is FIRST_INDEXED_READER:
+                began, cpu = time.monotonic(), time.process_time()
+                seed_indexes.rebuild(connection, deferred)
+                timings["indexes and foreign keys"] = (
+                    time.monotonic() - began,
+                    time.process_time() - cpu,
+                )
             began, cpu = time.monotonic(), time.process_time()
             seeder(ctx)
             timings[seeder.__name__] = (

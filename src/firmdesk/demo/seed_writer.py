@@ -117,11 +117,12 @@ def _sqlite_datetime(value):
     # What SQLite's adapt_datetimefield_value writes: naive UTC, str().
     if value is None or isinstance(value, str):
         return value
-    if value.tzinfo is not None:
-        if value.tzinfo is not datetime.UTC:
-            value = value.astimezone(datetime.UTC)
-        value = value.replace(tzinfo=None)
-    return str(value)
+    if value.tzinfo is None:
+        return str(value)
+    if value.tzinfo is not datetime.UTC:
+        value = value.astimezone(datetime.UTC)
+    # str() of the naive value is isoformat(" ") without the "+00:00".
+    return value.isoformat(" ")[:-6]
 
 
 def _sqlite_date(value):
@@ -156,26 +157,36 @@ def _today() -> datetime.date:
     return datetime.date.today()  # noqa: DTZ011
 
 
-def _preparers(model, connection) -> list[Callable[[Any], Any]]:
-    """For each column, how to turn an instance into the value to write."""
+def _row_maker(model, connection) -> Callable[[Any], Sequence]:
+    """How to turn an instance into its row: every column's value read from
+    the instance's ``__dict__`` at once, and only the few columns that need it
+    converted (dates and UUIDs on SQLite, JSON, encrypted text…)."""
     fields, _ = _columns(model)
     sqlite = connection.vendor == "sqlite"
-    out: list[Callable[[Any], Any]] = []
-    for f in fields:
+    convert: list[tuple[int, Callable[[Any], Any]]] = []
+    for i, f in enumerate(fields):
         kind = type(f)
         if _plain(f) or kind is models.DecimalField:
-            out.append(operator.attrgetter(f.attname))
-        elif kind in _SQLITE_TEXT:
-            get = operator.attrgetter(f.attname)
+            continue
+        if kind in _SQLITE_TEXT:
             if sqlite:
-                out.append(lambda obj, get=get, text=_SQLITE_TEXT[kind]: text(get(obj)))
-            else:
-                out.append(get)
+                convert.append((i, _SQLITE_TEXT[kind]))
         else:
-            out.append(
-                lambda obj, f=f: f.get_db_prep_save(getattr(obj, f.attname), connection)
+            convert.append(
+                (i, lambda value, f=f: f.get_db_prep_save(value, connection))
             )
-    return out
+    names = [f.attname for f in fields]
+    get = operator.itemgetter(*names) if len(names) > 1 else lambda d: (d[names[0]],)
+    if not convert:
+        return lambda obj: get(obj.__dict__)
+
+    def row(obj) -> list:
+        values = list(get(obj.__dict__))
+        for i, prepare in convert:
+            values[i] = prepare(values[i])
+        return values
+
+    return row
 
 
 def _take_keys(connection, model, count: int) -> int:
@@ -226,8 +237,8 @@ def insert(alias: str, model, objs: Sequence) -> Sequence:
         value = stamp()
         for obj in objs:
             obj.__dict__[attname] = value
-    prepare = _preparers(model, connection)
-    rows = [tuple([p(obj) for p in prepare]) for obj in objs]
+    row = _row_maker(model, connection)
+    rows = [row(obj) for obj in objs]
     write_rows(alias, model._meta.db_table, columns, rows)
     for obj in objs:
         obj._state.adding = False
