@@ -7,7 +7,7 @@ import uuid
 import pytest
 from django.db import connection
 
-from firmdesk.demo import seed_indexes
+from firmdesk.demo import seed_database
 from firmdesk.demo.seed import INDEXED_LATER
 from firmdesk.demo.seed_writer import insert, new
 from firmdesk.engagements.models import Engagement
@@ -97,7 +97,7 @@ def test_deferred_indexes_and_foreign_keys_come_back_as_the_migrations_made_them
     assert any("FOREIGN KEY" in d for _, d in before)
     assert sum("CREATE INDEX" in d for _, d in before) > len(tables)
 
-    deferred = seed_indexes.drop(connection, INDEXED_LATER)
+    deferred = seed_database.drop(connection, INDEXED_LATER)
     during = _schema(tables)
     assert not any("FOREIGN KEY" in d for _, d in during)
     # Only partial indexes (a WHERE) stay: they are few and cheap to keep.
@@ -106,5 +106,5 @@ def test_deferred_indexes_and_foreign_keys_come_back_as_the_migrations_made_them
     # Primary keys and unique constraints stay while the rows are written.
     assert any("PRIMARY KEY" in d for _, d in during)
 
-    seed_indexes.rebuild(connection, deferred)
+    seed_database.rebuild(connection, deferred)
     assert _schema(tables) == before

@@ -19,7 +19,6 @@ import re
 import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from functools import cached_property
@@ -64,7 +63,7 @@ from firmdesk.orgs.models import (
 from firmdesk.scheduling.models import Event, EventAttendee, Reminder
 from firmdesk.work.models import Comment, Flag, Review, SlaBreach, Task
 
-from . import seed_indexes
+from . import seed_database
 from .contacts import (
     INSURERS,
     Names,
@@ -1036,7 +1035,7 @@ SEEDERS: list[Callable[[SeedContext], None]] = [
 
 
 # The largest tables, whose secondary indexes and foreign keys PostgreSQL
-# builds once after their rows are written (seed_indexes) rather than row by
+# builds once after their rows are written (seed_database) rather than row by
 # row. No seeder reads them through those indexes before FIRST_INDEXED_READER
 # (the insights roll-up counts each firm's rows), which runs after the build.
 INDEXED_LATER = (
@@ -1076,41 +1075,6 @@ class SeedResult:
     logins: dict = field(default_factory=dict)
 
 
-# SQLite's page cache while the seed writes (KiB): the indexes being filled stay
-# in memory instead of being spilled and read back page by page.
-SQLITE_SEED_CACHE_KIB = 1024 * 1024
-
-
-@contextmanager
-def _bulk_load(connection) -> Iterator[None]:
-    """SQLite settings for a one-off load in one transaction, undone after it.
-
-    In WAL mode a transaction larger than the page cache appends every page it
-    spills to the WAL, again each time the page changes, and the commit copies
-    the whole WAL back into the file: the load is written two or more times.
-    With a rollback journal, pages added to the file need no journal, so the
-    load is written once; the file is switched back to WAL when it commits
-    (or rolls back), so it is a normal WAL database afterwards. Not inside a
-    caller's transaction (a test's), where the journal mode cannot change.
-    """
-    if connection.vendor != "sqlite" or connection.in_atomic_block:
-        yield
-        return
-    with connection.cursor() as cursor:
-        cursor.execute("PRAGMA journal_mode")
-        (mode,) = cursor.fetchone()
-        cursor.execute("PRAGMA cache_size")
-        (cache_size,) = cursor.fetchone()
-        cursor.execute("PRAGMA journal_mode=DELETE")
-        cursor.execute(f"PRAGMA cache_size=-{SQLITE_SEED_CACHE_KIB}")
-    try:
-        yield
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute(f"PRAGMA cache_size={int(cache_size)}")
-            cursor.execute(f"PRAGMA journal_mode={mode}")
-
-
 def seed_run(
     *,
     scale: Scale,
@@ -1144,12 +1108,12 @@ def seed_run(
     started = time.monotonic()
     timings: dict[str, tuple[float, float]] = {}
     connection = connections[alias]
-    with _bulk_load(connection), transaction.atomic(using=alias):
-        deferred = seed_indexes.drop(connection, INDEXED_LATER)
+    with seed_database.bulk_load(connection), transaction.atomic(using=alias):
+        deferred = seed_database.drop(connection, INDEXED_LATER)
         for seeder in SEEDERS:
             if seeder is FIRST_INDEXED_READER:
                 began, cpu = time.monotonic(), time.process_time()
-                seed_indexes.rebuild(connection, deferred)
+                seed_database.rebuild(connection, deferred)
                 timings["indexes and foreign keys"] = (
                     time.monotonic() - began,
                     time.process_time() - cpu,

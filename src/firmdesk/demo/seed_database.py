@@ -1,4 +1,9 @@
-"""PostgreSQL: the big tables' secondary indexes and foreign keys built once
+"""The database set up for the seed's one big load, and back after it.
+
+SQLite: ``bulk_load``, a rollback journal and a large page cache while the
+load runs, WAL again after it.
+
+PostgreSQL: the big tables' secondary indexes and foreign keys built once
 after the seed has written their rows, instead of row by row while it does.
 
 Maintaining a dozen B-trees for every row copied, and queueing a deferred
@@ -13,11 +18,12 @@ Primary keys and unique constraints stay: the seed's own reads and the
 uniqueness of what it writes rely on them. So do partial and expression
 indexes: they are few, and the database prints their conditions in another
 (equivalent) form than the migration wrote, so they would not come back
-letter for letter. SQLite is left alone (its
-foreign keys are checked at commit from the indexes it keeps).
+letter for letter. SQLite's indexes and foreign keys are left as they are
+(it checks foreign keys at commit from the indexes it keeps).
 """
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 _INDEXES = """
@@ -82,3 +88,38 @@ def rebuild(connection, deferred: Deferred) -> None:
                 f"ALTER TABLE {quote(table)} ADD CONSTRAINT {quote(name)} {definition}"
             )
         cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+
+
+# SQLite's page cache while the seed writes (KiB): the indexes being filled stay
+# in memory instead of being spilled and read back page by page.
+SQLITE_SEED_CACHE_KIB = 1024 * 1024
+
+
+@contextmanager
+def bulk_load(connection) -> Iterator[None]:
+    """SQLite settings for a one-off load in one transaction, undone after it.
+
+    In WAL mode a transaction larger than the page cache appends every page it
+    spills to the WAL, again each time the page changes, and the commit copies
+    the whole WAL back into the file: the load is written two or more times.
+    With a rollback journal, pages added to the file need no journal, so the
+    load is written once; the file is switched back to WAL when it commits
+    (or rolls back), so it is a normal WAL database afterwards. Not inside a
+    caller's transaction (a test's), where the journal mode cannot change.
+    """
+    if connection.vendor != "sqlite" or connection.in_atomic_block:
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA journal_mode")
+        (mode,) = cursor.fetchone()
+        cursor.execute("PRAGMA cache_size")
+        (cache_size,) = cursor.fetchone()
+        cursor.execute("PRAGMA journal_mode=DELETE")
+        cursor.execute(f"PRAGMA cache_size=-{SQLITE_SEED_CACHE_KIB}")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA cache_size={int(cache_size)}")
+            cursor.execute(f"PRAGMA journal_mode={mode}")
