@@ -225,7 +225,11 @@ def test_large_scale_ratios_hold_at_a_few_firms(db):
     assert 0.4 <= _per_matter(result, "leads", matters) <= 1.8
     entries = result.counts["time entries"] + result.counts["time logged on tasks"]
     assert 13 <= entries / matters <= 18
-    assert set(result.timings) == {seeder.__name__ for seeder in SEEDERS}
+    # Every seeder is timed, and so is building the indexes PostgreSQL left
+    # for after the load (nothing to build on SQLite, still a row).
+    assert set(result.timings) == {seeder.__name__ for seeder in SEEDERS} | {
+        "indexes and foreign keys"
+    }
 
 
 def test_some_assistants_serve_several_firms(db):

@@ -49,7 +49,7 @@ from firmdesk.matters.models import MatterParty
 from firmdesk.orgs.models import User
 from firmdesk.work.models import Task
 
-from .seed_writer import WRITE_BATCH, insert
+from .seed_writer import WRITE_BATCH, insert, new
 
 DAY = datetime.timedelta(days=1)
 TENTH = Decimal("0.10")
@@ -152,7 +152,8 @@ def _timekeepers(ctx) -> dict[int, dict]:
             )
             mine[user_id] = (Decimal(rate), cost, outside, engagement)
             rows.append(
-                Timekeeper(
+                new(
+                    Timekeeper,
                     firm=firm,
                     user_id=user_id,
                     code=f"{initials}{n:03d}",
@@ -254,7 +255,8 @@ def seed_billing(ctx) -> None:
             if rng.random() < 0.2:
                 matter_rate = Decimal(rng.randint(200, 450))
                 terms.append(
-                    MatterBilling(
+                    new(
+                        MatterBilling,
                         firm_id=firm_id,
                         matter_id=matter_id,
                         rate=matter_rate,
@@ -342,7 +344,8 @@ def _task_time(ctx, logged, periods) -> None:
                     slot[0] += hours
                     slot[1] += 1
         batch.append(
-            TimeEntry(
+            new(
+                TimeEntry,
                 firm_id=firm_id,
                 timekeeper_id=user_id,
                 matter_id=matter_id,
@@ -409,7 +412,8 @@ def _entries(ctx, matter_id, firm_id, keepers, book, matter_rate, periods) -> It
             status = TimeEntry.Status.BILLED if billable else TimeEntry.Status.REVIEWED
         tenths = rng.choice((1, 2, 3, 4, 5, 6, 8, 10, 12, 15, 20, 25, 30, 40))
         yield (
-            TimeEntry(
+            new(
+                TimeEntry,
                 firm_id=firm_id,
                 timekeeper_id=user_id,
                 matter_id=matter_id,
@@ -446,7 +450,8 @@ def _expenses(ctx, matter_id, firm_id, periods) -> Iterator:
             first, last = periods[period]
             day = first + DAY * rng.randint(0, (last - first).days)
         yield (
-            Expense(
+            new(
+                Expense,
                 firm_id=firm_id,
                 matter_id=matter_id,
                 incurred_by_id=rng.choice(ctx.attorneys[firm_id]),
@@ -475,7 +480,8 @@ def _invoices(ctx, writer, billed, books, clients, periods, position) -> None:
         lines: list[InvoiceLine] = []
         for entry in sorted(entries, key=lambda e: e.date):
             lines.append(
-                InvoiceLine(
+                new(
+                    InvoiceLine,
                     firm_id=firm_id,
                     kind=InvoiceLine.Kind.FEE,
                     date=entry.date,
@@ -491,7 +497,8 @@ def _invoices(ctx, writer, billed, books, clients, periods, position) -> None:
             )
         for expense in sorted(expenses, key=lambda e: e.date):
             lines.append(
-                InvoiceLine(
+                new(
+                    InvoiceLine,
                     firm_id=firm_id,
                     kind=InvoiceLine.Kind.EXPENSE,
                     date=expense.date,
@@ -507,7 +514,8 @@ def _invoices(ctx, writer, billed, books, clients, periods, position) -> None:
         if fees and rng.random() < 0.1:
             discount = -money(fees * Decimal("0.05"))
             lines.append(
-                InvoiceLine(
+                new(
+                    InvoiceLine,
                     firm_id=firm_id,
                     kind=InvoiceLine.Kind.FEE_ADJUSTMENT,
                     date=last,
@@ -520,7 +528,8 @@ def _invoices(ctx, writer, billed, books, clients, periods, position) -> None:
             line.position = n
         issued = last + DAY * 3
         invoices.append(
-            Invoice(
+            new(
+                Invoice,
                 firm_id=firm_id,
                 matter_id=matter_id,
                 client_id=clients.get(matter_id),
@@ -571,7 +580,8 @@ def _payments(ctx, invoice) -> list[Payment]:
     for n, amount in enumerate(amounts):
         received = min(ctx.today, invoice.issued_on + DAY * rng.randint(5, 40 + n))
         payments.append(
-            Payment(
+            new(
+                Payment,
                 firm_id=invoice.firm_id,
                 invoice=invoice,
                 received_on=received,
@@ -609,7 +619,8 @@ def _provider_bills(ctx, logged, periods) -> None:
             quantity = hours if hourly else Decimal(count)
             expected = money(quantity * engagement.price)
             amount = expected
-            line = ProviderBillLine(
+            line = new(
+                ProviderBillLine,
                 firm_id=engagement.firm_id,
                 position=position,
                 date=last,
@@ -644,7 +655,8 @@ def _provider_bills(ctx, logged, periods) -> None:
             line.amount = amount
             lines.append(line)
         bills.append(
-            ProviderBill(
+            new(
+                ProviderBill,
                 firm_id=engagement.firm_id,
                 engagement=engagement,
                 number=f"{engagement.provider.slug[-3:]}-{first:%Y%m}",

@@ -17,6 +17,8 @@ from django.utils import timezone
 
 from firmdesk.insights.models import AuditCategory, TimeAudit, TimeAuditEntry
 
+from .seed_writer import new
+
 ADMIN_CATEGORIES = [c.value for c in AuditCategory if c != AuditCategory.BILLABLE]
 QUARTER = Decimal("0.25")
 
@@ -36,7 +38,8 @@ def seed_time_audits(ctx) -> None:
     audits = ctx.bulk(
         TimeAudit,
         (
-            TimeAudit(
+            new(
+                TimeAudit,
                 firm_id=firm_id,
                 title="Two-week time audit before outsourcing",
                 start_date=start,
@@ -71,7 +74,8 @@ def seed_time_audits(ctx) -> None:
                         QUARTER * ctx.rng.randint(9, 15) if is_attorney else Decimal(0)
                     )
                     if billable:
-                        yield TimeAuditEntry(
+                        yield new(
+                            TimeAuditEntry,
                             firm_id=firm_id,
                             audit_id=audit_id,
                             person_id=person,
@@ -86,7 +90,8 @@ def seed_time_audits(ctx) -> None:
                         strict=True,
                     ):
                         if hours:
-                            yield TimeAuditEntry(
+                            yield new(
+                                TimeAuditEntry,
                                 firm_id=firm_id,
                                 audit_id=audit_id,
                                 person_id=person,

@@ -54,6 +54,7 @@ from firmdesk.orgs.models import Function
 
 from .contacts import org_email, person_email, phone
 from .seed_work import _DayCachedCalendar, historical_timestamps, weighted
+from .seed_writer import new
 
 F = Function
 S = Lead.Status
@@ -507,7 +508,8 @@ class _Planner:
             specs = specs if rng.random() < SECOND_FORM_SHARE else specs[:1]
             for title, questions, checklist in specs:
                 created = self.start - rng.randint(20, 400) * DAY
-                form = IntakeForm(
+                form = new(
+                    IntakeForm,
                     firm=firm,
                     title=title,
                     slug=title.lower().replace(",", "").replace(" ", "-")[:60],
@@ -1071,7 +1073,8 @@ def _seed_forms(ctx, planner: _Planner, people) -> dict[int, dict[str, list]]:
         forms[firm.pk][form.practice_area].append((pk, form, spec))
         for position, (label, kind, required, extra) in enumerate(spec):
             questions.append(
-                IntakeQuestion(
+                new(
+                    IntakeQuestion,
                     firm=firm,
                     form_id=pk,
                     position=position,
@@ -1126,14 +1129,17 @@ def seed_leads(ctx) -> None:
 
         check_pks = ctx.bulk(
             ConflictCheck,
-            (ConflictCheck(**p.check) for p in leads),
+            (new(ConflictCheck, **p.check) for p in leads),
             label="intake conflict checks",
             total=len(leads),
         )
         for p, pk in zip(leads, check_pks, strict=True):
             p.fields["conflict_check_id"] = pk
         lead_pks = ctx.bulk(
-            Lead, (Lead(**p.fields) for p in leads), label="leads", total=len(leads)
+            Lead,
+            (new(Lead, **p.fields) for p in leads),
+            label="leads",
+            total=len(leads),
         )
         for p, pk in zip(leads, lead_pks, strict=True):
             p.lead_id = pk
@@ -1153,7 +1159,7 @@ def seed_leads(ctx) -> None:
         ctx.bulk(
             LeadNote,
             (
-                LeadNote(firm_id=p.fields["firm_id"], lead_id=p.lead_id, **n)
+                new(LeadNote, firm_id=p.fields["firm_id"], lead_id=p.lead_id, **n)
                 for p in leads
                 for n in p.notes
             ),
@@ -1164,7 +1170,7 @@ def seed_leads(ctx) -> None:
         ctx.bulk(
             FeedbackRequest,
             (
-                FeedbackRequest(lead_id=p.lead_id, **f)
+                new(FeedbackRequest, lead_id=p.lead_id, **f)
                 for p in leads
                 for f in p.feedback
             ),
@@ -1227,7 +1233,8 @@ def _seed_calls(ctx, people, leads: list[PlannedLead]) -> None:
         after = weighted(rng, ESCALATE_AFTER)
         created = now - rng.uniform(40, 200) * DAY
         routing.append(
-            ReceptionSettings(
+            new(
+                ReceptionSettings,
                 firm=firm,
                 on_call_id=on_call,
                 escalate_after_minutes=after,
@@ -1302,7 +1309,8 @@ def _call(
     due = received + after * MINUTE
     if due < now and (acknowledged is None or acknowledged > due):
         escalated = due + rng.randint(5, 55) * SECOND
-    return CallLog(
+    return new(
+        CallLog,
         firm=firm,
         caller_name=caller[:200],
         number=number,

@@ -45,6 +45,7 @@ from firmdesk.scheduling.services import (
 )
 
 from .seed_work import historical_timestamps, weighted
+from .seed_writer import new
 
 K = Event.Kind
 S = Event.Status
@@ -552,11 +553,11 @@ class _Planner:
         result = compute(
             f["period"], trigger=trigger, service=planned.service, calendar=calendar
         )
-        applied = Event()
+        applied = new(Event)
         _apply_deadline(applied, result, calendar)
         f.update({name: getattr(applied, name) for name in APPLIED_FIELDS})
         self.history(planned, noted + self.rng.uniform(0, 2) * DAY)
-        event = Event(**f)
+        event = new(Event, **f)
         # Only what attendees and reminders need stays in memory.
         for name in ("period", "derivation", "description"):
             f.pop(name, None)
@@ -644,7 +645,8 @@ def seed_events(ctx) -> None:
 
     def keep(event: Event) -> Event:
         # Only what attendees, reminders and triggers need stays in memory.
-        return Event(
+        return new(
+            Event,
             pk=event.pk,
             firm_id=event.firm_id,
             start=event.start,
@@ -658,7 +660,7 @@ def seed_events(ctx) -> None:
     with historical_timestamps(Event, EventAttendee, Reminder):
         events = ctx.bulk(
             Event,
-            (Event(**p.fields) for p in timed),
+            (new(Event, **p.fields) for p in timed),
             label="events",
             total=len(timed),
             keep=keep,
@@ -684,7 +686,8 @@ def _seed_attendees_and_reminders(ctx, planned: list[PlannedEvent]) -> None:
             for user, contact in [(u, None) for u in p.users] + [
                 (None, c) for c in p.contacts
             ]:
-                yield EventAttendee(
+                yield new(
+                    EventAttendee,
                     firm_id=p.event.firm_id,
                     event_id=p.event.pk,
                     user_id=user,
@@ -713,7 +716,8 @@ def _seed_attendees_and_reminders(ctx, planned: list[PlannedEvent]) -> None:
     def reminders() -> Iterator[Reminder]:
         for p in planned:
             for user, minutes, fire_at in due(p):
-                yield Reminder(
+                yield new(
+                    Reminder,
                     firm_id=p.event.firm_id,
                     event_id=p.event.pk,
                     user_id=user,

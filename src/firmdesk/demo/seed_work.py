@@ -44,6 +44,8 @@ from firmdesk.work.models import (
 )
 from firmdesk.work.starter import STARTER_PLAYBOOKS, StarterPlaybook
 
+from .seed_writer import new
+
 F = Function
 S = Task.Status
 MINUTE = datetime.timedelta(minutes=1)
@@ -431,7 +433,8 @@ def seed_playbooks(ctx) -> None:
     rng = ctx.rng
     installed = ctx.now - datetime.timedelta(days=HISTORY_DAYS + 30)
     playbooks = [
-        Playbook(
+        new(
+            Playbook,
             firm_id=firm.pk,
             function=s.function,
             key=s.key,
@@ -506,7 +509,8 @@ def seed_playbooks(ctx) -> None:
                         ),
                     )
                     acks.append(
-                        PlaybookAcknowledgement(
+                        new(
+                            PlaybookAcknowledgement,
                             firm_id=firm.pk,
                             playbook=playbook,
                             version=version,
@@ -528,7 +532,8 @@ def _version(playbook, starter, number: int, when, attorney) -> PlaybookVersion:
     done = list(starter.definition_of_done)
     if number > 1:
         done.append(VERSION_TWO_ITEM)
-    return PlaybookVersion(
+    return new(
+        PlaybookVersion,
         firm_id=playbook.firm_id,
         playbook=playbook,
         number=number,
@@ -973,7 +978,7 @@ def seed_tasks(ctx) -> None:
         for plan in plans:
             for p in planner.tasks(plan, per_firm):
                 p.fields.setdefault("updated_at", p.fields["created_at"])
-                task = Task(**p.fields)
+                task = new(Task, **p.fields)
                 # Only what the details need stays in memory until the tasks
                 # have their ids (250,000 of them at the large scale).
                 p.fields = {k: p.fields.get(k) for k in DETAIL_FIELDS}
@@ -989,7 +994,8 @@ def _seed_task_details(ctx, ids: list[int], planned: list[PlannedTask]) -> None:
     def reviews() -> Iterator[Review]:
         for task_id, p in zip(ids, planned, strict=True):
             for reviewer, decision, reason, comment, at in p.reviews:
-                yield Review(
+                yield new(
+                    Review,
                     firm_id=p.fields["firm_id"],
                     task_id=task_id,
                     reviewer_id=reviewer,
@@ -1003,7 +1009,8 @@ def _seed_task_details(ctx, ids: list[int], planned: list[PlannedTask]) -> None:
     def comments() -> Iterator[Comment]:
         for task_id, p in zip(ids, planned, strict=True):
             for author, body, at in p.comments:
-                yield Comment(
+                yield new(
+                    Comment,
                     firm_id=p.fields["firm_id"],
                     task_id=task_id,
                     author_id=author,
@@ -1015,7 +1022,8 @@ def _seed_task_details(ctx, ids: list[int], planned: list[PlannedTask]) -> None:
     def flags() -> Iterator[Flag]:
         for task_id, p in zip(ids, planned, strict=True):
             for kind, note, raised_by, at, resolved in p.flags:
-                yield Flag(
+                yield new(
+                    Flag,
                     firm_id=p.fields["firm_id"],
                     task_id=task_id,
                     kind=kind,
@@ -1031,7 +1039,8 @@ def _seed_task_details(ctx, ids: list[int], planned: list[PlannedTask]) -> None:
         for task_id, p in zip(ids, planned, strict=True):
             if p.breached:
                 f = p.fields
-                yield SlaBreach(
+                yield new(
+                    SlaBreach,
                     firm_id=f["firm_id"],
                     task_id=task_id,
                     engagement_id=f["engagement_id"],
