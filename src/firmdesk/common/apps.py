@@ -6,4 +6,7 @@ class CommonConfig(AppConfig):
     label = "common"
 
     def ready(self):
-        from . import checks  # noqa: F401  (registers the system checks)
+        from . import (
+            checks,  # noqa: F401  (registers the system checks)
+            lookups,  # noqa: F401  (registers __among)
+        )

@@ -77,7 +77,7 @@ def candidate_ids(*, firm, keys: dict[str, int], cap: int = CANDIDATE_CAP):
         score = Sum(
             Case(
                 *(
-                    When(key__in=group, then=Value(weight))
+                    When(key__among=group, then=Value(weight))
                     for weight, group in sorted(by_weight.items(), reverse=True)
                 ),
                 default=Value(1),
@@ -85,7 +85,7 @@ def candidate_ids(*, firm, keys: dict[str, int], cap: int = CANDIDATE_CAP):
             )
         )
     rows = (
-        ConflictKey.objects.filter(firm_id=firm.pk, key__in=list(hashed))
+        ConflictKey.objects.filter(firm_id=firm.pk, key__among=list(hashed))
         .values("contact_id")
         .annotate(w=score)
         .order_by("-w", "contact_id")[:cap]
@@ -107,13 +107,13 @@ def candidates(*, firm, ids_weights) -> list[Candidate]:
             weight=weights[row[0]],
         )
         for row in Contact.objects.for_firm(firm)
-        .filter(pk__in=list(weights))
+        .filter(pk__among=list(weights))
         .order_by()
         .values_list("id", "public_id", "kind", "name", "is_prospective")
     }
     for contact_id, name, kind in (
         ContactAlias.objects.for_firm(firm)
-        .filter(contact_id__in=list(found))
+        .filter(contact_id__among=list(found))
         .order_by()
         .values_list("contact_id", "name", "kind")
     ):
@@ -131,7 +131,7 @@ def contacts_by_id(*, firm, ids) -> dict[int, Candidate]:
             is_prospective=row[4],
         )
         for row in Contact.objects.for_firm(firm)
-        .filter(pk__in=list(ids))
+        .filter(pk__among=list(ids))
         .order_by()
         .values_list("id", "public_id", "kind", "name", "is_prospective")
     }
@@ -144,7 +144,7 @@ def relationships_of(*, firm, ids) -> list[tuple[int, str, int]]:
         return []
     rows = (
         ContactRelationship.objects.for_firm(firm)
-        .filter(Q(from_contact_id__in=ids) | Q(to_contact_id__in=ids))
+        .filter(Q(from_contact_id__among=ids) | Q(to_contact_id__among=ids))
         .values_list("from_contact_id", "kind", "to_contact_id")
         .order_by("id")[: EDGE_CAP * len(ids)]
     )
@@ -158,7 +158,7 @@ def roles_of(*, firm, ids) -> dict[int, list[Role]]:
         return out
     for row in (
         MatterParty.objects.for_firm(firm)
-        .filter(contact_id__in=ids)
+        .filter(contact_id__among=ids)
         .values_list(
             "contact_id",
             "role",
