@@ -1125,6 +1125,12 @@ def seed_run(
                 time.process_time() - cpu,
             )
         logins = seed_logins(ctx)
+        began, cpu = time.monotonic(), time.process_time()
+        seed_database.analyze(connection)
+        timings["planner statistics"] = (
+            time.monotonic() - began,
+            time.process_time() - cpu,
+        )
     return SeedResult(
         counts=ctx.counts,
         seconds=time.monotonic() - started,
