@@ -443,3 +443,27 @@ def test_a_firm_of_5000_tasks_rebuilds_with_every_task_counted(
     done = rollup.rebuild(akl_firm)
     assert done.work_days > 0
     assert sum(c["finished"] for c in rollup.stored(akl_firm)[0].values()) == n
+
+
+def test_the_version_mark_changes_with_every_counted_change_and_only_then(
+    week, engagement
+):
+    before = rollup.version(week)
+    assert before  # the week's work was counted
+
+    done = Task.objects.for_firm(week).get(title="Approved on time")
+    done.title = "Approved on time (renamed)"
+    done.save()
+    assert rollup.version(week) == before
+
+    done.approved_at = at(WED, 11)
+    done.save()
+    moved = rollup.version(week)
+    assert moved != before
+
+    rollup.rebuild(week)
+    assert rollup.version(week) not in (before, moved, "")
+
+
+def test_a_firm_whose_roll_up_was_never_counted_has_no_mark(other_firm):
+    assert rollup.version(other_firm) == ""

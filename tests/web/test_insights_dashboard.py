@@ -16,7 +16,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from firmdesk.audit.models import AuditEvent
+from firmdesk.engagements.models import Engagement
 from firmdesk.insights.models import WorkDay
+from firmdesk.work.models import Task
 from tests import factories as f
 from tests.insights.known_month import known_may, known_month
 
@@ -371,3 +373,61 @@ def test_finished_tasks_with_no_cost_yet_say_so_not_that_none_finished(
     assert cost.startswith("No data")
     assert "no provider bill and no outside time logged for 2 finished tasks" in cost
     assert "No task was finished" not in cost
+
+
+def _approved_in_march(firm, engagement, day: int):
+    """A task of ``engagement`` handed in and approved on time on ``day``
+    March (saved as a service saves it: the roll-up counts it at once)."""
+    noon = datetime.datetime(2025, 3, day, 17, 0, tzinfo=datetime.UTC)
+    return f.task(
+        firm,
+        engagement=engagement,
+        status=Task.Status.APPROVED,
+        routed_at=noon - datetime.timedelta(hours=6),
+        submitted_at=noon - datetime.timedelta(hours=1),
+        due_at=noon,
+        approved_at=noon,
+    )
+
+
+def _reads_the_roll_up(client, url) -> tuple[str, bool]:
+    with CaptureQueriesContext(connection) as sent:
+        body = client.get(url, {"month": "2025-03"}).content.decode()
+    return body, any("insights_workday" in q["sql"] for q in sent.captured_queries)
+
+
+def test_a_change_of_the_roll_up_shows_on_the_next_request(
+    client, firm, attorney, known
+):
+    f.sign_in(client, attorney)
+    url = reverse("insights:dashboard", args=[firm.slug])
+    _approved_in_march(firm, known.hourly, 12)
+
+    body, read = _reads_the_roll_up(client, url)
+    assert "8 of 11 finished tasks with a due time" in figure(body, "on-time")
+    assert read
+    body, read = _reads_the_roll_up(client, url)
+    assert "8 of 11 finished tasks with a due time" in figure(body, "on-time")
+    assert not read  # kept from the request before
+
+    _approved_in_march(firm, known.per_task, 13)
+    body, read = _reads_the_roll_up(client, url)
+    assert "9 of 12 finished tasks with a due time" in figure(body, "on-time")
+    assert read
+
+
+def test_what_is_kept_is_each_firms_and_each_engagements_own(
+    client, firm, other_firm, attorney, outsider, known
+):
+    _approved_in_march(firm, known.hourly, 12)
+    brandts = Engagement.objects.for_firm(other_firm).get(name="Brandt's own")
+    _approved_in_march(other_firm, brandts, 12)
+    whole = page(client, attorney, "insights:dashboard", firm.slug, month="2025-03")
+    one = engagement_page(client, attorney, known.hourly, "2025-03")
+    theirs = page(
+        client, outsider, "insights:dashboard", other_firm.slug, month="2025-03"
+    )
+
+    assert "8 of 11 finished tasks" in figure(whole, "on-time")
+    assert "5 of 6 finished tasks" in figure(one, "on-time")
+    assert "1 of 51 finished tasks" in figure(theirs, "on-time")

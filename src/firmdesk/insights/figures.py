@@ -20,6 +20,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.core.cache import cache
 from django.db.models import Count, Sum
 from django.utils import timezone
 
@@ -28,7 +29,7 @@ from firmdesk.orgs.business_hours import BusinessCalendar
 from firmdesk.orgs.models import Membership, Role
 from firmdesk.work.models import Flag, Review
 
-from . import formulas
+from . import formulas, rollup
 from .models import BillableDay, TimeAudit, TimeAuditEntry, WorkDay
 
 ZERO = Decimal("0.00")
@@ -468,6 +469,62 @@ def month_figures(
     return period_figures(firm, start, end, engagement=engagement, today=today)
 
 
+@dataclass
+class RollupMonths:
+    """The roll-up of a range of months, summed per month: month → engagement
+    id (None: the firm's own people) → counts, and month → person → billable
+    minutes (up to today)."""
+
+    work: dict[datetime.date, dict[int | None, Counts]]
+    billable: dict[datetime.date, dict[int, int]]
+
+
+# What was read stays this long at most; a change of the roll-up makes it
+# unreachable at once (its key names the roll-up's version mark).
+ROLLUP_CACHE_SECONDS = 24 * 60 * 60
+
+
+def _read_rollup_months(firm, start, end, engagement, today) -> RollupMonths:
+    rows = WorkDay.objects.for_firm(firm).filter(day__range=(start, end))
+    if engagement is not None:
+        rows = rows.filter(engagement=engagement)
+    work: dict[datetime.date, dict] = defaultdict(lambda: defaultdict(Counts))
+    for row in rows.values(*ROW_FIELDS):
+        work[row["day"].replace(day=1)][row["engagement_id"]].add(row)
+    billable: dict[datetime.date, dict] = defaultdict(lambda: defaultdict(int))
+    for person, day, minutes in (
+        BillableDay.objects.for_firm(firm)
+        .filter(day__range=(start, min(end, today)))
+        .values_list("person_id", "day", "minutes")
+    ):
+        billable[day.replace(day=1)][person] += minutes
+    return RollupMonths(
+        work={month: dict(counts) for month, counts in work.items()},
+        billable={month: dict(people) for month, people in billable.items()},
+    )
+
+
+def rollup_months(
+    firm, start: datetime.date, end: datetime.date, *, engagement, today
+) -> RollupMonths:
+    """The roll-up of ``start``–``end`` (whole months) for the firm or one
+    engagement. Summing a year of days takes tens of milliseconds, so the
+    sums are kept in Django's cache (shared by every process where it is
+    Redis) under the firm's roll-up version mark: the first reader after a
+    change of the roll-up sums again. A firm with no mark yet (nothing
+    counted) is read every time."""
+    mark = rollup.version(firm)
+    if not mark:
+        return _read_rollup_months(firm, start, end, engagement, today)
+    who = engagement.public_id if engagement is not None else "firm"
+    key = f"insights.rollup-months:{firm.public_id}:{who}:{start}:{end}:{today}:{mark}"
+    found = cache.get(key)
+    if found is None:
+        found = _read_rollup_months(firm, start, end, engagement, today)
+        cache.set(key, found, ROLLUP_CACHE_SECONDS)
+    return found
+
+
 def months_figures(
     firm, first: datetime.date, last: datetime.date, *, engagement=None, today=None
 ) -> list[Figures]:
@@ -475,31 +532,15 @@ def months_figures(
     the roll-up once for the whole range."""
     start, _ = month_bounds(first)
     _, end = month_bounds(last)
-    rows = WorkDay.objects.for_firm(firm).filter(day__range=(start, end))
-    if engagement is not None:
-        rows = rows.filter(engagement=engagement)
-    by_month: dict[datetime.date, dict] = defaultdict(lambda: defaultdict(Counts))
-    for row in rows.values(*ROW_FIELDS):
-        by_month[row["day"].replace(day=1)][row["engagement_id"]].add(row)
+    today = today or timezone.localdate(timezone=firm.tz)
+    summed = rollup_months(firm, start, end, engagement=engagement, today=today)
     baseline = audit_baseline(firm)
     shared = read_shared(firm, engagement)
-    today = today or timezone.localdate(timezone=firm.tz)
-    # The baseline attorneys' billable days of the whole range, in one read.
-    billable = (
-        BillableDay.objects.for_firm(firm)
-        .filter(day__range=(start, min(end, today)))
-        .filter(person_id__in=list(baseline.per_day))
-        .values_list("person_id", "day", "minutes")
-        if baseline.per_day
-        else []
-    )
-    minutes_by_month: dict[datetime.date, dict] = defaultdict(lambda: defaultdict(int))
-    for person, day, minutes in billable:
-        minutes_by_month[day.replace(day=1)][person] += minutes
     out = []
     month = start
     while month <= end:
         m_start, m_end = month_bounds(month)
+        minutes = summed.billable.get(month, {})
         out.append(
             period_figures(
                 firm,
@@ -507,10 +548,14 @@ def months_figures(
                 m_end,
                 engagement=engagement,
                 today=today,
-                by_engagement=dict(by_month.get(month, {})),
+                by_engagement=dict(summed.work.get(month, {})),
                 baseline=baseline,
                 shared=shared,
-                billable_minutes=dict(minutes_by_month.get(month, {})),
+                billable_minutes={
+                    person: n
+                    for person, n in minutes.items()
+                    if person in baseline.per_day
+                },
             )
         )
         month = m_end + datetime.timedelta(days=1)

@@ -20,6 +20,7 @@ attorneys and admins (``insights.permissions``); provider staff never reach
 them.
 """
 
+import uuid
 from decimal import Decimal
 
 from django.conf import settings
@@ -436,3 +437,24 @@ class BillableDay(TenantModel):
             )
         ]
         indexes = [models.Index(fields=["firm", "day"])]
+
+
+class RollupVersion(TenantModel):
+    """A mark that changes whenever anything in the firm's roll-up changes:
+    ``insights.rollup`` gives it a new random value in the same transaction
+    as every write of ``WorkDay`` or ``BillableDay`` rows. Pages that keep
+    what they worked out from the roll-up (the dashboard) key it on this
+    mark, so every process sees a change on its next request.
+
+    A random value rather than a counter: a transaction rolled back, or a
+    database restored from a backup, never brings back a mark that once
+    stood for other rows."""
+
+    need_to_know = _counts("The roll-up's version mark")
+
+    version = models.UUIDField(default=uuid.uuid4)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["firm"], name="one_rollup_version")
+        ]

@@ -34,6 +34,7 @@ PostgreSQL agree.
 from __future__ import annotations
 
 import datetime
+import uuid
 import zoneinfo
 from collections import defaultdict
 from collections.abc import Callable, Iterable
@@ -50,7 +51,7 @@ from firmdesk.orgs.business_hours import BusinessCalendar
 from firmdesk.orgs.models import Organization
 from firmdesk.work.models import Review, SlaBreach, Task
 
-from .models import BillableDay, WorkDay
+from .models import BillableDay, RollupVersion, WorkDay
 
 Key = tuple[int | None, datetime.date]  # (engagement id or None, day)
 PersonKey = tuple[int, datetime.date]  # (person id, day)
@@ -608,6 +609,35 @@ def _write(model, rows: list, columns: list[str], using: str) -> None:
         )
 
 
+def mark_changed(firm, *, using: str = DEFAULT_DB_ALIAS) -> None:
+    """Give the firm's roll-up a new version mark, inside the caller's
+    transaction (readers of the roll-up key what they keep on it). The
+    update locks the mark's row until the transaction ends; writers of the
+    same firm's cells already queue on the cells' row locks."""
+    marks = RollupVersion.objects.db_manager(using).for_firm(firm)
+    if marks.update(version=uuid.uuid4()):
+        return
+    # The firm's first change: insert the mark, then change it, so that of two
+    # first changes at once, the one whose insert loses still changes it.
+    RollupVersion.objects.db_manager(using).bulk_create(
+        [RollupVersion(firm=firm)], ignore_conflicts=True
+    )
+    marks.update(version=uuid.uuid4())
+
+
+def version(firm, *, using: str = DEFAULT_DB_ALIAS) -> str:
+    """The firm's roll-up version mark as it stands ("" before any change
+    was counted). Read it before the rows it stands for: rows read after it
+    are as new as it, or newer."""
+    found = (
+        RollupVersion.objects.db_manager(using)
+        .for_firm(firm)
+        .values_list("version", flat=True)
+        .first()
+    )
+    return found.hex if found else ""
+
+
 def refresh(
     firm,
     keys: Iterable[Key],
@@ -635,6 +665,8 @@ def refresh(
                     setattr(row, column, cell[column])
                 changed.append(row)
         _write(WorkDay, changed, columns, using)
+        if changed:
+            mark_changed(firm, using=using)
     return len(changed)
 
 
@@ -655,6 +687,8 @@ def refresh_billable(
                 row.minutes = counted.get(key, 0)
                 changed.append(row)
         _write(BillableDay, changed, ["minutes"], using)
+        if changed:
+            mark_changed(firm, using=using)
     return len(changed)
 
 
@@ -705,6 +739,7 @@ def rebuild(firm=None, *, using: str = DEFAULT_DB_ALIAS) -> Rebuilt:
                 batch_size=1000,
                 ignore_conflicts=True,
             )
+            mark_changed(one, using=using)
         done.firms += 1
         done.work_days += len(cells)
         done.billable_days += len(billable)
