@@ -267,6 +267,20 @@ def test_who_me_is_the_default_and_is_what_i_own_or_attend(
     assert titles(client.get(url(firm, who="me"))) == expected
 
 
+def test_who_me_takes_in_court_dates_of_the_matters_i_answer_for(
+    client, firm, attorney, firm_admin, matter
+):
+    theirs = f.MatterFactory(
+        firm=firm, number="M-2026-900", responsible_attorney=firm_admin
+    )
+    day = datetime.datetime(2026, 6, 11, 9, 0)
+    grace = resolve_scope(firm_admin, firm)
+    add(grace, "Hearing on Owen's matter", day, matter=matter)
+    add(grace, "Hearing on Grace's matter", day, matter=theirs)
+    as_viewer(client, attorney)
+    assert titles(client.get(url(firm, who="me"))) == {"Hearing on Owen's matter"}
+
+
 def test_who_team_is_everything_the_scope_sees(client, firm, attorney, three_calendars):
     response = as_viewer(client, attorney).get(url(firm, who="team"))
     assert titles(response) == {"Owen's own", "Grace's, Owen attends", "Ida's"}

@@ -9,6 +9,7 @@ from django.db.models import Prefetch, Q
 from firmdesk.access.selectors import access_object
 from firmdesk.access.system import by_token, through_scoped
 from firmdesk.engagements.models import Assignment
+from firmdesk.matters.models import Matter
 from firmdesk.orgs.models import Membership, User
 
 from .models import CalendarFeed, Event, EventAttendee, feed_token_is_well_formed
@@ -56,9 +57,15 @@ def events_between(
     if matter is not None:
         qs = qs.filter(matter=matter)
     if user is not None:
+        # The matters as a subquery of the firm's own rather than a join:
+        # joined, the OR made PostgreSQL hash every firm's matters.
         qs = qs.filter(
             Q(owner=user)
-            | Q(matter__responsible_attorney=user)
+            | Q(
+                matter_id__in=Matter.objects.for_firm(scope.firm)
+                .filter(responsible_attorney=user)
+                .values("pk")
+            )
             | Q(
                 pk__in=EventAttendee.objects.for_firm(scope.firm)
                 .filter(user=user)
