@@ -482,6 +482,9 @@ class RollupMonths:
 # What was read stays this long at most; a change of the roll-up makes it
 # unreachable at once (its key names the roll-up's version mark).
 ROLLUP_CACHE_SECONDS = 24 * 60 * 60
+# Part of the key: raise it when ``RollupMonths`` or ``Counts`` change shape,
+# so servers of a new release never unpickle what an old one kept in Redis.
+ROLLUP_CACHE_FORMAT = 1
 
 
 def _read_rollup_months(firm, start, end, engagement, today) -> RollupMonths:
@@ -508,16 +511,20 @@ def rollup_months(
     firm, start: datetime.date, end: datetime.date, *, engagement, today
 ) -> RollupMonths:
     """The roll-up of ``start``–``end`` (whole months) for the firm or one
-    engagement. Summing a year of days takes tens of milliseconds, so the
-    sums are kept in Django's cache (shared by every process where it is
-    Redis) under the firm's roll-up version mark: the first reader after a
-    change of the roll-up sums again. A firm with no mark yet (nothing
-    counted) is read every time."""
+    engagement. Summing a year of days (their lists decoded one by one) was
+    most of the dashboard's own work on every request, so the sums are kept
+    in Django's cache (shared by every process where it is Redis) under the
+    firm's roll-up version mark: the first reader after a change of the
+    roll-up sums again. A firm with no mark yet (nothing counted) is read
+    every time."""
     mark = rollup.version(firm)
     if not mark:
         return _read_rollup_months(firm, start, end, engagement, today)
     who = engagement.public_id if engagement is not None else "firm"
-    key = f"insights.rollup-months:{firm.public_id}:{who}:{start}:{end}:{today}:{mark}"
+    key = (
+        f"insights.rollup-months.{ROLLUP_CACHE_FORMAT}:{firm.public_id}:{who}:"
+        f"{start}:{end}:{today}:{mark}"
+    )
     found = cache.get(key)
     if found is None:
         found = _read_rollup_months(firm, start, end, engagement, today)
