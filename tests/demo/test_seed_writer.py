@@ -46,12 +46,16 @@ def test_new_refuses_a_name_the_model_does_not_have():
         new(Contact, firm_id=1, nmae="Ann")
 
 
-def test_rows_made_by_new_read_back_as_written(db):
-    firm = insert(
+def _firm() -> Organization:
+    return insert(
         "default",
         Organization,
         [new(Organization, kind="firm", name="Lee & Co", slug="lee", time_zone="UTC")],
     )[0]
+
+
+def test_rows_made_by_new_read_back_as_written(db):
+    firm = _firm()
     written = insert(
         "default",
         Contact,
@@ -73,11 +77,7 @@ def test_rows_made_by_new_read_back_as_written(db):
 
 
 def test_rows_given_as_tuples_read_back_with_defaults_keys_and_times(db):
-    firm = insert(
-        "default",
-        Organization,
-        [new(Organization, kind="firm", name="Lee & Co", slug="lee", time_zone="UTC")],
-    )[0]
+    firm = _firm()
     new_york = datetime.timezone(datetime.timedelta(hours=-5))
     met = datetime.datetime(2026, 3, 1, 9, 30, tzinfo=new_york)
     before = datetime.datetime.now(datetime.UTC)
