@@ -15,6 +15,8 @@ there (/proc/<pid>/stat of the backend, same machine).
 Each run seeds a fresh database: a copy of one migrated once (SQLite:
 var/bench-seed-*.sqlite3; PostgreSQL: databases named after DATABASE_URL's
 with ``_bench_seed_*``, made from a migrated template), dropped afterwards.
+The template is migrated by this tree: a baseline with migrations this tree
+lacks fails in its child (merge it in first).
 """
 
 import argparse
