@@ -15,6 +15,8 @@ there (/proc/<pid>/stat of the backend, same machine).
 Each run seeds a fresh database: a copy of one migrated once (SQLite:
 var/bench-seed-*.sqlite3; PostgreSQL: databases named after DATABASE_URL's
 with ``_bench_seed_*``, made from a migrated template), dropped afterwards.
+The template is migrated by this tree: a baseline with migrations this tree
+lacks fails in its child (merge it in first).
 """
 
 import argparse
@@ -65,6 +67,8 @@ def child(firms: int) -> None:
                 "backend": backend_cpu() - backend,
                 "wall": time.monotonic() - wall,
                 "load": os.getloadavg(),
+                # Per step: this process's CPU seconds.
+                "steps": {name: cpu for name, (_, cpu) in result.timings.items()},
             }
         )
     )
@@ -162,6 +166,18 @@ def main() -> None:
             f"{rate:,.0f} | {rate / first:.2f} | {r['wall']:.0f} | {load} |"
         )
     say("rows per CPU s: rows over the seeding process's and the backend's CPU s")
+    say("")
+    say("CPU s of the seeding process per step")
+    labels = list(results)
+    say(f"| step | {' | '.join(labels)} |")
+    say(f"|---|{'---:|' * len(labels)}")
+    steps = dict.fromkeys(name for r in results.values() for name in r["steps"])
+    for name in steps:
+        cells = " | ".join(
+            f"{r['steps'][name]:.1f}" if name in r["steps"] else "–"
+            for r in results.values()
+        )
+        say(f"| {name} | {cells} |")
     say(machine_speed())
     say(f"  command: {command_line('bench/seed.py')}")
 

@@ -1,5 +1,6 @@
 """The seed writer's ``new``: the instance ``Model(**values)`` would make,
-without ``Model.__init__``'s cost."""
+without ``Model.__init__``'s cost; ``insert_rows``: rows as tuples, read back
+as a new instance would have been written."""
 
 import datetime
 import uuid
@@ -9,7 +10,7 @@ from django.db import connection
 
 from firmdesk.demo import seed_database
 from firmdesk.demo.seed import INDEXED_LATER
-from firmdesk.demo.seed_writer import insert, new
+from firmdesk.demo.seed_writer import dict_rows, insert, insert_rows, new, public_ids
 from firmdesk.engagements.models import Engagement
 from firmdesk.matters.models import Contact
 from firmdesk.orgs.models import Organization
@@ -45,12 +46,16 @@ def test_new_refuses_a_name_the_model_does_not_have():
         new(Contact, firm_id=1, nmae="Ann")
 
 
-def test_rows_made_by_new_read_back_as_written(db):
-    firm = insert(
+def _firm() -> Organization:
+    return insert(
         "default",
         Organization,
         [new(Organization, kind="firm", name="Lee & Co", slug="lee", time_zone="UTC")],
     )[0]
+
+
+def test_rows_made_by_new_read_back_as_written(db):
+    firm = _firm()
     written = insert(
         "default",
         Contact,
@@ -69,6 +74,64 @@ def test_rows_made_by_new_read_back_as_written(db):
     assert row.public_id == written.public_id
     assert row.created_at is not None
     assert abs(row.created_at - written.created_at) < datetime.timedelta(seconds=1)
+
+
+def test_rows_given_as_tuples_read_back_with_defaults_keys_and_times(db):
+    firm = _firm()
+    new_york = datetime.timezone(datetime.timedelta(hours=-5))
+    met = datetime.datetime(2026, 3, 1, 9, 30, tzinfo=new_york)
+    before = datetime.datetime.now(datetime.UTC)
+    first = insert_rows(
+        "default",
+        Contact,
+        ("firm_id", "name", "emails", "created_at"),
+        [
+            (firm.pk, "Ann Lee", ["ann@lee.example"], met),
+            (firm.pk, "Bo Chan", [], met),
+        ],
+    )
+    ann, bo = Contact.unscoped.filter(pk__in=[first, first + 1]).order_by("pk")
+    assert (ann.name, ann.emails, bo.name, bo.emails) == (
+        "Ann Lee",
+        ["ann@lee.example"],
+        "Bo Chan",
+        [],
+    )
+    # Defaults as on a new instance; the time given kept, the one left out
+    # stamped now.
+    assert ann.kind == Contact.Kind.PERSON and ann.phones == [] and not ann.notes
+    assert ann.created_at == met
+    assert ann.updated_at >= before - datetime.timedelta(seconds=1)
+    assert ann.public_id != bo.public_id
+    assert ann.public_id.version == 4
+
+
+def test_rows_given_as_tuples_must_match_the_columns(db):
+    with pytest.raises(TypeError, match="Contact has no column nmae"):
+        insert_rows("default", Contact, ("firm_id", "nmae"), [(1, "Ann")])
+    with pytest.raises(ValueError, match="zip"):
+        insert_rows("default", Contact, ("firm_id", "name"), [(1, "Ann", "extra")])
+
+
+def test_public_ids_are_distinct_version_4_uuids():
+    ids = public_ids(2000)
+    assert len(set(ids)) == 2000
+    for value in ids:
+        parsed = uuid.UUID(value)
+        assert parsed.version == 4 and parsed.variant == uuid.RFC_4122
+        assert parsed.hex == value
+
+
+def test_dict_rows_fill_defaults_and_refuse_names_outside_the_columns():
+    row = dict_rows(Contact, ("firm_id", "name", "kind", "is_prospective"))
+    assert row({"firm_id": 3, "name": "Acme"}) == (
+        3,
+        "Acme",
+        Contact.Kind.PERSON,
+        False,
+    )
+    with pytest.raises(TypeError, match="Not among the columns written: emails"):
+        row({"firm_id": 3, "name": "Acme", "emails": []})
 
 
 _SCHEMA = """

@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from functools import cached_property
+from itertools import islice
 from typing import Any
 
 from django.contrib.auth.hashers import make_password
@@ -79,7 +80,7 @@ from .seed_insights import seed_insights
 from .seed_intake import seed_leads
 from .seed_scheduling import seed_events
 from .seed_work import seed_playbooks, seed_tasks
-from .seed_writer import WRITE_BATCH, insert, new
+from .seed_writer import WRITE_BATCH, insert, insert_rows, new
 
 SEED_PASSWORD = "seed-password-2026"
 BATCH_SIZE = 1000
@@ -269,6 +270,29 @@ class SeedContext:
             self.progress.advance(bar, len(batch))
         self.counts[label] += len(kept)
         return kept
+
+    def bulk_rows(
+        self,
+        model,
+        columns: tuple[str, ...],
+        rows: Iterable[tuple],
+        *,
+        label: str,
+        total: int,
+    ) -> list[int]:
+        """Write ``rows``, tuples of ``columns`` (``seed_writer.insert_rows``),
+        in batches; return their new keys, in order. For the largest tables:
+        no model instance per row."""
+        bar = self.progress.add_task(label, total=total)
+        keys: list[int] = []
+        rows = iter(rows)
+        while batch := list(islice(rows, WRITE_BATCH)):
+            first = insert_rows(self.alias, model, columns, batch)
+            if first is not None:
+                keys.extend(range(first, first + len(batch)))
+            self.counts[label] += len(batch)
+            self.progress.advance(bar, len(batch))
+        return keys
 
     def name_pool(self, kind: str) -> list[str]:
         """Faker is slow per call; draw each kind of name once and recombine."""

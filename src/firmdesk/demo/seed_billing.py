@@ -21,12 +21,15 @@ with their lines, payments, and the provider's monthly bills.
 Written in batches, matter by matter, so the large scale (millions of time
 entries) never holds more than a batch of matters in memory: only the rows a
 later step needs (an invoice's entries, a month's hours per person) are kept.
+The millions of time entries, expenses, invoices, lines and payments are
+written as rows (``seed_writer.insert_rows``), never as model instances.
 """
 
 import datetime
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from decimal import Decimal
+from typing import NamedTuple
 
 from firmdesk.access.system import loader
 from firmdesk.billing.models import (
@@ -49,7 +52,7 @@ from firmdesk.matters.models import MatterParty
 from firmdesk.orgs.models import User
 from firmdesk.work.models import Task
 
-from .seed_writer import WRITE_BATCH, insert, new
+from .seed_writer import WRITE_BATCH, insert, insert_rows, new
 
 DAY = datetime.timedelta(days=1)
 TENTH = Decimal("0.10")
@@ -105,9 +108,120 @@ class _Writer:
         if rows:
             for start in range(0, len(rows), WRITE_BATCH):
                 insert(self.ctx.alias, model, rows[start : start + WRITE_BATCH])
+            self._count(rows, label)
+        return rows
+
+    def write_rows(self, model, columns, rows: list, label: str) -> int:
+        """Rows as tuples of ``columns``; the first new key (the rest follow
+        in order)."""
+        first = insert_rows(self.ctx.alias, model, columns, rows)
+        self._count(rows, label)
+        return first or 0
+
+    def _count(self, rows: list, label: str) -> None:
+        if rows:
             self.ctx.counts[label] += len(rows)
             self.ctx.progress.advance(self.bars[label], len(rows))
-        return rows
+
+
+class _Entry(NamedTuple):
+    """A time entry's row: its fields are the columns written."""
+
+    firm_id: int
+    timekeeper_id: int
+    matter_id: int
+    engagement_id: int | None
+    date: datetime.date
+    minutes: int
+    hours: Decimal
+    rate: Decimal
+    cost_rate: Decimal
+    task_code: str
+    activity_code: str
+    narrative: str
+    billable: bool
+    outside_staff: bool
+    status: str
+    source: str
+
+
+class _TaskTime(NamedTuple):
+    """A time entry logged on a task: its row."""
+
+    firm_id: int
+    timekeeper_id: int
+    matter_id: int | None
+    task_id: int
+    engagement_id: int | None
+    date: datetime.date
+    minutes: int
+    hours: Decimal
+    outside_staff: bool
+    billable: bool
+    narrative: str
+    status: str
+    source: str
+
+
+class _Expense(NamedTuple):
+    """An expense's row."""
+
+    firm_id: int
+    matter_id: int
+    incurred_by_id: int
+    date: datetime.date
+    expense_code: str
+    description: str
+    quantity: Decimal
+    unit_cost: Decimal
+    status: str
+
+
+class _Invoice(NamedTuple):
+    """An invoice's row."""
+
+    firm_id: int
+    matter_id: int
+    client_id: int | None
+    number: str
+    status: str
+    period_start: datetime.date
+    period_end: datetime.date
+    issued_on: datetime.date
+    due_on: datetime.date
+    total: Decimal
+    paid: Decimal
+    sent_at: datetime.datetime
+    approved_at: datetime.datetime
+    approved_by_id: int
+
+
+LINE_COLUMNS = (
+    "firm_id",
+    "invoice_id",
+    "position",
+    "kind",
+    "date",
+    "time_entry_id",
+    "expense_id",
+    "outside_staff",
+    "task_code",
+    "activity_code",
+    "expense_code",
+    "description",
+    "units",
+    "unit_cost",
+    "adjustment",
+    "total",
+)
+PAYMENT_COLUMNS = (
+    "firm_id",
+    "invoice_id",
+    "received_on",
+    "amount",
+    "method",
+    "reference",
+)
 
 
 def _timekeepers(ctx) -> dict[int, dict]:
@@ -228,6 +342,14 @@ def seed_billing(ctx) -> None:
         firm.pk: _FirmBooks(firm, rng, matters=per_firm[firm.pk], months=len(periods))
         for firm in ctx.firms
     }
+    # Per firm: its own timekeepers and the outside staff, drawn from per entry.
+    staff = {
+        firm_id: (
+            [u for u, k in mine.items() if not k[2]],
+            [u for u, k in mine.items() if k[2]],
+        )
+        for firm_id, mine in keepers.items()
+    }
     writer = _Writer(
         ctx,
         {
@@ -245,12 +367,14 @@ def seed_billing(ctx) -> None:
 
     for start in range(0, n_matters, MATTERS_PER_BATCH):
         batch = ctx.matters[start : start + MATTERS_PER_BATCH]
-        terms, entries, expenses = [], [], []
-        # Per (matter, period index): the entries and expenses it bills.
+        terms: list[MatterBilling] = []
+        entries: list[_Entry] = []
+        expenses: list[_Expense] = []
+        # Per (matter, period index): the entries and expenses it bills, each
+        # with its place in ``entries`` or ``expenses``.
         billed: dict[tuple, tuple[list, list]] = defaultdict(lambda: ([], []))
         for matter_id, firm_id in batch:
             book = books[firm_id]
-            firm_keepers = keepers[firm_id]
             matter_rate = None
             if rng.random() < 0.2:
                 matter_rate = Decimal(rng.randint(200, 450))
@@ -264,23 +388,44 @@ def seed_billing(ctx) -> None:
                     )
                 )
             for entry, period in _entries(
-                ctx, matter_id, firm_id, firm_keepers, book, matter_rate, periods
+                ctx,
+                matter_id,
+                firm_id,
+                keepers[firm_id],
+                staff[firm_id],
+                book,
+                matter_rate,
+                periods,
             ):
-                entries.append(entry)
                 if entry.status == TimeEntry.Status.BILLED:
-                    billed[(matter_id, period)][0].append(entry)
+                    billed[(matter_id, period)][0].append((len(entries), entry))
                 if entry.engagement_id and period is not None:
                     slot = logged[(entry.engagement_id, entry.timekeeper_id, period)]
                     slot[0] += entry.hours
                     slot[1] += 1
+                entries.append(entry)
             for expense, period in _expenses(ctx, matter_id, firm_id, periods):
-                expenses.append(expense)
                 if period is not None:
-                    billed[(matter_id, period)][1].append(expense)
+                    billed[(matter_id, period)][1].append((len(expenses), expense))
+                expenses.append(expense)
         writer.write(MatterBilling, terms, "matter billing terms")
-        writer.write(TimeEntry, entries, "time entries")
-        writer.write(Expense, expenses, "expenses")
-        _invoices(ctx, writer, billed, books, clients, periods, position)
+        first_entry = writer.write_rows(
+            TimeEntry, _Entry._fields, entries, "time entries"
+        )
+        first_expense = writer.write_rows(
+            Expense, _Expense._fields, expenses, "expenses"
+        )
+        _invoices(
+            ctx,
+            writer,
+            billed,
+            books,
+            clients,
+            periods,
+            position,
+            first_entry=first_entry,
+            first_expense=first_expense,
+        )
 
     for firm in ctx.firms:
         book = books[firm.pk]
@@ -322,8 +467,9 @@ def _task_time(ctx, logged, periods) -> None:
         )
         .order_by("pk")
     )
+    hours_of: dict[int, Decimal] = {}
     bar = ctx.progress.add_task("time logged on tasks", total=tasks.count())
-    batch: list[TimeEntry] = []
+    batch: list[_TaskTime] = []
     for (
         pk,
         firm_id,
@@ -333,8 +479,10 @@ def _task_time(ctx, logged, periods) -> None:
         minutes,
         at,
         title,
-    ) in tasks.iterator(chunk_size=5000):
-        hours = hours_from_minutes(minutes, TENTH)
+    ) in tasks.iterator(chunk_size=WRITE_BATCH):
+        hours = hours_of.get(minutes)
+        if hours is None:
+            hours = hours_of[minutes] = hours_from_minutes(minutes, TENTH)
         day = at.date()
         # Bills are made for the live engagements the seed keeps.
         if engagement_id in ctx.engagements:
@@ -344,24 +492,23 @@ def _task_time(ctx, logged, periods) -> None:
                     slot[0] += hours
                     slot[1] += 1
         batch.append(
-            new(
-                TimeEntry,
-                firm_id=firm_id,
-                timekeeper_id=user_id,
-                matter_id=matter_id,
-                task_id=pk,
-                engagement_id=engagement_id,
-                date=day,
-                minutes=minutes,
-                hours=hours,
-                outside_staff=engagement_id is not None,
-                billable=engagement_id is None,
-                narrative=f"Time logged on task: {title}",
-                status=TimeEntry.Status.SUBMITTED,
-                source=TimeEntry.Source.TASK,
+            _TaskTime(
+                firm_id,
+                user_id,
+                matter_id,
+                pk,
+                engagement_id,
+                day,
+                minutes,
+                hours,
+                engagement_id is not None,
+                engagement_id is None,
+                f"Time logged on task: {title}",
+                TimeEntry.Status.SUBMITTED,
+                TimeEntry.Source.TASK,
             )
         )
-        if len(batch) == 5000:
+        if len(batch) == WRITE_BATCH:
             _write_task_time(ctx, batch, bar)
             batch = []
     _write_task_time(ctx, batch, bar)
@@ -369,18 +516,37 @@ def _task_time(ctx, logged, periods) -> None:
 
 def _write_task_time(ctx, rows: list, bar) -> None:
     if rows:
-        insert(ctx.alias, TimeEntry, rows)
+        insert_rows(ctx.alias, TimeEntry, _TaskTime._fields, rows)
         ctx.counts["time logged on tasks"] += len(rows)
         ctx.progress.advance(bar, len(rows))
 
 
-def _entries(ctx, matter_id, firm_id, keepers, book, matter_rate, periods) -> Iterator:
+# Tenths of an hour an entry takes, as its minutes and hours.
+TENTHS = {
+    tenths: (tenths * 6, Decimal(tenths) / 10)
+    for tenths in (1, 2, 3, 4, 5, 6, 8, 10, 12, 15, 20, 25, 30, 40)
+}
+TENTHS_LIST = list(TENTHS.values())
+UNBILLED_STATUSES = (TimeEntry.Status.DRAFT, TimeEntry.Status.SUBMITTED) + (
+    TimeEntry.Status.REVIEWED,
+) * 2
+
+
+def _entries(
+    ctx, matter_id, firm_id, keepers, staff, book, matter_rate, periods
+) -> Iterator[tuple[_Entry, int | None]]:
     """A matter's time entries, each with the index of the month it was done
     in (None: this month's work, not billed yet)."""
     rng = ctx.rng
-    inside = [u for u, k in keepers.items() if not k[2]]
-    outside = [u for u, k in keepers.items() if k[2]]
-    for n in range(ctx.scale.time_entries_per_matter):
+    inside, outside = staff
+    count = ctx.scale.time_entries_per_matter
+    # What does not depend on the entry's other draws, drawn for all at once.
+    lengths = rng.choices(TENTHS_LIST, k=count)
+    task_codes = rng.choices(TASK_CODE_LIST, k=count)
+    activity_codes = rng.choices(ACTIVITY_CODE_LIST, k=count)
+    narratives = rng.choices(NARRATIVES, k=count)
+    this_month = ctx.today.day - 1
+    for n in range(count):
         # The first entries bill one month each, so every month has an invoice.
         forced = n < len(periods)
         user_id = (
@@ -398,11 +564,8 @@ def _entries(ctx, matter_id, firm_id, keepers, book, matter_rate, periods) -> It
         period = n if forced else rng.randrange(len(periods) + 1)
         if period == len(periods):
             work_period = None
-            day = ctx.today - DAY * rng.randint(0, max(ctx.today.day - 1, 0))
-            status = rng.choice(
-                (TimeEntry.Status.DRAFT, TimeEntry.Status.SUBMITTED)
-                + (TimeEntry.Status.REVIEWED,) * 2
-            )
+            day = ctx.today - DAY * rng.randint(0, this_month)
+            status = rng.choice(UNBILLED_STATUSES)
         else:
             work_period = period
             first, last = periods[period]
@@ -410,193 +573,241 @@ def _entries(ctx, matter_id, firm_id, keepers, book, matter_rate, periods) -> It
             # Work of a billed month that is not billable was reviewed and
             # left off the invoice.
             status = TimeEntry.Status.BILLED if billable else TimeEntry.Status.REVIEWED
-        tenths = rng.choice((1, 2, 3, 4, 5, 6, 8, 10, 12, 15, 20, 25, 30, 40))
+        minutes, hours = lengths[n]
         yield (
-            new(
-                TimeEntry,
-                firm_id=firm_id,
-                timekeeper_id=user_id,
-                matter_id=matter_id,
-                engagement=engagement,
-                date=day,
-                minutes=tenths * 6,
-                hours=Decimal(tenths) / 10,
-                rate=rate,
-                cost_rate=cost,
-                task_code=rng.choice(TASK_CODE_LIST),
-                activity_code=rng.choice(ACTIVITY_CODE_LIST),
-                narrative=rng.choice(NARRATIVES),
-                billable=billable,
-                outside_staff=is_outside,
-                status=status,
+            _Entry(
+                firm_id,
+                user_id,
+                matter_id,
+                engagement.pk if engagement else None,
+                day,
+                minutes,
+                hours,
+                rate,
+                cost,
+                task_codes[n],
+                activity_codes[n],
+                narratives[n],
+                billable,
+                is_outside,
+                status,
                 # Not linked to seeded tasks, so entered by hand, not "on a task".
-                source=TimeEntry.Source.MANUAL,
+                TimeEntry.Source.MANUAL,
             ),
             work_period,
         )
 
 
+EXPENSE_CODE_CHOICES = list(EXPENSES)
+
+
 def _expenses(ctx, matter_id, firm_id, periods) -> Iterator:
     rng = ctx.rng
+    attorneys = ctx.attorneys[firm_id]
+    this_month = ctx.today.day - 1
     for _ in range(ctx.scale.expenses_per_matter):
-        code = rng.choice(list(EXPENSES))
+        code = rng.choice(EXPENSE_CODE_CHOICES)
         description, unit_cost, (low, high) = EXPENSES[code]
         period = rng.randrange(len(periods) + 1)
         if period == len(periods):
             period_index, status = None, Expense.Status.SUBMITTED
-            day = ctx.today - DAY * rng.randint(0, max(ctx.today.day - 1, 0))
+            day = ctx.today - DAY * rng.randint(0, this_month)
         else:
             period_index, status = period, Expense.Status.BILLED
             first, last = periods[period]
             day = first + DAY * rng.randint(0, (last - first).days)
         yield (
-            new(
-                Expense,
-                firm_id=firm_id,
-                matter_id=matter_id,
-                incurred_by_id=rng.choice(ctx.attorneys[firm_id]),
-                date=day,
-                expense_code=code,
-                description=description,
-                quantity=Decimal(rng.randint(low, high)),
-                unit_cost=unit_cost,
-                status=status,
+            _Expense(
+                firm_id,
+                matter_id,
+                rng.choice(attorneys),
+                day,
+                code,
+                description,
+                Decimal(rng.randint(low, high)),
+                unit_cost,
+                status,
             ),
             period_index,
         )
 
 
-def _invoices(ctx, writer, billed, books, clients, periods, position) -> None:
+FEE = InvoiceLine.Kind.FEE
+COURTESY_DISCOUNT = "Courtesy discount (5% of fees)"
+
+
+def _invoices(
+    ctx,
+    writer,
+    billed,
+    books,
+    clients,
+    periods,
+    position,
+    *,
+    first_entry: int,
+    first_expense: int,
+) -> None:
     """One invoice per matter and month of billed work; its lines, total and
-    payments. Older invoices are paid, the latest still open."""
+    payments. Older invoices are paid, the latest still open. The entries and
+    expenses were written from ``first_entry`` and ``first_expense`` on, in
+    order."""
     rng = ctx.rng
-    invoices, lines_of = [], []
+    invoices: list[_Invoice] = []
+    # Per invoice: its lines, as their columns after firm, invoice and position.
+    lines_of: list[list[tuple]] = []
+    # Per invoice: its payments, as (received on, amount, method, reference).
+    paid_by: list[list[tuple]] = []
     for (matter_id, period), (entries, expenses) in sorted(
         billed.items(), key=lambda item: (-item[0][1], item[0][0])
     ):
-        firm_id = (entries or expenses)[0].firm_id
+        firm_id = (entries or expenses)[0][1].firm_id
         book = books[firm_id]
         first, last = periods[period]
-        lines: list[InvoiceLine] = []
-        for entry in sorted(entries, key=lambda e: e.date):
+        lines: list[tuple] = []
+        fees = ZERO
+        for n, entry in sorted(entries, key=lambda e: e[1].date):
+            # Billed entries are billable and neither adjusted nor written off.
+            total = line_amount(entry.hours, entry.rate)
+            fees += total
             lines.append(
-                new(
-                    InvoiceLine,
-                    firm_id=firm_id,
-                    kind=InvoiceLine.Kind.FEE,
-                    date=entry.date,
-                    time_entry=entry,
-                    outside_staff=entry.outside_staff,
-                    task_code=entry.task_code,
-                    activity_code=entry.activity_code,
-                    description=entry.narrative,
-                    units=entry.hours,
-                    unit_cost=entry.rate,
-                    total=entry.amount,
+                (
+                    FEE,
+                    entry.date,
+                    first_entry + n,
+                    None,
+                    entry.outside_staff,
+                    entry.task_code,
+                    entry.activity_code,
+                    "",
+                    entry.narrative,
+                    entry.hours,
+                    entry.rate,
+                    ZERO,
+                    total,
                 )
             )
-        for expense in sorted(expenses, key=lambda e: e.date):
+        for n, expense in sorted(expenses, key=lambda e: e[1].date):
             lines.append(
-                new(
-                    InvoiceLine,
-                    firm_id=firm_id,
-                    kind=InvoiceLine.Kind.EXPENSE,
-                    date=expense.date,
-                    expense=expense,
-                    expense_code=expense.expense_code,
-                    description=expense.description,
-                    units=expense.quantity,
-                    unit_cost=expense.unit_cost,
-                    total=expense.amount,
+                (
+                    InvoiceLine.Kind.EXPENSE,
+                    expense.date,
+                    None,
+                    first_expense + n,
+                    False,
+                    "",
+                    "",
+                    expense.expense_code,
+                    expense.description,
+                    expense.quantity,
+                    expense.unit_cost,
+                    ZERO,
+                    line_amount(expense.quantity, expense.unit_cost),
                 )
             )
-        fees = sum((line.total for line in lines if line.kind == "F"), ZERO)
         if fees and rng.random() < 0.1:
             discount = -money(fees * Decimal("0.05"))
             lines.append(
-                new(
-                    InvoiceLine,
-                    firm_id=firm_id,
-                    kind=InvoiceLine.Kind.FEE_ADJUSTMENT,
-                    date=last,
-                    description="Courtesy discount (5% of fees)",
-                    adjustment=discount,
-                    total=line_amount(0, 0, discount),
+                (
+                    InvoiceLine.Kind.FEE_ADJUSTMENT,
+                    last,
+                    None,
+                    None,
+                    False,
+                    "",
+                    "",
+                    "",
+                    COURTESY_DISCOUNT,
+                    Decimal(0),
+                    ZERO,
+                    discount,
+                    line_amount(0, 0, discount),
                 )
             )
-        for n, line in enumerate(lines, start=1):
-            line.position = n
         issued = last + DAY * 3
+        due = issued + DAY * book.terms_days
+        number = book.number(period=period, position=position[matter_id])
+        total = sum((line[-1] for line in lines), ZERO)
+        payments = _payments(ctx, total=total, issued=issued, due=due, number=number)
+        paid = sum((payment[1] for payment in payments), ZERO)
         invoices.append(
-            new(
-                Invoice,
-                firm_id=firm_id,
-                matter_id=matter_id,
-                client_id=clients.get(matter_id),
-                number=book.number(period=period, position=position[matter_id]),
-                status=Invoice.Status.SENT,
-                period_start=first,
-                period_end=last,
-                issued_on=issued,
-                due_on=issued + DAY * book.terms_days,
-                total=sum((line.total for line in lines), ZERO),
-                sent_at=ctx.now - (ctx.today - issued),
-                approved_at=ctx.now - (ctx.today - issued),
-                approved_by_id=ctx.attorneys[firm_id][0],
+            _Invoice(
+                firm_id,
+                matter_id,
+                clients.get(matter_id),
+                number,
+                Invoice.Status.SENT
+                if not payments
+                else Invoice.Status.PAID
+                if paid == total
+                else Invoice.Status.PARTLY_PAID,
+                first,
+                last,
+                issued,
+                due,
+                total,
+                paid,
+                ctx.now - (ctx.today - issued),
+                ctx.now - (ctx.today - issued),
+                ctx.attorneys[firm_id][0],
             )
         )
         lines_of.append(lines)
-    # Payments first, so each invoice is written once with what it was paid;
-    # the payments and lines take the invoices' ids when they are written.
-    payments = [p for invoice in invoices for p in _payments(ctx, invoice)]
-    writer.write(Invoice, invoices, "invoices")
-    for invoice, lines in zip(invoices, lines_of, strict=True):
-        for line in lines:
-            line.invoice = invoice
-    writer.write(
-        InvoiceLine, [line for lines in lines_of for line in lines], "invoice lines"
+        paid_by.append(payments)
+    first_invoice = writer.write_rows(Invoice, _Invoice._fields, invoices, "invoices")
+    writer.write_rows(
+        InvoiceLine,
+        LINE_COLUMNS,
+        [
+            (invoice.firm_id, first_invoice + n, place, *line)
+            for n, (invoice, lines) in enumerate(zip(invoices, lines_of, strict=True))
+            for place, line in enumerate(lines, start=1)
+        ],
+        "invoice lines",
     )
-    writer.write(Payment, payments, "payments")
+    writer.write_rows(
+        Payment,
+        PAYMENT_COLUMNS,
+        [
+            (invoice.firm_id, first_invoice + n, *payment)
+            for n, (invoice, payments) in enumerate(zip(invoices, paid_by, strict=True))
+            for payment in payments
+        ],
+        "payments",
+    )
 
 
-def _payments(ctx, invoice) -> list[Payment]:
+PAYMENT_METHODS = ("check", "ACH", "card", "wire")
+
+
+def _payments(
+    ctx, *, total: Decimal, issued: datetime.date, due: datetime.date, number: str
+) -> list[tuple]:
     """Invoices due a month ago are mostly paid in full, newer ones partly or
-    not yet; ``invoice.paid`` and its status follow the payments."""
+    not yet: (received on, amount, method, reference) of each payment."""
     rng = ctx.rng
-    overdue_days = (ctx.today - invoice.due_on).days
+    overdue_days = (ctx.today - due).days
     chance = rng.random()
-    if invoice.total <= 0 or (overdue_days < 0 and chance < 0.6):
+    if total <= 0 or (overdue_days < 0 and chance < 0.6):
         return []
     if overdue_days > 30 and chance < 0.8 or chance < 0.3:
-        amounts = [invoice.total]
-        if invoice.total > 1000 and rng.random() < 0.3:
-            half = money(invoice.total / 2)
-            amounts = [half, invoice.total - half]
+        amounts = [total]
+        if total > 1000 and rng.random() < 0.3:
+            half = money(total / 2)
+            amounts = [half, total - half]
     elif chance < 0.7:
-        amounts = [money(invoice.total * Decimal(rng.randint(20, 80)) / 100)]
+        amounts = [money(total * Decimal(rng.randint(20, 80)) / 100)]
     else:
         return []
-    payments = []
-    for n, amount in enumerate(amounts):
-        received = min(ctx.today, invoice.issued_on + DAY * rng.randint(5, 40 + n))
-        payments.append(
-            new(
-                Payment,
-                firm_id=invoice.firm_id,
-                invoice=invoice,
-                received_on=received,
-                amount=amount,
-                method=rng.choice(("check", "ACH", "card", "wire")),
-                reference=f"{invoice.number}-{n + 1}",
-            )
+    return [
+        (
+            min(ctx.today, issued + DAY * rng.randint(5, 40 + n)),
+            amount,
+            rng.choice(PAYMENT_METHODS),
+            f"{number}-{n + 1}",
         )
-    invoice.paid = sum((p.amount for p in payments), ZERO)
-    invoice.status = (
-        Invoice.Status.PAID
-        if invoice.paid == invoice.total
-        else Invoice.Status.PARTLY_PAID
-    )
-    return payments
+        for n, amount in enumerate(amounts)
+    ]
 
 
 def _provider_bills(ctx, logged, periods) -> None:

@@ -42,6 +42,17 @@ ORDER BY conrelid::regclass::text, conname
 """
 
 
+# Session settings for the rebuild, set for the seed's transaction only.
+# Measured on a 20-firm seed (bench/seed_rebuild.py, bench/results/seed.md):
+# two parallel workers per index build (PostgreSQL's default, pinned here)
+# take about a sixth off the rebuild's wall time against none; 1 GB of sort
+# memory instead of 256 MB changes nothing measurable.
+REBUILD_SETTINGS = {
+    "maintenance_work_mem": "256MB",
+    "max_parallel_maintenance_workers": "2",
+}
+
+
 @dataclass
 class Deferred:
     """What was dropped, to be made again: (name, CREATE INDEX …) and
@@ -80,7 +91,8 @@ def rebuild(connection, deferred: Deferred) -> None:
         # Checks other tables queued are run now: a table with pending
         # trigger events cannot be altered.
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-        cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
+        for name, value in REBUILD_SETTINGS.items():
+            cursor.execute("SELECT set_config(%s, %s, true)", [name, value])
         for _, definition in deferred.indexes:
             cursor.execute(definition)
         for table, name, definition in deferred.foreign_keys:

@@ -44,8 +44,8 @@ from firmdesk.scheduling.services import (
     trigger_of,
 )
 
-from .seed_work import historical_timestamps, weighted
-from .seed_writer import new
+from .seed_work import weighted
+from .seed_writer import dict_rows, new
 
 K = Event.Kind
 S = Event.Status
@@ -154,6 +154,41 @@ APPLIED_FIELDS = (
     "end_date",
 )
 
+# Every column the planner may set, in the order an event's row gives them.
+EVENT_COLUMNS = (
+    "firm_id",
+    "matter_id",
+    "court_id",
+    "kind",
+    "title",
+    "description",
+    "location",
+    "video_url",
+    "owner_id",
+    "created_by_id",
+    "start",
+    "end",
+    "time_zone",
+    "all_day",
+    "start_date",
+    "end_date",
+    "status",
+    "reminder_minutes",
+    "sequence",
+    "revision",
+    "rule_id",
+    "period",
+    "service",
+    "trigger_event_id",
+    "trigger_date",
+    "derivation",
+    "last_moment",
+    "completed_at",
+    "completed_by_id",
+    "created_at",
+    "updated_at",
+)
+
 
 @dataclass
 class PlannedEvent:
@@ -165,7 +200,20 @@ class PlannedEvent:
     trigger: "PlannedEvent | None" = None
     service: str = Event.Service.PERSONAL
     # Filled in once written.
-    event: Event | None = None
+    pk: int | None = None
+
+    def written(self) -> Event:
+        """The written event, as far as its key and its trigger date go."""
+        f = self.fields
+        return new(
+            Event,
+            pk=self.pk,
+            firm_id=f["firm_id"],
+            start=f["start"],
+            time_zone=f["time_zone"],
+            all_day=f["all_day"],
+            start_date=f.get("start_date"),
+        )
 
 
 @dataclass
@@ -183,6 +231,7 @@ class MatterRow:
 class _Planner:
     def __init__(self, ctx):
         self.ctx, self.rng = ctx, ctx.rng
+        self.row = dict_rows(Event, EVENT_COLUMNS)
         self.today, self.now = ctx.today, ctx.now
         alias = ctx.alias
         declared = {d.day: d.name for d in DeclaredHoliday.objects.using(alias).all()}
@@ -531,14 +580,14 @@ class _Planner:
             fields, trigger_date=trigger_date, trigger=trigger, service=service
         )
 
-    def compute(self, planned: PlannedEvent) -> Event:
+    def compute(self, planned: PlannedEvent) -> tuple:
         """The deadline ``deadline_create`` would save, from the court's
-        calendar, with a history."""
+        calendar, with a history: its row of ``EVENT_COLUMNS``."""
         f = planned.fields
         calendar = self.calendars[f["court_id"]]
         if planned.trigger is not None:
-            hearing = planned.trigger.event
-            trigger = trigger_of(hearing)
+            hearing = planned.trigger
+            trigger = trigger_of(hearing.written())
             f["trigger_event_id"] = hearing.pk
             # Calendared once the hearing was set.
             noted = planned.trigger.fields["created_at"] + HOUR
@@ -557,11 +606,11 @@ class _Planner:
         _apply_deadline(applied, result, calendar)
         f.update({name: getattr(applied, name) for name in APPLIED_FIELDS})
         self.history(planned, noted + self.rng.uniform(0, 2) * DAY)
-        event = new(Event, **f)
+        row = self.row(f)
         # Only what attendees and reminders need stays in memory.
         for name in ("period", "derivation", "description"):
             f.pop(name, None)
-        return event
+        return row
 
 
 def _matters(ctx) -> dict[int, list[MatterRow]]:
@@ -643,102 +692,83 @@ def seed_events(ctx) -> None:
             timed += court_events + planner.meetings(firm, matter, creators)
         timed += planner.consultations(firm, prospects[firm.pk], creators)
 
-    def keep(event: Event) -> Event:
-        # Only what attendees, reminders and triggers need stays in memory.
-        return new(
-            Event,
-            pk=event.pk,
-            firm_id=event.firm_id,
-            start=event.start,
-            time_zone=event.time_zone,
-            all_day=event.all_day,
-            start_date=event.start_date,
-            status=event.status,
-            reminder_minutes=event.reminder_minutes,
-        )
-
-    with historical_timestamps(Event, EventAttendee, Reminder):
-        events = ctx.bulk(
-            Event,
-            (new(Event, **p.fields) for p in timed),
-            label="events",
-            total=len(timed),
-            keep=keep,
-        )
-        for p, event in zip(timed, events, strict=True):
-            p.event = event
-        events = ctx.bulk(
-            Event,
-            (planner.compute(p) for p in deadlines),
-            label="filing deadlines",
-            total=len(deadlines),
-            keep=keep,
-        )
-        for p, event in zip(deadlines, events, strict=True):
-            p.event = event
-        _seed_attendees_and_reminders(ctx, timed + deadlines)
+    # Each is written with the times it happened, not the time of the seed.
+    keys = ctx.bulk_rows(
+        Event,
+        EVENT_COLUMNS,
+        (planner.row(p.fields) for p in timed),
+        label="events",
+        total=len(timed),
+    )
+    for p, pk in zip(timed, keys, strict=True):
+        p.pk = pk
+    keys = ctx.bulk_rows(
+        Event,
+        EVENT_COLUMNS,
+        (planner.compute(p) for p in deadlines),
+        label="filing deadlines",
+        total=len(deadlines),
+    )
+    for p, pk in zip(deadlines, keys, strict=True):
+        p.pk = pk
+    _seed_attendees_and_reminders(ctx, timed + deadlines)
 
 
 def _seed_attendees_and_reminders(ctx, planned: list[PlannedEvent]) -> None:
-    def attendees() -> Iterator[EventAttendee]:
+    def attendees() -> Iterator[tuple]:
         for p in planned:
-            at = p.fields["created_at"]
-            for user, contact in [(u, None) for u in p.users] + [
-                (None, c) for c in p.contacts
-            ]:
-                yield new(
-                    EventAttendee,
-                    firm_id=p.event.firm_id,
-                    event_id=p.event.pk,
-                    user_id=user,
-                    contact_id=contact,
-                    created_at=at,
-                    updated_at=at,
-                )
+            firm_id, at = p.fields["firm_id"], p.fields["created_at"]
+            for user in p.users:
+                yield (firm_id, p.pk, user, None, at, at)
+            for contact in p.contacts:
+                yield (firm_id, p.pk, None, contact, at, at)
 
     def due(p: PlannedEvent) -> Iterator[tuple[int, int, datetime.datetime]]:
         """(user, minutes, moment) as ``sync_reminders`` makes them: for the
         owner and attending users, moments still ahead, scheduled events only."""
-        event = p.event
-        if event.status != S.SCHEDULED:
+        f = p.fields
+        if f["status"] != S.SCHEDULED:
             return
-        people = dict.fromkeys(u for u in (p.fields["owner_id"], *p.users) if u)
+        people = dict.fromkeys(u for u in (f["owner_id"], *p.users) if u)
         # In UTC, as the database gives it to sync_reminders: a start in the
         # court's zone would subtract wall-clock time, an hour off across a
         # change to or from summer time.
-        start = event.start.astimezone(datetime.UTC)
-        for minutes in event.reminder_minutes:
+        start = f["start"].astimezone(datetime.UTC)
+        for minutes in f["reminder_minutes"]:
             fire_at = start - minutes * MINUTE
             if fire_at > ctx.now:
                 for user in people:
                     yield user, minutes, fire_at
 
-    def reminders() -> Iterator[Reminder]:
+    def reminders() -> Iterator[tuple]:
         for p in planned:
+            event = None
+            firm_id, at = p.fields["firm_id"], p.fields["created_at"]
             for user, minutes, fire_at in due(p):
-                yield new(
-                    Reminder,
-                    firm_id=p.event.firm_id,
-                    event_id=p.event.pk,
-                    user_id=user,
-                    minutes_before=minutes,
-                    fire_at=fire_at,
-                    key=reminder_key(p.event, user, fire_at),
-                    created_at=p.fields["created_at"],
-                    updated_at=p.fields["created_at"],
-                )
+                event = event or p.written()
+                key = reminder_key(event, user, fire_at)
+                yield (firm_id, p.pk, user, minutes, fire_at, key, at, at)
 
-    ctx.bulk(
+    ctx.bulk_rows(
         EventAttendee,
+        ("firm_id", "event_id", "user_id", "contact_id", "created_at", "updated_at"),
         attendees(),
         label="event attendees",
         total=sum(len(p.users) + len(p.contacts) for p in planned),
-        keep=lambda a: None,
     )
-    ctx.bulk(
+    ctx.bulk_rows(
         Reminder,
+        (
+            "firm_id",
+            "event_id",
+            "user_id",
+            "minutes_before",
+            "fire_at",
+            "key",
+            "created_at",
+            "updated_at",
+        ),
         reminders(),
         label="reminders",
         total=sum(1 for p in planned for _ in due(p)),
-        keep=lambda r: None,
     )

@@ -44,7 +44,7 @@ from firmdesk.work.models import (
 )
 from firmdesk.work.starter import STARTER_PLAYBOOKS, StarterPlaybook
 
-from .seed_writer import new
+from .seed_writer import dict_rows, new
 
 F = Function
 S = Task.Status
@@ -963,6 +963,43 @@ DETAIL_FIELDS = (
     "due_at",
     "sla_breached_at",
 )
+# Every column the planner may set, in the order a task's row gives them.
+TASK_COLUMNS = (
+    "firm_id",
+    "matter_id",
+    "engagement_id",
+    "function",
+    "playbook_version_id",
+    "title",
+    "instructions",
+    "status",
+    "priority",
+    "requester_id",
+    "assignee_id",
+    "due_at",
+    "due_source",
+    "review_required",
+    "output_leaves_firm",
+    "extra_cost",
+    "extra_cost_decided_by_id",
+    "needs_routing",
+    "routing_note",
+    "checklist_ticked",
+    "cancel_reason",
+    "minutes_logged",
+    "rework_count",
+    "revision",
+    "routed_at",
+    "first_response_at",
+    "submitted_at",
+    "approved_at",
+    "completed_at",
+    "closed_at",
+    "sla_warned_at",
+    "sla_breached_at",
+    "created_at",
+    "updated_at",
+)
 
 
 def seed_tasks(ctx) -> None:
@@ -973,110 +1010,125 @@ def seed_tasks(ctx) -> None:
     planner = TaskPlanner(ctx.rng, ctx.now, open_share=0.10)
     per_firm = ctx.scale.matters_per_firm * ctx.scale.tasks_per_matter
     planned: list[PlannedTask] = []
+    row = dict_rows(Task, TASK_COLUMNS)
 
-    def tasks() -> Iterator[Task]:
+    def tasks() -> Iterator[tuple]:
         for plan in plans:
             for p in planner.tasks(plan, per_firm):
                 p.fields.setdefault("updated_at", p.fields["created_at"])
-                task = new(Task, **p.fields)
+                task = row(p.fields)
                 # Only what the details need stays in memory until the tasks
                 # have their ids (250,000 of them at the large scale).
                 p.fields = {k: p.fields.get(k) for k in DETAIL_FIELDS}
                 planned.append(p)
                 yield task
 
-    with historical_timestamps(Task, Review, Comment, Flag, SlaBreach):
-        ids = ctx.bulk(Task, tasks(), label="tasks", total=per_firm * len(plans))
-        _seed_task_details(ctx, ids, planned)
+    ids = ctx.bulk_rows(
+        Task, TASK_COLUMNS, tasks(), label="tasks", total=per_firm * len(plans)
+    )
+    _seed_task_details(ctx, ids, planned)
 
 
 def _seed_task_details(ctx, ids: list[int], planned: list[PlannedTask]) -> None:
-    def reviews() -> Iterator[Review]:
+    """Reviews, comments, flags and breaches, as rows: each is written with
+    the time it happened (``created_at``), not the time of the seed."""
+
+    def reviews() -> Iterator[tuple]:
         for task_id, p in zip(ids, planned, strict=True):
+            firm_id = p.fields["firm_id"]
             for reviewer, decision, reason, comment, at in p.reviews:
-                yield new(
-                    Review,
-                    firm_id=p.fields["firm_id"],
-                    task_id=task_id,
-                    reviewer_id=reviewer,
-                    decision=decision,
-                    reason=reason,
-                    comment=comment,
-                    created_at=at,
-                    updated_at=at,
-                )
+                yield (firm_id, task_id, reviewer, decision, reason, comment, at, at)
 
-    def comments() -> Iterator[Comment]:
+    def comments() -> Iterator[tuple]:
         for task_id, p in zip(ids, planned, strict=True):
+            firm_id = p.fields["firm_id"]
             for author, body, at in p.comments:
-                yield new(
-                    Comment,
-                    firm_id=p.fields["firm_id"],
-                    task_id=task_id,
-                    author_id=author,
-                    body=body,
-                    created_at=at,
-                    updated_at=at,
-                )
+                yield (firm_id, task_id, author, body, at, at)
 
-    def flags() -> Iterator[Flag]:
+    def flags() -> Iterator[tuple]:
         for task_id, p in zip(ids, planned, strict=True):
             for kind, note, raised_by, at, resolved in p.flags:
-                yield new(
-                    Flag,
-                    firm_id=p.fields["firm_id"],
-                    task_id=task_id,
-                    kind=kind,
-                    note=note,
-                    raised_by_id=raised_by,
-                    resolved_at=resolved,
-                    resolved_by_id=p.fields["requester_id"] if resolved else None,
-                    created_at=at,
-                    updated_at=resolved or at,
+                yield (
+                    p.fields["firm_id"],
+                    task_id,
+                    kind,
+                    note,
+                    raised_by,
+                    resolved,
+                    p.fields["requester_id"] if resolved else None,
+                    at,
+                    resolved or at,
                 )
 
-    def breaches() -> Iterator[SlaBreach]:
+    def breaches() -> Iterator[tuple]:
         for task_id, p in zip(ids, planned, strict=True):
             if p.breached:
                 f = p.fields
-                yield new(
-                    SlaBreach,
-                    firm_id=f["firm_id"],
-                    task_id=task_id,
-                    engagement_id=f["engagement_id"],
-                    function=f["function"],
-                    assignee_id=f["assignee_id"],
-                    due_at=f["due_at"],
-                    created_at=f["due_at"],
-                    updated_at=f["due_at"],
+                yield (
+                    f["firm_id"],
+                    task_id,
+                    f["engagement_id"],
+                    f["function"],
+                    f["assignee_id"],
+                    f["due_at"],
+                    f["due_at"],
+                    f["due_at"],
                 )
 
     count = len(planned)
-    ctx.bulk(
+    ctx.bulk_rows(
         Review,
+        (
+            "firm_id",
+            "task_id",
+            "reviewer_id",
+            "decision",
+            "reason",
+            "comment",
+            "created_at",
+            "updated_at",
+        ),
         reviews(),
         label="reviews",
         total=sum(len(p.reviews) for p in planned) or count,
-        keep=lambda r: None,
     )
-    ctx.bulk(
+    ctx.bulk_rows(
         Comment,
+        ("firm_id", "task_id", "author_id", "body", "created_at", "updated_at"),
         comments(),
         label="comments",
         total=sum(len(p.comments) for p in planned) or count,
-        keep=lambda c: None,
     )
-    ctx.bulk(
+    ctx.bulk_rows(
         Flag,
+        (
+            "firm_id",
+            "task_id",
+            "kind",
+            "note",
+            "raised_by_id",
+            "resolved_at",
+            "resolved_by_id",
+            "created_at",
+            "updated_at",
+        ),
         flags(),
         label="flags",
         total=sum(len(p.flags) for p in planned) or 1,
-        keep=lambda f: None,
     )
-    ctx.bulk(
+    ctx.bulk_rows(
         SlaBreach,
+        (
+            "firm_id",
+            "task_id",
+            "engagement_id",
+            "function",
+            "assignee_id",
+            "due_at",
+            "created_at",
+            "updated_at",
+        ),
         breaches(),
         label="service-level breaches",
         total=sum(p.breached for p in planned) or 1,
-        keep=lambda b: None,
     )

@@ -9,14 +9,21 @@ decimals, JSON) through their field, hands out the primary keys itself, and
 writes each batch with PostgreSQL's ``COPY`` or, on SQLite, one ``executemany``
 of a single-row INSERT. Everything stays in the seed's one transaction.
 
+The largest tables skip the model instance altogether: ``insert_rows`` takes
+each row as a tuple of the columns a seeder chooses, and fills in the rest
+(keys, defaults, public ids, ``auto_now`` stamps) a batch at a time.
+
 It is for the seed only: nothing else writes to the database while it runs, so
 the keys it hands out (a block taken from the table's sequence) are free.
 """
 
 import datetime
 import operator
+import os
+import uuid
 from collections.abc import Callable, Sequence
 from functools import cache
+from itertools import repeat
 from typing import Any
 
 from django.db import connections, models
@@ -157,24 +164,26 @@ def _today() -> datetime.date:
     return datetime.date.today()  # noqa: DTZ011
 
 
+def _prepare(field: models.Field, connection) -> Callable[[Any], Any] | None:
+    """How a value of ``field`` is made ready for the driver; None: as it is."""
+    kind = type(field)
+    if _plain(field) or kind is models.DecimalField:
+        return None
+    if kind in _SQLITE_TEXT:
+        return _SQLITE_TEXT[kind] if connection.vendor == "sqlite" else None
+    return lambda value: field.get_db_prep_save(value, connection)
+
+
 def _row_maker(model, connection) -> Callable[[Any], Sequence]:
     """How to turn an instance into its row: every column's value read from
     the instance's ``__dict__`` at once, and only the few columns that need it
     converted (dates and UUIDs on SQLite, JSON, encrypted text…)."""
     fields, _ = _columns(model)
-    sqlite = connection.vendor == "sqlite"
-    convert: list[tuple[int, Callable[[Any], Any]]] = []
-    for i, f in enumerate(fields):
-        kind = type(f)
-        if _plain(f) or kind is models.DecimalField:
-            continue
-        if kind in _SQLITE_TEXT:
-            if sqlite:
-                convert.append((i, _SQLITE_TEXT[kind]))
-        else:
-            convert.append(
-                (i, lambda value, f=f: f.get_db_prep_save(value, connection))
-            )
+    convert = [
+        (i, prepare)
+        for i, f in enumerate(fields)
+        if (prepare := _prepare(f, connection)) is not None
+    ]
     names = [f.attname for f in fields]
     get = operator.itemgetter(*names) if len(names) > 1 else lambda d: (d[names[0]],)
     if not convert:
@@ -244,6 +253,121 @@ def insert(alias: str, model, objs: Sequence) -> Sequence:
         obj._state.adding = False
         obj._state.db = alias
     return objs
+
+
+# The hex digit that carries a version 4 UUID's variant bits (10xx), by the
+# random digit it replaces.
+_VARIANT = {f"{n:x}": f"{8 | n & 3:x}" for n in range(16)}
+
+
+def public_ids(count: int) -> list[str]:
+    """``count`` random version 4 UUIDs as 32 hex digits, the form SQLite
+    stores and PostgreSQL reads: what ``uuid4().hex`` gives, from one read of
+    the system's random source rather than one per row (``uuid4`` and the
+    ``UUID`` object it builds were a tenth of the seed's time)."""
+    digits = os.urandom(16 * count).hex()
+    return [
+        f"{digits[i : i + 12]}4{digits[i + 13 : i + 16]}"
+        f"{_VARIANT[digits[i + 16]]}{digits[i + 17 : i + 32]}"
+        for i in range(0, 32 * count, 32)
+    ]
+
+
+# Callable defaults whose value is the same every time: made and prepared
+# once per batch rather than once per row.
+_SAME_EVERY_TIME = (list, dict, tuple, str)
+
+
+def insert_rows(
+    alias: str, model, columns: Sequence[str], rows: Sequence[tuple]
+) -> int | None:
+    """Write ``rows``, tuples of values for ``columns`` (attribute names, e.g.
+    ``firm_id``, in that order), with no model instance per row.
+
+    Every other column gets what a new instance would: its default (a fresh
+    public id per row), ``auto_now`` stamps for the batch, and, when
+    ``columns`` leaves out an auto-increment primary key, consecutive new keys
+    in the order of ``rows``; the first of them is returned (None when the
+    rows carry their keys or there are none). Values are as on the model:
+    dates, times, decimals and JSON are prepared here for the database.
+    """
+    if not rows:
+        return None
+    connection = connections[alias]
+    fields, _ = _columns(model)
+    by_name = {f.attname: f for f in fields}
+    unknown = set(columns) - by_name.keys()
+    if unknown:
+        raise TypeError(f"{model.__name__} has no column {', '.join(sorted(unknown))}")
+    given = [by_name[name] for name in columns]
+    prepares = [_prepare(f, connection) for f in given]
+    stamped = dict(_stamps(model))
+    pk = model._meta.pk
+    first = None
+    if pk.attname not in columns and isinstance(pk, models.AutoField):
+        first = _take_keys(connection, model, len(rows))
+    # The columns not given: (field, value for every row, or a maker per row).
+    rest = [f for f in fields if f.attname not in columns and f is not pk]
+    for start in range(0, len(rows), WRITE_BATCH):
+        batch = rows[start : start + WRITE_BATCH]
+        count = len(batch)
+        # Column by column: each value conversion is one map over a column.
+        values: list = [
+            column if prepare is None else map(prepare, column)
+            for column, prepare in zip(zip(*batch, strict=True), prepares, strict=True)
+        ]
+        names = list(columns)
+        if first is not None:
+            values.insert(0, range(first + start, first + start + count))
+            names.insert(0, pk.attname)
+        for f in rest:
+            names.append(f.attname)
+            values.append(_filled(f, count, stamped, connection))
+        write_rows(
+            alias,
+            model._meta.db_table,
+            [by_name[name].column for name in names],
+            list(zip(*values, strict=True)),
+        )
+    return first
+
+
+def dict_rows(model, columns: Sequence[str]) -> Callable[[dict], tuple]:
+    """For a planner that gathers a row's values in a dict: the function that
+    makes it the row of ``columns`` for ``insert_rows``, a column the dict
+    leaves out taking its default, as on a new instance. A name outside
+    ``columns`` is refused rather than dropped."""
+    fields = {f.attname: f for f in _columns(model)[0]}
+    unknown = set(columns) - fields.keys()
+    if unknown:
+        raise TypeError(f"{model.__name__} has no column {', '.join(sorted(unknown))}")
+    defaults = {name: fields[name].get_default() for name in columns}
+    get = operator.itemgetter(*columns)
+
+    def row(values: dict) -> tuple:
+        merged = {**defaults, **values}
+        if len(merged) != len(defaults):
+            extra = ", ".join(sorted(merged.keys() - defaults.keys()))
+            raise TypeError(f"Not among the columns written: {extra}")
+        return get(merged)
+
+    return row
+
+
+def _filled(field: models.Field, count: int, stamped: dict, connection):
+    """The values of a column a caller left out, for ``count`` new rows."""
+    if field.attname in stamped:
+        value = stamped[field.attname]()
+    elif isinstance(field, models.UUIDField) and field.default is uuid.uuid4:
+        return public_ids(count)
+    elif not callable(field.default) or field.default in _SAME_EVERY_TIME:
+        value = field.get_default()
+    else:
+        made = [field.get_default() for _ in range(count)]
+        prepare = _prepare(field, connection)
+        return made if prepare is None else map(prepare, made)
+    prepare = _prepare(field, connection)
+    return repeat(value if prepare is None else prepare(value), count)
 
 
 def write_rows(alias: str, table: str, columns: Sequence[str], rows: list) -> None:
