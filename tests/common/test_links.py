@@ -36,24 +36,25 @@ INTS = [0, 1, 2, 7, 12, 21, 1_000_000]
 SLUGS = ["okafor-law", "firm-0", "firm-1-2", "00000000-0000-0000-0000-000000000000"]
 
 
+CASES = [
+    (name, id_name, row_id)
+    for names, id_name, ids in (
+        (("uuid_row", "uuid_inside"), "row_id", UUIDS),
+        (("int_row", "int_inside"), "pk", INTS),
+    )
+    for name in names
+    for row_id in ids
+]
+
+
 @pytest.mark.parametrize("slug", SLUGS)
-@pytest.mark.parametrize("row_id", UUIDS)
-@pytest.mark.parametrize("name", ["uuid_row", "uuid_inside"])
-def test_a_uuid_rows_link_is_what_reverse_gives(name, row_id, slug):
+@pytest.mark.parametrize(("name", "id_name", "row_id"), CASES)
+def test_a_rows_link_is_what_reverse_gives(name, id_name, row_id, slug):
     expected = reverse(name, args=[slug, row_id])
     assert row_link(name, row_id, args=(slug,)) == expected
     assert (
-        row_link(name, row_id, kwargs={"firm_slug": slug}, id_name="row_id") == expected
+        row_link(name, row_id, kwargs={"firm_slug": slug}, id_name=id_name) == expected
     )
-
-
-@pytest.mark.parametrize("slug", SLUGS)
-@pytest.mark.parametrize("row_id", INTS)
-@pytest.mark.parametrize("name", ["int_row", "int_inside"])
-def test_an_int_rows_link_is_what_reverse_gives(name, row_id, slug):
-    expected = reverse(name, args=[slug, row_id])
-    assert row_link(name, row_id, args=(slug,)) == expected
-    assert row_link(name, row_id, kwargs={"firm_slug": slug}, id_name="pk") == expected
 
 
 def test_each_firm_gets_its_own_link():
