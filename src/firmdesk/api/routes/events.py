@@ -558,6 +558,7 @@ def list_events(
         filters,
         orderings=EVENT_ORDERINGS,
         default="start",
+        keys_first=True,
     )
     visible = _visible_triggers(scope, page["items"])
     page["items"] = [EventOut.of(e, visible_triggers=visible) for e in page["items"]]
