@@ -56,26 +56,13 @@ from bench.queues import (  # noqa: E402  (sets Django up)
     say,
     signed_in_client,
 )
+from bench.sql_clock import SqlClock  # noqa: E402
 from firmdesk.common.runtime import tune_gc  # noqa: E402
 from firmdesk.integrations.tokens import token_create  # noqa: E402
 from firmdesk.orgs.models import Membership, Role  # noqa: E402
 
 LISTS = ("tasks", "matters", "events", "leads", "invoices")
 TRIVIAL = "/bench/trivial/"
-
-
-class _SqlClock:
-    def __init__(self):
-        self.queries = 0
-        self.seconds = 0.0
-
-    def __call__(self, execute, sql, params, many, context):
-        started = time.perf_counter()
-        try:
-            return execute(sql, params, many, context)
-        finally:
-            self.seconds += time.perf_counter() - started
-            self.queries += 1
 
 
 def _firm_admin():
@@ -95,7 +82,7 @@ def _measure(client: Client, path: str, headers: dict, requests: int) -> dict:
         assert response.status_code == 200, (path, response.status_code)
     cpu, wall, sql, queries = [], [], [], 0
     for _ in range(requests):
-        clock = _SqlClock()
+        clock = SqlClock()
         with connection.execute_wrapper(clock):
             started_cpu = time.process_time()
             started = time.perf_counter()

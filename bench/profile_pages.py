@@ -49,29 +49,14 @@ from bench.queues import (  # noqa: E402
     say,
     signed_in_client,
 )
+from bench.sql_clock import SqlClock  # noqa: E402
 from firmdesk.common.runtime import tune_gc  # noqa: E402
-
-
-class _SqlClock:
-    """Counts the queries of a request and the time spent in them."""
-
-    def __init__(self):
-        self.queries = 0
-        self.seconds = 0.0
-
-    def __call__(self, execute, sql, params, many, context):
-        started = time.perf_counter()
-        try:
-            return execute(sql, params, many, context)
-        finally:
-            self.seconds += time.perf_counter() - started
-            self.queries += 1
 
 
 def _time(client, path, cookies):
     """(wall seconds, CPU seconds, SQL clock) of one request."""
     client.cookies = cookies
-    clock = _SqlClock()
+    clock = SqlClock()
     wall, cpu = time.perf_counter(), time.process_time()
     with connection.execute_wrapper(clock):
         response = client.get(path)

@@ -1,7 +1,6 @@
 """The layout's unread badge, on every page: it counts only what the person may
-still be told about (``notify.selectors``), in one read of their unread
-notifications (issue 22: a read of those about a row and a COUNT besides were
-two queries on every page)."""
+still be told about (``notify.selectors``): one COUNT when no unread note is
+about a row (tests/notify/test_unread_count.py has the rest)."""
 
 import re
 

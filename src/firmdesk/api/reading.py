@@ -1,36 +1,23 @@
 """What every route shares: the Scope of the request, audited reads, and the
 representation of a person."""
 
-import functools
 import uuid
 
 from django.http import Http404, HttpRequest
-from django.urls import get_script_prefix, get_urlconf, reverse
 
 from firmdesk.audit.services import audit_record_read
+from firmdesk.common.links import row_link
 
 from .schema import Schema
-
-# An id no row has, reversed in place of the real one (see route_url).
-_ANY_ID = "00000000-0000-0000-0000-000000000000"
-
-
-@functools.lru_cache(maxsize=4096)
-def _route_pattern(name: str, firm_slug: str, id_name: str, prefix, urlconf) -> str:
-    return reverse(name, kwargs={"firm_slug": firm_slug, id_name: _ANY_ID})
 
 
 def route_url(name: str, firm_slug: str, **one_id: uuid.UUID) -> str:
     """``reverse(name, kwargs={"firm_slug": …, "<x>_id": …})`` for a route of
     one object of one firm, reversed once per firm and route, not once per
     row: a list of 50 invoices, each with two links, spent a quarter of its
-    time in ``reverse`` (issue 22). Keyed on the script prefix and URLconf
-    too, so it answers what ``reverse`` would."""
+    time in ``reverse`` (issue 22; ``common.links.row_link``)."""
     ((id_name, value),) = one_id.items()
-    pattern = _route_pattern(
-        name, firm_slug, id_name, get_script_prefix(), get_urlconf()
-    )
-    return pattern.replace(_ANY_ID, str(value))
+    return row_link(name, value, kwargs={"firm_slug": firm_slug}, id_name=id_name)
 
 
 def list_columns(model, *related: str) -> list[str]:

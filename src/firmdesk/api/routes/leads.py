@@ -214,6 +214,7 @@ def list_leads(request: HttpRequest, firm_slug: Path[str], filters: Query[LeadFi
         filters,
         orderings=LEAD_ORDERINGS,
         default="-created",
+        keys_first=True,
     )
     page["items"] = [LeadOut.of(lead) for lead in page["items"]]
     return page

@@ -319,6 +319,7 @@ def list_tasks(request: HttpRequest, firm_slug: Path[str], filters: Query[TaskFi
         filters,
         orderings=orderings,
         default="-created",
+        keys_first=True,
     )
     page["items"] = [TaskOut.of(t, scope) for t in page["items"]]
     return page

@@ -4,12 +4,12 @@ in each row of a table.
 
 Reversing a URL walks the URLconf's namespaces and patterns each time: about a
 tenth of a millisecond on the bench machine, and every page drew thirty links in
-its layout and one or two in each of fifty rows (docs/performance.md, "Pages,
-this round"). A URL is a function of the view's name, its arguments, the script
-prefix and the URLconf, so the layout's are reversed once a process; a row's
-page differs from its neighbours' only in the row's public id, so it is
-reversed once a view and firm, with a sample id, and each row's id is put in
-its place.
+its layout and one or two in each of fifty rows (bench/results/pages.md). A
+URL is a function of the view's name, its arguments, the script prefix and the
+URLconf, so the layout's are reversed once a process; a row's page differs
+from its neighbours' only in the row's public id, so it is reversed once a
+view and firm (``common.links.row_link``) and each row's id is put in its
+place.
 """
 
 import functools
@@ -18,9 +18,9 @@ import uuid
 from django import template
 from django.urls import get_script_prefix, get_urlconf, reverse
 
-register = template.Library()
+from firmdesk.common.links import row_link
 
-_SAMPLE_ID = uuid.UUID(int=0)
+register = template.Library()
 
 
 @functools.lru_cache(maxsize=4096)
@@ -41,11 +41,6 @@ def page_url(viewname: str, *args) -> str:
     return page_href(viewname, *args)
 
 
-@functools.lru_cache(maxsize=4096)
-def _pattern(viewname: str, firm_slug: str, prefix: str, urlconf) -> str:
-    return reverse(viewname, args=[firm_slug, _SAMPLE_ID], urlconf=urlconf)
-
-
 def row_href(viewname: str, firm_slug: str, public_id) -> str:
     """``reverse(viewname, args=[firm_slug, public_id])`` for a view whose URL
     takes a firm's slug and a row's public id. A missing id (a matter the
@@ -55,10 +50,7 @@ def row_href(viewname: str, firm_slug: str, public_id) -> str:
         raise ValueError(f"No public id to link to {viewname}.")
     if not isinstance(public_id, uuid.UUID):
         public_id = uuid.UUID(public_id)
-    pattern = _pattern(viewname, firm_slug, get_script_prefix(), get_urlconf())
-    # The id comes last in these URLs: only the last sample is the row's.
-    head, sample, tail = pattern.rpartition(str(_SAMPLE_ID))
-    return f"{head}{public_id}{tail}"
+    return row_link(viewname, public_id, args=(firm_slug,))
 
 
 @register.simple_tag
