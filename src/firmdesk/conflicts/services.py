@@ -11,6 +11,7 @@ import datetime
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
+from operator import attrgetter, itemgetter
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -546,20 +547,21 @@ def contacts_index_new(*, firm_id: int, contacts: Iterable[IndexedContact]) -> i
     contact), so a load that goes firm after firm, each newer than the last,
     only ever appends to the index instead of writing it page by random page.
     Returns the number of keys written."""
-    rows = sorted(
-        (key, contact.pk)
-        for contact in contacts
+    rows = [
+        (firm_id, key, contact.pk)
+        for contact in sorted(contacts, key=attrgetter("pk"))
         for key in contact_key_hashes(
             kind=contact.kind,
             names=contact.names,
             emails=contact.emails,
             phones=contact.phones,
         )
-    )
+    ]
+    # By key alone: the sort is stable, so each key's contacts stay in order,
+    # and a quarter of the time of comparing whole rows.
+    rows.sort(key=itemgetter(1))
     for start in range(0, len(rows), NEW_KEYS_BATCH):
-        _write_keys(
-            [(firm_id, key, pk) for key, pk in rows[start : start + NEW_KEYS_BATCH]]
-        )
+        _write_keys(rows[start : start + NEW_KEYS_BATCH])
     return len(rows)
 
 
