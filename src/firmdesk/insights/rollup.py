@@ -34,13 +34,13 @@ PostgreSQL agree.
 from __future__ import annotations
 
 import datetime
-import operator
 import zoneinfo
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from functools import reduce
+from operator import or_
 
 from django.db import DEFAULT_DB_ALIAS, transaction
 from django.db.models import BooleanField, Case, ExpressionWrapper, F, Q, Value, When
@@ -408,7 +408,7 @@ def _count_tasks(firm, clock, wanted, cells, using, parts) -> None:
                 Q(**{f"{field}__isnull": False})
                 & _instants((field,), "engagement", wanted, clock)
             )
-    where = reduce(operator.or_, wheres)
+    where = reduce(or_, wheres)
     counted = {
         name: TASK_COUNTED[name]
         for name in ("finished_at", "has_due", "on_time", "given_at")
