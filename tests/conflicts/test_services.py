@@ -11,10 +11,11 @@ from django.db import connection, transaction
 from firmdesk.audit.models import AuditEvent
 from firmdesk.common.errors import ServiceError
 from firmdesk.conflicts import services
-from firmdesk.conflicts.keys import key_hash
+from firmdesk.conflicts.keys import contact_key_hashes, contact_keys, key_hash
 from firmdesk.conflicts.models import ConflictCheck, ConflictKey
 from firmdesk.conflicts.selectors import check_hits_for
 from firmdesk.conflicts.services import (
+    IndexedContact,
     conflict_check_run,
     conflict_decide,
     conflict_search,
@@ -22,6 +23,7 @@ from firmdesk.conflicts.services import (
     contact_alias_remove,
     contact_save,
     contacts_index_bulk,
+    contacts_index_new,
     index_rebuild,
     index_rebuild_all,
     matter_import_pre_existing,
@@ -30,7 +32,13 @@ from firmdesk.conflicts.services import (
     prior_employers_check,
     relationship_add,
 )
-from firmdesk.matters.models import Contact, Matter, MatterParty, MatterScreen
+from firmdesk.matters.models import (
+    Contact,
+    ContactAlias,
+    Matter,
+    MatterParty,
+    MatterScreen,
+)
 from firmdesk.orgs.models import StaffProfile
 from tests import factories as f
 
@@ -169,6 +177,74 @@ def test_index_rebuild_writes_the_same_keys_as_saving(firm, add_contact):
     ConflictKey.objects.filter(contact=a).delete()
     assert contacts_index_bulk(firm=firm, contact_ids=[a.pk]) == len(before[a.pk])
     assert keys_of(a) == before[a.pk]
+
+
+def test_bulk_indexing_hashes_the_keys_saving_a_contact_writes():
+    """``contact_key_hashes`` (imports, the seed) remembers names' hashed keys;
+    on a sample of the seed's names they are those of ``contact_keys``."""
+    import random
+
+    from firmdesk.demo.contacts import Names, acronym, nickname_alias
+
+    names, rng = Names(seed=5, size=40), random.Random(5)
+    for _ in range(300):
+        person = names.person(rng)
+        company = names.company(rng)
+        for kind, all_names in (
+            ("person", [person.name, nickname_alias(person) or ""]),
+            ("organization", [company, acronym(company) or ""]),
+        ):
+            emails, phones = ["Info@Example.com "], ["+12125550100"]
+            expected = {
+                key_hash(k)
+                for k in contact_keys(
+                    kind=kind, names=all_names, emails=emails, phones=phones
+                )
+            }
+            for _ in range(2):  # computed, then remembered
+                assert (
+                    contact_key_hashes(
+                        kind=kind, names=all_names, emails=emails, phones=phones
+                    )
+                    == expected
+                )
+
+
+@pytest.mark.django_db
+def test_indexing_new_contacts_writes_the_keys_saving_them_wrote(
+    firm, other_firm, add_contact
+):
+    a = add_contact(
+        "José García-López",
+        aliases=["Pepe García"],
+        emails=["jose@example.com"],
+        phones=["+1 212 555 0100"],
+    )
+    b = add_contact("Acme Logistics, Inc.", kind="organization")
+    c = add_contact("Margaret Olsen")
+    saved = {x.pk: keys_of(x) for x in (a, b, c)}
+    aliases = ContactAlias.objects.for_firm(firm)
+    ConflictKey.objects.filter(firm=firm).delete()
+    written = contacts_index_new(
+        firm_id=firm.pk,
+        contacts=[
+            IndexedContact(
+                pk=x.pk,
+                kind=x.kind,
+                names=[
+                    x.name,
+                    *aliases.filter(contact=x).values_list("name", flat=True),
+                ],
+                emails=x.emails,
+                phones=x.phones,
+            )
+            for x in (c, a, b)
+        ],
+    )
+    assert {x.pk: keys_of(x) for x in (a, b, c)} == saved
+    assert written == sum(len(k) for k in saved.values())
+    assert not ConflictKey.objects.filter(firm=other_firm).exists()
+    assert names_found(firm, "Peggy Olsen") == ["Margaret Olsen"]
 
 
 @pytest.mark.django_db

@@ -11,6 +11,7 @@ import datetime
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
+from operator import attrgetter, itemgetter
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -34,7 +35,7 @@ from firmdesk.orgs.models import Organization, StaffProfile
 
 from . import selectors
 from .engine import MIN_SCORE, NameMatch, compare, tie_break
-from .keys import contact_keys, key_hash, query_keys
+from .keys import contact_key_hashes, contact_keys, key_hash, query_keys
 from .models import ConflictCheck, ConflictKey
 from .normalize import normalize_name
 
@@ -304,6 +305,19 @@ def _clean_names(names: Iterable[str]) -> list[str]:
 
 STAGE = "conflict_key_stage"
 KEY_TABLE = ConflictKey._meta.db_table
+# Rows per write of ``contacts_index_new``.
+NEW_KEYS_BATCH = 50_000
+
+
+@dataclass(frozen=True)
+class IndexedContact:
+    """A contact as the index sees it: its name first, then its aliases."""
+
+    pk: int
+    kind: str
+    names: list[str]
+    emails: list[str] = field(default_factory=list)
+    phones: list[str] = field(default_factory=list)
 
 
 def _write_keys(
@@ -348,13 +362,13 @@ def _reindex_contact(contact: Contact) -> int:
 def _index_rows(firm_id: int, contacts, aliases: dict[int, list[str]]):
     rows = []
     for pk, kind, name, emails, phones in contacts:
-        for key in contact_keys(
+        for key in contact_key_hashes(
             kind=kind,
             names=[name, *aliases.get(pk, ())],
             emails=emails or [],
             phones=phones or [],
         ):
-            rows.append((firm_id, key_hash(key), pk))
+            rows.append((firm_id, key, pk))
     return rows
 
 
@@ -522,6 +536,33 @@ def contacts_index_bulk(
             if progress is not None:
                 progress(min(start + batch, len(ids)), len(ids))
     return written
+
+
+def contacts_index_new(*, firm_id: int, contacts: Iterable[IndexedContact]) -> int:
+    """Write the keys of contacts that have none yet, just written in bulk
+    (the seed), from their names, e-mails and phones as given: nothing is
+    read back. The keys are the ones ``contact_save`` would write.
+
+    One firm's rows are written in the index's own order (firm, key,
+    contact), so a load that goes firm after firm, each newer than the last,
+    only ever appends to the index instead of writing it page by random page.
+    Returns the number of keys written."""
+    rows = [
+        (firm_id, key, contact.pk)
+        for contact in sorted(contacts, key=attrgetter("pk"))
+        for key in contact_key_hashes(
+            kind=contact.kind,
+            names=contact.names,
+            emails=contact.emails,
+            phones=contact.phones,
+        )
+    ]
+    # By key alone: the sort is stable, so each key's contacts stay in order,
+    # and a quarter of the time of comparing whole rows.
+    rows.sort(key=itemgetter(1))
+    for start in range(0, len(rows), NEW_KEYS_BATCH):
+        _write_keys(rows[start : start + NEW_KEYS_BATCH])
+    return len(rows)
 
 
 # --- Contacts, aliases, relationships --------------------------------------

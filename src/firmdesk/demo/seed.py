@@ -34,7 +34,7 @@ from rich.progress import Progress
 from firmdesk.access.system import loader
 from firmdesk.billing.models import Expense, Invoice, InvoiceLine, Payment, TimeEntry
 from firmdesk.conflicts.models import ConflictCheck, ConflictKey
-from firmdesk.conflicts.services import contacts_index_bulk
+from firmdesk.conflicts.services import IndexedContact, contacts_index_new
 from firmdesk.engagements.models import (
     Assignment,
     ConfidentialityAgreement,
@@ -83,7 +83,6 @@ from .seed_work import seed_playbooks, seed_tasks
 from .seed_writer import WRITE_BATCH, insert, insert_rows, new
 
 SEED_PASSWORD = "seed-password-2026"
-BATCH_SIZE = 1000
 
 
 @dataclass(frozen=True)
@@ -906,9 +905,10 @@ def seed_contacts(ctx: SeedContext) -> None:
     with aliases and relationships, a few prospective clients per firm, and
     the conflict index of them all.
 
-    The index is written by the engine's bulk indexer (``contacts_index_bulk``),
-    so its keys are the ones ``contact_save`` would write; it writes through
-    the default database, the one ``seed`` fills.
+    The index is written by the engine's indexer for new contacts
+    (``contacts_index_new``) from the names planned here, so its keys are the
+    ones ``contact_save`` would write without reading the contacts back; it
+    writes through the default database, the one ``seed`` fills.
     """
     matters_by_firm = defaultdict(list)
     for (matter_id, firm_id), cast in zip(ctx.matters, ctx.casts, strict=True):
@@ -985,11 +985,24 @@ def seed_contacts(ctx: SeedContext) -> None:
         keep=lambda obj: None,
     )
 
+    alias_names = defaultdict(list)
+    for i, name, _ in plan.aliases:
+        alias_names[i].append(name)
     bar = ctx.progress.add_task("conflict index (contacts)", total=len(pks))
     for firm in ctx.firms:
         span = plan.spans[firm.pk]
-        ctx.counts["conflict index keys"] += contacts_index_bulk(
-            firm=firm, contact_ids=pks[span.start : span.stop], batch=BATCH_SIZE
+        ctx.counts["conflict index keys"] += contacts_index_new(
+            firm_id=firm.pk,
+            contacts=(
+                IndexedContact(
+                    pk=pks[i],
+                    kind=plan.contacts[i][1],
+                    names=[plan.contacts[i][2], *alias_names[i]],
+                    emails=plan.contacts[i][3],
+                    phones=plan.contacts[i][4],
+                )
+                for i in span
+            ),
         )
         ctx.progress.advance(bar, len(span))
 

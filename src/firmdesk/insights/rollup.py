@@ -40,6 +40,8 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from functools import reduce
+from operator import or_
 
 from django.db import DEFAULT_DB_ALIAS, transaction
 from django.db.models import BooleanField, Case, ExpressionWrapper, F, Q, Value, When
@@ -391,39 +393,58 @@ def _tasks(firm, using, where: Q, names: Iterable[str], **expressions):
     )
 
 
-def _count_finished(firm, clock, wanted, cells, using) -> None:
-    where = Q(status__in=FINISHED, finished_at__isnull=False)
-    if wanted is not None:
-        where &= _instants(("finished_at",), "engagement", wanted, clock)
+def _count_tasks(firm, clock, wanted, cells, using, parts) -> None:
+    """The task parts (finished, responses, approvals) in one read of the
+    firm's tasks: each task counts on the day it finished, was first answered
+    and was approved, in the parts asked for."""
+    wheres = []
+    if "finished" in parts:
+        wheres.append(
+            Q(status__in=FINISHED, finished_at__isnull=False)
+            & _instants(("finished_at",), "engagement", wanted, clock)
+        )
+    for part, (field, _) in TASK_MINUTES.items():
+        if part in parts:
+            wheres.append(
+                Q(**{f"{field}__isnull": False})
+                & _instants((field,), "engagement", wanted, clock)
+            )
+    where = reduce(or_, wheres)
     counted = {
-        name: TASK_COUNTED[name] for name in ("finished_at", "has_due", "on_time")
+        name: TASK_COUNTED[name]
+        for name in ("finished_at", "has_due", "on_time", "given_at")
     }
-    for task in _tasks(firm, using, where, (), **counted):
-        key = (task["engagement_id"], clock.day(task["finished_at"]))
-        if wanted is None or key in wanted:
-            cell = cells[key]
-            cell["finished"] += 1
-            cell["finished_with_due"] += task["has_due"]
-            cell["finished_on_time"] += task["on_time"]
-
-
-def _count_minutes(field: str, column: str):
-    """Business minutes from when tasks were given out to ``field``, listed
-    on the day of ``field``."""
-
-    def count(firm, clock, wanted, cells, using) -> None:
-        where = Q(**{f"{field}__isnull": False})
-        if wanted is not None:
-            where &= _instants((field,), "engagement", wanted, clock)
-        given = {"given_at": TASK_COUNTED["given_at"]}
-        for task in _tasks(firm, using, where, (field,), **given):
+    fields = ("status", *(field for field, _ in TASK_MINUTES.values()))
+    for task in _tasks(firm, using, where, fields, **counted):
+        engagement = task["engagement_id"]
+        if (
+            "finished" in parts
+            and task["status"] in FINISHED
+            and task["finished_at"] is not None
+        ):
+            key = (engagement, clock.day(task["finished_at"]))
+            if wanted is None or key in wanted:
+                cell = cells[key]
+                cell["finished"] += 1
+                cell["finished_with_due"] += task["has_due"]
+                cell["finished_on_time"] += task["on_time"]
+        for part, (field, column) in TASK_MINUTES.items():
             when = task[field]
-            key = (task["engagement_id"], clock.day(when))
+            if part not in parts or when is None:
+                continue
+            key = (engagement, clock.day(when))
             if wanted is None or key in wanted:
                 minutes = clock.business_minutes(task["given_at"], when)
                 cells[key][column].append(minutes)
 
-    return count
+
+# The parts counted in business minutes from when a task was given out to
+# one of its instants (field), listed in a column on that instant's day.
+TASK_MINUTES = {
+    "responses": ("first_response_at", "task_response_minutes"),
+    "approvals": ("approved_at", "approval_minutes"),
+}
+TASK_PARTS = frozenset(("finished", *TASK_MINUTES))
 
 
 def _count_reviews(firm, clock, wanted, cells, using) -> None:
@@ -495,9 +516,6 @@ def _count_bills(firm, clock, wanted, cells, using) -> None:
 
 
 COUNTERS: dict[str, Callable] = {
-    "finished": _count_finished,
-    "responses": _count_minutes("first_response_at", "task_response_minutes"),
-    "approvals": _count_minutes("approved_at", "approval_minutes"),
     "reviews": _count_reviews,
     "time": _count_time,
     "leads": _count_leads,
@@ -524,7 +542,9 @@ def compute(
         return {}
     clock = clock or Clock(firm)
     cells: Cells = defaultdict(lambda: empty(parts))
-    for part in sorted(parts):
+    if parts & TASK_PARTS:
+        _count_tasks(firm, clock, wanted, cells, using, parts)
+    for part in sorted(parts - TASK_PARTS):
         COUNTERS[part](firm, clock, wanted, cells, using)
     out = {}
     for key, cell in cells.items():
