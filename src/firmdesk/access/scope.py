@@ -142,9 +142,11 @@ def matter_q_across(scopes, via: str) -> Q:
             theirs |= Q(firm_id=scope.firm.pk, engagement=scope.engagement) & (
                 Q(user=scope.user) | Q(user__isnull=True)
             )
-        q |= Exists(
-            rule_facts(MatterGrant).filter(
-                theirs, firm_id=OuterRef("firm_id"), matter_id=OuterRef(key)
+        q |= Q(
+            Exists(
+                rule_facts(MatterGrant).filter(
+                    theirs, firm_id=OuterRef("firm_id"), matter_id=OuterRef(key)
+                )
             )
         )
     for scope in scopes:
