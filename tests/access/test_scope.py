@@ -170,3 +170,49 @@ def test_cross_firm_scopes_take_the_same_queries_for_two_firms_as_for_one(
     with CaptureQueriesContext(connection) as two:
         assert len(resolve_scopes(assistant, [firm, other_firm])) == 2
     assert len(two) == len(one)
+
+
+def test_the_queues_matter_column_follows_each_firms_own_rule(
+    firm, other_firm, engagement, other_engagement, assistant, matter
+):
+    """The cross-firm queues work out in one filter for every firm whether a
+    row's matter may show (``access.scope.matter_q_across``); each row must get
+    what its own firm's Scope says: grants of that firm's engagement to this
+    person, all matters where the firm opened them, the client's consent where
+    the firm requires it."""
+    from firmdesk.work.selectors import queue_mine
+
+    colleague = f.member(engagement.provider, ["assistant"], email="c@north.test")
+    ungranted = f.MatterFactory(firm=firm, number="H-1")
+    theirs = f.MatterFactory(firm=firm, number="H-2")
+    f.grant(engagement, theirs, colleague)
+    other_engagement.all_matters = True
+    other_engagement.save()
+    other_firm.require_client_consent = True
+    other_firm.save()
+    consented = f.MatterFactory(
+        firm=other_firm, number="B-2", client_consent_on=datetime.date(2026, 1, 5)
+    )
+    for on in (matter, ungranted, theirs, None):
+        f.task(firm, matter=on, assignee=assistant, engagement=engagement)
+    f.task(
+        other_firm, matter=consented, assignee=assistant, engagement=other_engagement
+    )
+    scopes = {s.firm.pk: s for s in firms_for_user(assistant)}
+    rows = list(queue_mine(list(scopes.values()), assistant))
+    assert len(rows) == 5
+    shown = {}
+    for row in rows:
+        number = row.matter.number if row.matter_id else None
+        shown[number] = row.matter_visible
+        if row.matter_id:
+            assert row.matter_visible == scopes[row.firm_id].can_see_matter(
+                row.matter
+            ), number
+    assert shown == {
+        matter.number: True,
+        "H-1": False,
+        "H-2": False,
+        None: False,
+        "B-2": True,
+    }

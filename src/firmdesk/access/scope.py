@@ -49,7 +49,13 @@ class Scope:
     screened_matter_ids: frozenset[int] = field(default_factory=frozenset)
     consent_required: bool = False
 
+    @cached_property
     def _grants(self):
+        """The ids of the matters granted to this person, as a subquery: built
+        once for the Scope's life (a request), since the cross-firm pages filter
+        through every firm's several times a request. The grants themselves are
+        read when the query runs, never kept; a query that uses this gets its
+        own copy, so the one kept here is never evaluated."""
         return (
             rule_facts(MatterGrant)
             .filter(engagement=self.engagement)
@@ -63,7 +69,7 @@ class Scope:
         asks about one matter. Lists filter with a subquery instead (matter_q)."""
         if self.engagement is None:
             return frozenset()
-        return frozenset(self._grants().values_list("matter_id", flat=True))
+        return frozenset(self._grants.values_list("matter_id", flat=True))
 
     @property
     def is_provider_staff(self) -> bool:
@@ -100,7 +106,7 @@ class Scope:
         if not self.all_matters:
             # A subquery, not the ids: a team may be granted thousands of
             # matters, and a literal list costs more to build than to run.
-            q &= Q(**{f"{key}__in": self._grants()})
+            q &= Q(**{f"{key}__in": self._grants})
         if self.consent_required:
             q &= Q(**{f"{consent}__isnull": False})
         return q
@@ -113,6 +119,44 @@ class Scope:
         if self.consent_required and matter.client_consent_on is None:
             return False
         return self.all_matters or matter.pk in self.granted_matter_ids
+
+
+def matter_q_across(scopes, via: str) -> Q:
+    """For rows of the firms of ``scopes`` (already read through them), a filter
+    true where the row's matter is one its firm's Scope may see: what
+    ``Scope.matter_q(via)`` says firm by firm, in one filter however many firms.
+
+    The cross-firm queues ask it of every row to tell whether to show the
+    matter's number; twelve firms' ``matter_q`` OR'ed together carried twelve
+    grant subqueries to build and compile on each request. Here the grants are
+    one correlated subquery, each grant still paired with its own firm's
+    engagement and person, as ``matter_q`` pairs them."""
+    key = f"{via}_id"
+    consent = f"{via}__client_consent_on"
+    every = [s for s in scopes if s.is_firm_member or s.all_matters]
+    granted = [s for s in scopes if not (s.is_firm_member or s.all_matters)]
+    q = Q(firm_id__in=[s.firm.pk for s in every])
+    if granted:
+        theirs = Q(pk__in=[])
+        for scope in granted:
+            theirs |= Q(firm_id=scope.firm.pk, engagement=scope.engagement) & (
+                Q(user=scope.user) | Q(user__isnull=True)
+            )
+        q |= Q(
+            Exists(
+                rule_facts(MatterGrant).filter(
+                    theirs, firm_id=OuterRef("firm_id"), matter_id=OuterRef(key)
+                )
+            )
+        )
+    for scope in scopes:
+        if scope.screened_matter_ids:
+            q &= ~Q(firm_id=scope.firm.pk) | ~Q(
+                **{f"{key}__in": scope.screened_matter_ids}
+            )
+        if scope.consent_required and not scope.is_firm_member:
+            q &= ~Q(firm_id=scope.firm.pk) | Q(**{f"{consent}__isnull": False})
+    return q
 
 
 def resolve_scope(

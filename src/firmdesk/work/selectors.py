@@ -3,10 +3,20 @@
 
 import datetime
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import (
+    BooleanField,
+    Case,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Q,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from firmdesk.access.scope import matter_q_across
 from firmdesk.access.selectors import access_object
 from firmdesk.access.system import through_scoped
 from firmdesk.engagements.models import Assignment
@@ -94,25 +104,14 @@ def _matter_visible(scopes):
     """True on a row whose matter the viewer may see in that row's firm (its
     number is shown), False for task-only access: each firm's rule, worked out
     in the query rather than row by row afterwards."""
-    from django.db.models import BooleanField, Case, Value, When
-
     return Case(
-        *(
-            When(
-                Q(firm_id=scope.firm.pk, matter__isnull=False)
-                & scope.matter_q("matter"),
-                then=Value(True),
-            )
-            for scope in scopes
-        ),
-        default=Value(False),
+        When(Q(matter__isnull=False) & matter_q_across(scopes, "matter"), then=True),
+        default=False,
         output_field=BooleanField(),
     )
 
 
 def _with_row_data(qs, scopes):
-    from django.db.models import Case, IntegerField, Value, When
-
     open_flags = through_scoped(Flag).filter(
         task=OuterRef("pk"), resolved_at__isnull=True
     )
@@ -223,9 +222,15 @@ def task_for_page(scope, public_id) -> Task:
     )
 
 
+def given_to(scopes, user):
+    """The tasks given to ``user`` across the firms of ``scopes``: the rows of
+    My queue, without what its table shows (a count, or a short table)."""
+    return Task.objects.in_scopes(scopes).filter(assignee=user)
+
+
 def queue_mine(scopes, user):
     """Everything given to ``user`` across the firms they may act for now."""
-    return _with_row_data(Task.objects.in_scopes(scopes).filter(assignee=user), scopes)
+    return _with_row_data(given_to(scopes, user), scopes)
 
 
 def queue_team(scopes):
@@ -233,20 +238,44 @@ def queue_team(scopes):
     return _with_row_data(Task.objects.in_scopes(scopes), scopes)
 
 
+def brief_rows(qs):
+    """``qs`` with what a short task table shows (``web/_task_table.html``:
+    task, kind of work, status, assignee, due) and no more. The queues' rows
+    (``_with_row_data``) also work out, firm by firm, whether each matter may be
+    shown, and their flags and priority: a query as large again to build, for
+    columns a short table does not have."""
+    return qs.select_related("assignee").only(*BRIEF_FIELDS)
+
+
+BRIEF_FIELDS = (
+    "firm_id",
+    "public_id",
+    "title",
+    "function",
+    "status",
+    "due_at",
+    "assignee__full_name",
+    "assignee__email",
+)
+
+
 def queue_review(scope, *, user=None):
     """Work waiting for review in one firm; ``user`` narrows it to theirs
     (requested by them, or on a matter they are responsible for)."""
-    return _waiting_for_review(Task.objects.in_scope(scope), [scope], user)
+    return _with_row_data(
+        _waiting_for_review(Task.objects.in_scope(scope), user), [scope]
+    )
 
 
-def queue_review_across(scopes, *, user=None):
-    """``queue_review`` of several firms in one query (Today across firms
-    counts each firm's in one go), each firm through its own Scope."""
-    return _waiting_for_review(Task.objects.in_scopes(scopes), scopes, user)
+def waiting_for_review(scopes, *, user=None):
+    """Work waiting for review across the firms of ``scopes`` in one query, each
+    firm through its own Scope: the review queue's rows, without what its
+    table shows (Today counts them)."""
+    return _waiting_for_review(Task.objects.in_scopes(scopes), user)
 
 
-def _waiting_for_review(qs, scopes, user):
-    qs = _with_row_data(qs.filter(status="submitted"), scopes)
+def _waiting_for_review(qs, user):
+    qs = qs.filter(status="submitted")
     if user is not None:
         qs = qs.filter(Q(requester=user) | Q(matter__responsible_attorney=user))
     return qs

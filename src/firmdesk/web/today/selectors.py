@@ -50,15 +50,20 @@ def _link(name: str, args=(), **params) -> str:
 
 def mine_open(scopes, user, now):
     """Open tasks given to ``user`` in the scopes' firms: My queue's rows
-    (``?firm=<slug>`` for one firm, status open by default)."""
-    return work.filter_tasks(
-        work.queue_mine(scopes, user), {"status": "open"}, now=now, user=user
+    (``?firm=<slug>`` for one firm, status open by default), with what Today's
+    short table shows."""
+    return work.brief_rows(
+        work.filter_tasks(
+            work.given_to(scopes, user), {"status": "open"}, now=now, user=user
+        )
     )
 
 
 def overdue(scopes, now):
     """The task list's "overdue" filter, on each firm's task list."""
-    return work.filter_tasks(work.queue_team(scopes), {"status": "overdue"}, now=now)
+    return work.filter_tasks(
+        Task.objects.in_scopes(scopes), {"status": "overdue"}, now=now
+    )
 
 
 def leads_waiting(scopes):
@@ -138,14 +143,14 @@ KINDS = (
         "waiting for your review",
         may_review,
         lambda slug: _link("work:review_queue", [slug]),
-        lambda scopes, user, now: work.queue_review_across(scopes, user=user),
+        lambda scopes, user, now: work.waiting_for_review(scopes, user=user),
     ),
     _Kind(
         "review_all",
         "waiting for review in all",
         may_review,
         lambda slug: _link("work:review_queue", [slug], who="all"),
-        lambda scopes, user, now: work.queue_review_across(scopes),
+        lambda scopes, user, now: work.waiting_for_review(scopes),
     ),
     _Kind(
         "leads_late",

@@ -95,7 +95,9 @@ def firm_today(request, firm_slug):
     context = {
         "glances": selectors.glances([scope], user, now)[scope.firm.pk],
         "mine": selectors.mine_open([scope], user, now).order_by("due_at")[:SHOWN],
-        "late": selectors.overdue([scope], now).order_by("due_at")[:SHOWN],
+        "late": selectors.work.brief_rows(selectors.overdue([scope], now)).order_by(
+            "due_at"
+        )[:SHOWN],
         "review": selectors.work.queue_review(scope, user=user).order_by(
             "submitted_at"
         )[:SHOWN]
