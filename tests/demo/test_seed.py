@@ -1,5 +1,6 @@
 """`firmdesk seed`: bulk data with the intended shape, usable by the access rule."""
 
+import gc
 import io
 import json
 import sqlite3
@@ -18,6 +19,7 @@ from rich.progress import Progress
 from firmdesk.access.scope import resolve_scope
 from firmdesk.conflicts.models import ConflictKey
 from firmdesk.conflicts.services import conflict_search, index_rebuild
+from firmdesk.demo import seed as seed_module
 from firmdesk.demo.seed import SCALES, SEED_PASSWORD, SEEDERS, seed_run
 from firmdesk.engagements.models import (
     Assignment,
@@ -167,6 +169,26 @@ def test_the_same_seed_twice_is_refused(db):
         seed(firms=1, seed=3)
     seed(firms=1, seed=4)
     assert Organization.objects.filter(kind="firm").count() == 2
+
+
+def test_the_seed_leaves_the_garbage_collector_as_it_found_it(db, monkeypatch):
+    # The seed sets aside (gc.freeze) what earlier seeders left while the
+    # next runs; a seed that fails half-way must not leave the objects it
+    # held frozen in a long-lived process.
+    frozen_during = []
+
+    def failing(ctx):
+        frozen_during.append(gc.get_freeze_count())
+        raise RuntimeError("a seeder failed")
+
+    monkeypatch.setattr(
+        seed_module, "SEEDERS", [seed_module.seed_organisations, failing]
+    )
+    with Progress(disable=True) as progress, pytest.raises(RuntimeError):
+        seed_run(scale=replace(SMALL, firms=1), seed=9, progress=progress)
+    assert frozen_during and frozen_during[0] > 0
+    assert gc.get_freeze_count() == 0
+    assert not Organization.objects.filter(slug__startswith="s9-").exists()
 
 
 def test_db_url_writes_to_that_database_only(db, tmp_path):

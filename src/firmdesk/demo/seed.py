@@ -14,11 +14,13 @@ what it made, a field on the context).
 """
 
 import datetime
+import gc
 import random
 import re
 import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from functools import cached_property
@@ -1112,6 +1114,26 @@ class SeedResult:
     logins: dict = field(default_factory=dict)
 
 
+@contextmanager
+def _garbage_collector_for_a_large_heap():
+    """Python's full garbage collections walk every object the process holds,
+    and the seed holds millions for its whole run (the planned matters,
+    contacts and their keys): on 8 firms the full collections took a fifth of
+    the seed's CPU, and their cost grows with the heap. What one seeder leaves
+    for the next is set aside (``gc.freeze``) before the next starts, so the
+    collector walks only what is new. Nothing stays set aside when the seed
+    ends, whether or not it succeeded."""
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+
+
+def _set_aside_what_is_kept() -> None:
+    gc.collect()
+    gc.freeze()
+
+
 def seed_run(
     *,
     scale: Scale,
@@ -1145,9 +1167,14 @@ def seed_run(
     started = time.monotonic()
     timings: dict[str, tuple[float, float]] = {}
     connection = connections[alias]
-    with seed_database.bulk_load(connection), transaction.atomic(using=alias):
+    with (
+        _garbage_collector_for_a_large_heap(),
+        seed_database.bulk_load(connection),
+        transaction.atomic(using=alias),
+    ):
         deferred = seed_database.drop(connection, INDEXED_LATER)
         for seeder in SEEDERS:
+            _set_aside_what_is_kept()
             if seeder is FIRST_INDEXED_READER:
                 began, cpu = time.monotonic(), time.process_time()
                 seed_database.rebuild(connection, deferred)
