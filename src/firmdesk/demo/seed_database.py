@@ -141,7 +141,8 @@ def analyze(connection) -> None:
     """Planner statistics for everything just loaded. Without them PostgreSQL
     plans the first pages against empty estimates until autovacuum comes by:
     on the large seed the calendar week's attendee query hash-joined every
-    contact (549 ms) instead of using its index (13 ms; docs/performance.md).
+    contact: the page's queries took 549 ms a request, about 20 ms once
+    analysed (bench/results/bench.md).
     Inside the seed's transaction, so the statistics count its rows."""
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
