@@ -631,18 +631,18 @@ def _write(model, rows: list, columns: list[str], using: str) -> None:
 
 def mark_changed(firm, *, using: str = DEFAULT_DB_ALIAS) -> None:
     """Give the firm's roll-up a new version mark, inside the caller's
-    transaction (readers of the roll-up key what they keep on it). The
-    update locks the mark's row until the transaction ends; writers of the
-    same firm's cells already queue on the cells' row locks."""
-    marks = RollupVersion.objects.db_manager(using).for_firm(firm)
-    if marks.update(version=uuid.uuid4()):
-        return
-    # The firm's first change: insert the mark, then change it, so that of two
-    # first changes at once, the one whose insert loses still changes it.
+    transaction (readers of the roll-up key what they keep on it). One
+    statement, an insert that updates the firm's mark where it exists, so a
+    firm's first change costs no more than the others and, of two first
+    changes at once, both leave a new mark. It locks the mark's row until the
+    transaction ends; writers of the same firm's cells already queue on the
+    cells' row locks."""
     RollupVersion.objects.db_manager(using).bulk_create(
-        [RollupVersion(firm=firm)], ignore_conflicts=True
+        [RollupVersion(firm=firm, version=uuid.uuid4())],
+        update_conflicts=True,
+        unique_fields=["firm"],
+        update_fields=["version"],
     )
-    marks.update(version=uuid.uuid4())
 
 
 def version(firm, *, using: str = DEFAULT_DB_ALIAS) -> str:
