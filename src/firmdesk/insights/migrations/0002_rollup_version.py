@@ -6,22 +6,6 @@ import uuid
 from django.db import migrations, models
 
 
-def mark_every_firm(apps, schema_editor):
-    """Every firm that exists gets its mark now: a firm with no mark is one
-    whose roll-up nothing has counted yet, and readers keep nothing for it."""
-    Organization = apps.get_model("orgs", "Organization")
-    RollupVersion = apps.get_model("insights", "RollupVersion")
-    RollupVersion.unscoped.bulk_create(
-        [
-            RollupVersion(firm_id=pk, version=uuid.uuid4())
-            for pk in Organization.objects.filter(kind="firm").values_list(
-                "pk", flat=True
-            )
-        ],
-        batch_size=1000,
-    )
-
-
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -47,5 +31,4 @@ class Migration(migrations.Migration):
                 ('unscoped', django.db.models.manager.Manager()),
             ],
         ),
-        migrations.RunPython(mark_every_firm, migrations.RunPython.noop),
     ]
