@@ -13,7 +13,9 @@ ms. ``--save FILE`` keeps the figures as JSON; ``--baseline FILE`` prints
 each beside a saved run as a ratio (baseline ÷ now: above 1 is faster).
 ``BENCH_SRC=<dir>/src`` times another checkout's code (``git worktree add
 … main``) with this script, so before and after run in the same hour.
-``--profile NAME`` adds a profile of that route in CPU time (cProfile).
+``--profile NAME`` adds a profile of that route in CPU time (cProfile);
+``--bodies DIR`` writes each list's first two pages there, to ``cmp`` with
+another checkout's.
 
 It makes an API token for the first firm's admin and writes sessions, so run
 it on a seeded database of your own:
@@ -104,6 +106,19 @@ def _measure(client: Client, path: str, headers: dict, requests: int) -> dict:
     }
 
 
+def _write_bodies(client: Client, path: str, headers: dict, stem: Path) -> None:
+    """Pages 1 and 2 of a list as sent, to check a change kept every byte."""
+    stem.parent.mkdir(parents=True, exist_ok=True)
+    params: dict = {}
+    for number in (1, 2):
+        response = client.get(path, params, headers=headers)
+        stem.with_name(f"{stem.name}-{number}.json").write_bytes(response.content)
+        cursor = response.json()["next_cursor"]
+        if cursor is None:
+            break
+        params = {"cursor": cursor}
+
+
 def _profile(client: Client, path: str, headers: dict, requests: int) -> None:
     """cProfile timed by CPU time, not wall time: waits for the database (or
     for the cores, on a busy machine) count for nothing."""
@@ -126,6 +141,12 @@ def main() -> None:
     parser.add_argument("--profile", default="", help="a route name to profile")
     parser.add_argument("--save", default="", help="write the figures here (JSON)")
     parser.add_argument("--baseline", default="", help="a --save file to compare")
+    parser.add_argument(
+        "--bodies",
+        default="",
+        help="a directory: write each list's first two pages there, to compare "
+        "with another checkout's (cmp)",
+    )
     args = parser.parse_args()
     tune_gc()
     # The per-token limit would answer 429 long before the run ends.
@@ -170,6 +191,8 @@ def main() -> None:
             f"{r['p50_ms']:>7.1f}{r['p95_ms']:>7.1f}{r['queries']:>4}"
             f"{r['sql_ms']:>8.1f}{r['items']:>6}{r['bytes'] / 1024:>6.1f}"
         )
+        if args.bodies and name != "trivial view":
+            _write_bodies(client, path, headers, Path(args.bodies) / name.split()[-1])
         if args.profile and args.profile in name:
             _profile(client, path, headers, args.requests)
     if "trivial view" in results:

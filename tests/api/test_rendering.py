@@ -1,5 +1,5 @@
 """What issue 22's faster API lists must keep: the same JSON text, every
-representation still validated, and the same links (api.main's renderer,
+representation built from values still validated, and the same links (api.rendering,
 api.schema.Schema, api.reading.route_url)."""
 
 import datetime
@@ -13,8 +13,8 @@ from django.urls import reverse, set_script_prefix
 from django.utils.translation import gettext_lazy
 from pydantic import ValidationError
 
-from firmdesk.api.main import _Encoder, _Renderer
 from firmdesk.api.reading import PersonOut, route_url
+from firmdesk.api.rendering import Encoder, Renderer
 from firmdesk.api.schema import Schema
 
 
@@ -47,8 +47,8 @@ PAGE = {
 
 
 def test_the_renderer_writes_the_text_the_encoder_wrote():
-    fast = _Renderer().render(None, PAGE, response_status=200)
-    assert fast == json.dumps(PAGE, cls=_Encoder)
+    fast = Renderer().render(None, PAGE, response_status=200)
+    assert fast == json.dumps(PAGE, cls=Encoder)
     item = json.loads(fast)["items"][0]
     assert item["at"] == "2026-03-01T09:30:00Z"
     assert item["fine"] == "2026-03-01T09:30:00.000120Z"

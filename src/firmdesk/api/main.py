@@ -8,8 +8,6 @@ row outside it is a 404. Errors have one shape (``api.errors``); every token
 has a rate limit (``FIRMDESK_API_RATE_LIMIT``).
 """
 
-import datetime
-import json
 import logging
 import math
 
@@ -20,10 +18,7 @@ from django.db import InterfaceError, OperationalError
 from django.http import Http404
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
-from ninja.renderers import JSONRenderer
-from ninja.responses import NinjaJSONEncoder
 from ninja.throttling import AuthRateThrottle
-from pydantic_core import to_jsonable_python
 from redis.exceptions import RedisError
 
 from firmdesk.common.db import close_broken_connections
@@ -31,6 +26,7 @@ from firmdesk.common.errors import ServiceError
 
 from . import errors
 from .auth import TokenAuth
+from .rendering import RENDERER
 from .routes import ROUTERS
 
 logger = logging.getLogger(__name__)
@@ -65,36 +61,6 @@ class TokenRateThrottle(AuthRateThrottle):
             return True
 
 
-class _Encoder(NinjaJSONEncoder):
-    """Times to the microsecond, as stored. Django's encoder cuts them to the
-    millisecond, and a sync that asks for ``updated_after=<the last
-    updated_at it read>`` got that row again (tests/api/test_guide_recipes.py)."""
-
-    def default(self, o):
-        if isinstance(o, datetime.datetime):
-            text = o.isoformat()
-            return (
-                text.removesuffix("+00:00") + "Z" if text.endswith("+00:00") else text
-            )
-        return super().default(o)
-
-
-class _Renderer(JSONRenderer):
-    encoder_class = _Encoder
-
-    def render(self, request, data, *, response_status: int):
-        """The same text as ``json.dumps(data, cls=_Encoder)``, made faster:
-        pydantic-core turns the ids, times and amounts of a whole page into
-        JSON's own types in one call (issue 22: the encoder's Python
-        ``default`` ran once for each of them, hundreds of times a page), and
-        the standard library's C encoder writes the text. Their formats are
-        the encoder's (times to the microsecond with "Z" for UTC, amounts as
-        strings; tests/api/test_rendering.py); anything else still goes to the
-        encoder's ``default``."""
-        plain = to_jsonable_python(data, fallback=self.encoder_class().default)
-        return json.dumps(plain, **self.json_dumps_params)
-
-
 api = NinjaAPI(
     title="FirmDesk API",
     version="1",
@@ -103,7 +69,7 @@ api = NinjaAPI(
     auth=TokenAuth(),
     throttle=TokenRateThrottle(),
     docs_url=None,
-    renderer=_Renderer(),
+    renderer=RENDERER,
 )
 
 for prefix, router in ROUTERS:

@@ -80,6 +80,13 @@ class PersonOut(Schema):
         return [f"{relation}__{name}" for name in ("public_id", "full_name", "email")]
 
     @staticmethod
+    def row(user) -> dict | None:
+        """The person as plain values (``api.rendering.page_response``)."""
+        if user is None:
+            return None
+        return {"id": user.public_id, "name": user.full_name, "email": user.email}
+
+    @staticmethod
     def of(user) -> "PersonOut | None":
         if user is None:
             return None

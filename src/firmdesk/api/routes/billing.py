@@ -39,6 +39,7 @@ from ..reading import (
     scope_of,
     token_note,
 )
+from ..rendering import page_response
 from ..schema import Schema
 
 router = Router(tags=["Billing"])
@@ -69,6 +70,13 @@ class BillingMatter(Schema):
         return BillingMatter(
             id=matter.public_id, number=matter.number, title=matter.title
         )
+
+    @staticmethod
+    def row(scope, matter) -> dict | None:
+        """``of`` as plain values (``api.rendering.page_response``)."""
+        if matter is None or not scope.can_see_matter(matter):
+            return None
+        return {"id": matter.public_id, "number": matter.number, "title": matter.title}
 
 
 class EntryStatus(enum.StrEnum):
@@ -478,16 +486,17 @@ class InvoiceOut(Schema):
 
     @staticmethod
     def fields_of(scope, invoice: Invoice) -> dict:
+        """The invoice as plain values, in the order of the fields above: what
+        ``of`` (and ``InvoiceDetailOut.of``) validates, and what the list
+        sends as it is (``api.rendering.page_response``)."""
         client = invoice.client
         slug, invoice_id = invoice.firm.slug, invoice.public_id
         return {
             "id": invoice.public_id,
             "number": invoice.number,
-            "status": InvoiceStatus(invoice.status),
-            "matter": BillingMatter.of(scope, invoice.matter),
-            "client": InvoiceClient(id=client.public_id, name=client.name)
-            if client
-            else None,
+            "status": invoice.status,
+            "matter": BillingMatter.row(scope, invoice.matter),
+            "client": {"id": client.public_id, "name": client.name} if client else None,
             "period_start": invoice.period_start,
             "period_end": invoice.period_end,
             "issued_on": invoice.issued_on,
@@ -509,7 +518,7 @@ class InvoiceOut(Schema):
 
     @staticmethod
     def of(scope, invoice: Invoice) -> "InvoiceOut":
-        return InvoiceOut(**InvoiceOut.fields_of(scope, invoice))
+        return InvoiceOut.model_validate(InvoiceOut.fields_of(scope, invoice))
 
 
 class InvoiceLineOut(Schema):
@@ -642,8 +651,8 @@ def list_invoices(
         orderings=INVOICE_ORDERINGS,
         default="-created",
     )
-    page["items"] = [InvoiceOut.of(scope, i) for i in page["items"]]
-    return page
+    page["items"] = [InvoiceOut.fields_of(scope, i) for i in page["items"]]
+    return page_response(request, page)
 
 
 @router.get(

@@ -36,6 +36,7 @@ from ..errors import ErrorOut, Unprocessable
 from ..etags import check_if_match, etag_of
 from ..pagination import Instant, ListQuery, Page, paginate
 from ..reading import PersonOut, audit_read, list_columns, scope_of
+from ..rendering import page_response
 from ..schema import Schema
 
 router = Router(tags=["Leads and calls"])
@@ -122,32 +123,38 @@ class LeadOut(Schema):
 
     @staticmethod
     def of(lead: Lead) -> "LeadOut":
-        answers = [
-            LeadAnswer(question=str(a.get("question", "")), answer=a.get("answer"))
-            for a in lead.answers or []
-            if isinstance(a, dict)
-        ]
-        return LeadOut(
-            id=lead.public_id,
-            name=lead.name,
-            email=lead.email,
-            phone=lead.phone,
-            status=LeadStatus(lead.status),
-            source=LeadSource(lead.source),
-            practice_area=lead.practice_area,
-            description=lead.description,
-            adverse_parties=[str(p) for p in lead.adverse_parties or []],
-            answers=answers,
-            owner=PersonOut.of(lead.owner),
-            received_at=lead.received_at,
-            response_due_at=lead.response_due_at,
-            first_response_at=lead.first_response_at,
-            closed_at=lead.closed_at,
-            close_reason=lead.close_reason,
-            matter=lead.matter.public_id if lead.matter_id else None,
-            created_at=lead.created_at,
-            updated_at=lead.updated_at,
-        )
+        return LeadOut.model_validate(LeadOut.row(lead))
+
+    @staticmethod
+    def row(lead: Lead) -> dict:
+        """The lead as plain values, in the order of the fields above: what
+        ``of`` validates, and what the list sends as it is
+        (``api.rendering.page_response``)."""
+        return {
+            "id": lead.public_id,
+            "name": lead.name,
+            "email": lead.email,
+            "phone": lead.phone,
+            "status": lead.status,
+            "source": lead.source,
+            "practice_area": lead.practice_area,
+            "description": lead.description,
+            "adverse_parties": [str(p) for p in lead.adverse_parties or []],
+            "answers": [
+                {"question": str(a.get("question", "")), "answer": a.get("answer")}
+                for a in lead.answers or []
+                if isinstance(a, dict)
+            ],
+            "owner": PersonOut.row(lead.owner),
+            "received_at": lead.received_at,
+            "response_due_at": lead.response_due_at,
+            "first_response_at": lead.first_response_at,
+            "closed_at": lead.closed_at,
+            "close_reason": lead.close_reason,
+            "matter": lead.matter.public_id if lead.matter_id else None,
+            "created_at": lead.created_at,
+            "updated_at": lead.updated_at,
+        }
 
 
 # What LeadOut.of reads of the related rows.
@@ -216,8 +223,8 @@ def list_leads(request: HttpRequest, firm_slug: Path[str], filters: Query[LeadFi
         default="-created",
         keys_first=True,
     )
-    page["items"] = [LeadOut.of(lead) for lead in page["items"]]
-    return page
+    page["items"] = [LeadOut.row(lead) for lead in page["items"]]
+    return page_response(request, page)
 
 
 def _uuid(value: str, *, field: str) -> uuid.UUID:

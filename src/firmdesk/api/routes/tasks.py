@@ -38,6 +38,7 @@ from ..errors import ErrorOut, Unprocessable
 from ..etags import check_if_match, etag_of
 from ..pagination import ListQuery, Page, in_utc, paginate
 from ..reading import PersonOut, audit_read, list_columns, scope_of
+from ..rendering import page_response
 from ..schema import Schema
 
 router = Router(tags=["Tasks"])
@@ -141,43 +142,52 @@ class TaskOut(Schema):
 
     @staticmethod
     def of(task: Task, scope) -> "TaskOut":
+        return TaskOut.model_validate(TaskOut.row(task, scope))
+
+    @staticmethod
+    def row(task: Task, scope) -> dict:
+        """The task as plain values, in the order of the fields above: what
+        ``of`` validates, and what the list sends as it is
+        (``api.rendering.page_response``)."""
         matter = task.matter
         visible = matter is not None and scope.can_see_matter(matter)
         version = task.playbook_version
-        return TaskOut(
-            id=task.public_id,
-            title=task.title,
-            instructions=task.instructions,
-            status=TaskStatus(task.status),
-            priority=TaskPriority(task.priority),
-            function=Function(task.function),
-            matter=TaskMatterOut(
-                id=matter.public_id, number=matter.number, title=matter.title
-            )
+        return {
+            "id": task.public_id,
+            "title": task.title,
+            "instructions": task.instructions,
+            "status": task.status,
+            "priority": task.priority,
+            "function": task.function,
+            "matter": {
+                "id": matter.public_id,
+                "number": matter.number,
+                "title": matter.title,
+            }
             if visible and matter is not None
             else None,
-            matter_hidden=matter is not None and not visible,
-            team=task.engagement.name if task.engagement else None,
-            playbook=TaskPlaybookOut(title=version.title, version=version.number)
+            "matter_hidden": matter is not None and not visible,
+            "team": task.engagement.name if task.engagement else None,
+            "playbook": {"title": version.title, "version": version.number}
             if version
             else None,
-            requester=PersonOut.of(task.requester),
-            assignee=PersonOut.of(task.assignee),
-            due_at=task.due_at,
-            review_required=task.review_required,
-            checklist=[
-                TaskChecklistItemOut(position=i, text=item["text"], done=item["done"])
+            "requester": PersonOut.row(task.requester),
+            "assignee": PersonOut.row(task.assignee),
+            "due_at": task.due_at,
+            "review_required": task.review_required,
+            "checklist": [
+                {"position": i, "text": item["text"], "done": item["done"]}
                 for i, item in enumerate(task.checklist)
             ],
-            minutes_logged=task.minutes_logged,
-            rework_count=task.rework_count,
-            submitted_at=task.submitted_at,
-            approved_at=task.approved_at,
-            completed_at=task.completed_at,
-            cancel_reason=task.cancel_reason,
-            created_at=task.created_at,
-            updated_at=task.updated_at,
-        )
+            "minutes_logged": task.minutes_logged,
+            "rework_count": task.rework_count,
+            "submitted_at": task.submitted_at,
+            "approved_at": task.approved_at,
+            "completed_at": task.completed_at,
+            "cancel_reason": task.cancel_reason,
+            "created_at": task.created_at,
+            "updated_at": task.updated_at,
+        }
 
 
 RELATED = ("matter", "assignee", "requester", "engagement", "playbook_version")
@@ -321,8 +331,8 @@ def list_tasks(request: HttpRequest, firm_slug: Path[str], filters: Query[TaskFi
         default="-created",
         keys_first=True,
     )
-    page["items"] = [TaskOut.of(t, scope) for t in page["items"]]
-    return page
+    page["items"] = [TaskOut.row(t, scope) for t in page["items"]]
+    return page_response(request, page)
 
 
 class ReviewQueueFilters(ListQuery):
@@ -360,8 +370,8 @@ def list_review_queue(
         orderings={"submitted": "submitted_at", "created": "created_at"},
         default="submitted",
     )
-    page["items"] = [TaskOut.of(t, scope) for t in page["items"]]
-    return page
+    page["items"] = [TaskOut.row(t, scope) for t in page["items"]]
+    return page_response(request, page)
 
 
 # --- One task --------------------------------------------------------------------
