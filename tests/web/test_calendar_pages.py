@@ -12,6 +12,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils.html import escape
 
 from firmdesk.access.scope import resolve_scope
 from firmdesk.conflicts.services import contact_save
@@ -81,9 +82,7 @@ def matter_url(firm, matter, **params):
 
 def placed(response) -> dict:
     """Day → titles shown on it, in the order shown."""
-    return {
-        d.date: [e.event.title for e in d.entries] for d in response.context["days"]
-    }
+    return {d.date: [e["title"] for e in d.entries] for d in response.context["days"]}
 
 
 def titles(response) -> set:
@@ -499,3 +498,26 @@ def test_month_view_queries_do_not_grow_with_events(
     with django_assert_max_num_queries(len(with_3)):
         response = client.get(month)
     assert len(titles(response)) == 40
+
+
+def test_agenda_names_who_answers_then_who_attends_and_links_the_matter(
+    client, firm, attorney, firm_staff, scope, matter
+):
+    contact = contact_save(firm=firm, actor=attorney, kind="person", name="Ana Lopez")
+    add(
+        scope,
+        "Prep call",
+        datetime.datetime(2026, 6, 11, 9),
+        matter=matter,
+        # The owner attends too: named once, first.
+        attendee_users=(attorney, firm_staff),
+        attendee_contacts=(contact,),
+    )
+    as_viewer(client, attorney)
+    html = client.get(url(firm)).content.decode()
+    row = html[html.index("Prep call") :]
+    row = row[: row.index("</tr>")]
+    matter_url = reverse("matters:matter_detail", args=[firm.slug, matter.public_id])
+    assert f'<a href="{matter_url}">{escape(matter.number)}</a>' in row
+    who = f"{attorney.full_name}, {firm_staff.full_name}, Ana Lopez"
+    assert f'<td class="small">{escape(who)}</td>' in row

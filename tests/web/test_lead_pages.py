@@ -4,6 +4,7 @@ feedback page; and who may open them (DESIGN.md, the access rule)."""
 
 import datetime
 import re
+from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
@@ -14,6 +15,7 @@ from django.utils.html import escape
 
 from firmdesk.access.scope import resolve_scope
 from firmdesk.audit.models import AuditEvent
+from firmdesk.common import times
 from firmdesk.intake import services
 from firmdesk.intake.models import (
     FeedbackRequest,
@@ -114,6 +116,27 @@ def test_queue_puts_open_unanswered_leads_first_and_overdue_ones_in_red(
     assert order == sorted(order)
     assert re.search(r'text-danger fw-semibold">Overdue by (59 minutes|1 hour)', body)
     assert fresh.response_due_at > now
+
+
+def test_queue_row_shows_its_times_in_the_viewers_zone_and_links_into_its_firm(
+    firm, intake_specialist, engagement
+):
+    intake_specialist.time_zone = "Asia/Tokyo"
+    intake_specialist.save(update_fields=["time_zone"])
+    lead = take_lead(firm, intake_specialist, name="Tomo Ito", screen=False)
+
+    body = (
+        signed_in(intake_specialist).get(reverse("intake:lead_queue")).content.decode()
+    )
+    row = body[body.index(f'<a href="{detail_url(lead)}">Tomo Ito</a>') :]
+    row = row[: row.index("</tr>")]
+    tokyo = ZoneInfo("Asia/Tokyo")
+    for moment in (lead.response_due_at, lead.received_at):
+        local = moment.astimezone(tokyo)
+        shown = escape(times.when(local, tokyo))
+        assert f'<time datetime="{local.isoformat()}">{shown}</time>' in row
+    assert f'href="{reverse("intake:lead_list", args=[firm.slug])}"' in row
+    assert "No one yet" not in row and escape(str(intake_specialist)) in row
 
 
 def test_queue_filters_mine_and_unassigned(firm, intake_specialist, attorney, lead):

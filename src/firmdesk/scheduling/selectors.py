@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Prefetch, Q
+from django.db.models import F, Prefetch, Q
 
 from firmdesk.access.selectors import access_object
 from firmdesk.access.system import by_token, through_scoped
@@ -31,13 +31,71 @@ def access_feed(scope, public_id) -> CalendarFeed:
     return access_object(CalendarFeed, scope, public_id)
 
 
-def _with_people(qs):
-    return qs.select_related("matter", "court", "owner").prefetch_related(
-        Prefetch(
-            "attendees",
-            queryset=through_scoped(EventAttendee).select_related("user", "contact"),
+# What a calendar draws of an event; not its description, reminders or a
+# deadline's derivation (JSON decoded row by row), which only the event's own
+# page shows.
+CALENDAR_FIELDS = (
+    "firm_id",
+    "public_id",
+    "kind",
+    "title",
+    "matter_id",
+    "court_id",
+    "start",
+    "end",
+    "time_zone",
+    "all_day",
+    "start_date",
+    "end_date",
+    "location",
+    "status",
+    "owner_id",
+)
+
+
+def _for_calendar(qs, *, with_matters: bool) -> list[Event]:
+    """The events, each with ``court_name`` and ``people``: who answers for
+    it, then who else attends (names, in the order they were added).
+
+    Names come as values rather than models: a week is some fifty events, and
+    a model for each one's owner, court and attendees (a contact's decrypts
+    its sensitive fields) was most of the page's database work in Python.
+    The matters, where asked for, come in a query of their own by key rather
+    than joined: the planner cannot tell how few events one person's filter
+    keeps, and joined it hashed all the firm's matters for a week of forty
+    events."""
+    qs = qs.only(*CALENDAR_FIELDS).annotate(
+        owner_name=F("owner__full_name"), court_name=F("court__name")
+    )
+    if with_matters:
+        qs = qs.prefetch_related(
+            Prefetch(
+                "matter",
+                queryset=through_scoped(Matter).only(
+                    "firm_id", "public_id", "number", "client_consent_on"
+                ),
+            )
+        )
+    events = list(qs)
+    names: dict[int, list[str]] = {}
+    attendees = (
+        through_scoped(EventAttendee)
+        .filter(event_id__in=[event.pk for event in events])
+        .order_by("pk")
+        .values_list(
+            "event_id", "user_id", "user__full_name", "user__email", "contact__name"
         )
     )
+    owners = {event.pk: event.owner_id for event in events}
+    for event_id, user_id, full_name, email, contact_name in attendees:
+        if user_id is None:
+            names.setdefault(event_id, []).append(contact_name)
+        elif user_id != owners[event_id]:
+            names.setdefault(event_id, []).append(full_name or email)
+    for event in events:
+        owner = [event.owner_name] if event.owner_id else []
+        event.people = owner + names.get(event.pk, [])
+    return events
 
 
 def events_between(
@@ -48,11 +106,14 @@ def events_between(
     user=None,
     matter=None,
     include_cancelled: bool = False,
+    with_matters: bool = True,
 ):
     """Events overlapping [start, end) that the scope may see; one person's
     (as owner or attendee, or on a matter they are the responsible attorney
     of: its court dates are theirs to keep) when ``user`` is given, one
-    matter's with ``matter``."""
+    matter's with ``matter``. A list, soonest first, each event with its
+    ``court_name`` and ``people`` (``_for_calendar``); its ``matter`` is read
+    with it unless ``with_matters`` is false (a page that does not show it)."""
     qs = Event.objects.in_scope(scope).filter(start__lt=end, end__gt=start)
     if matter is not None:
         qs = qs.filter(matter=matter)
@@ -74,7 +135,7 @@ def events_between(
         )
     if not include_cancelled:
         qs = qs.exclude(status=Event.Status.CANCELLED)
-    return _with_people(qs).order_by("start", "pk")
+    return _for_calendar(qs.order_by("start", "pk"), with_matters=with_matters)
 
 
 def matter_deadlines(scope, matter):
@@ -119,6 +180,12 @@ def feed_by_token(token: str) -> CalendarFeed | None:
     return feed
 
 
+# Of a person on the calendar's picker, what it shows and filters by; not the
+# firm's or provider's settings nor an engagement's terms (JSON, decoded row
+# by row on every calendar page).
+_PERSON = ("user__public_id", "user__full_name", "user__email", "user__is_active")
+
+
 def calendar_people(*, scope, today: dt.date) -> tuple[dict, list]:
     """Whose calendar may be picked: the firm's people and the staff assigned
     to its engagements (by public id), and the current ones for the picker."""
@@ -129,6 +196,7 @@ def calendar_people(*, scope, today: dt.date) -> tuple[dict, list]:
             organization=scope.firm, is_active=True, user__is_active=True
         )
         .select_related("user")
+        .only(*_PERSON)
         .order_by("user__full_name")
     ):
         user = membership.user
@@ -138,9 +206,16 @@ def calendar_people(*, scope, today: dt.date) -> tuple[dict, list]:
     if scope.is_provider_staff:
         # Who else a provider serves the firm with is the firm's business.
         assignments = assignments.filter(engagement=scope.engagement)
-    for assignment in assignments.select_related(
-        "user", "engagement__provider"
-    ).order_by("user__full_name", "-start_date"):
+    for assignment in (
+        assignments.select_related("user", "engagement__provider")
+        .only(
+            *_PERSON,
+            "start_date",
+            "end_date",
+            "engagement__provider__name",
+        )
+        .order_by("user__full_name", "-start_date")
+    ):
         user = assignment.user
         key = str(user.public_id)
         if key in known:

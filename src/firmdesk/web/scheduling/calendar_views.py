@@ -18,6 +18,7 @@ from django.shortcuts import render
 from django.utils import dateformat, timezone
 
 from firmdesk.access.selectors import access_matter
+from firmdesk.common.links import row_link
 from firmdesk.common.times import clock
 from firmdesk.scheduling.models import Event
 from firmdesk.scheduling.selectors import calendar_people, events_between
@@ -31,21 +32,6 @@ AGENDA_DAYS = 30
 # (UTC offsets span 26 hours), so an all-day event is fetched for every date
 # it covers and then placed by its dates.
 FETCH_MARGIN = dt.timedelta(days=2)
-
-
-@dataclass
-class Entry:
-    """One event on one day of the page."""
-
-    event: Event
-    day: dt.date
-    time: str  # start in the viewer's zone, "9:30 AM CDT"; "" when all-day
-    until: str  # end in the viewer's zone, on the day it ends
-    own_time: str  # "10:30 AM EDT (court time)" where the zones differ
-    continued: bool  # began on an earlier day
-    continues: bool  # goes on after this day
-    people: list  # who answers for it, then who else attends
-    key: tuple
 
 
 @dataclass
@@ -75,8 +61,23 @@ def _own_zone_label(event: Event) -> str:
     return f"{event.time_zone.rsplit('/', 1)[-1].replace('_', ' ')} time"
 
 
-def _entries(event: Event, zone: ZoneInfo, first: dt.date, last: dt.date) -> list:
-    """The event on each day it covers between ``first`` and ``last``."""
+def _entries(
+    event: Event, zone: ZoneInfo, first: dt.date, last: dt.date, firm_slug: str
+) -> list[dict]:
+    """The event on each day it covers between ``first`` and ``last``: one
+    dict per day with what the templates draw, worked out here once rather
+    than looked up through the event in every chip (``_calendar_chip.html``,
+    ``_calendar_title.html``, ``_calendar_when.html``):
+
+    ``url``, ``title``, ``kind`` (its label), ``is_deadline``, ``all_day``,
+    ``status`` and ``status_label``, ``location``, ``court`` (its name),
+    ``start_iso``; ``time`` (start in the viewer's zone, "9:30 AM CDT", "" when
+    all-day or continued), ``until`` (end in the viewer's zone, on the day it
+    ends), ``own_time`` ("10:30 AM EDT (court time)" where the zones differ),
+    ``continued`` (began on an earlier day), ``continues`` (goes on after this
+    day), ``people`` (who answers for it, then who else attends) and ``event``
+    itself, for its matter: a link to a matter is drawn through the access
+    guard (``access.guard``), so the template follows it, not this view."""
     if event.all_day:
         own = event.start.astimezone(event.zone).date()
         start_day = event.start_date or own
@@ -95,51 +96,55 @@ def _entries(event: Event, zone: ZoneInfo, first: dt.date, last: dt.date) -> lis
         at_own = event.start.astimezone(event.zone)
         if at_own.utcoffset() != start.utcoffset():
             own_time = f"{_clock(at_own, zone_name=True)} ({_own_zone_label(event)})"
-    people = _people_of(event)
+    shared = {
+        "event": event,
+        "url": row_link("scheduling:event_detail", event.public_id, args=(firm_slug,)),
+        "title": event.title,
+        "kind": event.get_kind_display(),
+        "is_deadline": event.is_deadline,
+        "all_day": event.all_day,
+        "status": event.status,
+        "status_label": event.get_status_display(),
+        "location": event.location,
+        "court": event.court_name or "",
+        # As the ``date`` filter writes it: in the zone the page is drawn in.
+        "start_iso": timezone.localtime(event.start).isoformat(),
+        "people": event.people,
+    }
     rows = []
     day = max(start_day, first)
     while day <= min(end_day, last):
         continued, continues = day > start_day, day < end_day
         rows.append(
-            Entry(
-                event=event,
-                day=day,
-                time=_clock(start, zone_name=True) if start and not continued else "",
-                until=_clock(end) if end and end > start and not continues else "",
-                own_time=own_time if not continued else "",
-                continued=continued,
-                continues=continues,
-                people=people,
-                key=(
+            {
+                **shared,
+                "day": day,
+                "time": _clock(start, zone_name=True)
+                if start and not continued
+                else "",
+                "until": _clock(end) if end and end > start and not continues else "",
+                "own_time": own_time if not continued else "",
+                "continued": continued,
+                "continues": continues,
+                "key": (
                     start is not None and not continued,
                     start or dt.datetime.min.replace(tzinfo=dt.UTC),
                     event.title.lower(),
                     event.pk,
                 ),
-            )
+            }
         )
         day += dt.timedelta(days=1)
     return rows
 
 
-def _people_of(event: Event) -> list[str]:
-    """From the prefetched attendees: no query per event."""
-    names = [event.owner.full_name] if event.owner else []
-    names += [
-        str(a.user or a.contact)
-        for a in event.attendees.all()
-        if a.user_id is None or a.user_id != event.owner_id
-    ]
-    return names
-
-
-def _by_day(events, zone: ZoneInfo, first: dt.date, last: dt.date) -> dict:
+def _by_day(events, zone: ZoneInfo, first: dt.date, last: dt.date, firm_slug) -> dict:
     days: dict[dt.date, list] = {}
     for event in events:
-        for entry in _entries(event, zone, first, last):
-            days.setdefault(entry.day, []).append(entry)
+        for entry in _entries(event, zone, first, last, firm_slug):
+            days.setdefault(entry["day"], []).append(entry)
     for entries in days.values():
-        entries.sort(key=lambda e: e.key)
+        entries.sort(key=lambda e: e["key"])
     return days
 
 
@@ -245,8 +250,10 @@ def _page(request, firm_slug, *, matter=None):
         user=person,
         matter=matter,
         include_cancelled=show_cancelled,
+        # Only the agenda and the day list each event's matter.
+        with_matters=view in ("agenda", "day") and matter is None,
     )
-    placed = _by_day(events, zone, first, last)
+    placed = _by_day(events, zone, first, last, scope.firm.slug)
 
     def query(**changes) -> str:
         params = {"view": view, "date": day.isoformat(), "who": who}
@@ -283,7 +290,7 @@ def _page(request, firm_slug, *, matter=None):
         "busy_days": [d for d in days if d.entries],
         "weeks": [days[n : n + 7] for n in range(0, len(days), 7)],
         "weekday_names": [dateformat.format(d, "D") for d in every_day[:7]],
-        "count": len({e.event.pk for rows in placed.values() for e in rows}),
+        "count": len({e["event"].pk for rows in placed.values() for e in rows}),
         "q_previous": query(date=previous_day.isoformat()),
         "q_next": query(date=next_day.isoformat()),
         "q_today": query(date=""),
