@@ -339,3 +339,49 @@ def test_the_filter_form_keeps_what_was_typed_and_ticked():
     assert 'value="Lopez &amp; &lt;co&gt;"' in html
     assert 'placeholder="Title or matter number"' in html
     assert 'type="checkbox" name="flagged"' in html and " checked" in html
+
+
+def test_a_short_task_table_links_into_the_firm_it_is_drawn_for(firm, attorney):
+    late = f.task(
+        firm,
+        assignee=attorney,
+        title="File <the> motion",
+        status="in_progress",
+        due_at=NOW - datetime.timedelta(hours=2),
+    )
+    later = f.task(firm, status="open", due_at=NOW + datetime.timedelta(days=1))
+    undated = f.task(firm, status="submitted", function="research")
+    context = {"tasks": [late, later, undated], "slug": firm.slug, "empty": "None."}
+    with timezone.override(NEW_YORK):
+        html = render_to_string("web/_task_table.html", {**context, "now": NOW})
+        without_now = render_to_string("web/_task_table.html", context)
+    table = _rows(html)
+    assert [_texts(row) for row in table] == [
+        [
+            "File <the> motion",
+            "Scheduling",
+            "In progress",
+            "Owen Ortiz",
+            "Nov 27, 2026, 1:00 PM EST Late",
+        ],
+        [
+            "Calendar the hearing",
+            "Scheduling",
+            "Open",
+            "Not assigned",
+            "Nov 28, 2026, 3:00 PM EST",
+        ],
+        ["Calendar the hearing", "Research", "Waiting for review", "Not assigned", "—"],
+    ]
+    assert table[0][0]["links"] == [
+        [
+            reverse("work:task_detail", args=[firm.slug, late.public_id]),
+            "File <the> motion",
+        ]
+    ]
+    assert "File &lt;the&gt; motion" in html
+    # A page that gives no time now marks nothing late.
+    assert "Late" not in without_now
+    assert _texts(_rows(render_to_string("web/_task_table.html", {}))[0]) == [
+        "Nothing here."
+    ]

@@ -2,10 +2,11 @@
 values of the task tables' rows.
 
 The rows themselves are markup in templates (``web/work/_task_rows.html``,
-``_review_queue_partial.html``); ``{% task_rows %}`` and ``{% review_rows %}``
-hand those templates one dict of plain values a row (``web.work.rows``), so
-fifty rows cost dict lookups rather than attribute lookups, URL reversals and
-date formatting in the template language.
+``_review_queue_partial.html``, ``web/_task_table.html``); ``{% task_rows %}``,
+``{% review_rows %}`` and ``{% brief_task_rows %}`` hand those templates one
+dict of plain values a row (``web.work.rows``), so fifty rows cost dict
+lookups rather than attribute lookups, URL reversals and date formatting in
+the template language.
 """
 
 from django import template
@@ -36,6 +37,13 @@ def task_rows(
         show_firm=bool(show_firm),
         show_assignee=bool(show_assignee),
     )
+
+
+@register.simple_tag
+def brief_task_rows(tasks, now, slug):
+    """``{% brief_task_rows tasks now slug as cells %}``: what each row of a
+    short task table of one firm shows (``web.work.rows.brief_rows``)."""
+    return row_values.brief_rows(tasks, now, slug)
 
 
 @register.simple_tag

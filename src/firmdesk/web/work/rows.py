@@ -150,6 +150,33 @@ def task_rows(
     return rows
 
 
+def brief_rows(tasks, now, slug: str) -> list[dict]:
+    """One dict a row of the short task tables (``web/_task_table.html``: Today,
+    a matter's tasks), all of one firm, whose ``slug`` the page knows: the rows
+    (``work.selectors.brief_rows``) do not load their firm. Without ``now`` (a
+    page that gives none) no row is marked late."""
+    functions, statuses = _labels("function"), _labels("status")
+    zone = timezone.get_current_timezone()
+    rows = []
+    for t in tasks:
+        row = {
+            "href": row_link("work:task_detail", t.public_id, args=(slug,)),
+            "title": t.title,
+            "function": functions.get(t.function, t.function),
+            "status": t.status,
+            "status_label": statuses.get(t.status, t.status),
+            "assignee": str(t.assignee) if t.assignee_id else "",
+            "due_iso": "",
+            "due_text": "",
+            "late": False,
+        }
+        if t.due_at is not None:
+            row["due_iso"], row["due_text"] = _due(t.due_at, zone)
+            row["late"] = bool(now) and t.due_at < now
+        rows.append(row)
+    return rows
+
+
 def review_rows(tasks, now: datetime.datetime) -> list[dict]:
     """One dict a row of the review queue (``_review_queue_partial.html``)."""
     zone = timezone.get_current_timezone()
