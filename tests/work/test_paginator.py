@@ -14,6 +14,21 @@ def test_count_stops_at_the_cap_and_pages_still_work(firm):
     assert exact.count == 7 and not exact.capped
 
 
+def test_a_page_that_reaches_past_a_capped_count_is_full(firm):
+    """"More than 4" is not where the list ends: the page that crosses the
+    cap shows a full page, not the rows up to the cap."""
+    for n in range(7):
+        f.task(firm, title=f"Task {n}")
+    rows = Task.unscoped.filter(firm=firm).order_by("title")
+    capped = CappedPaginator(rows, 3, cap=4)
+    assert capped.count == 5 and capped.capped
+    assert [t.title for t in capped.page(2).object_list] == [
+        "Task 3",
+        "Task 4",
+        "Task 5",
+    ]
+
+
 def test_a_page_read_by_its_keys_has_the_rows_in_order_with_their_related_data(
     firm, matter, assistant, attorney, django_assert_num_queries
 ):

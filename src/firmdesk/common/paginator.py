@@ -69,7 +69,8 @@ class CappedPaginator(Paginator):
             return Page(list(rows), number, self)
         bottom = (number - 1) * self.per_page
         top = bottom + self.per_page
-        if top + self.orphans >= self.count:
+        if top + self.orphans >= self.count and not self.capped:
+            # A capped count is not where the rows end: a page there is full.
             top = self.count
         keys = list(rows.values_list("pk", flat=True)[bottom:top])
         return self._rows_of(rows, keys, number)
