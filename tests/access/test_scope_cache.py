@@ -294,3 +294,16 @@ def test_an_inactive_user_has_no_firms_whatever_is_kept(firm, attorney):
     assert resolved_for(attorney).scopes_for(attorney)
     attorney.is_active = False  # as the request's user, not saved
     assert resolved_for(attorney).scopes_for(attorney) == []
+
+
+def test_an_api_token_loses_access_on_its_next_call(firm, engagement, assistant):
+    """The token's Scope comes from the same kept resolution as the pages."""
+    from tests.api.helpers import Api, token_for
+
+    api = Api(token_for(assistant, firm))
+    matters = reverse("api:list_matters", kwargs={"firm_slug": firm.slug})
+    assert api.get(matters).status_code == 200
+    assert api.get(matters).status_code == 200  # served from what was kept
+    engagement.status = Engagement.Status.ENDED
+    engagement.save()
+    assert api.get(matters).status_code == 404

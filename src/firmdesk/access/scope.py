@@ -427,17 +427,21 @@ class _Resolved:
 
     @classmethod
     def work_out(cls, user) -> "_Resolved":
+        # The days as they were before the facts were weighed: a day that
+        # turns meanwhile makes the entry look old, never new.
+        started = timezone.now()
         memberships = active_memberships(user)
         weighed, scopes = _firms_for_user(user, memberships=memberships)
         zones = {firm.time_zone for firm in weighed}
         return cls(
             memberships=memberships,
             scopes=[replace(scope, user=None) for scope in scopes],
-            days=tuple(sorted((zone, _today_in(zone)) for zone in zones)),
+            days=tuple(sorted((zone, _day_in(zone, started)) for zone in zones)),
         )
 
     def is_current(self) -> bool:
-        return all(_today_in(zone) == day for zone, day in self.days)
+        now = timezone.now()
+        return all(_day_in(zone, now) == day for zone, day in self.days)
 
     def scopes_for(self, user) -> list[Scope]:
         """The Scopes with ``user`` (the request's own) acting, each a new
@@ -445,11 +449,14 @@ class _Resolved:
         return [replace(scope, user=user) for scope in self.scopes]
 
 
-def _today_in(zone: str) -> datetime.date:
-    return timezone.localdate(timezone=zoneinfo.ZoneInfo(zone))
+def _day_in(zone: str, moment: datetime.datetime) -> datetime.date:
+    return timezone.localdate(moment, timezone=zoneinfo.ZoneInfo(zone))
 
 
-CACHE_PREFIX = "firmdesk.access"
+# The version names the shape of what is kept (``_Resolved``, ``Scope``,
+# ``Membership``): a release that changes one changes it, so no process reads
+# an entry pickled by another release.
+CACHE_PREFIX = "firmdesk.access.v1"
 
 
 def _cache_key(user, token: str) -> str:
