@@ -459,6 +459,10 @@ def _day_in(zone: str, moment: datetime.datetime) -> datetime.date:
 CACHE_PREFIX = "firmdesk.access.v1"
 
 
+# Entries under an old mark are never read again; they age out of the cache.
+CACHE_SECONDS = 24 * 60 * 60
+
+
 def _cache_key(user, token: str) -> str:
     return f"{CACHE_PREFIX}:{user.pk}:{token}"
 
@@ -481,10 +485,6 @@ def resolved_for(user) -> _Resolved:
     resolved = _Resolved.work_out(user)
     cache.set(key, resolved, timeout=CACHE_SECONDS)
     return resolved
-
-
-# Entries under an old mark are never read again; they age out of the cache.
-CACHE_SECONDS = 24 * 60 * 60
 
 
 def _resolved_for_request(request) -> _Resolved:
