@@ -19,4 +19,4 @@ class AccessConfig(AppConfig):
 
         from .mark import connect_receivers
 
-        connect_receivers()
+        connect_receivers(self)

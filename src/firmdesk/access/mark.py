@@ -14,8 +14,8 @@ outside FirmDesk runs ``firmdesk access-changed`` (docs/access.md).
 
 import uuid
 
-from django.db import DEFAULT_DB_ALIAS
-from django.db.models.signals import post_delete, post_save
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db.models.signals import post_delete, post_migrate, post_save
 
 from firmdesk.engagements.models import (
     AgreementText,
@@ -77,11 +77,21 @@ def _fact_changed(sender, *, using, **kwargs) -> None:
     bump(using=using)
 
 
-def connect_receivers() -> None:
-    """Bump the mark on every save and delete of an access fact (the app's
-    ``ready``). ``raw`` saves (fixtures being loaded) bump too: the facts
-    change all the same."""
+def _migrated(sender, *, using, **kwargs) -> None:
+    """A data migration writes facts through historical models, which no
+    receiver hears: every ``migrate`` ends with a new mark (where its table
+    exists: a partial migrate may stop before it)."""
+    if AccessMark._meta.db_table in connections[using].introspection.table_names():
+        with transaction.atomic(using=using):
+            bump(using=using)
+
+
+def connect_receivers(app_config) -> None:
+    """Bump the mark on every save and delete of an access fact, and after
+    every ``migrate`` (the app's ``ready``). ``raw`` saves (fixtures being
+    loaded) bump too: the facts change all the same."""
     for model in FACT_MODELS:
         uid = f"access-mark-{model._meta.label_lower}"
         post_save.connect(_fact_changed, sender=model, dispatch_uid=uid)
         post_delete.connect(_fact_changed, sender=model, dispatch_uid=uid)
+    post_migrate.connect(_migrated, sender=app_config, dispatch_uid="access-mark")
