@@ -96,6 +96,7 @@ def test_a_queue_row_that_carries_its_answer_costs_no_query(firm, matter, assist
 
     task = f.task(firm, matter=matter, assignee=assistant)
     task.matter  # loaded, as select_related does on a queue page
+    queries(task)  # the person's access, kept across requests from here on
     drawn, asked = queries(task)
     assert drawn.startswith("M-2026-001")  # granted: the guard read the grants
     task.matter_visible = False  # the scoped query's own answer (work.selectors)

@@ -13,6 +13,7 @@ import tarfile
 import pytest
 from django.core.management import CommandError, call_command
 
+from firmdesk.access import mark as access_mark
 from firmdesk.backup import archive
 from firmdesk.backup.archive import BackupFileError
 from firmdesk.backup.databases import Database
@@ -99,8 +100,11 @@ def test_a_target_that_holds_data_is_refused_without_force(source, tmp_path):
     assert "--force" in message and "Nothing was changed" in message
     assert source.site.database.name in message
 
+    backed_up_mark = access_mark.current()
     report = backup_restore(path, site=source.site, force=True)
     assert report.replaced and report.counts["document_versions"] == 2
+    # What a cache kept under the backup's access mark is never read again.
+    assert access_mark.current() not in ("", backed_up_mark)
 
 
 def archive_manifest(path) -> dict:

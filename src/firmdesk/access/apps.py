@@ -16,3 +16,7 @@ class AccessConfig(AppConfig):
 
         guard_matter_links()
         guard_task_links()
+
+        from .mark import connect_receivers
+
+        connect_receivers(self)

@@ -5,9 +5,11 @@ firm's matters they may see. Every query of client data goes through one.
 """
 
 import datetime
-from dataclasses import dataclass, field
+import zoneinfo
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 
+from django.core.cache import cache
 from django.db.models import CharField, DateField, Exists, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -31,6 +33,7 @@ from firmdesk.orgs.models import (
     StaffProfile,
 )
 
+from . import mark
 from .rule import staff_reasons
 from .system import rule_facts
 
@@ -384,8 +387,14 @@ def firms_for_user(
     """Every firm this user may act for now, one Scope each (the firm switcher),
     by name. ``memberships``: the user's active memberships
     (``active_memberships``), when the request has read them already."""
+    return _firms_for_user(user, today=today, memberships=memberships)[1]
+
+
+def _firms_for_user(user, *, today=None, memberships=None):
+    """(every firm weighed, the Scopes of those the user may act for): the
+    firms weighed are the ones whose date decides the answer."""
     if user is None or not user.is_authenticated:
-        return []
+        return [], []
     if memberships is None:
         memberships = active_memberships(user)
     firms = {m.organization_id: m.organization for m in memberships}
@@ -399,22 +408,111 @@ def firms_for_user(
     found = resolve_scopes(
         user, ordered, today=today, memberships=memberships, facts=facts
     )
-    return [found[f.pk] for f in ordered if f.pk in found]
+    return ordered, [found[f.pk] for f in ordered if f.pk in found]
+
+
+@dataclass(frozen=True)
+class _Resolved:
+    """What the access rule gives one user now, as kept across requests:
+    their active memberships and their Scopes, with no user in them (each
+    request puts its own in) and none of a Scope's cached grants (read when
+    a query runs, never kept). ``days``: the date in each time zone of the
+    firms weighed when it was worked out; agreements expire, absences start
+    and engagements end with the firm's day, so a new day anywhere among
+    them means working it out again."""
+
+    memberships: list
+    scopes: list[Scope]
+    days: tuple[tuple[str, datetime.date], ...]
+
+    @classmethod
+    def work_out(cls, user) -> "_Resolved":
+        # The days as they were before the facts were weighed: a day that
+        # turns meanwhile makes the entry look old, never new.
+        started = timezone.now()
+        memberships = active_memberships(user)
+        weighed, scopes = _firms_for_user(user, memberships=memberships)
+        zones = {firm.time_zone for firm in weighed}
+        return cls(
+            memberships=memberships,
+            scopes=[replace(scope, user=None) for scope in scopes],
+            days=tuple(sorted((zone, _day_in(zone, started)) for zone in zones)),
+        )
+
+    def is_current(self) -> bool:
+        now = timezone.now()
+        return all(_day_in(zone, now) == day for zone, day in self.days)
+
+    def scopes_for(self, user) -> list[Scope]:
+        """The Scopes with ``user`` (the request's own) acting, each a new
+        instance: nothing one request caches on a Scope reaches another."""
+        return [replace(scope, user=user) for scope in self.scopes]
+
+
+def _day_in(zone: str, moment: datetime.datetime) -> datetime.date:
+    return timezone.localdate(moment, timezone=zoneinfo.ZoneInfo(zone))
+
+
+# The version names the shape of what is kept (``_Resolved``, ``Scope``,
+# ``Membership``): a release that changes one changes it, so no process reads
+# an entry pickled by another release.
+CACHE_PREFIX = "firmdesk.access.v1"
+
+
+# Entries under an old mark are never read again; they age out of the cache.
+CACHE_SECONDS = 24 * 60 * 60
+
+
+def _cache_key(user, token: str) -> str:
+    return f"{CACHE_PREFIX}:{user.pk}:{token}"
+
+
+def resolved_for(user) -> _Resolved:
+    """What the access rule gives ``user`` now, kept across requests under
+    (the user, the access mark) in Django's cache (``access.mark``). The mark
+    is read first, so what is kept under it was worked out from facts as new
+    as the mark or newer; no mark, nothing is kept. An inactive user's
+    answer (no firms) is worked out each time from the user at hand."""
+    if not user.is_active:
+        return _Resolved.work_out(user)
+    token = mark.current()
+    if not token:
+        return _Resolved.work_out(user)
+    key = _cache_key(user, token)
+    kept = cache.get(key)
+    if isinstance(kept, _Resolved) and kept.is_current():
+        return kept
+    resolved = _Resolved.work_out(user)
+    cache.set(key, resolved, timeout=CACHE_SECONDS)
+    return resolved
+
+
+def _resolved_for_request(request) -> _Resolved:
+    if not hasattr(request, "_access_resolved"):
+        request._access_resolved = resolved_for(request.user)
+    return request._access_resolved
 
 
 def memberships_for_request(request) -> list:
-    """The user's active memberships, read once per request."""
+    """The user's active memberships, read once per request (kept across
+    requests with the Scopes: ``resolved_for``)."""
     if not hasattr(request, "_memberships"):
-        request._memberships = active_memberships(request.user)
+        if request.user.is_authenticated:
+            request._memberships = _resolved_for_request(request).memberships
+        else:
+            request._memberships = active_memberships(request.user)
     return request._memberships
 
 
 def scopes_for_request(request) -> list[Scope]:
     """Every firm the user may act for now (``firms_for_user``), resolved once per
     request: the firm pages' Scope (``ScopeMiddleware``), the firm switcher and
-    the cross-firm queues all come from this one list."""
+    the cross-firm queues all come from this one list, kept across requests
+    until an access fact or a firm's day changes (``resolved_for``)."""
     if not hasattr(request, "_firm_scopes"):
-        request._firm_scopes = firms_for_user(
-            request.user, memberships=memberships_for_request(request)
-        )
+        if request.user.is_authenticated:
+            resolved = _resolved_for_request(request)
+            request._firm_scopes = resolved.scopes_for(request.user)
+        else:
+            request._firm_scopes = []
     return request._firm_scopes

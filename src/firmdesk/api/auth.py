@@ -2,15 +2,17 @@
 
 ``Authorization: Bearer fd_…`` names a live token; the token's person acts
 for the token's firm with exactly their Scope today (``access.scope``),
-resolved on every request, so whatever the access rule takes away the token
-loses too. A firm in the path that is not the token's, or that the person may
-no longer act for, answers 404 like a row outside the scope.
+the same one their pages get (``resolved_for``: kept across requests until an
+access fact or the firm's day changes), so whatever the access rule takes away
+the token loses on its next request too. A firm in the path that is not the
+token's, or that the person may no longer act for, answers 404 like a row
+outside the scope.
 """
 
 from django.http import Http404, HttpRequest
 from ninja.security import HttpBearer
 
-from firmdesk.access.scope import resolve_scope
+from firmdesk.access.scope import resolved_for
 from firmdesk.integrations.tokens import token_for_secret, token_touch
 
 
@@ -31,7 +33,15 @@ class TokenAuth(HttpBearer):
         if slug is not None:
             if slug != api_token.firm.slug:
                 raise Http404
-            scope = resolve_scope(api_token.user, api_token.firm)
+            user = api_token.user
+            scope = next(
+                (
+                    s
+                    for s in resolved_for(user).scopes_for(user)
+                    if s.firm.pk == api_token.firm_id
+                ),
+                None,
+            )
             if scope is None:
                 raise Http404
             request.scope = scope  # type: ignore[attr-defined]

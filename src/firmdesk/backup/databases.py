@@ -22,6 +22,7 @@ import os
 import shutil
 import sqlite3
 import subprocess
+import uuid
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -201,6 +202,25 @@ def holdings(database: Database) -> dict[str, int]:
         return dict.fromkeys(COUNTED, 0)
     with database.connect() as connection:
         return counts(connection.cursor(), database.vendor)
+
+
+def new_access_mark(database: Database) -> None:
+    """Give the restored database's access mark a new token (``access.mark``).
+    The backup brought back the token it was taken with, and what a cache
+    kept under that token may have been worked out from facts newer than the
+    backup's: under a new token nothing kept before the restore is read.
+    A database from before the mark existed has no row; the migration that
+    adds it makes a new one."""
+    token = uuid.uuid4().hex
+    placeholder = "?" if database.vendor == SQLITE else "%s"
+    with database.connect() as connection:
+        tables = _tables(connection.cursor(), database.vendor)
+        if "access_accessmark" in tables:
+            connection.cursor().execute(
+                f"UPDATE access_accessmark SET token = {placeholder}",  # noqa: S608
+                [token],
+            )
+            connection.commit()
 
 
 # --- Copying out -------------------------------------------------------------

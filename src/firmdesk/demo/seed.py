@@ -33,6 +33,7 @@ from django.utils import timezone
 from faker import Faker
 from rich.progress import Progress
 
+from firmdesk.access import mark as access_mark
 from firmdesk.access.system import loader
 from firmdesk.billing.models import Expense, Invoice, InvoiceLine, Payment, TimeEntry
 from firmdesk.conflicts.models import ConflictCheck, ConflictKey
@@ -1189,6 +1190,9 @@ def seed_run(
                 time.process_time() - cpu,
             )
         logins = seed_logins(ctx)
+        # The seed writes memberships, assignments and agreements straight into
+        # their tables, which the access mark's receivers never hear of.
+        access_mark.bump(using=alias)
         began, cpu = time.monotonic(), time.process_time()
         seed_database.analyze(connection)
         timings["planner statistics"] = (

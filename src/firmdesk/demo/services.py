@@ -26,6 +26,7 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from faker import Faker
 
+from firmdesk.access import mark as access_mark
 from firmdesk.access.system import loader
 from firmdesk.audit.services import audit_record
 from firmdesk.conflicts.services import employer_name
@@ -945,6 +946,8 @@ def demo_load() -> int:
         for org in loader.orgs.values():
             if org.is_firm:
                 rollup.rebuild(org)
+        # Back-dated with update() too: access is worked out afresh.
+        access_mark.bump()
     return loader.created
 
 
