@@ -316,3 +316,22 @@ def test_every_migrate_ends_with_a_new_mark(db):
     before = mark.current()
     emit_post_migrate_signal(verbosity=0, interactive=False, db="default")
     assert mark.current() not in ("", before)
+
+
+def test_pages_answer_and_access_stays_right_when_the_cache_does_not(
+    client, monkeypatch, firm, matter, engagement, assistant, caplog
+):
+    """Redis down or restarting: access is worked out from the database on
+    every request, so pages keep answering and a revoked assignment still
+    ends access at once."""
+
+    def not_answering(*args, **kwargs):
+        raise ConnectionError("cache down")
+
+    monkeypatch.setattr(cache, "get", not_answering)
+    monkeypatch.setattr(cache, "set", not_answering)
+    f.sign_in(client, assistant)
+    assert _opens(client, matter)
+    assert "The cache did not answer" in caplog.text
+    Assignment.unscoped.filter(engagement=engagement, user=assistant).delete()
+    assert not _opens(client, matter)

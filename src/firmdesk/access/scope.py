@@ -5,6 +5,7 @@ firm's matters they may see. Every query of client data goes through one.
 """
 
 import datetime
+import logging
 import zoneinfo
 from dataclasses import dataclass, field, replace
 from functools import cached_property
@@ -36,6 +37,8 @@ from firmdesk.orgs.models import (
 from . import mark
 from .rule import staff_reasons
 from .system import rule_facts
+
+logger = logging.getLogger(__name__)
 
 ALL_FUNCTIONS = frozenset(Function.values)
 
@@ -479,12 +482,24 @@ def resolved_for(user) -> _Resolved:
     if not token:
         return _Resolved.work_out(user)
     key = _cache_key(user, token)
-    kept = cache.get(key)
+    kept = _cache_call(cache.get, key)
     if isinstance(kept, _Resolved) and kept.is_current():
         return kept
     resolved = _Resolved.work_out(user)
-    cache.set(key, resolved, timeout=CACHE_SECONDS)
+    _cache_call(cache.set, key, resolved, timeout=CACHE_SECONDS)
     return resolved
+
+
+def _cache_call(method, *args, **kwargs):
+    """A call to the cache that a cache not answering (Redis down or
+    restarting) turns into "nothing kept": access is then worked out from the
+    database on every request, as before there was a cache, and pages keep
+    answering. Logged, so the operator sees it."""
+    try:
+        return method(*args, **kwargs)
+    except Exception:  # noqa: BLE001 - any cache backend's connection error
+        logger.warning("The cache did not answer: access worked out afresh.")
+        return None
 
 
 def _resolved_for_request(request) -> _Resolved:
