@@ -15,7 +15,7 @@ def test_count_stops_at_the_cap_and_pages_still_work(firm):
 
 
 def test_a_page_that_reaches_past_a_capped_count_is_full(firm):
-    """"More than 4" is not where the list ends: the page that crosses the
+    """A list "more than 4" long does not end at 4: the page that crosses the
     cap shows a full page, not the rows up to the cap."""
     for n in range(7):
         f.task(firm, title=f"Task {n}")
