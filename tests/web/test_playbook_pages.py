@@ -634,7 +634,8 @@ def test_notifications_of_a_firm_the_user_lost_are_hidden(
     body = client.get(url).content.decode()
     assert "Lopez hearing" in body and "Brandt filing" in body and "3 unread" in body
 
-    Engagement.unscoped.filter(pk=engagement.pk).update(status="ended")
+    engagement.status = Engagement.Status.ENDED
+    engagement.save(update_fields=["status"])
     body = client.get(url).content.decode()
     assert "Lopez hearing" not in body
     assert "Brandt filing" in body and "Welcome to FirmDesk" in body

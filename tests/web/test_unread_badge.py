@@ -45,7 +45,8 @@ def test_the_badge_counts_only_what_the_person_may_still_be_told(
     f.sign_in(client, assistant)
     assert _badge(client) == 3
 
-    Engagement.unscoped.filter(pk=engagement.pk).update(status="ended")
+    engagement.status = Engagement.Status.ENDED
+    engagement.save(update_fields=["status"])
     assert _badge(client) == 2
 
 
