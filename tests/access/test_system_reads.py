@@ -31,7 +31,7 @@ ALLOWED = {
         11,
         "a backup copies and counts every table of the whole database, for the "
         "operator at the command line; nothing of it reaches a page. A restore "
-        "gives the access mark a new token (no client data)",
+        "gives the cache's marks (access, roll-up) new tokens (no client data)",
     ),
     "demo/seed_writer.py": (
         6,

@@ -19,6 +19,7 @@ from firmdesk.backup.archive import BackupFileError
 from firmdesk.backup.databases import Database
 from firmdesk.backup.services import BackupError, Site, backup_create, backup_restore
 from firmdesk.common.masterkeys import master_key_id, parse_master_keys
+from firmdesk.insights import rollup
 
 from .conftest import KEY, OTHER_KEY, SECRET, SSN, firmdesk_in
 
@@ -81,7 +82,8 @@ def test_a_restored_copy_has_everything_and_its_documents_decrypt(
     assert found["tax_ids"] == [SSN]
 
 
-def test_a_target_that_holds_data_is_refused_without_force(source, tmp_path):
+def test_a_target_that_holds_data_is_refused_without_force(source, firm, tmp_path):
+    rollup.mark_changed(firm)  # the dashboard has kept sums under this mark
     path = tmp_path / "nightly.tar"
     out = io.StringIO()
     call_command("backup", str(path), stdout=out)
@@ -101,10 +103,13 @@ def test_a_target_that_holds_data_is_refused_without_force(source, tmp_path):
     assert source.site.database.name in message
 
     backed_up_mark = access_mark.current()
+    backed_up_rollup = rollup.version(firm)
     report = backup_restore(path, site=source.site, force=True)
     assert report.replaced and report.counts["document_versions"] == 2
-    # What a cache kept under the backup's access mark is never read again.
+    # What a cache kept under the backup's marks (a person's access, the
+    # firm's roll-up sums) is never read again: no need to empty the cache.
     assert access_mark.current() not in ("", backed_up_mark)
+    assert rollup.version(firm) not in ("", backed_up_rollup)
 
 
 def archive_manifest(path) -> dict:

@@ -204,23 +204,33 @@ def holdings(database: Database) -> dict[str, int]:
         return counts(connection.cursor(), database.vendor)
 
 
-def new_access_mark(database: Database) -> None:
-    """Give the restored database's access mark a new token (``access.mark``).
-    The backup brought back the token it was taken with, and what a cache
-    kept under that token may have been worked out from facts newer than the
-    backup's: under a new token nothing kept before the restore is read.
-    A database from before the mark existed has no row; the migration that
-    adds it makes a new one."""
+# The cache's marks (``access.mark``, ``insights.rollup.mark_changed``): tables
+# whose every row a restore gives a new token, and the column that holds it.
+CACHE_MARKS = {
+    "access_accessmark": "token",
+    "insights_rollupversion": "version",
+}
+
+
+def new_cache_marks(database: Database) -> None:
+    """Give every mark the cache keys what it keeps on (a person's access, a
+    firm's roll-up sums) a new token in the restored database. The backup
+    brought back the tokens it was taken with, and what a cache kept under
+    one of them may have been worked out from rows newer than the backup's:
+    under new tokens nothing kept before the restore is read, so the cache
+    needs no emptying. A table a database from an older release lacks is
+    left alone (the migration that adds it makes new marks)."""
     token = uuid.uuid4().hex
     placeholder = "?" if database.vendor == SQLITE else "%s"
     with database.connect() as connection:
         tables = _tables(connection.cursor(), database.vendor)
-        if "access_accessmark" in tables:
-            connection.cursor().execute(
-                f"UPDATE access_accessmark SET token = {placeholder}",  # noqa: S608
-                [token],
-            )
-            connection.commit()
+        for table, column in CACHE_MARKS.items():
+            if table in tables:
+                connection.cursor().execute(
+                    f"UPDATE {table} SET {column} = {placeholder}",  # noqa: S608
+                    [token],
+                )
+        connection.commit()
 
 
 # --- Copying out -------------------------------------------------------------

@@ -320,7 +320,7 @@ def backup_restore(path: Path, *, site: Site, force: bool = False) -> RestoreRep
             if to_add:
                 _install_keys(site, included, to_add)
             databases.copy_in(site.database, dump)
-            databases.new_access_mark(site.database)
+            databases.new_cache_marks(site.database)
             files, files_bytes = _move_files(site, staged)
         finally:
             shutil.rmtree(staging, ignore_errors=True)
