@@ -1,9 +1,12 @@
 """Billing rows of `firmdesk seed`: invoices that add up, payments that match
 what is paid, numbers in each firm's sequence, and nothing across firms."""
 
+import datetime
 import io
+import random
 from collections import defaultdict
 from decimal import Decimal
+from types import SimpleNamespace
 
 import pytest
 from django.core.management import call_command
@@ -167,3 +170,31 @@ def test_time_logged_on_tasks_is_their_time_entries(seeded, db):
     for entry in mine(TimeEntry).filter(source=TimeEntry.Source.TASK)[:50]:
         assert entry.timekeeper_id == entry.task.assignee_id
         assert entry.matter_id == entry.task.matter_id
+
+
+@pytest.mark.parametrize("terms_days", sorted(set(seed_billing.PAYMENT_TERMS)))
+def test_a_seed_made_on_any_day_has_sent_partly_paid_and_paid_invoices(terms_days):
+    """The demo's receivables show all three states whatever the day it is
+    seeded and whatever its firm's payment terms: a firm on 45-day terms seeded
+    early in a month has no invoice more than a few days past due, and some of
+    its clients still pay before the due date."""
+    scale = SCALES["small"]
+    day = datetime.date(2026, 1, 1)
+    while day.year == 2026:
+        ctx = SimpleNamespace(rng=random.Random(day.toordinal()), today=day)
+        statuses = set()
+        for n in range(scale.invoices_per_matter):
+            last = seed_billing._months_back(day, n + 1)[1]
+            issued, due = seed_billing.issue_dates(day, last, terms_days)
+            assert issued <= day
+            for matter in range(scale.matters_per_firm):
+                payments = seed_billing._payments(
+                    ctx, total=Decimal("850.00"), issued=issued, due=due, number="X"
+                )
+                paid = sum((p[1] for p in payments), Decimal(0))
+                assert all(issued <= p[0] <= day for p in payments)
+                statuses.add(
+                    "sent" if not paid else "paid" if paid == 850 else "partly_paid"
+                )
+        assert statuses == {"sent", "paid", "partly_paid"}, (day, terms_days)
+        day += datetime.timedelta(days=1)

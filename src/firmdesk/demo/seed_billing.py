@@ -309,7 +309,7 @@ class _FirmBooks:
         self.firm = firm
         self.matters = matters
         self.months = months
-        self.terms_days = rng.choice((15, 30, 30, 45))
+        self.terms_days = rng.choice(PAYMENT_TERMS)
         self.bills_outside_staff = rng.random() < 0.5
         self.outside_rate = Decimal(rng.choice((85, 95, 110)))
 
@@ -724,8 +724,7 @@ def _invoices(
                     line_amount(0, 0, discount),
                 )
             )
-        issued = last + DAY * 3
-        due = issued + DAY * book.terms_days
+        issued, due = issue_dates(ctx.today, last, book.terms_days)
         number = book.number(period=period, position=position[matter_id])
         total = sum((line[-1] for line in lines), ZERO)
         payments = _payments(ctx, total=total, issued=issued, due=due, number=number)
@@ -777,25 +776,49 @@ def _invoices(
     )
 
 
+def issue_dates(
+    today: datetime.date, last: datetime.date, terms_days: int
+) -> tuple[datetime.date, datetime.date]:
+    """When the invoice for a month ending ``last`` went out (three days after,
+    or today if that is still to come) and when it falls due."""
+    issued = min(last + DAY * 3, today)
+    return issued, issued + DAY * terms_days
+
+
+# A firm's payment terms in days, 30 the most common.
+PAYMENT_TERMS = (15, 30, 30, 45)
 PAYMENT_METHODS = ("check", "ACH", "card", "wire")
+# (days past due after which they apply, (share paid in full, share paid in part));
+# the rest is not paid yet. First match wins.
+PAYMENT_ODDS = (
+    (30, (0.8, 0.1)),
+    (-1, (0.3, 0.4)),
+    (float("-inf"), (0.2, 0.2)),
+)
 
 
 def _payments(
     ctx, *, total: Decimal, issued: datetime.date, due: datetime.date, number: str
 ) -> list[tuple]:
-    """Invoices due a month ago are mostly paid in full, newer ones partly or
-    not yet: (received on, amount, method, reference) of each payment."""
+    """(received on, amount, method, reference) of each payment of an invoice.
+
+    How much has come in depends on how long ago the invoice fell due, as
+    :data:`PAYMENT_ODDS` sets out. Some clients pay before the due date, so a
+    firm whose terms are longer than a month still has invoices paid in full
+    early in the month (a seed on the 7th of the month has only invoices not yet
+    due or due a few days ago)."""
     rng = ctx.rng
     overdue_days = (ctx.today - due).days
     chance = rng.random()
-    if total <= 0 or (overdue_days < 0 and chance < 0.6):
+    if total <= 0:
         return []
-    if overdue_days > 30 and chance < 0.8 or chance < 0.3:
+    full, partly = next(odds for after, odds in PAYMENT_ODDS if overdue_days > after)
+    if chance < full:
         amounts = [total]
         if total > 1000 and rng.random() < 0.3:
             half = money(total / 2)
             amounts = [half, total - half]
-    elif chance < 0.7:
+    elif chance < full + partly:
         amounts = [money(total * Decimal(rng.randint(20, 80)) / 100)]
     else:
         return []
