@@ -180,6 +180,17 @@ if DB_POOL and DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
         # changed with a reload reaches every one of them.
         "max_lifetime": env_int("DB_POOL_MAX_LIFETIME", 3600),
     }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and not env_bool(
+    "DB_JIT", False
+):
+    # PostgreSQL compiles a query to machine code (JIT) once the planner's cost
+    # estimate passes jit_above_cost; FirmDesk's queries are short, and the
+    # compiling is what takes long: an assistant's team queue across twelve
+    # firms ran in 90 ms and compiled for 130 ms (docs/performance.md). Off for
+    # FirmDesk's connections; DB_JIT=on leaves it to the server's setting (a
+    # connection pooler that refuses startup options needs that, and jit = off
+    # in postgresql.conf instead; docs/deploy.md).
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL, IMMEDIATE transactions and a busy timeout: without them the web
     # workers, the job worker and audit writes meet "database is locked".
