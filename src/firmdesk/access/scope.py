@@ -128,64 +128,40 @@ class Scope:
 
 
 def matter_q_across(scopes, via: str) -> Q:
-    """For rows of the firms of ``scopes`` (one person's Scopes, already limited
-    to their firms), a filter true where the row's matter is one its firm's
-    Scope may see: what ``Scope.matter_q(via)`` says firm by firm, in one filter
-    however many firms.
+    """For rows of the firms of ``scopes`` (already read through them), a filter
+    true where the row's matter is one its firm's Scope may see: what
+    ``Scope.matter_q(via)`` says firm by firm, in one filter however many firms.
 
-    Its size does not grow with the firms: a firm adds values to lists, not
-    conditions to the filter, and building and compiling the conditions is
-    what a filter costs on each request (an assistant of twelve firms once
-    paid for twelve copies). ``grants_q_across`` pairs each grant with the
-    row's own firm; screens and the consent requirement are in
-    ``screens_and_consent_q_across``."""
-    return grants_q_across(scopes, f"{via}_id") & screens_and_consent_q_across(
-        scopes, via
-    )
-
-
-def _one_person(scopes):
-    (user,) = {scope.user for scope in scopes}
-    return user
-
-
-def grants_q_across(scopes, key: str) -> Q:
-    """True where the row's firm opened every matter to the person (or they
-    are its member), or where the matter ``key`` names is granted to them or
-    their team under the engagement of the row's own firm: the grant's firm is
-    the row's, and so is its engagement's — one Scope a firm, so that is the
-    engagement of that firm's Scope, as ``matter_q`` asks."""
-    every = [s.firm.pk for s in scopes if s.is_firm_member or s.all_matters]
-    granted = [
-        s.engagement.pk for s in scopes if not (s.is_firm_member or s.all_matters)
-    ]
-    q = Q(firm_id__in=every)
+    The cross-firm queues ask it of every row to tell whether to show the
+    matter's number; twelve firms' ``matter_q`` OR'ed together carried twelve
+    grant subqueries to build and compile on each request. Here the grants are
+    one correlated subquery, each grant still paired with its own firm's
+    engagement and person, as ``matter_q`` pairs them."""
+    key = f"{via}_id"
+    consent = f"{via}__client_consent_on"
+    every = [s for s in scopes if s.is_firm_member or s.all_matters]
+    granted = [s for s in scopes if not (s.is_firm_member or s.all_matters)]
+    q = Q(firm_id__in=[s.firm.pk for s in every])
     if granted:
+        theirs = Q(pk__in=[])
+        for scope in granted:
+            theirs |= Q(firm_id=scope.firm.pk, engagement=scope.engagement) & (
+                Q(user=scope.user) | Q(user__isnull=True)
+            )
         q |= Q(
             Exists(
                 rule_facts(MatterGrant).filter(
-                    Q(user=_one_person(scopes)) | Q(user__isnull=True),
-                    engagement_id__in=granted,
-                    engagement__firm_id=OuterRef("firm_id"),
-                    firm_id=OuterRef("firm_id"),
-                    matter_id=OuterRef(key),
+                    theirs, firm_id=OuterRef("firm_id"), matter_id=OuterRef(key)
                 )
             )
         )
-    return q
-
-
-def screens_and_consent_q_across(scopes, via: str) -> Q:
-    """Not a matter any of the Scopes is screened from (a matter is one
-    firm's, so one list serves every firm), and, in the firms that require it
-    of provider staff, a matter with the client's consent."""
-    q = Q()
-    screened = frozenset().union(*(s.screened_matter_ids for s in scopes))
-    if screened:
-        q &= ~Q(**{f"{via}_id__in": screened})
-    asking = [s.firm.pk for s in scopes if s.consent_required and not s.is_firm_member]
-    if asking:
-        q &= ~Q(firm_id__in=asking) | Q(**{f"{via}__client_consent_on__isnull": False})
+    for scope in scopes:
+        if scope.screened_matter_ids:
+            q &= ~Q(firm_id=scope.firm.pk) | ~Q(
+                **{f"{key}__in": scope.screened_matter_ids}
+            )
+        if scope.consent_required and not scope.is_firm_member:
+            q &= ~Q(firm_id=scope.firm.pk) | Q(**{f"{consent}__isnull": False})
     return q
 
 

@@ -5,8 +5,6 @@ Every row of client data carries a non-null ``firm`` and a public UUID. The defa
 forgotten filter fails loudly instead of leaking another firm's data quietly.
 """
 
-import functools
-import operator
 import uuid
 from typing import Any, ClassVar
 
@@ -45,14 +43,11 @@ class NeedToKnow:
     RULE = "a rule of its own"
     WHOLE_FIRM = "the whole firm sees it"
 
-    def __init__(
-        self, kind: str, *, path: str = "", rule=None, why: str = "", across=None
-    ):
+    def __init__(self, kind: str, *, path: str = "", rule=None, why: str = ""):
         self.kind = kind
         self.path = path
         self.rule = rule
         self.why = why
-        self.across = across
 
     def __repr__(self):
         detail = self.path or self.why
@@ -75,12 +70,8 @@ class NeedToKnow:
         return cls(cls.THROUGH, path=path)
 
     @classmethod
-    def by_rule(cls, rule, *, why: str, across=None) -> "NeedToKnow":
-        """``across(scopes) -> Q``, when given, says in one filter what ``rule``
-        says firm by firm, for rows already limited to the scopes' firms: the
-        cross-firm pages then compile one filter, not one per firm (each with
-        its own subquery of grants)."""
-        return cls(cls.RULE, rule=rule, why=why, across=across)
+    def by_rule(cls, rule, *, why: str) -> "NeedToKnow":
+        return cls(cls.RULE, rule=rule, why=why)
 
     @classmethod
     def whole_firm(cls, *, why: str) -> "NeedToKnow":
@@ -103,24 +94,6 @@ class NeedToKnow:
             )
         if self.kind == self.RULE:
             return self.rule(scope)
-        return None
-
-    def q_across(self, scopes) -> models.Q | None:
-        """One filter for rows of the firms of ``scopes`` (the rows are limited
-        to those firms apart from it) that keeps each row its own firm's Scope
-        would keep; None: this kind has no such form, and ``in_scopes`` joins
-        each firm's ``q`` instead. tests/access/test_across.py holds the two
-        forms to the same rows."""
-        if len({scope.user for scope in scopes}) != 1:
-            return None  # the forms are written for one person's Scopes
-        if len({scope.user for scope in scopes}) != 1:
-            return None  # the forms are written for one person's Scopes
-        if self.kind == self.THROUGH_MATTER:
-            from firmdesk.access.scope import matter_q_across
-
-            return matter_q_across(scopes, self.path)
-        if self.kind == self.RULE and self.across is not None:
-            return self.across(scopes)
         return None
 
 
@@ -180,20 +153,15 @@ class TenantManager(models.Manager["TenantModel"]):
     def in_scopes(self, scopes):
         """Rows of several firms in one query, each firm's through its own Scope
         (the cross-firm pages of provider staff: their queue, the team queue)."""
-        scopes = list(scopes)
-        if not scopes:
-            return self._base().none()
-        # One firm: its own filter is the smaller (bench/cross_firm.py).
-        combined = self.model.need_to_know.q_across(scopes) if scopes[1:] else None
+        combined = None
+        for scope in scopes:
+            q = models.Q(firm=scope.firm)
+            limit = self._limit(scope)
+            if limit is not None:
+                q &= limit
+            combined = q if combined is None else combined | q
         if combined is None:
-            branches = []
-            for scope in scopes:
-                q = models.Q(firm=scope.firm)
-                limit = self._limit(scope)
-                if limit is not None:
-                    q &= limit
-                branches.append(q)
-            combined = functools.reduce(operator.or_, branches)
+            return self._base().none()
         # The firms again at the top, outside the OR, so the database can use the
         # indexes that start with firm_id instead of reading each firm's rows.
         return self._base().filter(

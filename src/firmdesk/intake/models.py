@@ -237,27 +237,11 @@ class Lead(TenantModel):
             return Q()
         return Q(matter__isnull=True) | (Q(matter__isnull=False) & matter)
 
-    @staticmethod
-    def scope_filter_across(scopes) -> Q:
-        """``scope_filter`` of each of ``scopes`` in one filter, for leads of
-        their firms: the firms where the person works on intake, and a lead's
-        matter visible as its own firm's Scope says (one subquery of grants)."""
-        from firmdesk.access.scope import matter_q_across
-
-        intake = [s for s in scopes if s.works_on("intake")]
-        if not intake:
-            return Q(pk__in=[])
-        return Q(firm_id__in=[s.firm.pk for s in intake]) & (
-            Q(matter__isnull=True)
-            | (Q(matter__isnull=False) & matter_q_across(intake, "matter"))
-        )
-
     need_to_know = NeedToKnow.by_rule(
         scope_filter,
         why="A lead is a prospective client before any matter exists: the "
         "firm and the intake staff of its engagement see every lead. Once "
         "retained it is the matter's, and follows the matter's need-to-know.",
-        across=scope_filter_across,
     )
 
     @property

@@ -2,12 +2,9 @@
 them, the attorney's review, comments and flags, service-level breaches and
 recurring work."""
 
-import functools
-import operator
-
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Q
 
 from firmdesk.common.models import NeedToKnow, TenantModel
 from firmdesk.orgs.models import Function
@@ -454,63 +451,11 @@ class Task(TenantModel):
             )
         return q
 
-    @staticmethod
-    def scope_filter_across(scopes) -> Q:
-        """``scope_filter`` of each of ``scopes`` (one person's, one a firm) in
-        one filter, for tasks of those firms, whose size does not grow with the
-        firms (``access.scope.matter_q_across`` says why that matters).
-
-        For provider staff, firm by firm the rule is: a function of theirs
-        there; given to them, or of their engagement there on a matter; not
-        screened; the client's consent where the firm requires it; and given to
-        them or on a matter they may see. Here the functions are one condition
-        per set of functions, the engagement is one of theirs whose firm is the
-        task's (so it is that firm's), and the rest are the cross-firm forms of
-        the matter's rules. Firm members' Scopes keep their own conditions."""
-        from firmdesk.access.scope import (
-            grants_q_across,
-            screens_and_consent_q_across,
-        )
-
-        members = [s for s in scopes if s.is_firm_member]
-        staff = [s for s in scopes if not s.is_firm_member]
-        branches = [Q(firm=s.firm) & Task.scope_filter(s) for s in members]
-        if staff:
-            by_functions: dict[frozenset, list[int]] = {}
-            for scope in staff:
-                by_functions.setdefault(scope.functions, []).append(scope.firm.pk)
-            functions = functools.reduce(
-                operator.or_,
-                (
-                    Q(firm_id__in=firms, function__in=kinds)
-                    for kinds, firms in by_functions.items()
-                ),
-            )
-            mine = Q(assignee=staff[0].user)
-            engaged = Q(
-                matter__isnull=False,
-                engagement_id__in=[s.engagement.pk for s in staff],
-                engagement__firm_id=F("firm_id"),
-            )
-            q = (
-                functions
-                & (mine | engaged)
-                & (mine | grants_q_across(staff, "matter_id"))
-            )
-            matter_rules = screens_and_consent_q_across(staff, "matter")
-            if matter_rules:  # Q() | x would be just x
-                # Even task-only access needs the client's consent on the
-                # matter; a task without one passes.
-                q &= Q(matter__isnull=True) | matter_rules
-            branches.append(q)
-        return functools.reduce(operator.or_, branches)
-
     need_to_know = NeedToKnow.by_rule(
         scope_filter,
         why="Firm members see every task not on a matter they are screened "
         "from; provider staff tasks in their functions that were given to "
         "them or belong to a matter they may see.",
-        across=scope_filter_across,
     )
 
 
