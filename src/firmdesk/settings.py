@@ -185,11 +185,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and not env
 ):
     # PostgreSQL compiles a query to machine code (JIT) once the planner's cost
     # estimate passes jit_above_cost; FirmDesk's queries are short, and the
-    # compiling is what takes long: an assistant's team queue across twelve
-    # firms ran in 90 ms and compiled for 130 ms (docs/performance.md). Off for
-    # FirmDesk's connections; DB_JIT=on leaves it to the server's setting (a
-    # connection pooler that refuses startup options needs that, and jit = off
-    # in postgresql.conf instead; docs/deploy.md).
+    # compiling is what takes long: a cross-firm task filter tried for the
+    # team queue (estimate 183,000) ran in 90 ms and compiled for 130 ms. Today's
+    # queries stay under the threshold on the large seed; this keeps the next
+    # one that does not from paying for it. DB_JIT=on leaves it to the server
+    # (a connection pooler that refuses startup options needs that, and
+    # jit = off in postgresql.conf instead; docs/deploy.md).
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL, IMMEDIATE transactions and a busy timeout: without them the web

@@ -69,7 +69,7 @@ def test_a_killed_database_connection_is_replaced_before_reuse(
 
 def test_postgresql_does_not_compile_firmdesks_queries_to_machine_code(db):
     """JIT compiling cost a 90 ms query 130 ms more once the planner's estimate
-    passed jit_above_cost: FirmDesk's connections turn it off."""
+    passed jit_above_cost (docs/deploy.md): FirmDesk's connections turn it off."""
     if connection.vendor != "postgresql":
         pytest.skip("JIT is PostgreSQL's; run with DATABASE_URL")
     with connection.cursor() as cursor:
