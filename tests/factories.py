@@ -85,7 +85,10 @@ class MatterFactory(TenantFactory):
         model = Matter
 
     firm = factory.SubFactory(OrganizationFactory)
-    number = factory.Sequence(lambda n: f"M-2026-{n:03d}")
+    # Four digits from 1000: tests name their own matters M-2026-001 to -900,
+    # and a generated number equal to one of them in the same firm broke the
+    # firm's unique matter number (seen once, depending on test order).
+    number = factory.Sequence(lambda n: f"M-2026-{n + 1000:04d}")
     title = factory.Sequence(lambda n: f"Matter {n}")
     practice_area = "Litigation"
 
