@@ -15,6 +15,7 @@ from django.db.models import CharField, DateField, Exists, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from firmdesk.common.models import kept_filters
 from firmdesk.engagements.agreement_texts import standard_sha256
 from firmdesk.engagements.models import (
     AgreementText,
@@ -143,16 +144,21 @@ def matter_q_across(scopes, via: str) -> Q:
     granted = [s for s in scopes if not (s.is_firm_member or s.all_matters)]
     q = Q(firm_id__in=[s.firm.pk for s in every])
     if granted:
-        theirs = Q(pk__in=[])
-        for scope in granted:
-            theirs |= Q(firm_id=scope.firm.pk, engagement=scope.engagement) & (
-                Q(user=scope.user) | Q(user__isnull=True)
+
+        def grants():
+            theirs = Q(pk__in=[])
+            for scope in granted:
+                theirs |= Q(firm_id=scope.firm.pk, engagement=scope.engagement) & (
+                    Q(user=scope.user) | Q(user__isnull=True)
+                )
+            return rule_facts(MatterGrant).filter(
+                theirs, firm_id=OuterRef("firm_id"), matter_id=OuterRef(key)
             )
+
+        # Built once a thread for equal Scopes, like the rows' own filters.
         q |= Q(
             Exists(
-                rule_facts(MatterGrant).filter(
-                    theirs, firm_id=OuterRef("firm_id"), matter_id=OuterRef(key)
-                )
+                kept_filters.query((MatterGrant, "across", tuple(granted), via), grants)
             )
         )
     for scope in scopes:

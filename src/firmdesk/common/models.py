@@ -5,7 +5,9 @@ Every row of client data carries a non-null ``firm`` and a public UUID. The defa
 forgotten filter fails loudly instead of leaking another firm's data quietly.
 """
 
+import threading
 import uuid
+from collections import OrderedDict
 from typing import Any, ClassVar
 
 from django.core.exceptions import ValidationError
@@ -31,7 +33,10 @@ class NeedToKnow:
     - ``through_matter("matter")``: visible when its matter is;
     - ``through_task("task")``: visible when its task is;
     - ``through("lead")``: visible when that other tenant row is;
-    - ``by_rule(rule, why=...)``: a rule of its own, ``rule(scope) -> Q``;
+    - ``by_rule(rule, why=...)``: a rule of its own, ``rule(scope) -> Q``, a
+      function of the Scope's fields alone: no clock, and what it needs of the
+      database as a subquery, read when the query runs, never while the rule
+      builds (built filters are kept for equal Scopes: ``_KeptFilters``);
     - ``whole_firm(why=...)``: everyone who may act for the firm sees every row
       (the reason is written down, and reviewed like code).
     """
@@ -97,6 +102,57 @@ class NeedToKnow:
         return None
 
 
+# How many built filters each thread keeps (``_KeptFilters``): a server thread
+# serves a few hundred people a day, each with one Scope a firm; an entry is a
+# few kilobytes, ten times that for someone who serves a dozen firms.
+KEPT_FILTERS = 512
+
+
+class _KeptFilters(threading.local):
+    """The access filters this thread has built, by what they were built from.
+
+    Building the filter of a Scope is Django resolving every condition of the
+    rule to its columns and joins: for an assistant who serves eleven firms
+    that was 3 ms a query, and Today asks it of tasks and of leads, each
+    request anew, of Scopes equal to the last request's. A rule is a function
+    of its Scope's fields alone (``NeedToKnow``: no clock, nothing read while
+    building; what it depends on in the database it reads as a subquery when
+    the query runs), so equal Scopes build the same filter, and the one built
+    first is kept and copied.
+
+    Kept per thread, so no two requests ever touch one built query at once;
+    kept by equality of every field of every Scope (the person, the firm, the
+    roles, functions, engagement, matters, screens and consent), so a Scope
+    that changed in any way builds anew; the oldest dropped past
+    ``KEPT_FILTERS``. What is handed out is always a copy (``Query.chain``):
+    nothing a caller adds reaches the kept one.
+
+    Used by ``TenantManager.in_scope`` / ``in_scopes`` and by
+    ``access.scope.matter_q_across`` (the grants the queues' matter column
+    reads); ``query(key, build)`` takes any key that names every input of
+    ``build``."""
+
+    def __init__(self):
+        self.entries: OrderedDict = OrderedDict()
+
+    def query(self, key, build):
+        entries = self.entries
+        kept = entries.get(key)
+        if kept is None:
+            kept = entries[key] = build().query
+            if len(entries) > KEPT_FILTERS:
+                entries.popitem(last=False)
+        else:
+            entries.move_to_end(key)
+        return kept.chain()
+
+    def clear(self):
+        self.entries.clear()
+
+
+kept_filters = _KeptFilters()
+
+
 class TenantManager(models.Manager["TenantModel"]):
     """``Model.objects``: usable only through ``in_scope`` / ``for_firm``.
 
@@ -144,6 +200,9 @@ class TenantManager(models.Manager["TenantModel"]):
         return self.model.need_to_know.q(self.model, scope)
 
     def in_scope(self, scope):
+        return self._kept(("one", scope), lambda: self._in_scope(scope))
+
+    def _in_scope(self, scope):
         qs = self.for_firm(scope.firm)
         limit = self._limit(scope)
         if limit is not None:
@@ -153,6 +212,16 @@ class TenantManager(models.Manager["TenantModel"]):
     def in_scopes(self, scopes):
         """Rows of several firms in one query, each firm's through its own Scope
         (the cross-firm pages of provider staff: their queue, the team queue)."""
+        scopes = tuple(scopes)
+        return self._kept(("many", scopes), lambda: self._in_scopes(scopes))
+
+    def _kept(self, key, build):
+        """The filter ``build`` makes, built once a thread for equal Scopes
+        (``_KeptFilters``)."""
+        query = kept_filters.query((self.model, self._db, *key), build)
+        return TenantQuerySet(self.model, query=query, using=self._db)
+
+    def _in_scopes(self, scopes):
         combined = None
         for scope in scopes:
             q = models.Q(firm=scope.firm)
