@@ -96,6 +96,8 @@ INSTALLED_APPS = [
     "firmdesk.web",
     "firmdesk.demo",
     "firmdesk.backup",
+    # Last: Django's own widget templates, after the apps' overrides of them.
+    "django.forms",
 ]
 
 MIDDLEWARE = [
@@ -145,6 +147,11 @@ TEMPLATES = [
         },
     },
 ]
+
+# Forms draw their widgets with the templates above, so an app may replace one
+# of Django's: firmdesk/web/templates/django/forms/widgets/select.html writes
+# its options inline, where Django includes two templates an option.
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 # --- Database --------------------------------------------------------------
 SQLITE_PATH = VAR_DIR / "firmdesk.sqlite3"
