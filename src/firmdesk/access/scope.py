@@ -119,13 +119,20 @@ class Scope:
         return q
 
     def can_see_matter(self, matter: Matter) -> bool:
-        if matter.firm_id != self.firm.pk or matter.pk in self.screened_matter_ids:
+        return self.may_see_matter(
+            matter.pk, firm_id=matter.firm_id, consent_on=matter.client_consent_on
+        )
+
+    def may_see_matter(self, matter_id: int, *, firm_id: int, consent_on) -> bool:
+        """``can_see_matter`` for a matter known by its key, its firm and its
+        client's consent date, read as values on another row."""
+        if firm_id != self.firm.pk or matter_id in self.screened_matter_ids:
             return False
         if self.is_firm_member:
             return True
-        if self.consent_required and matter.client_consent_on is None:
+        if self.consent_required and consent_on is None:
             return False
-        return self.all_matters or matter.pk in self.granted_matter_ids
+        return self.all_matters or matter_id in self.granted_matter_ids
 
 
 def matter_q_across(scopes, via: str) -> Q:

@@ -3,6 +3,7 @@ representation of a person."""
 
 import uuid
 
+from django.db.models import F
 from django.http import Http404, HttpRequest
 
 from firmdesk.audit.services import audit_record_read
@@ -78,6 +79,33 @@ class PersonOut(Schema):
     def columns(relation: str) -> list[str]:
         """What ``of`` reads of the person at ``relation``, for ``only()``."""
         return [f"{relation}__{name}" for name in ("public_id", "full_name", "email")]
+
+    @staticmethod
+    def values(relation: str) -> dict:
+        """What ``row_of`` reads of the person at ``relation``, as annotations
+        (``QuerySet.annotate``) named ``<relation>_public_id``, ``_name``,
+        ``_email``."""
+        return {
+            f"{relation}_{name}": F(f"{relation}__{column}")
+            for name, column in (
+                ("public_id", "public_id"),
+                ("name", "full_name"),
+                ("email", "email"),
+            )
+        }
+
+    @staticmethod
+    def row_of(row, relation: str) -> dict | None:
+        """The person at ``relation`` of ``row`` annotated with ``values``;
+        None when there is none."""
+        public_id = getattr(row, f"{relation}_public_id")
+        if public_id is None:
+            return None
+        return {
+            "id": public_id,
+            "name": getattr(row, f"{relation}_name"),
+            "email": getattr(row, f"{relation}_email"),
+        }
 
     @staticmethod
     def row(user) -> dict | None:

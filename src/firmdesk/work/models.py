@@ -416,10 +416,16 @@ class Task(TenantModel):
     @property
     def checklist(self) -> list[dict]:
         """Each definition-of-done item with whether it is ticked."""
-        ticked = set(self.checklist_ticked)
+        return self.checklist_of(self.checklist_items, self.checklist_ticked)
+
+    @staticmethod
+    def checklist_of(done_means, ticked) -> list[dict]:
+        """``checklist`` from a definition of done (none: ``None``) and the
+        positions ticked, for a row read as values (the API's lists)."""
+        ticked = set(ticked)
         return [
             {"text": text, "done": index in ticked}
-            for index, text in enumerate(self.checklist_items)
+            for index, text in enumerate(done_means or [])
         ]
 
     @property
