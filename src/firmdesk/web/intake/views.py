@@ -49,7 +49,7 @@ from firmdesk.web.pages import (
     wants_partial,
 )
 from firmdesk.web.templatetags.links import page_href, row_href
-from firmdesk.web.templatetags.work_tags import duration_words
+from firmdesk.web.work.rows import duration_words
 from firmdesk.work.models import Task
 
 from . import forms as fi
