@@ -34,9 +34,10 @@ class NeedToKnow:
     - ``through_task("task")``: visible when its task is;
     - ``through("lead")``: visible when that other tenant row is;
     - ``by_rule(rule, why=...)``: a rule of its own, ``rule(scope) -> Q``, a
-      function of the Scope's fields alone: no clock, and what it needs of the
-      database as a subquery, read when the query runs, never while the rule
-      builds (built filters are kept for equal Scopes: ``_KeptFilters``);
+      function of the Scope's fields alone (its firm, person and engagement by
+      key only, never another of their attributes): no clock, and what it needs
+      of the database as a subquery, read when the query runs, never while the
+      rule builds (built filters are kept for equal Scopes: ``_KeptFilters``);
     - ``whole_firm(why=...)``: everyone who may act for the firm sees every row
       (the reason is written down, and reviewed like code).
     """
