@@ -8,6 +8,9 @@ which keeping a built filter is the same as building it again.
 """
 
 import datetime
+import os
+import subprocess
+import sys
 import threading
 
 import pytest
@@ -153,3 +156,50 @@ def test_every_rule_builds_from_its_scope_alone_not_the_clock_nor_the_rows(
         after = _built_sql(scopes)
     assert len(before) >= 2 * 40
     assert after == before
+
+
+GREENLETS = """
+from gevent import monkey
+
+monkey.patch_all()
+import django
+
+django.setup()
+import gevent
+
+from firmdesk.common.models import kept_filters
+from firmdesk.orgs.models import Organization
+
+built = []
+
+
+def build():
+    built.append(gevent.getcurrent())
+    return Organization.objects.filter(slug="any")
+
+
+def request():
+    kept_filters.query(("one request of a gevent worker",), build)
+    gevent.sleep(0)
+
+
+gevent.joinall([gevent.spawn(request) for _ in range(3)])
+print(len(built), len(kept_filters.entries))
+"""
+
+
+def test_a_gevent_workers_requests_share_what_their_thread_keeps():
+    """The shipped server runs gevent, which makes ``threading.local`` one per
+    greenlet, a request: kept there, nothing would outlive its request."""
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "firmdesk.settings"}
+    done = subprocess.run(
+        [sys.executable, "-c", GREENLETS],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    # Built by the first request, taken by the other two.
+    assert done.stdout.split() == ["1", "1"]

@@ -109,7 +109,23 @@ class NeedToKnow:
 KEPT_FILTERS = 512
 
 
-class _KeptFilters(threading.local):
+def _os_thread_local() -> type:
+    """``threading.local`` as the operating system's threads have it.
+
+    gunicorn's gevent workers (the shipped configuration) patch
+    ``threading.local`` into one per greenlet, that is one per client
+    connection, which would drop what is kept when the request ends. A worker's
+    greenlets take turns on one thread and switch only while they wait for the
+    network or the database, never while a query is being built or compiled,
+    so they can share what their thread keeps."""
+    try:
+        from gevent import monkey  # type: ignore[import-untyped]
+    except ImportError:  # without gevent nothing patches threading.local
+        return threading.local
+    return monkey.get_original("threading", "local")
+
+
+class _KeptFilters(_os_thread_local()):  # type: ignore[misc]
     """The access filters this thread has built, by what they were built from.
 
     Building the filter of a Scope is Django resolving every condition of the
@@ -121,7 +137,8 @@ class _KeptFilters(threading.local):
     the query runs), so equal Scopes build the same filter, and the one built
     first is kept and copied.
 
-    Kept per thread, so no two requests ever touch one built query at once;
+    Kept per thread (an operating system's thread: ``_os_thread_local``), so
+    no two requests ever touch one built query at once;
     kept by equality of every field of every Scope (the person, the firm, the
     roles, functions, engagement, matters, screens and consent), so a Scope
     that changed in any way builds anew; the oldest dropped past
