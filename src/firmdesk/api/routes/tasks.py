@@ -375,6 +375,7 @@ def list_review_queue(
     rows = (
         selectors.queue_review(scope, user=None if filters.everyone else request.user)
         .defer(None)  # the page's row fields: the API sends the whole task
+        .select_related(None)  # the page's joined rows: ROW_VALUES instead
         .annotate(**ROW_VALUES)
     )
     page = paginate(
