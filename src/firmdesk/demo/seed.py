@@ -1199,6 +1199,9 @@ def seed_run(
             time.monotonic() - began,
             time.process_time() - cpu,
         )
+    began, cpu = time.monotonic(), time.process_time()
+    seed_database.vacuum(connection)
+    timings["visibility map"] = (time.monotonic() - began, time.process_time() - cpu)
     return SeedResult(
         counts=ctx.counts,
         seconds=time.monotonic() - started,
