@@ -261,8 +261,8 @@ def _utc(moment):
 
 # What an event's representation shows of the rows it points to, read as
 # values on the event: a list of fifty built six joined model instances a row
-# (firm, matter, court, owner, rule, trigger), a third of the route's time in
-# this process (issue 22).
+# (firm, matter, court, owner, rule, trigger), a fifth of the route's CPU
+# (13.3-14.3 ms a request before, 10.9-11.2 after; issue 22).
 ROW_VALUES = {
     "firm_time_zone": F("firm__time_zone"),
     "matter_public_id": F("matter__public_id"),
