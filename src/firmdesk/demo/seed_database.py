@@ -155,7 +155,7 @@ def vacuum(connection) -> None:
     server in service, but only some time after a bulk load, and not at all
     where it is off (this machine's CI server has it off). Without it the team
     queue's keys for an assistant of 11 firms read 2,400 table pages: 9 ms of
-    SQL instead of 4 (docs/performance.md). 16 s on the large seed. Not
+    SQL instead of 4 (docs/performance.md). 5 s in a quiet large seed. Not
     inside a caller's transaction (a test's), where PostgreSQL refuses it."""
     if connection.vendor != "postgresql" or connection.in_atomic_block:
         return
