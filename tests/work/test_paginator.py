@@ -1,3 +1,6 @@
+import pytest
+from django.db import connection
+
 from firmdesk.common.paginator import CappedPaginator
 from firmdesk.work.models import Flag, Task
 from tests import factories as f
@@ -159,3 +162,107 @@ def test_a_cross_firm_queue_pages_by_keys_with_its_flags_and_matter_visibility(
             ]
     assert [row[:3] for row in got] == expected
     assert "Elsewhere LLP" not in {row[3] for row in got}
+
+
+def _statements_of(run):
+    """The SQL ``run()`` sends, in order."""
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        result = run()
+    return result, [q["sql"] for q in captured.captured_queries]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_outside_a_transaction_a_page_reads_its_rows_by_their_keys_in_one_snapshot(
+    firm, other_firm, assistant
+):
+    """Not inside a caller's transaction (a page as the server draws it), the
+    keys and the rows are read in one read-only snapshot, and the rows query
+    carries the keys as its only condition, with the same rows, order and
+    row data as the whole list."""
+    from firmdesk.access.scope import firms_for_user
+    from firmdesk.work import selectors
+
+    for n in range(7):
+        f.task((firm, other_firm)[n % 2], assignee=assistant, title=f"Task {n}")
+    f.task(f.OrganizationFactory(name="Elsewhere LLP", slug="elsewhere"), title="No")
+    scopes = firms_for_user(assistant)
+    rows = selectors.sort_tasks(selectors.queue_mine(scopes, assistant), "title")
+    expected = [(t.pk, t.firm.name, t.matter_visible) for t in rows]
+    page, sql = _statements_of(lambda: CappedPaginator(rows, 3).get_page(2))
+    assert [(t.pk, t.firm.name, t.matter_visible) for t in page.object_list] == (
+        expected[3:6]
+    )
+    begin, keys, by_keys, end = sql
+    assert begin.startswith("BEGIN") and end == "COMMIT"
+    if connection.vendor == "postgresql":
+        assert "REPEATABLE READ READ ONLY" in begin
+    assert "assignee_id" in keys  # the query's own conditions choose the keys
+    where = by_keys.rsplit(" WHERE ", 1)[1]
+    assert where.startswith('"work_task"."id" IN (') and " AND " not in where
+    assert not connection.in_atomic_block and connection.get_autocommit()
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="a second connection to the test database (SQLite's is in memory)",
+)
+@pytest.mark.django_db(transaction=True)
+def test_a_row_changed_between_its_key_and_its_row_is_shown_as_the_keys_saw_it(
+    firm, assistant
+):
+    """Someone hands a task in and renames it after the page chose its keys
+    and before it read their rows: the page shows the row as it was when it
+    matched (one snapshot), never the changed row the query would not have
+    chosen."""
+    import psycopg
+
+    for n in range(4):
+        f.task(firm, assignee=assistant, title=f"Task {n}")
+    moved = Task.unscoped.get(firm=firm, title="Task 1")
+    rows = Task.unscoped.filter(firm=firm, status="open").order_by("title")
+    settings = connection.settings_dict
+    other = psycopg.connect(
+        host=settings["HOST"] or None,
+        port=settings["PORT"] or None,
+        user=settings["USER"],
+        dbname=settings["NAME"],
+        autocommit=True,
+    )
+    changed = []
+
+    def change_after_the_keys(execute, sql, params, many, context):
+        result = execute(sql, params, many, context)
+        if "_total" in sql and not changed:
+            other.execute(
+                "UPDATE work_task SET status = 'done', title = 'Renamed' WHERE id = %s",
+                [moved.pk],
+            )
+            changed.append(moved.pk)
+        return result
+
+    try:
+        with connection.execute_wrapper(change_after_the_keys):
+            page = CappedPaginator(rows, 10).get_page(1)
+    finally:
+        other.close()
+    assert changed
+    assert [(t.title, t.status) for t in page.object_list] == [
+        (f"Task {n}", "open") for n in range(4)
+    ]
+    assert Task.unscoped.get(pk=moved.pk).title == "Renamed"
+
+
+def test_inside_a_transaction_on_postgresql_the_rows_keep_every_condition(firm):
+    """In a caller's transaction at PostgreSQL's default isolation each
+    statement reads its own snapshot, so the rows are read with the whole
+    query's conditions; SQLite's transaction is one snapshot already."""
+    for n in range(5):
+        f.task(firm, title=f"Task {n}")
+    rows = Task.unscoped.filter(firm=firm).order_by("title")
+    page, sql = _statements_of(lambda: CappedPaginator(rows, 2).get_page(1))
+    assert [t.title for t in page.object_list] == ["Task 0", "Task 1"]
+    keys, by_keys = sql
+    where = by_keys.rsplit(" WHERE ", 1)[1]
+    assert ("firm_id" in where) == (connection.vendor == "postgresql")

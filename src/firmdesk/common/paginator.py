@@ -1,8 +1,12 @@
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from functools import cached_property
 from typing import Any
 
 from django.core.paginator import Page, Paginator
+from django.db import DatabaseError, connections
 from django.db.models import Count, QuerySet, Window
+from django.db.models.sql.where import WhereNode
 
 
 class CappedPaginator(Paginator):
@@ -20,6 +24,17 @@ class CappedPaginator(Paginator):
     and took half a second for a team's finished work. When the count is not
     known yet, it comes with the keys, exact: the sort reads every matching row
     anyway. Only a count asked for on its own stops at the cap.
+
+    The keys and the rows are read in one snapshot of the database where it
+    can give one (``_one_snapshot``), and then the rows are read by their keys
+    alone: the keys were chosen by the whole query (the person's access to
+    each firm, the page's filters) in that same snapshot, so the rows of those
+    keys are the rows that query gives, and repeating its conditions would
+    only cost the time to build and plan them again — for an assistant who
+    serves eleven firms, a fifth of the queue's database statements' cost.
+    Where there is no one snapshot to read in (inside a caller's transaction
+    of PostgreSQL's default isolation, where each statement takes its own),
+    the rows query keeps every condition.
     """
 
     def __init__(self, object_list, per_page, *, cap: int = 1000, **kwargs):
@@ -72,8 +87,9 @@ class CappedPaginator(Paginator):
         if top + self.orphans >= self.count and not self.capped:
             # A capped count is not where the rows end: a page there is full.
             top = self.count
-        keys = list(rows.values_list("pk", flat=True)[bottom:top])
-        return self._rows_of(rows, keys, number)
+        with _one_snapshot(rows.db) as alone:
+            keys = list(rows.values_list("pk", flat=True)[bottom:top])
+            return self._rows_of(rows, keys, number, by_keys_alone=alone)
 
     def _uncounted_query(self) -> QuerySet[Any] | None:
         """The query, while its count is still to come with a page's keys."""
@@ -93,29 +109,81 @@ class CappedPaginator(Paginator):
         if number < 1:
             return None
         bottom = (number - 1) * self.per_page
-        found = list(
-            rows.annotate(_total=Window(Count("pk"))).values_list("pk", "_total")[
-                bottom : bottom + self.per_page + self.orphans
-            ]
-        )
-        if not found:
-            if number == 1:
-                self.__dict__["count"] = 0
-                return self._rows_of(rows, [], self.validate_number(1))
-            # Past the end (an old link): the whole count, so the last page
-            # shown is the real last page.
-            self.__dict__["count"] = rows.order_by().values("pk").count()
-            self._exact = True
-            return None
-        # Counted on the way, so exact: no cap, and every page can be reached.
-        self.__dict__["count"] = total = found[0][1]
+        with _one_snapshot(rows.db) as alone:
+            found = list(
+                rows.annotate(_total=Window(Count("pk"))).values_list("pk", "_total")[
+                    bottom : bottom + self.per_page + self.orphans
+                ]
+            )
+            if found:
+                # Counted on the way, so exact: no cap, every page reachable.
+                self.__dict__["count"] = total = found[0][1]
+                self._exact = True
+                top = bottom + self.per_page
+                if top + self.orphans >= total:
+                    top = total
+                keys = [pk for pk, _ in found[: top - bottom]]
+                return self._rows_of(rows, keys, number, by_keys_alone=alone)
+        if number == 1:
+            self.__dict__["count"] = 0
+            return self._rows_of(rows, [], self.validate_number(1))
+        # Past the end (an old link): the whole count, so the last page shown
+        # is the real last page.
+        self.__dict__["count"] = rows.order_by().values("pk").count()
         self._exact = True
-        top = bottom + self.per_page
-        if top + self.orphans >= total:
-            top = total
-        return self._rows_of(rows, [pk for pk, _ in found[: top - bottom]], number)
+        return None
 
-    def _rows_of(self, rows: QuerySet[Any], keys, number):
-        found = rows.order_by().filter(pk__in=keys) if keys else []
-        by_key = {row.pk: row for row in found}
+    def _rows_of(self, rows: QuerySet[Any], keys, number, *, by_keys_alone=False):
+        """The rows of ``keys`` in their order, with what ``rows`` reads with
+        them (related rows, annotations). ``by_keys_alone``: the keys were
+        read by ``rows`` in the snapshot this reads in, so the keys are the
+        only condition needed."""
+        if not keys:
+            return Page([], number, self)
+        found = rows.order_by()
+        if by_keys_alone:
+            found.query.where = WhereNode()
+        by_key = {row.pk: row for row in found.filter(pk__in=keys)}
         return Page([by_key[k] for k in keys if k in by_key], number, self)
+
+
+# A read-only transaction that reads one snapshot (``_one_snapshot``).
+# PostgreSQL's default isolation, read committed, takes a snapshot a statement.
+# SQLite reads one snapshot in any transaction; a deferred one takes no lock
+# for writing (Django's own begin immediately, to write).
+BEGIN_ONE_SNAPSHOT = {
+    "postgresql": "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
+    "sqlite": "BEGIN DEFERRED",
+}
+
+
+@contextmanager
+def _one_snapshot(using: str) -> Iterator[bool]:
+    """Run the statements inside in one snapshot of the database where that
+    can be had, and yield whether it was.
+
+    Outside a transaction: a read-only one, begun and ended here (Django's
+    ``atomic`` would begin SQLite's for writing, and cannot set PostgreSQL's
+    isolation). Inside a caller's transaction: SQLite's reads share its
+    snapshot; PostgreSQL's isolation cannot be changed there, so the answer is
+    no."""
+    connection = connections[using]
+    begin = BEGIN_ONE_SNAPSHOT.get(connection.vendor)
+    in_transaction = connection.in_atomic_block or not connection.get_autocommit()
+    if in_transaction or begin is None:
+        yield in_transaction and connection.vendor == "sqlite"
+        return
+    _send(connection, begin)
+    try:
+        yield True
+    except BaseException:
+        with suppress(DatabaseError):
+            _send(connection, "ROLLBACK")
+        raise
+    _send(connection, "COMMIT")
+
+
+def _send(connection, statement: str) -> None:
+    """A statement that begins or ends ``_one_snapshot``'s transaction."""
+    with connection.cursor() as cursor:
+        cursor.execute(statement)
