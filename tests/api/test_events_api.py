@@ -105,7 +105,13 @@ def test_the_list_costs_the_same_few_queries_for_many_events(
     with django_assert_max_num_queries(14):
         body = api.get(_list(firm), DECEMBER).json()
     assert len(body["items"]) == 12
-    assert body["items"][0]["attendees"][0]["name"] == firm_staff.full_name
+    assert body["items"][0]["attendees"] == [
+        {
+            "id": str(firm_staff.public_id),
+            "kind": "person",
+            "name": firm_staff.full_name,
+        }
+    ]
 
 
 def test_provider_staff_without_the_matter_do_not_see_its_hearing(
