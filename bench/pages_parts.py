@@ -10,6 +10,7 @@ import statistics
 import subprocess
 import tempfile
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -147,24 +148,44 @@ def wrk(url: str, headers: dict, *, clients: int, seconds: int) -> Load:
 # Transaction control: the replay runs the whole set in one transaction of its
 # own and rolls it back, so the page's writes (audit events, the session) are
 # timed but leave the copy as it was. Savepoints stay.
-TRANSACTION = re.compile(
-    r"^\s*(BEGIN|COMMIT|ROLLBACK)\s*(IMMEDIATE|DEFERRED)?\s*;?\s*$", re.I
-)
+TRANSACTION = re.compile(r"^\s*(BEGIN|COMMIT|ROLLBACK)\b[A-Z ]*;?\s*$", re.I)
 
 
 def captured_sql(client: Client, path: str, headers: dict) -> list[str]:
     """The statements one request of the page sends, as the database got them.
     The request runs in a transaction rolled back afterwards, so what it
     writes (the next link of the firm's audit chain) is still free for the
-    replay to write again."""
-    with transaction.atomic(), CaptureQueriesContext(connection) as captured:
-        response = client.get(path, headers=headers)
+    replay to write again. On PostgreSQL that transaction is at repeatable
+    read, as a page's own read of its keys and rows is (common.paginator), so
+    the page sends the statements it sends when served."""
+    with one_snapshot_transactions(), transaction.atomic():
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(path, headers=headers)
         transaction.set_rollback(True)
     if response.status_code != 200:
         raise SystemExit(f"{path} answered {response.status_code}, not 200.")
     return [
         q["sql"] for q in captured.captured_queries if not TRANSACTION.match(q["sql"])
     ]
+
+
+@contextmanager
+def one_snapshot_transactions():
+    """PostgreSQL: the connection's transactions at repeatable read while
+    inside; SQLite's are one snapshot already."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    from psycopg import IsolationLevel
+
+    connection.ensure_connection()
+    raw = connection.connection
+    kept = raw.isolation_level
+    raw.isolation_level = IsolationLevel.REPEATABLE_READ
+    try:
+        yield
+    finally:
+        raw.isolation_level = kept
 
 
 def raw_connection():

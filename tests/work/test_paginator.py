@@ -266,3 +266,30 @@ def test_inside_a_transaction_on_postgresql_the_rows_keep_every_condition(firm):
     keys, by_keys = sql
     where = by_keys.rsplit(" WHERE ", 1)[1]
     assert ("firm_id" in where) == (connection.vendor == "postgresql")
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="PostgreSQL's transaction isolation"
+)
+@pytest.mark.django_db(transaction=True)
+def test_inside_a_repeatable_read_transaction_the_rows_are_read_by_their_keys(firm):
+    """A caller's transaction at repeatable read (OPTIONS["isolation_level"],
+    or the bench's capture) is one snapshot: the rows are read by their keys."""
+    from django.db import transaction
+    from psycopg import IsolationLevel
+
+    for n in range(5):
+        f.task(firm, title=f"Task {n}")
+    rows = Task.unscoped.filter(firm=firm).order_by("title")
+    connection.ensure_connection()
+    raw = connection.connection
+    kept = raw.isolation_level
+    raw.isolation_level = IsolationLevel.REPEATABLE_READ
+    try:
+        with transaction.atomic():
+            page, sql = _statements_of(lambda: CappedPaginator(rows, 2).get_page(1))
+    finally:
+        raw.isolation_level = kept
+    assert [t.title for t in page.object_list] == ["Task 0", "Task 1"]
+    keys, by_keys = sql
+    assert "firm_id" not in by_keys.rsplit(" WHERE ", 1)[1]

@@ -164,14 +164,13 @@ def _one_snapshot(using: str) -> Iterator[bool]:
 
     Outside a transaction: a read-only one, begun and ended here (Django's
     ``atomic`` would begin SQLite's for writing, and cannot set PostgreSQL's
-    isolation). Inside a caller's transaction: SQLite's reads share its
-    snapshot; PostgreSQL's isolation cannot be changed there, so the answer is
-    no."""
+    isolation). Inside a caller's transaction the answer is its isolation's
+    (``_one_snapshot_a_transaction``): it cannot be changed there."""
     connection = connections[using]
     begin = BEGIN_ONE_SNAPSHOT.get(connection.vendor)
     in_transaction = connection.in_atomic_block or not connection.get_autocommit()
     if in_transaction or begin is None:
-        yield in_transaction and connection.vendor == "sqlite"
+        yield in_transaction and _one_snapshot_a_transaction(connection)
         return
     _send(connection, begin)
     try:
@@ -181,6 +180,22 @@ def _one_snapshot(using: str) -> Iterator[bool]:
             _send(connection, "ROLLBACK")
         raise
     _send(connection, "COMMIT")
+
+
+def _one_snapshot_a_transaction(connection) -> bool:
+    """Whether a transaction of ``connection`` reads one snapshot: SQLite's
+    always; PostgreSQL's at repeatable read or serializable (the connection's
+    isolation, ``OPTIONS["isolation_level"]``), not at its default."""
+    if connection.vendor == "sqlite":
+        return True
+    if connection.vendor != "postgresql":
+        return False
+    from psycopg import IsolationLevel
+
+    return connection.connection.isolation_level in (
+        IsolationLevel.REPEATABLE_READ,
+        IsolationLevel.SERIALIZABLE,
+    )
 
 
 def _send(connection, statement: str) -> None:
