@@ -293,3 +293,28 @@ def test_inside_a_repeatable_read_transaction_the_rows_are_read_by_their_keys(fi
     assert [t.title for t in page.object_list] == ["Task 0", "Task 1"]
     keys, by_keys = sql
     assert "firm_id" not in by_keys.rsplit(" WHERE ", 1)[1]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_page_that_fails_half_way_leaves_no_transaction_open(firm, monkeypatch):
+    """An error between the keys and the rows ends the read-only transaction:
+    the connection's next statements run and commit as before."""
+    for n in range(3):
+        f.task(firm, title=f"Task {n}")
+    rows = Task.unscoped.filter(firm=firm).order_by("title")
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("drawing the rows failed")
+
+    monkeypatch.setattr(CappedPaginator, "_rows_of", broken)
+    with pytest.raises(RuntimeError, match="drawing the rows failed"):
+        CappedPaginator(rows, 2).get_page(1)
+    raw = connection.connection
+    if connection.vendor == "postgresql":
+        from psycopg.pq import TransactionStatus
+
+        assert raw.info.transaction_status == TransactionStatus.IDLE
+    else:
+        assert not raw.in_transaction
+    f.task(firm, title="Written after")
+    assert Task.unscoped.filter(title="Written after").exists()

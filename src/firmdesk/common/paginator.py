@@ -4,7 +4,7 @@ from functools import cached_property
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db import DatabaseError, connections
+from django.db import Error, connections
 from django.db.models import Count, QuerySet, Window
 from django.db.models.sql.where import WhereNode
 
@@ -176,7 +176,8 @@ def _one_snapshot(using: str) -> Iterator[bool]:
     try:
         yield True
     except BaseException:
-        with suppress(DatabaseError):
+        # A connection already broken raises its own error, not this one.
+        with suppress(Error):
             _send(connection, "ROLLBACK")
         raise
     _send(connection, "COMMIT")
