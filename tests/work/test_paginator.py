@@ -318,3 +318,28 @@ def test_a_page_that_fails_half_way_leaves_no_transaction_open(firm, monkeypatch
         assert not raw.in_transaction
     f.task(firm, title="Written after")
     assert Task.unscoped.filter(title="Written after").exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_count_over_what_the_query_filters_is_the_same_on_every_page(firm, assistant):
+    """A list that counts the rows of a relation it also filters (open flags
+    of a kind) shows the same counts paged as whole: such a query keeps its
+    conditions on the rows."""
+    from django.db.models import Count
+
+    for n in range(4):
+        task = f.task(firm, title=f"Task {n}")
+        for kind in ("blocked", "blocked", "question")[: n + 1]:
+            Flag.unscoped.create(
+                firm=firm, task=task, raised_by=assistant, kind=kind, note="?"
+            )
+    rows = (
+        Task.unscoped.filter(firm=firm, flags__kind="blocked")
+        .annotate(blocked=Count("flags"))
+        .order_by("title")
+    )
+    expected = [(t.title, t.blocked) for t in rows]
+    assert expected == [("Task 0", 1), ("Task 1", 2), ("Task 2", 2), ("Task 3", 2)]
+    paginator = CappedPaginator(rows, 2)
+    got = [(t.title, t.blocked) for n in (1, 2) for t in paginator.get_page(n)]
+    assert got == expected

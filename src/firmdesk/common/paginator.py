@@ -141,10 +141,20 @@ class CappedPaginator(Paginator):
         if not keys:
             return Page([], number, self)
         found = rows.order_by()
-        if by_keys_alone:
+        if by_keys_alone and not _counts_what_it_filters(rows):
             found.query.where = WhereNode()
         by_key = {row.pk: row for row in found.filter(pk__in=keys)}
         return Page([by_key[k] for k in keys if k in by_key], number, self)
+
+
+def _counts_what_it_filters(rows: QuerySet[Any]) -> bool:
+    """An aggregate over a relation the query also filters (``Count("flags")``
+    after ``filter(flags__kind=…)``) counts the rows that filter let through:
+    without the filter it would count them all, so such a query keeps it."""
+    return any(
+        getattr(annotation, "contains_aggregate", False)
+        for annotation in rows.query.annotations.values()
+    )
 
 
 # A read-only transaction that reads one snapshot (``_one_snapshot``).
